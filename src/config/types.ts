@@ -1,0 +1,52 @@
+import type { LogLevel } from '../util/log.js';
+
+/** Where an effective setting came from, as `calsync config show` reports it. */
+export type SettingSource = 'flag' | 'environment' | 'file' | 'credential' | 'config.json' | 'default';
+
+export type GmailOriginalPolicy = 'keep' | 'delete';
+
+/** The effective settings of one run: flags > environment > config.json > defaults. */
+export interface Settings {
+  configDir: string;
+  /** Source calendar ids (CALSYNC_SOURCE_CALENDARS). */
+  sourceCalendars: string[];
+  /** The shared calendar's address, invited to events and added to copies. */
+  inviteEmail: string | undefined;
+  webhookUrl: string | undefined;
+  webhookToken: string | undefined;
+  pollIntervalMinutes: number;
+  sendgridApiKey: string | undefined;
+  alertFrom: string | undefined;
+  alertTo: string[];
+  uptimeKumaPushUrl: string | undefined;
+  healthchecksUrl: string | undefined;
+  logLevel: LogLevel;
+  googleApiRoot: string;
+  googleTokenUrl: string;
+  googleAuthUrl: string;
+  sendgridApiRoot: string;
+
+  // config.json only (no environment variable): the account layout and tuning.
+  /** calendar id → account name whose token reads and writes it; default: the calendar id itself. */
+  calendarAccounts: Record<string, string>;
+  /** The account that writes the shared calendar (mirrors); default: the shared calendar id. */
+  sharedCalendarAccount: string | undefined;
+  /** Where birthday copies go; default: the birthday's own calendar. */
+  birthdayCopyCalendar: string | undefined;
+  gmailOriginal: GmailOriginalPolicy;
+  /** A full listing covers events that end after now minus this many days. */
+  lookbackDays: number;
+  maxWritesPerPoll: number;
+  /** Requests per second per account, kept under Google's per-user quota (600/min). */
+  requestsPerSecond: number;
+  /** Writes in flight per account. */
+  writeConcurrency: number;
+}
+
+/** The names of settings that are secrets: never printed, never logged. */
+export const SECRET_SETTINGS = ['webhookToken', 'sendgridApiKey', 'uptimeKumaPushUrl', 'healthchecksUrl', 'webhookUrl'] as const;
+
+export interface LoadedSettings {
+  settings: Settings;
+  sources: Record<keyof Settings, SettingSource>;
+}

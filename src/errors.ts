@@ -1,0 +1,68 @@
+/**
+ * Typed errors. Every failure a user can act on is one of these; the CLI maps
+ * them to exit codes and one-line messages in one place (cli/exit.ts).
+ */
+
+/** Exit statuses of the interface page: 0 ok, 1 failed, 2 usage/configuration. */
+export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+
+export abstract class CalsyncError extends Error {
+  abstract readonly exitCode: number;
+  /** A short command or action that fixes the problem, shown after the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
+
+/** A bad flag, argument or command line: exit 2. */
+export class UsageError extends CalsyncError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** A bad setting, config file or secret file: exit 2, naming the file and key. */
+export class ConfigError extends CalsyncError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** The state file or lock could not be used safely: exit 1. */
+export class StateError extends CalsyncError {
+  readonly exitCode = ExitCode.failed;
+}
+
+/** An account has no usable token (missing, revoked, expired): exit 1. */
+export class AuthError extends CalsyncError {
+  readonly exitCode = ExitCode.failed;
+  constructor(
+    readonly account: string,
+    message: string,
+    options?: { hint?: string; cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A Google API call failed for good (after retries, or not retryable). */
+export class GoogleApiError extends CalsyncError {
+  readonly exitCode = ExitCode.failed;
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly reason: string | undefined,
+    options?: { hint?: string; cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Something failed that the user must look at, without a more specific type. */
+export class OperationError extends CalsyncError {
+  readonly exitCode = ExitCode.failed;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

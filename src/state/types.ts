@@ -1,0 +1,79 @@
+/**
+ * The shape of state.json. Bump STATE_VERSION and add a migration in
+ * migrations.ts for every change that is not purely additive.
+ */
+
+export const STATE_VERSION = 1;
+
+/** What calsync did about one source event (the last action that succeeded). */
+export interface ProcessedEvent {
+  /** The action recorded (e.g. "copy-birthday", "invite", "mirror", "skip"). */
+  action: string;
+  /** When it was recorded (ISO 8601). */
+  at: string;
+  /** The source event's end (ISO date or date-time); drives `calsync clean`. Absent for open-ended series. */
+  end?: string;
+  /** True for a recurring series master: kept by `clean` while the series has no end. */
+  recurring?: boolean;
+  /** The copy's or mirror's calendar and id, when one exists. */
+  copyCalendar?: string;
+  copyId?: string;
+  /** The source's `updated` when it was last handled: a newer one means the copy must follow. */
+  sourceUpdated?: string;
+  /** Set while the event's last action failed; the next poll retries it. */
+  failure?: { reason: string; at: string; attempts: number };
+}
+
+export interface CalendarSyncState {
+  syncToken?: string;
+  /** Last poll that finished for this calendar without a failed event or error. */
+  lastSuccessAt?: string;
+  lastPollAt?: string;
+  lastError?: string;
+}
+
+export interface WatchChannel {
+  id: string;
+  resourceId: string;
+  /** ms since epoch. */
+  expiration: number;
+  address: string;
+  createdAt: string;
+}
+
+export interface AccountState {
+  /** Set when the refresh token was revoked or expired (invalid_grant). */
+  needsAuth?: { since: string; reason: string };
+}
+
+export type HealthStatus = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+
+export interface HealthState {
+  status: HealthStatus;
+  since: string;
+  /** The status the last alert mail was sent for. */
+  alertedStatus?: HealthStatus;
+}
+
+/** Cumulative metrics, summed over every process that ever polled. */
+export interface MetricsState {
+  pollsInitiated: number;
+  webhooksReceived: number;
+  eventsCleaned: number;
+  /** key: `${calendarId}\u0000${eventType}` */
+  success: Record<string, number>;
+  /** key: `${calendarId}\u0000${reason}` */
+  failure: Record<string, number>;
+  pollDuration: { buckets: number[]; counts: number[]; sum: number; count: number };
+}
+
+export interface State {
+  version: number;
+  /** calendar id → source event id → what was done. */
+  events: Record<string, Record<string, ProcessedEvent>>;
+  calendars: Record<string, CalendarSyncState>;
+  channels: Record<string, WatchChannel>;
+  accounts: Record<string, AccountState>;
+  health?: HealthState;
+  metrics: MetricsState;
+}
