@@ -43,8 +43,12 @@ export interface Settings {
   writeConcurrency: number;
 }
 
-/** The names of settings that are secrets: never printed, never logged. */
-export const SECRET_SETTINGS = ['webhookToken', 'sendgridApiKey', 'uptimeKumaPushUrl', 'healthchecksUrl', 'webhookUrl'] as const;
+/**
+ * The names of settings that are secrets: never printed, never logged, never in
+ * config.json. webhookUrl is not one: Google and the proxy see it, and the
+ * channel token is what guards the webhook.
+ */
+export const SECRET_SETTINGS = ['webhookToken', 'sendgridApiKey', 'uptimeKumaPushUrl', 'healthchecksUrl'] as const;
 
 export interface LoadedSettings {
   settings: Settings;

@@ -15,6 +15,8 @@ export interface ProcessedEvent {
   end?: string;
   /** True for a recurring series master: kept by `clean` while the series has no end. */
   recurring?: boolean;
+  /** Which kind of copy calsync keeps for it: birthday, gmail, mirror, occurrence (of a mirrored series) or invite. */
+  rule?: 'birthday' | 'gmail' | 'mirror' | 'occurrence' | 'invite';
   /** The copy's or mirror's calendar and id, when one exists. */
   copyCalendar?: string;
   copyId?: string;

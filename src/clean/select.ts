@@ -1,0 +1,66 @@
+import type { ProcessedEvent, State } from '../state/types.js';
+
+/** Why an entry stays although `clean` looked at it. */
+export type KeepReason = 'recent' | 'open-ended-series' | 'pending-failure' | 'no-end';
+
+export interface CleanSelection {
+  /** calendar id → source event ids to drop. */
+  drop: Array<{ calendar: string; id: string }>;
+  /** How many entries stay, by reason. */
+  kept: Record<KeepReason, number>;
+}
+
+/**
+ * Decides one entry. An entry is dropped only when its event ended before the
+ * cutoff and no future change can still need it:
+ * - a recurring series without an end keeps producing occurrences, whose
+ *   changes must find the series' copy or mirror;
+ * - an entry with a pending failure is what makes the next poll retry it;
+ * - an entry without an end (or with one that does not parse) cannot be
+ *   judged, so it stays rather than risk a second copy.
+ */
+export function keepReason(entry: ProcessedEvent, cutoffMs: number): KeepReason | undefined {
+  if (entry.failure) return 'pending-failure';
+  if (entry.recurring && !entry.end) return 'open-ended-series';
+  if (!entry.end) return 'no-end';
+  const end = endMs(entry.end);
+  if (end === undefined) return 'no-end';
+  return end < cutoffMs ? undefined : 'recent';
+}
+
+/**
+ * `end` is an ISO date-time, or a date for all-day events (the exclusive end
+ * day). A bare date is read as UTC midnight: a day of slack either way does
+ * not matter against a 30-day threshold.
+ */
+function endMs(end: string): number | undefined {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(end) ? `${end}T00:00:00Z` : end);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Which entries `clean` drops: those whose event ended more than `olderThanMs` before `now`. */
+export function selectExpired(events: State['events'], now: Date, olderThanMs: number): CleanSelection {
+  const cutoff = now.getTime() - olderThanMs;
+  const selection: CleanSelection = { drop: [], kept: { recent: 0, 'open-ended-series': 0, 'pending-failure': 0, 'no-end': 0 } };
+  for (const [calendar, perCalendar] of Object.entries(events)) {
+    for (const [id, entry] of Object.entries(perCalendar)) {
+      const reason = keepReason(entry, cutoff);
+      if (reason) selection.kept[reason] += 1;
+      else selection.drop.push({ calendar, id });
+    }
+  }
+  return selection;
+}
+
+/** Removes the selected entries, and calendars left without any. Returns how many were removed. */
+export function dropEntries(state: State, drop: CleanSelection['drop']): number {
+  let removed = 0;
+  for (const { calendar, id } of drop) {
+    const perCalendar = state.events[calendar];
+    if (!perCalendar || !(id in perCalendar)) continue;
+    delete perCalendar[id];
+    removed += 1;
+    if (Object.keys(perCalendar).length === 0) delete state.events[calendar];
+  }
+  return removed;
+}

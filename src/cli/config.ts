@@ -1,0 +1,119 @@
+/**
+ * `calsync config show|path|set|unset`: the effective settings (secrets
+ * redacted) and changes to config.json. The logic lives in src/config/.
+ */
+import type { Command } from 'commander';
+import {
+  CONFIG_FILE_KEYS,
+  configDir,
+  configFilePath,
+  isSettingKey,
+  loadSettings,
+  redactedSettings,
+  setConfigValue,
+  stateFilePath,
+  tokensDirPath,
+  unsetConfigValue,
+} from '../config/index.js';
+import { log } from '../util/log.js';
+import type { LogLevel } from '../util/log.js';
+import { applyLogLevel, globalOptions, printJson } from './globals.js';
+import { table } from './table.js';
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '(unset)';
+  if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '(none)';
+  if (typeof value === 'object') return Object.keys(value).length ? JSON.stringify(value) : '(none)';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+
+/** The configured level when the settings load; the default otherwise (the command then reports why). */
+function configuredLogLevel(): LogLevel {
+  try {
+    return loadSettings().settings.logLevel;
+  } catch {
+    return 'info';
+  }
+}
+
+function show(cmd: Command): void {
+  const g = globalOptions(cmd);
+  const loaded = loadSettings();
+  applyLogLevel(g, loaded.settings.logLevel);
+  const shown = redactedSettings(loaded);
+  if (g.json) return printJson(shown);
+  process.stdout.write(table(Object.entries(shown).map(([key, { value, source }]) => [key, formatValue(value), source])));
+}
+
+function paths(cmd: Command): void {
+  const g = globalOptions(cmd);
+  applyLogLevel(g, 'info');
+  const dir = configDir();
+  const files = { configDir: dir, configFile: configFilePath(dir), stateFile: stateFilePath(dir), tokensDir: tokensDirPath(dir) };
+  if (g.json) return printJson(files);
+  process.stdout.write(
+    table([
+      ['config dir', files.configDir],
+      ['config.json', files.configFile],
+      ['state.json', files.stateFile],
+      ['tokens/', files.tokensDir],
+    ]),
+  );
+}
+
+/** A value set in config.json does nothing while the environment sets the same setting. */
+function warnIfOverridden(key: string): void {
+  if (!isSettingKey(key)) return;
+  const source = loadSettings().sources[key];
+  if (source !== 'config.json' && source !== 'default') {
+    log.warn(`${key} is also set by the ${source === 'flag' ? 'command line' : 'environment'}, which takes precedence over config.json`);
+  }
+}
+
+async function set(key: string, value: string, cmd: Command): Promise<void> {
+  const g = globalOptions(cmd);
+  applyLogLevel(g, configuredLogLevel());
+  const change = await setConfigValue(key, value);
+  warnIfOverridden(change.key);
+  if (g.json) return printJson(change);
+  process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
+}
+
+async function unset(key: string, cmd: Command): Promise<void> {
+  const g = globalOptions(cmd);
+  applyLogLevel(g, configuredLogLevel());
+  const change = await unsetConfigValue(key);
+  if (g.json) return printJson(change);
+  process.stdout.write(change.changed ? `${key} removed from ${change.file}\n` : `${key} was not set in ${change.file}\n`);
+}
+
+export function registerConfigCommand(program: Command): void {
+  const config = program
+    .command('config')
+    .description('show the effective settings and change config.json')
+    .addHelpText('after', `\nKeys of config.json: ${CONFIG_FILE_KEYS.join(', ')}`);
+
+  config
+    .command('show')
+    .description('every setting with its value and where it came from (secrets redacted)')
+    .action((_opts: unknown, cmd: Command) => show(cmd));
+
+  config
+    .command('path')
+    .description('the config dir and the files in it')
+    .action((_opts: unknown, cmd: Command) => paths(cmd));
+
+  config
+    .command('set')
+    .description('set a key in config.json (lists: comma-separated; calendarAccounts: cal=account,…)')
+    .argument('<key>', 'a config.json key, e.g. pollIntervalMinutes')
+    .argument('<value>', 'the value')
+    .action((key: string, value: string, _opts: unknown, cmd: Command) => set(key, value, cmd));
+
+  config
+    .command('unset')
+    .description('remove a key from config.json (its default or environment value applies again)')
+    .argument('<key>', 'a config.json key')
+    .action((key: string, _opts: unknown, cmd: Command) => unset(key, cmd));
+}

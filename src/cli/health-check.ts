@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../config/index.js';
+import { errorMessage } from '../errors.js';
+import { renderPluginOutput, type HealthReport } from '../health/report.js';
+import { runHealthCheck, type HealthCheckOutcome } from '../health/run.js';
+import { STATUS_EXIT_CODE } from '../health/types.js';
+import { HealthCheckUsageError } from '../health/usage-error.js';
+import { log, redact } from '../util/log.js';
+import { applyLogLevel, globalOptions, printJson } from './globals.js';
+
+interface HealthCheckFlags {
+  url?: string | boolean;
+  alert: boolean;
+  offline?: boolean;
+}
+
+export function registerHealthCheck(program: Command): void {
+  program
+    .command('health-check')
+    .alias('health')
+    .description('check sync freshness, tokens, watch channels and the webhook server (Nagios plugin output; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
+    .option('--url [url]', "also check that serve-webhook's /health answers 200 within 5 s, e.g. http://127.0.0.1:5000/health")
+    .option('--no-alert', 'check without sending alert mails')
+    .option('--offline', 'skip the checks that need the network (token refreshes)')
+    // Usage errors are checked below so they exit 3 (UNKNOWN), the Nagios convention.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', '\nUsage errors exit 3 (UNKNOWN), so a monitoring system never reads a typo as CRITICAL.')
+    .action(async (flags: HealthCheckFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const url = checkUsage(flags, cmd.args);
+      let outcome: HealthCheckOutcome;
+      try {
+        const { settings } = loadSettings({ env: process.env });
+        applyLogLevel(g, settings.logLevel);
+        outcome = await runHealthCheck({ settings, ...(url ? { url } : {}), offline: flags.offline === true, alert: flags.alert });
+      } catch (err) {
+        // Without settings or state nothing could be checked: UNKNOWN, not a CLI error.
+        printUnknown(errorMessage(err), g.json);
+        process.exitCode = STATUS_EXIT_CODE.UNKNOWN;
+        return;
+      }
+      report(outcome, g.json);
+      process.exitCode = STATUS_EXIT_CODE[outcome.report.status];
+    });
+}
+
+function checkUsage(flags: HealthCheckFlags, args: string[]): string | undefined {
+  const extra = args[0];
+  if (extra !== undefined) {
+    const what = extra.startsWith('-') ? `unknown option '${extra}'` : `unexpected argument '${extra}'`;
+    throw new HealthCheckUsageError(`health-check: ${what}`, { hint: "see 'calsync health-check --help'" });
+  }
+  if (flags.url === undefined) return undefined;
+  if (flags.url === true || !isHttpUrl(flags.url)) {
+    throw new HealthCheckUsageError('health-check: --url needs an http(s) URL, e.g. http://127.0.0.1:5000/health');
+  }
+  return flags.url;
+}
+
+function isHttpUrl(text: string | boolean): text is string {
+  if (typeof text !== 'string') return false;
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function report(outcome: HealthCheckOutcome, json: boolean): void {
+  const { alert } = outcome;
+  if (alert && !alert.sent) log.error(`alert mail not sent: ${alert.error ?? 'unknown error'}`);
+  if (outcome.recordError) log.warn(`health status not recorded in the state: ${outcome.recordError}`);
+  // Messages may quote errors from token files or SendGrid: redact like any log line.
+  if (json) printJson(JSON.parse(redact(JSON.stringify(toJson(outcome.report, outcome)))));
+  else process.stdout.write(redact(renderPluginOutput(outcome.report)));
+}
+
+function toJson(report: HealthReport, outcome: HealthCheckOutcome): unknown {
+  return {
+    status: report.status,
+    exitCode: STATUS_EXIT_CODE[report.status],
+    summary: report.summary,
+    since: outcome.health?.since ?? null,
+    lastPollAgeSeconds: report.lastPollAgeSeconds ?? null,
+    calendars: report.calendars,
+    thresholds: report.thresholds,
+    problems: report.problems,
+    checks: report.checks,
+    alert: outcome.alert ?? null,
+  };
+}
+
+function printUnknown(raw: string, json: boolean): void {
+  const message = redact(raw);
+  if (json) printJson({ status: 'UNKNOWN', exitCode: STATUS_EXIT_CODE.UNKNOWN, summary: message, problems: [], checks: [] });
+  else process.stdout.write(`CALSYNC UNKNOWN - ${message.replaceAll('|', '/')}\n`);
+}

@@ -1,0 +1,51 @@
+/**
+ * `calsync poll`: one sync cycle over the source calendars. Exit 0 when all
+ * was done, 1 when an event or calendar failed (retried at the next poll),
+ * 2 for usage or configuration errors.
+ */
+import type { Command } from 'commander';
+import { loadSettings } from '../config/index.js';
+import { runPoll } from '../sync/poll.js';
+import { applyLogLevel, globalOptions, printJson } from './globals.js';
+import { formatPollReport } from './poll-output.js';
+
+interface PollFlags {
+  dryRun?: boolean;
+  calendar?: string[];
+  fullResync?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerPollCommand(program: Command): void {
+  program
+    .command('poll')
+    .description('run one sync cycle over every source calendar')
+    .option('--dry-run', 'print the plan; write nothing to Google or the state')
+    .option('--calendar <id>', 'only this source calendar (repeatable)', collect)
+    .option('--full-resync', 'ignore the stored sync tokens and list everything again')
+    .action(async (flags: PollFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const { settings } = loadSettings();
+      applyLogLevel(g, settings.logLevel);
+      const spinner = process.stderr.isTTY && !g.json && !g.quiet && g.color ? (await import('ora')).default({ stream: process.stderr }).start('polling') : undefined;
+      try {
+        const report = await runPoll({
+          settings,
+          calendars: flags.calendar,
+          dryRun: flags.dryRun,
+          fullResync: flags.fullResync,
+          trigger: 'cli',
+          onProgress: (message) => {
+            if (spinner) spinner.text = message;
+          },
+        });
+        spinner?.stop();
+        if (g.json) printJson(report);
+        else if (!g.quiet || report.exitCode !== 0) process.stdout.write(formatPollReport(report, { color: g.color && process.stdout.isTTY, showActions: g.verbose || flags.dryRun === true }));
+        process.exitCode = report.exitCode;
+      } finally {
+        spinner?.stop();
+      }
+    });
+}

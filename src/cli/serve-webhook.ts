@@ -1,0 +1,66 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { loadSettings } from '../config/index.js';
+import { getLogLevel, log } from '../util/log.js';
+import { applyLogLevel, globalOptions } from './globals.js';
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  pollInterval?: number;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return n;
+}
+
+function parseMinutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('the interval is a positive number of minutes');
+  return n;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      // Only the first signal drains; a second one gets Node's default (immediate exit).
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+export function registerServeWebhook(program: Command): void {
+  program
+    .command('serve-webhook')
+    .description('receive Google push notifications (POST /webhook) and serve /health and /metrics until SIGTERM')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 5000)
+    .option('--poll-interval <minutes>', 'also poll every <minutes> and renew channels before they expire (hosts without systemd timers)', parseMinutes)
+    .action(async (flags: ServeFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const { settings } = loadSettings({
+        flags: flags.pollInterval === undefined ? {} : { pollIntervalMinutes: flags.pollInterval },
+        env: process.env,
+      });
+      applyLogLevel(g, settings.logLevel);
+      // The HTTP server and its dependencies load only for this command.
+      const { startWebhookServer, startSchedule, ownScheduleTick } = await import('../server/index.js');
+      const stopped = untilSignal();
+      const server = await startWebhookServer({ settings, host: flags.host, port: flags.port });
+      const line = `listening on ${server.url}`;
+      log.info(line);
+      // Always on stderr, whatever the log level: with --port 0 it is the only way to learn the port.
+      if (getLogLevel() === 'error' || getLogLevel() === 'warn') process.stderr.write(`calsync serve-webhook: ${line}\n`);
+      const schedule = flags.pollInterval === undefined ? undefined : startSchedule(flags.pollInterval * 60_000, () => ownScheduleTick(settings));
+      const signal = await stopped;
+      log.info('shutting down: finishing running polls', { signal });
+      await Promise.all([server.close(), schedule?.stop()]);
+      log.info('stopped');
+    });
+}

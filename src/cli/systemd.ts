@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { planInstall, writePlan, type InstallPlan } from '../systemd/install.js';
+import type { InstallMode } from '../systemd/render.js';
+import { applyLogLevel, globalOptions, printJson } from './globals.js';
+
+interface InstallFlags {
+  user?: boolean;
+  system?: boolean;
+  dryRun?: boolean;
+}
+
+export function registerSystemd(program: Command): void {
+  const systemd = program.command('systemd').description('systemd units: timers for poll, clean, watch and health-check, and the webhook server');
+  systemd
+    .command('install')
+    .description('write the units with this node and calsync, and the configured poll interval; print the systemctl commands to run')
+    .option('--user', 'user units in $XDG_CONFIG_HOME/systemd/user (default)')
+    .option('--system', 'system units in /etc/systemd/system, run as the invoking user (run with sudo)')
+    .option('--dry-run', 'print the units and commands; write nothing')
+    .action(async (flags: InstallFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      if (flags.user && flags.system) throw new UsageError('--user and --system exclude each other');
+      const mode: InstallMode = flags.system ? 'system' : 'user';
+      const { settings } = loadSettings({ env: process.env });
+      applyLogLevel(g, settings.logLevel);
+      const plan = await planInstall({
+        mode,
+        configDir: settings.configDir,
+        pollIntervalMinutes: settings.pollIntervalMinutes,
+        webhook: Boolean(settings.webhookUrl),
+      });
+      const dryRun = flags.dryRun === true;
+      if (!dryRun) await writePlan(plan);
+      if (g.json) printJson({ dryRun, ...plan });
+      else process.stdout.write(dryRun ? renderDryRun(plan) : renderInstalled(plan));
+    });
+}
+
+function renderDryRun(plan: InstallPlan): string {
+  const units = plan.units.map((u) => `# ---- ${u.path}\n${u.content.endsWith('\n') ? u.content : u.content + '\n'}`).join('\n');
+  return [
+    `# dry run: nothing written. ${plan.units.length} ${plan.mode} units for ${plan.dir}:`,
+    '',
+    units,
+    `# directories to create (mode 700): ${plan.directories.join(' ')}`,
+    '# then run:',
+    ...plan.commands,
+    '',
+  ].join('\n');
+}
+
+function renderInstalled(plan: InstallPlan): string {
+  return [
+    `wrote ${plan.units.length} ${plan.mode} units to ${plan.dir}: ${plan.units.map((u) => u.name).join(', ')}`,
+    `secrets go in ${plan.directories[1] ?? ''}/ (one file per secret, mode 600, e.g. SENDGRID_API_KEY)`,
+    'now run:',
+    ...plan.commands.map((c) => `  ${c}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../config/index.js';
+import type { ChannelOutcome, WatchReport } from '../google/watch.js';
+import { applyLogLevel, globalOptions, printJson } from './globals.js';
+
+interface WatchFlags {
+  stop?: boolean;
+  force?: boolean;
+}
+
+function describe(c: ChannelOutcome): string {
+  switch (c.action) {
+    case 'created':
+      return `channel created, expires ${c.expiresAt ?? '?'}`;
+    case 'renewed':
+      return `channel renewed, expires ${c.expiresAt ?? '?'}; old channel ${c.stopWarning ? `not stopped (${c.stopWarning})` : 'stopped'}`;
+    case 'kept':
+      return `channel kept, expires ${c.expiresAt ?? '?'}`;
+    case 'stopped':
+      return 'channel stopped';
+    case 'none':
+      return 'no channel';
+    case 'failed':
+      return `FAILED: ${c.error ?? 'unknown error'}`;
+  }
+}
+
+export function renderWatchReport(report: WatchReport): string {
+  if (report.calendars.length === 0) return 'no source calendars\n';
+  return report.calendars.map((c) => `${c.calendarId}: ${describe(c)}\n`).join('');
+}
+
+export function registerWatch(program: Command): void {
+  program
+    .command('watch')
+    .description('create or renew push channels for every source calendar (those expiring within 24 h), stop replaced ones')
+    .option('--stop', 'stop every channel instead')
+    .option('--force', 'renew every channel, however long it still lives')
+    .action(async (flags: WatchFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const { settings } = loadSettings({ env: process.env });
+      applyLogLevel(g, settings.logLevel);
+      // The Google client library loads only for commands that talk to Google.
+      const { runWatch } = await import('../google/watch.js');
+      const report = await runWatch({ settings, stop: flags.stop === true, force: flags.force === true });
+      if (g.json) printJson(report);
+      else process.stdout.write(renderWatchReport(report));
+      process.exitCode = report.exitCode;
+    });
+}

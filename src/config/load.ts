@@ -1,0 +1,82 @@
+/**
+ * The effective settings of one run: flags > environment (and secret files,
+ * credentials) > config.json > defaults. Synchronous and read-only: it runs on
+ * every poll, and never creates or rewrites a file.
+ */
+import { ConfigError } from '../errors.js';
+import { readConfigFile, fileKeyError, type ConfigFile } from './configFile.js';
+import { readEnvSetting } from './environment.js';
+import type { FoundValue } from './found.js';
+import { resolveConfigDir } from './paths.js';
+import { readSecretSetting } from './secrets.js';
+import { SETTING_KEYS, SETTING_SPECS, type SettingKey } from './spec.js';
+import type { LoadedSettings, Settings, SettingSource } from './types.js';
+import { checkValue } from './values.js';
+
+export interface LoadOptions {
+  flags?: Partial<Settings>;
+  env?: NodeJS.ProcessEnv;
+}
+
+function flagValue(key: SettingKey, flags: Partial<Settings>): FoundValue | undefined {
+  const value: unknown = flags[key];
+  if (value === undefined) return undefined;
+  // Commands parse their options; this catches NaN and the like all the same.
+  const checked = checkValue(SETTING_SPECS[key].kind, value);
+  if (!checked.ok) throw new ConfigError(`option for ${key}: ${checked.problem}`);
+  return { value: checked.value, source: 'flag', origin: key };
+}
+
+function pick(key: SettingKey, flags: Partial<Settings>, env: NodeJS.ProcessEnv, file: ConfigFile): FoundValue {
+  const spec = SETTING_SPECS[key];
+  const fromFlag = flagValue(key, flags);
+  if (fromFlag) return fromFlag;
+  const fromEnv = spec.secret ? readSecretSetting(key, env) : readEnvSetting(key, env);
+  if (fromEnv) return fromEnv;
+  if (key in file.values) return { value: file.values[key], source: 'config.json', origin: file.path };
+  // Arrays and maps are copied so no caller can change the defaults of the next load.
+  const dflt = structuredClone(spec.default);
+  return { value: dflt, source: 'default', origin: 'default' };
+}
+
+/** A calendarAccounts entry for a calendar that is not polled is a typo waiting to bite. */
+function checkCalendarAccounts(settings: Settings, origin: string): void {
+  for (const calendar of Object.keys(settings.calendarAccounts)) {
+    if (settings.sourceCalendars.includes(calendar)) continue;
+    const among = settings.sourceCalendars.length ? settings.sourceCalendars.join(', ') : 'none are set';
+    const problem = `calendar "${calendar}" is not one of the source calendars (${among})`;
+    throw origin.endsWith('.json') ? fileKeyError(origin, 'calendarAccounts', problem) : new ConfigError(`${origin}: ${problem}`);
+  }
+}
+
+/** Settings from explicit parts: `config set` checks a file's would-be content this way before writing it. */
+export function resolveSettings(opts: LoadOptions & { configDir: string; configDirSource: SettingSource; file: ConfigFile }): LoadedSettings {
+  const flags = opts.flags ?? {};
+  const env = opts.env ?? process.env;
+  const values: Record<string, unknown> = { configDir: opts.configDir };
+  const sources: Partial<Record<keyof Settings, SettingSource>> = { configDir: opts.configDirSource };
+  const origins: Partial<Record<SettingKey, string>> = {};
+  for (const key of SETTING_KEYS) {
+    const found = pick(key, flags, env, opts.file);
+    values[key] = found.value;
+    sources[key] = found.source;
+    origins[key] = found.origin;
+  }
+  // Every key of Settings was filled from the table above, each value checked by its kind.
+  const settings = values as unknown as Settings;
+  checkCalendarAccounts(settings, origins.calendarAccounts ?? 'calendarAccounts');
+  return { settings, sources: sources as Record<keyof Settings, SettingSource> };
+}
+
+export function loadSettings(opts: LoadOptions = {}): LoadedSettings {
+  const env = opts.env ?? process.env;
+  const dirFlag = opts.flags?.configDir;
+  const resolved = dirFlag ? { dir: dirFlag, source: 'flag' as const } : resolveConfigDir(env);
+  return resolveSettings({
+    ...opts,
+    env,
+    configDir: resolved.dir,
+    configDirSource: resolved.source,
+    file: readConfigFile(resolved.dir),
+  });
+}

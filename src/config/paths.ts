@@ -1,0 +1,31 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import type { SettingSource } from './types.js';
+
+/** The config dir and how it was chosen (for `calsync config show`). */
+export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): { dir: string; source: SettingSource } {
+  const explicit = env.CALSYNC_CONFIG_DIR?.trim();
+  if (explicit) return { dir: explicit, source: 'environment' };
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const xdg = env.XDG_CONFIG_HOME?.trim();
+  if (xdg && isAbsolute(xdg)) return { dir: join(xdg, 'calsync'), source: 'environment' };
+  const home = env.HOME?.trim() || homedir();
+  return { dir: join(home, '.config', 'calsync'), source: 'default' };
+}
+
+/** $CALSYNC_CONFIG_DIR, else $XDG_CONFIG_HOME/calsync, else ~/.config/calsync. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolveConfigDir(env).dir;
+}
+
+export function configFilePath(dir: string): string {
+  return join(dir, 'config.json');
+}
+
+export function stateFilePath(dir: string): string {
+  return join(dir, 'state.json');
+}
+
+export function tokensDirPath(dir: string): string {
+  return join(dir, 'tokens');
+}

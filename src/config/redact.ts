@@ -1,0 +1,18 @@
+import { SETTING_KEYS, SETTING_SPECS } from './spec.js';
+import type { LoadedSettings, SettingSource } from './types.js';
+
+/**
+ * Every setting with its value and source, secrets as "[redacted]" when set,
+ * unset values as null (so the JSON document lists every key).
+ */
+export function redactedSettings(loaded: LoadedSettings): Record<string, { value: unknown; source: SettingSource }> {
+  const out: Record<string, { value: unknown; source: SettingSource }> = {
+    configDir: { value: loaded.settings.configDir, source: loaded.sources.configDir },
+  };
+  for (const key of SETTING_KEYS) {
+    const value: unknown = loaded.settings[key];
+    const shown = value === undefined ? null : SETTING_SPECS[key].secret ? '[redacted]' : value;
+    out[key] = { value: shown, source: loaded.sources[key] };
+  }
+  return out;
+}

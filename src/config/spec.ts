@@ -1,0 +1,75 @@
+/**
+ * The one table of settings: which environment variables feed each one, which
+ * are secrets, which config.json may hold, and their defaults. The loader,
+ * the JSON schema, `calsync config` and docs/configuration.md follow it.
+ */
+import type { Settings } from './types.js';
+
+/** How a value is checked and parsed (see values.ts). */
+export type ValueKind =
+  | 'string'
+  | 'list'
+  | 'url'
+  | 'webhookUrl'
+  | 'positiveInteger'
+  | 'nonNegativeInteger'
+  | 'positiveNumber'
+  | 'logLevel'
+  | 'gmailOriginal'
+  | 'accountMap';
+
+export interface SettingSpec {
+  kind: ValueKind;
+  /** Environment variables, canonical first, then the seed bot's names (aliases). */
+  env: readonly string[];
+  /** A secret: may come from `<NAME>_FILE` or $CREDENTIALS_DIRECTORY, is never stored in config.json nor printed. */
+  secret: boolean;
+  default: unknown;
+}
+
+/** Every setting except configDir, which decides where config.json is and so cannot be in it. */
+export type SettingKey = Exclude<keyof Settings, 'configDir'>;
+
+const plain = (kind: ValueKind, env: readonly string[], dflt: unknown): SettingSpec => ({ kind, env, secret: false, default: dflt });
+const secret = (kind: ValueKind, env: readonly string[]): SettingSpec => ({ kind, env, secret: true, default: undefined });
+
+export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
+  sourceCalendars: plain('list', ['CALSYNC_SOURCE_CALENDARS', 'SOURCE_CALENDARS'], []),
+  inviteEmail: plain('string', ['CALSYNC_INVITE_EMAIL', 'INVITE_EMAIL'], undefined),
+  webhookUrl: plain('webhookUrl', ['CALSYNC_WEBHOOK_URL', 'GOOGLE_WEBHOOK_URL'], undefined),
+  webhookToken: secret('string', ['CALSYNC_WEBHOOK_TOKEN']),
+  pollIntervalMinutes: plain('positiveInteger', ['CALSYNC_POLL_INTERVAL_MINUTES', 'POLL_INTERVAL_MINUTES'], 5),
+  sendgridApiKey: secret('string', ['CALSYNC_SENDGRID_API_KEY', 'SENDGRID_API_KEY']),
+  alertFrom: plain('string', ['CALSYNC_ALERT_FROM', 'SENDER_EMAIL'], undefined),
+  alertTo: plain('list', ['CALSYNC_ALERT_TO', 'TO_EMAIL'], []),
+  uptimeKumaPushUrl: secret('url', ['CALSYNC_UPTIME_KUMA_PUSH_URL', 'UPTIME_KUMA_PUSH_URL']),
+  healthchecksUrl: secret('url', ['CALSYNC_HEALTHCHECKS_URL']),
+  // DEBUG_LOGGING (the seed's switch) is handled in environment.ts: it is a boolean, not a level.
+  logLevel: plain('logLevel', ['CALSYNC_LOG_LEVEL'], 'info'),
+  googleApiRoot: plain('url', ['CALSYNC_GOOGLE_API_ROOT'], 'https://www.googleapis.com/'),
+  googleTokenUrl: plain('url', ['CALSYNC_GOOGLE_TOKEN_URL'], 'https://oauth2.googleapis.com/token'),
+  googleAuthUrl: plain('url', ['CALSYNC_GOOGLE_AUTH_URL'], 'https://accounts.google.com/o/oauth2/v2/auth'),
+  sendgridApiRoot: plain('url', ['CALSYNC_SENDGRID_API_ROOT'], 'https://api.sendgrid.com'),
+  calendarAccounts: plain('accountMap', [], {}),
+  sharedCalendarAccount: plain('string', [], undefined),
+  birthdayCopyCalendar: plain('string', [], undefined),
+  gmailOriginal: plain('gmailOriginal', [], 'keep'),
+  lookbackDays: plain('nonNegativeInteger', [], 1),
+  maxWritesPerPoll: plain('positiveInteger', [], 200),
+  // Google allows about 600 requests per minute per user: 8/s leaves headroom.
+  requestsPerSecond: plain('positiveNumber', [], 8),
+  writeConcurrency: plain('positiveInteger', [], 4),
+};
+
+export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
+
+/** The keys config.json may hold: every setting but the secrets. */
+export const CONFIG_FILE_KEYS: SettingKey[] = SETTING_KEYS.filter((k) => !SETTING_SPECS[k].secret);
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTING_SPECS, key);
+}
+
+export function isConfigFileKey(key: string): key is SettingKey {
+  return isSettingKey(key) && !SETTING_SPECS[key].secret;
+}

@@ -1,0 +1,130 @@
+/**
+ * Checking and normalising one setting value by its kind, whether it came from
+ * config.json (JSON types) or from text (environment, `config set`). Problems
+ * are phrased to follow `key "x": ` and never repeat the value (it may be secret).
+ */
+import { LOG_LEVELS, isLogLevel } from '../util/log.js';
+import type { ValueKind } from './spec.js';
+
+export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
+
+const ok = (value: unknown): Checked => ({ ok: true, value });
+const bad = (problem: string): Checked => ({ ok: false, problem });
+
+/** Account names become token file names (tokens/<account>.json): the same rule as google/auth.ts. */
+const SAFE_ACCOUNT = /^[A-Za-z0-9._@+-]{1,200}$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkUrl(value: unknown): Checked {
+  if (typeof value !== 'string') return bad('must be an http(s) URL');
+  const text = value.trim();
+  if (!URL.canParse(text)) return bad('must be an http(s) URL');
+  const url = new URL(text);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad('must be an http(s) URL');
+  return ok(text);
+}
+
+/** The interface page: a webhook URL with no path gets `/webhook`. */
+function checkWebhookUrl(value: unknown): Checked {
+  const checked = checkUrl(value);
+  if (!checked.ok || typeof checked.value !== 'string') return checked;
+  const url = new URL(checked.value);
+  if (url.pathname !== '/') return checked;
+  url.pathname = '/webhook';
+  return ok(url.toString());
+}
+
+function checkAccountMap(value: unknown): Checked {
+  if (!isPlainObject(value)) return bad('must map calendar ids to account names, e.g. {"cal@example.com": "alice@example.com"}');
+  const out: Record<string, string> = {};
+  for (const [calendar, account] of Object.entries(value)) {
+    if (typeof account !== 'string' || !account.trim()) return bad(`calendar "${calendar}" must map to an account name`);
+    const name = account.trim();
+    if (!SAFE_ACCOUNT.test(name) || name.startsWith('.')) {
+      return bad(`account "${name}" is not a safe file name (letters, digits, ".", "_", "@", "+", "-")`);
+    }
+    out[calendar.trim()] = name;
+  }
+  return ok(out);
+}
+
+/** Checks a value of the right JSON type and returns it normalised (trimmed, de-duplicated). */
+export function checkValue(kind: ValueKind, value: unknown): Checked {
+  switch (kind) {
+    case 'string':
+      if (typeof value !== 'string') return bad('must be a string');
+      return value.trim() ? ok(value.trim()) : bad('must not be empty');
+    case 'list': {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim() !== '')) {
+        return bad('must be a list of non-empty strings');
+      }
+      return ok([...new Set(value.map((v: string) => v.trim()))]);
+    }
+    case 'url':
+      return checkUrl(value);
+    case 'webhookUrl':
+      return checkWebhookUrl(value);
+    case 'positiveInteger':
+      return Number.isSafeInteger(value) && (value as number) >= 1 ? ok(value) : bad('must be a positive integer');
+    case 'nonNegativeInteger':
+      return Number.isSafeInteger(value) && (value as number) >= 0 ? ok(value) : bad('must be a whole number, 0 or more');
+    case 'positiveNumber':
+      return typeof value === 'number' && Number.isFinite(value) && value > 0 ? ok(value) : bad('must be a positive number');
+    case 'logLevel':
+      return typeof value === 'string' && isLogLevel(value) ? ok(value) : bad(`must be one of ${LOG_LEVELS.join(', ')}`);
+    case 'gmailOriginal':
+      return value === 'keep' || value === 'delete' ? ok(value) : bad('must be keep or delete');
+    case 'accountMap':
+      return checkAccountMap(value);
+  }
+}
+
+function parseAccountMapText(text: string): unknown {
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  // "cal@x=alice,cal2@y=bob": the shell-friendly form for `config set`.
+  const out: Record<string, string> = {};
+  for (const pair of splitList(text)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return undefined;
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Comma-separated list: items trimmed, empty items dropped. */
+export function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Parses text (an environment variable, a `config set` argument) into a checked value. */
+export function parseText(kind: ValueKind, raw: string): Checked {
+  const text = raw.trim();
+  switch (kind) {
+    case 'list':
+      return checkValue(kind, splitList(text));
+    case 'positiveInteger':
+    case 'nonNegativeInteger':
+      return checkValue(kind, /^\d+$/.test(text) ? Number(text) : Number.NaN);
+    case 'positiveNumber':
+      return checkValue(kind, /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN);
+    case 'logLevel':
+    case 'gmailOriginal':
+      return checkValue(kind, text.toLowerCase());
+    case 'accountMap':
+      return checkValue(kind, parseAccountMapText(text));
+    default:
+      return checkValue(kind, text);
+  }
+}

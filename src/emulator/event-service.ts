@@ -1,0 +1,48 @@
+/**
+ * Event writes shared by the HTTP handlers and the in-process API, so a seeded
+ * change and an API change behave alike (sync stream, watchers, invitations).
+ */
+import { buildEvent, instanceStamp, materializeInstance, parseInstanceId } from './event-model.js';
+import { deliverInvitations } from './invitations.js';
+import type { CalendarRecord, Store, StoredEvent } from './store.js';
+import type { GoogleEvent } from './types.js';
+
+export class EventService {
+  constructor(
+    private readonly store: Store,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  /** Creates an event with Google's defaults; the caller has validated it. */
+  create(cal: CalendarRecord, input: GoogleEvent, creatorEmail: string): StoredEvent {
+    const withId = { ...input };
+    if (!withId.id && withId.recurringEventId && withId.originalStartTime) {
+      const stamp = instanceStamp(withId.originalStartTime);
+      if (stamp) withId.id = `${withId.recurringEventId}_${stamp}`;
+    }
+    const event = buildEvent(cal.id, withId, creatorEmail, this.baseUrl());
+    return this.save(cal, event, true);
+  }
+
+  /** Stores a new version and delivers the invitations it implies. */
+  save(cal: CalendarRecord, event: GoogleEvent, keepUpdated = false): StoredEvent {
+    const stored = this.store.putEvent(cal, event, keepUpdated);
+    deliverInvitations(this.store, cal, stored);
+    return stored;
+  }
+
+  /**
+   * An event by id; an unmodified occurrence of a series (`<masterId>_<stamp>`)
+   * is produced from its master, as Google serves instance ids it never stored.
+   */
+  find(cal: CalendarRecord, eventId: string): GoogleEvent | undefined {
+    const stored = cal.events.get(eventId);
+    if (stored) return stored.event;
+    const parsed = parseInstanceId(eventId);
+    if (!parsed) return undefined;
+    const master = cal.events.get(parsed.masterId)?.event;
+    if (!master?.recurrence || master.recurrence.length === 0) return undefined;
+    if (master.status === 'cancelled') return undefined;
+    return materializeInstance(master, eventId, parsed.stamp);
+  }
+}

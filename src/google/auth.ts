@@ -1,0 +1,104 @@
+/**
+ * An account's credentials: the OAuth2 client built from its token file,
+ * which account serves which calendar, and what a revoked token looks like.
+ * Token files themselves live in token-store.ts; the sign-in flow in
+ * oauth-flow.ts.
+ */
+import { auth } from '@googleapis/calendar';
+import type { Settings } from '../config/types.js';
+import { AuthError } from '../errors.js';
+import { registerSecret } from '../util/log.js';
+import { readTokenFile, reauthHint } from './token-store.js';
+
+export { assertSafeAccountName, readTokenFile, reauthHint, tokenPath, type AuthorizedUser } from './token-store.js';
+export { clearNeedsAuth, markNeedsAuth } from './needs-auth.js';
+
+/** The OAuth2 client bundled with @googleapis/calendar (google-auth-library 10). */
+export type OAuthClient = InstanceType<typeof auth.OAuth2>;
+
+/** The account whose token reads and writes a calendar (config.json may map several calendars to one). */
+export function accountFor(settings: Settings, calendarId: string): string {
+  return settings.calendarAccounts[calendarId] ?? calendarId;
+}
+
+/** The account that writes the shared calendar (mirrors). */
+export function sharedAccount(settings: Settings): string | undefined {
+  return settings.sharedCalendarAccount ?? settings.inviteEmail;
+}
+
+/** An OAuth2 client for an account, refreshing against the configured token URL. */
+export function loadAccountAuth(settings: Settings, account: string): OAuthClient {
+  const user = readTokenFile(settings.configDir, account);
+  const client = new auth.OAuth2({
+    clientId: user.client_id,
+    clientSecret: user.client_secret,
+    endpoints: { oauth2TokenUrl: settings.googleTokenUrl, oauth2AuthBaseUrl: settings.googleAuthUrl },
+  });
+  client.setCredentials({ refresh_token: user.refresh_token });
+  // Access tokens never reach a log line either.
+  client.on('tokens', (tokens) => registerSecret(tokens.access_token ?? undefined));
+  return client;
+}
+
+/** The OAuth error code in a token endpoint answer (`{"error":"invalid_grant",…}`), if any. */
+export function oauthErrorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const data = (err as { response?: { data?: unknown } }).response?.data;
+  if (typeof data === 'object' && data !== null) {
+    const code = (data as { error?: unknown }).error;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** Google answers a revoked or expired refresh token with 400 invalid_grant. */
+export function isInvalidGrant(err: unknown): boolean {
+  if (oauthErrorCode(err) === 'invalid_grant') return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const message = (err as { message?: unknown }).message;
+  // gaxios uses the body's `error` as the message when the body is not at hand.
+  return typeof message === 'string' && message.includes('invalid_grant');
+}
+
+/**
+ * The AuthError for a revoked or expired refresh token (invalid_grant, e.g.
+ * from a GaxiosError thrown by any Calendar call that had to refresh), or
+ * undefined for every other error.
+ */
+export function toAuthError(account: string, err: unknown): AuthError | undefined {
+  if (err instanceof AuthError) return err;
+  if (!isInvalidGrant(err)) return undefined;
+  return new AuthError(account, `the token of ${account} was revoked or has expired (invalid_grant)`, {
+    hint: reauthHint(account),
+    cause: err,
+  });
+}
+
+/** Whether an account's token refreshes right now. */
+export type TokenStatus = 'ok' | 'revoked' | 'missing' | 'unreachable';
+
+/**
+ * Refreshes the account's token once against the token endpoint. 'missing'
+ * when there is no token file; 'revoked' when the endpoint refuses it (400/401:
+ * invalid_grant, a deleted OAuth client); 'unreachable' on a network error or
+ * a 5xx/429 (try again later). A token file readable by others or not valid
+ * throws its ConfigError: that needs the user, not a retry.
+ */
+export async function checkAccountToken(settings: Settings, account: string): Promise<TokenStatus> {
+  let client: OAuthClient;
+  try {
+    client = loadAccountAuth(settings, account);
+  } catch (err) {
+    if (err instanceof AuthError) return 'missing';
+    throw err;
+  }
+  try {
+    await client.getAccessToken();
+    return 'ok';
+  } catch (err) {
+    if (isInvalidGrant(err)) return 'revoked';
+    const status = (err as { status?: unknown; response?: { status?: unknown } }).response?.status;
+    if (status === 400 || status === 401) return 'revoked';
+    return 'unreachable';
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Reads Google's error shape off a GaxiosError (or a network error) and says
+ * what calsync should do about it. Bodies per
+ * https://developers.google.com/workspace/calendar/api/guides/errors
+ */
+
+export type ErrorClass =
+  /** Retry with backoff: 429, 403 rate limits, 5xx, network errors. */
+  | 'retryable'
+  /** 403 quotaExceeded: stop writing for this account for this poll. */
+  | 'quota-exhausted'
+  /** 410 fullSyncRequired / updatedMinTooLongAgo: drop the sync token. */
+  | 'sync-token-expired'
+  /** Anything else (400, 401, 403 forbidden, 404, 409, 410 deleted): fails this one call. */
+  | 'permanent';
+
+export interface GoogleErrorInfo {
+  status: number | undefined;
+  reason: string | undefined;
+  message: string;
+  /** From a Retry-After header, in ms. */
+  retryAfterMs: number | undefined;
+  kind: ErrorClass;
+}
+
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+interface GaxiosLike {
+  status?: unknown;
+  code?: unknown;
+  message?: unknown;
+  response?: { status?: unknown; data?: unknown; headers?: unknown };
+  cause?: unknown;
+}
+
+function asObject(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const h = asObject(headers);
+  const v = h?.[name] ?? h?.[name.toLowerCase()];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function networkCode(err: GaxiosLike): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const code = asObject(e)?.code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    e = asObject(e)?.cause;
+  }
+  return undefined;
+}
+
+export function classifyGoogleError(err: unknown): GoogleErrorInfo {
+  const e = (asObject(err) ?? {}) as GaxiosLike;
+  const statusRaw = e.response?.status ?? e.status;
+  const status = typeof statusRaw === 'number' ? statusRaw : undefined;
+  const body = asObject(asObject(e.response?.data)?.error);
+  const first = asObject(Array.isArray(body?.errors) ? (body.errors as unknown[])[0] : undefined);
+  const reason = typeof first?.reason === 'string' ? first.reason : undefined;
+  const message = typeof body?.message === 'string' ? body.message : typeof e.message === 'string' ? e.message : String(err);
+  const retryAfterMs = parseRetryAfter(headerValue(e.response?.headers, 'retry-after'));
+
+  let kind: ErrorClass = 'permanent';
+  if (status === undefined) {
+    kind = networkCode(e) || /socket hang up|network|fetch failed|ECONN|timeout/i.test(message) ? 'retryable' : 'permanent';
+  } else if (status === 429 || status >= 500) kind = 'retryable';
+  else if (status === 403 && reason && RATE_LIMIT_REASONS.has(reason)) kind = 'retryable';
+  else if (status === 403 && reason === 'quotaExceeded') kind = 'quota-exhausted';
+  else if (status === 410 && (reason === 'fullSyncRequired' || reason === 'updatedMinTooLongAgo')) kind = 'sync-token-expired';
+  return { status, reason, message, retryAfterMs, kind };
+}
+
+/** A short label for the failure counter: `reason` when Google gave one, else the status. */
+export function failureLabel(info: GoogleErrorInfo): string {
+  if (info.reason) return info.reason;
+  if (info.status) return `http_${info.status}`;
+  return 'network';
+}

@@ -1,0 +1,160 @@
+/**
+ * `calsync auth`: the OAuth 2.0 loopback flow for an installed ("Desktop
+ * app") client, on the OAuth2Client bundled with @googleapis/calendar.
+ * PKCE S256 and a random `state`; `access_type=offline` + `prompt=consent`
+ * because Google only hands out a refresh token on a fresh consent. The token
+ * file is written only once everything succeeded: a failed sign-in leaves
+ * nothing behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { auth } from '@googleapis/calendar';
+import type { Settings } from '../config/types.js';
+import { AuthError, OperationError, errorMessage } from '../errors.js';
+import { log, registerSecret } from '../util/log.js';
+import { oauthErrorCode, type OAuthClient } from './auth.js';
+import { loopbackRedirectFor, readClientSecrets } from './client-secrets.js';
+import { startLoopbackServer } from './loopback-server.js';
+import { hasDesktop, openBrowser } from './open-browser.js';
+import { assertSafeAccountName, writeTokenFile } from './token-store.js';
+
+export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
+
+/** How long the browser has to come back; CALSYNC_AUTH_TIMEOUT_MS overrides it (tests). */
+export const DEFAULT_AUTH_TIMEOUT_MS = 5 * 60_000;
+
+export interface SignInOptions {
+  settings: Pick<Settings, 'configDir' | 'googleTokenUrl' | 'googleAuthUrl'>;
+  account: string;
+  clientSecretsFile: string;
+  /** 127.0.0.1 port to listen on; default any free one (a web client's registered port). */
+  port?: number;
+  /** Open a browser when a desktop is available (false: --no-browser). */
+  browser: boolean;
+  timeoutMs: number;
+  /** Writes one line of instructions for the user. */
+  say: (line: string) => void;
+}
+
+export interface SignInResult {
+  account: string;
+  tokenFile: string;
+}
+
+type AuthUrlOptions = NonNullable<Parameters<OAuthClient['generateAuthUrl']>[0]>;
+
+/** The consent URL: offline access, forced consent (so a refresh token comes back), PKCE S256, our state. */
+export function buildAuthUrl(client: OAuthClient, p: { redirectUri: string; state: string; codeChallenge: string; account?: string }): string {
+  const opts: AuthUrlOptions = {
+    access_type: 'offline',
+    prompt: 'consent',
+    scope: [CALENDAR_SCOPE],
+    redirect_uri: p.redirectUri,
+    state: p.state,
+    code_challenge: p.codeChallenge,
+    // The enum lives in google-auth-library, which is not a direct dependency.
+    code_challenge_method: 'S256' as AuthUrlOptions['code_challenge_method'],
+  };
+  // Preselects the account on Google's chooser when the name is an address.
+  if (p.account?.includes('@')) opts.login_hint = p.account;
+  return client.generateAuthUrl(opts);
+}
+
+export function authTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CALSYNC_AUTH_TIMEOUT_MS?.trim();
+  if (!raw) return DEFAULT_AUTH_TIMEOUT_MS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new OperationError(`CALSYNC_AUTH_TIMEOUT_MS must be a positive number of milliseconds, not "${raw}"`);
+  }
+  return n;
+}
+
+export async function signIn(opts: SignInOptions): Promise<SignInResult> {
+  const { account, settings } = opts;
+  assertSafeAccountName(account);
+  const secrets = readClientSecrets(opts.clientSecretsFile);
+  const redirect = loopbackRedirectFor(secrets, opts.clientSecretsFile, opts.port);
+  const client = new auth.OAuth2({
+    clientId: secrets.clientId,
+    clientSecret: secrets.clientSecret,
+    endpoints: { oauth2TokenUrl: settings.googleTokenUrl, oauth2AuthBaseUrl: settings.googleAuthUrl },
+  });
+  client.on('tokens', (t) => {
+    registerSecret(t.access_token ?? undefined);
+    registerSecret(t.refresh_token ?? undefined);
+    registerSecret(t.id_token ?? undefined);
+  });
+  const state = randomBytes(24).toString('base64url');
+  const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
+  registerSecret(codeVerifier);
+  // google-auth-library always derives one; the type only says it might not.
+  if (!codeChallenge) throw new OperationError('could not derive a PKCE code challenge');
+
+  const server = await startLoopbackServer({ account, redirect, state, timeoutMs: opts.timeoutMs });
+  let code: string;
+  try {
+    const url = buildAuthUrl(client, { redirectUri: server.redirectUri, state, codeChallenge, account });
+    announce(opts.say, { url, account, port: server.port, redirectUri: server.redirectUri, timeoutMs: opts.timeoutMs });
+    if (opts.browser && hasDesktop()) openBrowser(url);
+    code = await server.code;
+  } finally {
+    await server.close();
+  }
+
+  const tokens = await exchangeCode(client, { code, codeVerifier, redirectUri: server.redirectUri, account, tokenUrl: settings.googleTokenUrl });
+  const refreshToken = tokens.refresh_token;
+  if (!refreshToken) {
+    throw new AuthError(account, 'Google answered without a refresh token, so calsync could not keep access; no token was saved', {
+      hint: 'remove calsync at https://myaccount.google.com/permissions, then run calsync auth again',
+    });
+  }
+  const granted = tokens.scope;
+  if (typeof granted === 'string' && granted !== '' && !granted.split(' ').includes(CALENDAR_SCOPE)) {
+    throw new AuthError(account, 'calendar access was not granted on the consent screen; no token was saved', {
+      hint: 'run calsync auth again and tick "See, edit, share and delete all your calendars"',
+    });
+  }
+  const tokenFile = await writeTokenFile(settings.configDir, account, {
+    type: 'authorized_user',
+    client_id: secrets.clientId,
+    client_secret: secrets.clientSecret,
+    refresh_token: refreshToken,
+  });
+  log.info('token saved', { account, tokenFile });
+  return { account, tokenFile };
+}
+
+interface TokenAnswer {
+  refresh_token?: string | null;
+  scope?: string;
+}
+
+async function exchangeCode(
+  client: OAuthClient,
+  p: { code: string; codeVerifier: string; redirectUri: string; account: string; tokenUrl: string },
+): Promise<TokenAnswer> {
+  log.debug('exchanging the authorization code', { tokenUrl: p.tokenUrl });
+  try {
+    const { tokens } = await client.getToken({ code: p.code, codeVerifier: p.codeVerifier, redirect_uri: p.redirectUri });
+    return tokens;
+  } catch (err) {
+    const oauthError = oauthErrorCode(err);
+    if (oauthError !== undefined) {
+      throw new AuthError(p.account, `the token endpoint refused the authorization code (${oauthError}); no token was saved`, {
+        cause: err,
+        hint: 'run calsync auth again',
+      });
+    }
+    throw new OperationError(`could not exchange the authorization code at ${p.tokenUrl}: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+function announce(say: (line: string) => void, p: { url: string; account: string; port: number; redirectUri: string; timeoutMs: number }): void {
+  const minutes = Math.max(1, Math.round(p.timeoutMs / 60_000));
+  say(`Open this URL in a browser and sign in as ${p.account}:`);
+  say('');
+  say(`  ${p.url}`);
+  say('');
+  say(`Waiting for the browser to come back to ${p.redirectUri} (up to ${minutes} min).`);
+  say(`On a headless server, first run on your desktop: ssh -L ${p.port}:127.0.0.1:${p.port} <server>  (then open the URL there)`);
+}

@@ -1,0 +1,56 @@
+/**
+ * Keeps one account's requests under Google's per-user quota (600 a minute by
+ * default): requests start at least 1/rate seconds apart, with at most
+ * `concurrency` in flight. Reads and writes share the budget because Google
+ * counts both.
+ */
+export class Pacer {
+  private nextSlot = 0;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly intervalMs: number;
+
+  constructor(
+    requestsPerSecond: number,
+    private readonly concurrency: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.intervalMs = 1000 / requestsPerSecond;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      await this.waitForSlot();
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** After a rate-limit answer: push every later request back by `ms`. */
+  backOff(ms: number): void {
+    this.nextSlot = Math.max(this.nextSlot, this.now() + ms);
+  }
+
+  private async waitForSlot(): Promise<void> {
+    const now = this.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + this.intervalMs;
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.inFlight < this.concurrency) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}

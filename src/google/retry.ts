@@ -1,0 +1,71 @@
+import pRetry, { AbortError } from 'p-retry';
+import { log } from '../util/log.js';
+import { classifyGoogleError } from './google-error.js';
+
+export interface RetryOptions {
+  /** What is being attempted, for log lines. */
+  label: string;
+  /** Give up once this much time has passed since the first attempt. */
+  maxRetryTimeMs?: number;
+  retries?: number;
+  /** First backoff; doubles each time, randomized (jitter). */
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  /** Called before each retry (e.g. so a pacer can slow down). */
+  onRetry?: (waitMs: number) => void;
+}
+
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry'>> = {
+  maxRetryTimeMs: 120_000,
+  retries: 8,
+  minTimeoutMs: 500,
+  maxTimeoutMs: 32_000,
+};
+
+/** Tests shorten every backoff with this factor (CALSYNC_RETRY_SCALE=0.01). */
+function scale(): number {
+  const raw = Number(process.env.CALSYNC_RETRY_SCALE);
+  return Number.isFinite(raw) && raw > 0 ? raw : 1;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a Google call with exponential backoff and jitter (p-retry). Retries 429,
+ * 403 rate limits, 5xx and network errors; honours Retry-After by waiting at
+ * least that long; everything else fails at once with the original error.
+ */
+export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const o = { ...DEFAULT_RETRY, ...options };
+  const factor = scale();
+  return pRetry(
+    async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        const info = classifyGoogleError(err);
+        if (info.kind !== 'retryable') throw new AbortError(err instanceof Error ? err : new Error(String(err)));
+        throw err instanceof Error ? err : new Error(String(err));
+      }
+    },
+    {
+      retries: o.retries,
+      minTimeout: o.minTimeoutMs * factor,
+      maxTimeout: o.maxTimeoutMs * factor,
+      factor: 2,
+      randomize: true,
+      maxRetryTime: o.maxRetryTimeMs * factor,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        const info = classifyGoogleError(error);
+        log.debug('google call failed, retrying', { call: o.label, attempt: attemptNumber, status: info.status, reason: info.reason, retriesLeft });
+        // p-retry's own backoff follows this callback; Retry-After is a floor on the total wait.
+        if (info.retryAfterMs !== undefined && retriesLeft > 0) {
+          const wait = Math.min(info.retryAfterMs * factor, o.maxRetryTimeMs * factor);
+          o.onRetry?.(wait);
+          await sleep(wait);
+        } else o.onRetry?.(0);
+      },
+    },
+  );
+  // p-retry rejects with the AbortError's original error, so callers classify Google's.
+}

@@ -1,0 +1,168 @@
+/**
+ * Token files: `<config dir>/tokens/<account>.json`, the `authorized_user`
+ * JSON google-auth-library reads. They hold refresh tokens, so they are
+ * written atomically with mode 0600 in a 0700 directory, and a file that
+ * group or others can read is refused, as ssh refuses a loose private key.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AuthError, ConfigError } from '../errors.js';
+import { registerSecret } from '../util/log.js';
+
+/** The `authorized_user` JSON that google-auth-library reads. */
+export interface AuthorizedUser {
+  type: 'authorized_user';
+  client_id: string;
+  client_secret: string;
+  refresh_token: string;
+}
+
+// The account name becomes a file name: no path separators, no leading dot.
+const SAFE_ACCOUNT = /^[A-Za-z0-9._@+-]{1,200}$/;
+
+export function assertSafeAccountName(account: string): void {
+  if (!SAFE_ACCOUNT.test(account) || account.startsWith('.')) {
+    throw new ConfigError(`account name "${account}" is not a safe file name`, {
+      hint: 'use letters, digits, ".", "_", "@", "+" or "-" (an e-mail address works)',
+    });
+  }
+}
+
+export function isSafeAccountName(account: string): boolean {
+  return SAFE_ACCOUNT.test(account) && !account.startsWith('.');
+}
+
+/** The one-line fix for an account without a usable token. */
+export function reauthHint(account: string): string {
+  return `run: calsync auth ${account} --client-secrets <client_secret.json>`;
+}
+
+export function tokensDir(configDir: string): string {
+  return join(configDir, 'tokens');
+}
+
+export function tokenPath(configDir: string, account: string): string {
+  assertSafeAccountName(account);
+  return join(tokensDir(configDir), `${account}.json`);
+}
+
+/** Accounts that have a token file, sorted; a missing tokens directory means none. */
+export function listTokenAccounts(configDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(tokensDir(configDir));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => n.slice(0, -'.json'.length))
+    .filter(isSafeAccountName)
+    .sort();
+}
+
+/**
+ * Reads and checks an account's token file and registers its secrets for
+ * redaction. AuthError when there is none; ConfigError when it is readable
+ * by others or not an authorized_user file.
+ */
+export function readTokenFile(configDir: string, account: string): AuthorizedUser {
+  const file = tokenPath(configDir, account);
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    throw new AuthError(account, `no token for ${account} (${file})`, { hint: reauthHint(account) });
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError(`${file} is readable by group or others`, { hint: `run: chmod 600 ${file}` });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid JSON`, { cause: err, hint: reauthHint(account) });
+  }
+  if (!isAuthorizedUser(parsed)) {
+    throw new ConfigError(`${file} is not an authorized_user token file (type, client_id, client_secret, refresh_token)`, {
+      hint: reauthHint(account),
+    });
+  }
+  registerSecret(parsed.refresh_token);
+  registerSecret(parsed.client_secret);
+  return parsed;
+}
+
+export function isAuthorizedUser(v: unknown): v is AuthorizedUser {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    o.type === 'authorized_user' &&
+    typeof o.client_id === 'string' &&
+    typeof o.client_secret === 'string' &&
+    typeof o.refresh_token === 'string'
+  );
+}
+
+/** Writes an account's token file (0600, directory 0700) atomically; returns its path. */
+export async function writeTokenFile(configDir: string, account: string, user: AuthorizedUser): Promise<string> {
+  const file = tokenPath(configDir, account);
+  const body: AuthorizedUser = {
+    type: 'authorized_user',
+    client_id: user.client_id,
+    client_secret: user.client_secret,
+    refresh_token: user.refresh_token,
+  };
+  await ensurePrivateDir(dirname(file));
+  await writePrivateFileAtomic(file, JSON.stringify(body, null, 2) + '\n');
+  return file;
+}
+
+/** Creates the directory 0700, or narrows an existing one that others can enter. */
+async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const { mode } = await stat(dir);
+  if ((mode & 0o077) !== 0) await chmod(dir, 0o700);
+}
+
+/**
+ * Temp file in the same directory, fsync, rename over, fsync the directory:
+ * a crash leaves the old token or the new one, never a torn file that would
+ * lock the account out.
+ */
+export async function writePrivateFileAtomic(file: string, data: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let renamed = false;
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      // open()'s mode passes through the umask; chmod makes 0600 exact.
+      await fh.chmod(0o600);
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    renamed = true;
+    await syncDir(dirname(file));
+  } finally {
+    if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Some filesystems refuse fsync on a directory; the rename is atomic anyway.
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,134 @@
+import type { CalendarSyncState, State } from '../state/types.js';
+import type { CheckResult } from './types.js';
+
+/** The parts of the settings the pure checks read. */
+export interface HealthSettings {
+  sourceCalendars: string[];
+  pollIntervalMinutes: number;
+  webhookUrl: string | undefined;
+}
+
+/** A poll older than this many intervals is a WARNING, older than the second a CRITICAL. */
+export const STALE_WARNING_INTERVALS = 3;
+export const STALE_CRITICAL_INTERVALS = 6;
+/** A channel that ends sooner than this is renewed by the daily `calsync watch`; if not, warn. */
+export const CHANNEL_MIN_REMAINING_MS = 24 * 3_600_000;
+
+export interface Thresholds {
+  warningSeconds: number;
+  criticalSeconds: number;
+}
+
+export function pollThresholds(pollIntervalMinutes: number): Thresholds {
+  return {
+    warningSeconds: STALE_WARNING_INTERVALS * pollIntervalMinutes * 60,
+    criticalSeconds: STALE_CRITICAL_INTERVALS * pollIntervalMinutes * 60,
+  };
+}
+
+/** Seconds since the calendar's last successful poll; undefined when it never had one. */
+export function lastSuccessAgeSeconds(cal: CalendarSyncState | undefined, now: Date): number | undefined {
+  if (!cal?.lastSuccessAt) return undefined;
+  const at = Date.parse(cal.lastSuccessAt);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.round((now.getTime() - at) / 1000));
+}
+
+/**
+ * One result per source calendar: the age of its last successful poll.
+ * A calendar that never had one is a WARNING, not a CRITICAL: a fresh
+ * install is in that state until the first timer fires, and a first sync
+ * of a large calendar may take several polls. The last error, if any, is
+ * part of the message.
+ */
+export function checkPolls(state: State, settings: HealthSettings, now: Date): CheckResult[] {
+  const t = pollThresholds(settings.pollIntervalMinutes);
+  return settings.sourceCalendars.map((calendar): CheckResult => {
+    const cal = state.calendars[calendar];
+    const age = lastSuccessAgeSeconds(cal, now);
+    const lastError = cal?.lastError ? ` (last error: ${cal.lastError})` : '';
+    if (age === undefined) {
+      return {
+        kind: 'poll',
+        subject: calendar,
+        status: 'WARNING',
+        message: `${calendar}: no successful poll yet${lastError}`,
+        fix: 'run: calsync poll --calendar ' + calendar,
+      };
+    }
+    const base = { kind: 'poll' as const, subject: calendar };
+    if (age >= t.criticalSeconds || age >= t.warningSeconds) {
+      return {
+        ...base,
+        status: age >= t.criticalSeconds ? 'CRITICAL' : 'WARNING',
+        message: `${calendar}: last successful poll ${age}s ago (limit ${t.warningSeconds}s)${lastError}`,
+        fix: `run: calsync poll --calendar ${calendar} (and check: systemctl [--user] status calsync-poll.timer)`,
+      };
+    }
+    return { ...base, status: 'OK', message: `${calendar}: last successful poll ${age}s ago` };
+  });
+}
+
+/** Accounts the poll marked as needing a new OAuth consent (invalid_grant). */
+export function checkNeedsAuth(state: State): CheckResult[] {
+  return Object.entries(state.accounts).flatMap(([account, a]): CheckResult[] =>
+    a.needsAuth
+      ? [
+          {
+            kind: 'auth',
+            subject: account,
+            status: 'CRITICAL',
+            message: `${account}: needs authorization since ${a.needsAuth.since} (${a.needsAuth.reason})`,
+            fix: authFix(account),
+          },
+        ]
+      : [],
+  );
+}
+
+export function authFix(account: string): string {
+  return `run: calsync auth ${account} --client-secrets <client_secret.json>`;
+}
+
+/**
+ * Push channels, only when a webhook URL is set: each source calendar has
+ * one, and it outlives the next day (the daily `calsync watch` renews those
+ * that do not; if it did not run, this warns before notifications stop).
+ * Missing channels are a WARNING: polling still syncs, only later.
+ */
+export function checkChannels(state: State, settings: HealthSettings, now: Date): CheckResult[] {
+  if (!settings.webhookUrl) return [];
+  return settings.sourceCalendars.map((calendar): CheckResult => {
+    const channel = state.channels[calendar];
+    const base = { kind: 'channel' as const, subject: calendar, fix: 'run: calsync watch' };
+    if (!channel) return { ...base, status: 'WARNING', message: `${calendar}: no push channel` };
+    const remainingMs = channel.expiration - now.getTime();
+    if (remainingMs <= 0) {
+      return { ...base, status: 'WARNING', message: `${calendar}: push channel expired at ${new Date(channel.expiration).toISOString()}` };
+    }
+    if (remainingMs < CHANNEL_MIN_REMAINING_MS) {
+      const hours = Math.floor(remainingMs / 3_600_000);
+      return { ...base, status: 'WARNING', message: `${calendar}: push channel expires in ${hours}h (${new Date(channel.expiration).toISOString()})` };
+    }
+    return { kind: 'channel', subject: calendar, status: 'OK', message: `${calendar}: push channel until ${new Date(channel.expiration).toISOString()}` };
+  });
+}
+
+/** No source calendar means nothing can be checked: UNKNOWN, the Nagios answer for a check that cannot run. */
+export function checkConfigured(settings: HealthSettings): CheckResult[] {
+  if (settings.sourceCalendars.length > 0) return [];
+  return [
+    {
+      kind: 'config',
+      subject: 'sourceCalendars',
+      status: 'UNKNOWN',
+      message: 'no source calendars configured',
+      fix: 'run: calsync config set sourceCalendars <calendar id>[,<calendar id>…] (or set CALSYNC_SOURCE_CALENDARS)',
+    },
+  ];
+}
+
+/** Every check that needs only the state, the settings and the clock. */
+export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
+  return [...checkConfigured(settings), ...checkPolls(state, settings, now), ...checkNeedsAuth(state), ...checkChannels(state, settings, now)];
+}

@@ -1,0 +1,39 @@
+import { errorMessage } from '../errors.js';
+import type { CheckResult } from './types.js';
+
+/** `--url` must answer within this long. */
+export const URL_TIMEOUT_MS = 5_000;
+
+/** `serve-webhook`'s /health must answer 200 in time; anything else is CRITICAL. */
+export async function checkUrl(url: string): Promise<CheckResult> {
+  const base = { kind: 'url' as const, subject: url, fix: 'check: systemctl [--user] status calsync-webhook.service' };
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(URL_TIMEOUT_MS), headers: { accept: 'application/json' } });
+    const body = await res.text().catch(() => '');
+    if (res.status === 200) return { kind: 'url', subject: url, status: 'OK', message: `${url} answered 200` };
+    return { ...base, status: 'CRITICAL', message: `${url} answered ${res.status}${describeFailedChecks(body)}` };
+  } catch (err) {
+    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${URL_TIMEOUT_MS / 1000}s` : causeOf(err);
+    return { ...base, status: 'CRITICAL', message: `${url} unreachable: ${reason}` };
+  }
+}
+
+/** fetch() reports "fetch failed"; the useful part (ECONNREFUSED …) is its cause. */
+function causeOf(err: unknown): string {
+  if (err instanceof Error && err.cause instanceof Error) return err.cause.message;
+  return errorMessage(err);
+}
+
+/** The failing checks of a 503 `{"status":"fail","checks":[…]}`, when the body has them. */
+function describeFailedChecks(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { checks?: unknown };
+    if (!Array.isArray(parsed.checks)) return '';
+    const names = parsed.checks
+      .map((c: unknown) => (typeof c === 'string' ? c : typeof c === 'object' && c !== null ? JSON.stringify(c) : String(c)))
+      .slice(0, 3);
+    return names.length > 0 ? ` (${names.join(', ')})` : '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Settings } from '../config/types.js';
+import { errorMessage } from '../errors.js';
+import { sendAlertMail, sendgridConfigured } from '../notify/sendgrid.js';
+import { openState, readState, statePath, withStateLock } from '../state/index.js';
+import type { HealthState, State } from '../state/types.js';
+import { composeAlertMail, decideTransition, markAlerted, sameHealth, type AlertKind } from './alert.js';
+import { checkConfigured, evaluateState } from './evaluate.js';
+import { checkUrl } from './probes.js';
+import { buildReport, type HealthReport } from './report.js';
+import { checkTokens } from './tokens.js';
+import type { CheckResult } from './types.js';
+
+export interface HealthCheckOptions {
+  settings: Settings;
+  now?: Date;
+  /** serve-webhook's /health URL to probe. */
+  url?: string;
+  /** Skip every network check (token refreshes); --url still runs when given. */
+  offline?: boolean;
+  /** false with --no-alert: check and record the status, mail nobody. */
+  alert?: boolean;
+}
+
+export interface AlertOutcome {
+  kind: AlertKind;
+  sent: boolean;
+  error?: string;
+}
+
+export interface HealthCheckOutcome {
+  report: HealthReport;
+  /** The status and since as persisted (undefined when the state could not be read or written). */
+  health: HealthState | undefined;
+  alert: AlertOutcome | undefined;
+  /** Why the status could not be recorded, if it could not. */
+  recordError?: string;
+}
+
+/** Waiting longer than this for a poll that holds the lock would make the check itself time out. */
+const LOCK_WAIT_MS = 60_000;
+
+/** Runs every check, records the status in the state, and mails on a transition. */
+export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCheckOutcome> {
+  const now = opts.now ?? new Date();
+  const { settings } = opts;
+  let state: State | undefined;
+  const results: CheckResult[] = [];
+  try {
+    state = await readState(settings.configDir);
+    results.push(...evaluateState(state, settings, now));
+  } catch (err) {
+    results.push(...checkConfigured(settings), stateUnreadable(settings.configDir, err));
+  }
+  if (!opts.offline) {
+    const tokens = await checkTokens(settings);
+    results.push(...tokens);
+    dropNeedsAuthCleared(results, tokens);
+  }
+  if (opts.url) results.push(await checkUrl(opts.url));
+  const report = buildReport(results, state, settings, now);
+  // Nothing to record into before anything was set up; a check never creates the config dir.
+  if (!state || !existsSync(settings.configDir)) return { report, health: undefined, alert: undefined };
+  try {
+    const recorded = await recordAndAlert(settings, report, state.health, now, opts.alert !== false);
+    return { report, ...recorded };
+  } catch (err) {
+    return { report, health: undefined, alert: undefined, recordError: errorMessage(err) };
+  }
+}
+
+function stateUnreadable(configDir: string, err: unknown): CheckResult {
+  const path = statePath(configDir);
+  return {
+    kind: 'state',
+    subject: path,
+    status: 'CRITICAL',
+    message: `state file unreadable: ${errorMessage(err)}`,
+    fix: `check: ls -l ${path} (owned by the user calsync runs as, mode 600)`,
+  };
+}
+
+/** A token that refreshes now means the account was re-authorised since the poll marked it. */
+function dropNeedsAuthCleared(results: CheckResult[], tokens: CheckResult[]): void {
+  const fine = new Set(tokens.filter((t) => t.status === 'OK').map((t) => t.subject));
+  for (let i = results.length - 1; i >= 0; i--) {
+    const r = results[i];
+    if (r?.kind === 'auth' && fine.has(r.subject)) results.splice(i, 1);
+  }
+}
+
+/**
+ * Persists `state.health` and sends the mail a transition owes. The cheap
+ * path (nothing changed) takes no lock and writes nothing. Otherwise the
+ * decision is taken again under the lock, on the state as it is then, so two
+ * health-checks running at once send one mail, not two.
+ */
+async function recordAndAlert(
+  settings: Settings,
+  report: HealthReport,
+  seen: HealthState | undefined,
+  now: Date,
+  alertWanted: boolean,
+): Promise<Pick<HealthCheckOutcome, 'health' | 'alert'>> {
+  const alertsEnabled = alertWanted && sendgridConfigured(settings);
+  const first = decideTransition(seen, report.status, now, alertsEnabled);
+  if (!first.mail && sameHealth(seen, first.next)) return { health: first.next, alert: undefined };
+
+  return withStateLock(
+    settings.configDir,
+    async () => {
+      const store = await openState(settings.configDir);
+      const t = decideTransition(store.state.health, report.status, now, alertsEnabled);
+      store.state.health = t.next;
+      await store.save();
+      if (!t.mail) return { health: t.next, alert: undefined };
+      const mail = composeAlertMail(t.mail, report, t.next.since, hostname());
+      try {
+        await sendAlertMail(settings, mail);
+      } catch (err) {
+        // Not marked as alerted: the next run tries again.
+        return { health: t.next, alert: { kind: t.mail, sent: false, error: errorMessage(err) } };
+      }
+      store.state.health = markAlerted(t.next);
+      await store.save();
+      return { health: store.state.health, alert: { kind: t.mail, sent: true } };
+    },
+    { waitMs: LOCK_WAIT_MS },
+  );
+}

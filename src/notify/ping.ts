@@ -1,0 +1,47 @@
+import { errorMessage } from '../errors.js';
+import { log, registerSecret } from '../util/log.js';
+
+/** A monitor that does not answer within this long is treated as a failed ping. */
+export const PING_TIMEOUT_MS = 5_000;
+
+/**
+ * Sends one ping and never throws: a monitoring outage must not fail the
+ * sync it monitors. The URL carries the monitor's secret token, so it is
+ * registered for redaction and the log line names only the monitor kind.
+ */
+export async function sendPing(monitor: string, url: URL, init: { method: 'GET' | 'POST'; body?: string }): Promise<boolean> {
+  registerSecret(url.href);
+  try {
+    const res = await fetch(url, {
+      method: init.method,
+      ...(init.body === undefined ? {} : { body: init.body, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+      signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+    });
+    // Drain the body so the connection is released at once.
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) {
+      log.warn(`${monitor} ping failed`, { url: redactUrl(url), status: res.status });
+      return false;
+    }
+    return true;
+  } catch (err) {
+    log.warn(`${monitor} ping failed`, { url: redactUrl(url), error: errorMessage(err).replaceAll(url.href, '[redacted]') });
+    return false;
+  }
+}
+
+/** A malformed monitor URL is one warning per ping, never an exception. */
+export function parsePingUrl(monitor: string, raw: string): URL | undefined {
+  registerSecret(raw);
+  try {
+    return new URL(raw);
+  } catch {
+    log.warn(`${monitor} ping skipped: the configured URL is not a valid URL`);
+    return undefined;
+  }
+}
+
+/** The scheme and host only: the path and query of a push URL are its secret. */
+export function redactUrl(url: URL): string {
+  return `${url.protocol}//${url.host}/[redacted]`;
+}

@@ -1,0 +1,20 @@
+import { checkPolls } from '../health/evaluate.js';
+import type { HealthSettings } from '../health/evaluate.js';
+import type { CheckResult } from '../health/types.js';
+import type { State } from '../state/index.js';
+
+export interface HealthAnswer {
+  status: 200 | 503;
+  body: { status: 'ok' | 'fail'; checks: CheckResult[] };
+}
+
+/**
+ * `/health`: ok while the last poll of every source calendar succeeded within
+ * 3 poll intervals (the health-check's WARNING threshold); the failing
+ * checks say which calendar is behind and how to fix it.
+ */
+export function healthAnswer(state: State, settings: HealthSettings, now: Date): HealthAnswer {
+  const checks = checkPolls(state, settings, now);
+  const ok = checks.every((c) => c.status === 'OK');
+  return ok ? { status: 200, body: { status: 'ok', checks } } : { status: 503, body: { status: 'fail', checks } };
+}

@@ -1,0 +1,15 @@
+import type { Settings } from '../config/types.js';
+
+/**
+ * One tick of `serve-webhook --poll-interval`: a poll of every source
+ * calendar (the safety net for lost notifications), then channel renewal
+ * when a webhook URL is set, so no channel lapses without a systemd timer.
+ */
+export async function ownScheduleTick(settings: Settings): Promise<void> {
+  const { runPoll } = await import('../sync/poll.js');
+  await runPoll({ settings, trigger: 'serve' });
+  if (settings.webhookUrl) {
+    const { runWatch } = await import('../google/watch.js');
+    await runWatch({ settings });
+  }
+}

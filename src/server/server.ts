@@ -1,0 +1,178 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Settings } from '../config/types.js';
+import { errorMessage } from '../errors.js';
+import { packageVersion } from '../metrics/package-version.js';
+import { METRICS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
+import { log } from '../util/log.js';
+import { ChannelDirectory } from './channel-directory.js';
+import { defaultPoll } from './default-poll.js';
+import { healthAnswer } from './health.js';
+import { SERVER_LIMITS, applyServerLimits } from './limits.js';
+import { handleNotification } from './notification.js';
+import type { NotificationContext } from './notification.js';
+import { PollQueue } from './poll-queue.js';
+import type { PollFn } from './poll-queue.js';
+import { consumeBody } from './read-body.js';
+import { send, sendJson } from './respond.js';
+import { StateReader } from './state-reader.js';
+import { WEBHOOK_PATH } from './webhook-address.js';
+import { WebhookCounter } from './webhook-counter.js';
+import { resolveWebhookToken } from './webhook-token.js';
+
+export interface WebhookServerOptions {
+  settings: Settings;
+  host: string;
+  /** 0 picks a free port (tests); the bound one is in `url`. */
+  port: number;
+  /** What a notification triggers; default: `runPoll` of that calendar. */
+  poll?: PollFn;
+}
+
+export interface WebhookServerStats {
+  readonly pollsStarted: number;
+  readonly notificationsAccepted: number;
+}
+
+export interface WebhookServer {
+  /** e.g. `http://127.0.0.1:5000` */
+  url: string;
+  /** Stops accepting, finishes the running polls, saves the counters. */
+  close(): Promise<void>;
+  stats: WebhookServerStats;
+}
+
+/** How long close() lets open requests finish before it cuts their sockets. */
+const CLOSE_GRACE_MS = 2_000;
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * `/webhook`, and the webhook URL's own path when it has one: a reverse
+ * proxy that passes the path through then needs no rewrite rule.
+ */
+function notificationPaths(webhookUrl: string | undefined): Set<string> {
+  const paths = new Set([WEBHOOK_PATH]);
+  try {
+    if (webhookUrl) paths.add(new URL(webhookUrl).pathname);
+  } catch {
+    // an invalid URL is `calsync watch`'s to report
+  }
+  paths.delete('/');
+  paths.delete('/health');
+  paths.delete('/metrics');
+  return paths;
+}
+
+/** Malformed or slow requests get a short answer and a closed socket, never an exception. */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  log.debug('bad request from a client', { code: err.code });
+  if (!socket.writable || (err.code === 'ECONNRESET')) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * `calsync serve-webhook`: receives Google's push notifications and serves
+ * `/health` and `/metrics`. Every piece of state it reports is read from the
+ * state file, so polls run by other processes (timer, CLI) count too.
+ */
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const { settings } = options;
+  const reader = new StateReader(settings.configDir);
+  const channels = new ChannelDirectory(reader);
+  await channels.load();
+  const queue = new PollQueue(options.poll ?? defaultPoll(settings));
+  const counter = new WebhookCounter(settings.configDir);
+  const webhookPaths = notificationPaths(settings.webhookUrl);
+  let notificationsAccepted = 0;
+  const notification: NotificationContext = {
+    channels,
+    token: resolveWebhookToken(settings),
+    queue,
+    counter,
+    onAccepted: () => {
+      notificationsAccepted += 1;
+    },
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await consumeBody(req, SERVER_LIMITS.maxBodyBytes);
+    if (body === 'aborted') return;
+    if (body === 'too-large') {
+      send(res, 413, 'request body too large\n', undefined, { Connection: 'close' });
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (req.method === 'POST' && path !== undefined && webhookPaths.has(path)) return handleNotification(req, res, notification);
+    if (read && path === '/health') {
+      try {
+        const answer = healthAnswer(await reader.read(), settings, new Date());
+        sendJson(res, answer.status, answer.body);
+      } catch (err) {
+        sendJson(res, 503, { status: 'fail', checks: [{ kind: 'state', subject: 'state', status: 'CRITICAL', message: errorMessage(err) }] });
+      }
+      return;
+    }
+    if (read && path === '/metrics') {
+      const state = await reader.read();
+      // Notifications counted since the last flush belong in the answer already.
+      const shown = { ...state, metrics: { ...state.metrics, webhooksReceived: state.metrics.webhooksReceived + counter.unflushed } };
+      send(res, 200, await renderMetrics(shown, { includeProcess: true, version: packageVersion() }), METRICS_CONTENT_TYPE);
+      return;
+    }
+    send(res, 404, 'not found\n');
+  }
+
+  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize }, (req, res) => {
+    route(req, res).catch((err: unknown) => {
+      log.error('request failed', { path: (req.url ?? '').slice(0, 100), error: errorMessage(err) });
+      send(res, 500, 'internal error\n');
+    });
+  });
+  applyServerLimits(server);
+  server.on('clientError', onClientError);
+  const url = urlOf(await listen(server, options.host, options.port));
+
+  let closing: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    await queue.drain();
+    await counter.close();
+    await closed;
+    clearTimeout(cut);
+  }
+
+  return {
+    url,
+    close: () => (closing ??= shutdown()),
+    stats: {
+      get pollsStarted() {
+        return queue.pollsStarted;
+      },
+      get notificationsAccepted() {
+        return notificationsAccepted;
+      },
+    },
+  };
+}

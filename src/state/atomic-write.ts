@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+
+/** Temp files are `<file>.tmp-<pid>-<rand>`: the pid lets a later run tell a crashed writer's leftover from a live one's. */
+export function tempPathFor(path: string): string {
+  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Parses the pid out of a temp file name made by tempPathFor, if `name` is one for `file`. */
+export function tempFileOwnerPid(file: string, name: string): number | undefined {
+  const prefix = `${basename(file)}.tmp-`;
+  if (!name.startsWith(prefix)) return undefined;
+  const m = /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length));
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+/**
+ * Replaces `path` with `data` so that a crash at any moment leaves either the
+ * old or the new file, never a torn one: write a temp file in the same
+ * directory, fsync it, rename it over, fsync the directory (so the rename
+ * itself survives a power cut). The file gets `mode`; a missing directory is
+ * created 0700.
+ */
+export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = tempPathFor(path);
+  let renamed = false;
+  try {
+    const fh = await open(tmp, 'wx', mode);
+    try {
+      // open()'s mode is masked by the umask; chmod makes it exact.
+      await fh.chmod(mode);
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    renamed = true;
+    await syncDirectory(dir);
+  } finally {
+    if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Some platforms and filesystems refuse fsync on a directory (EISDIR,
+  // EINVAL, EPERM); the rename is still atomic there, only its durability
+  // across a power cut is up to the filesystem.
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // best effort, see above
+  }
+}

@@ -1,0 +1,10 @@
+/** The state store: state.json, its lock and its migrations. Other modules import only from here. */
+export { emptyState, emptyMetrics, POLL_DURATION_BUCKETS } from './empty.js';
+export { statePath, lockPath } from './paths.js';
+export { openState, readState } from './store.js';
+export type { StateStore } from './store.js';
+export { withStateLock } from './lock.js';
+export type { StateLockOptions } from './lock.js';
+export { entryCount } from './count.js';
+export { writeFileAtomic } from './atomic-write.js';
+export * from './types.js';

@@ -1,0 +1,50 @@
+import { StateError } from '../errors.js';
+import { STATE_VERSION } from './types.js';
+
+/**
+ * Schema migrations of state.json. Each step takes the raw object of version
+ * N and returns version N+1; `migrate` chains them up to STATE_VERSION.
+ * Purely additive changes (a new optional key) need no step: shape.ts fills
+ * missing keys with defaults.
+ */
+
+type Raw = Record<string, unknown>;
+
+/** Indexed by the version a step migrates FROM. */
+const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
+  // 0 → 1: the pre-release layout had the same keys but no "version" field
+  // (and older files may lack "channels", "accounts" or "metrics", which
+  // shape.ts fills in). Nothing else to convert.
+  (raw) => ({ ...raw, version: 1 }),
+];
+
+/** The version a file declares: 0 when it has none (pre-release files). */
+export function declaredVersion(raw: Raw): number | 'invalid' {
+  const v = raw.version;
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return 'invalid';
+  return v;
+}
+
+/**
+ * Refuses a file written by a newer calsync: its meaning is unknown to this
+ * code, so it must be neither guessed at nor overwritten.
+ */
+export function assertNotNewer(version: number, path: string): void {
+  if (version > STATE_VERSION) {
+    throw new StateError(
+      `state.json was written by a newer calsync (version ${version}); this one knows up to version ${STATE_VERSION} and left ${path} untouched`,
+      { hint: 'upgrade calsync' },
+    );
+  }
+}
+
+export function migrate(raw: Raw, fromVersion: number): Raw {
+  let current = raw;
+  for (let v = fromVersion; v < STATE_VERSION; v++) {
+    const step = STEPS[v];
+    if (!step) throw new StateError(`no migration of state.json from version ${v}`);
+    current = step(current);
+  }
+  return current;
+}

@@ -1,0 +1,79 @@
+import type { CopyRule } from './ids.js';
+import { MARKER, type GoogleEvent } from './types.js';
+
+/** The fields a copy or mirror takes from its source (what "follows" means). */
+function followedFields(source: GoogleEvent): GoogleEvent {
+  const out: GoogleEvent = {
+    summary: source.summary ?? null,
+    description: source.description ?? null,
+    location: source.location ?? null,
+    start: source.start ?? undefined,
+    end: source.end ?? undefined,
+  };
+  if (source.recurrence?.length) out.recurrence = source.recurrence;
+  return out;
+}
+
+function marker(sourceCalendarId: string, source: GoogleEvent, rule: CopyRule): GoogleEvent['extendedProperties'] {
+  return { private: { [MARKER.source]: `${sourceCalendarId}/${source.id ?? ''}`, [MARKER.rule]: rule } };
+}
+
+/**
+ * A birthday as an ordinary all-day yearly event: Google allows no attendees
+ * and no private properties on `birthday` events, so the shareable copy is a
+ * `default` event carrying both.
+ */
+export function birthdayCopy(sourceCalendarId: string, source: GoogleEvent, id: string, inviteEmail: string): GoogleEvent {
+  return {
+    id,
+    ...followedFields(source),
+    recurrence: source.recurrence?.length ? source.recurrence : ['RRULE:FREQ=YEARLY'],
+    transparency: 'transparent',
+    attendees: [{ email: inviteEmail }],
+    extendedProperties: marker(sourceCalendarId, source, 'birthday'),
+  };
+}
+
+/** A Gmail event (flight, reservation) as an ordinary event with a link back. */
+export function gmailCopy(sourceCalendarId: string, source: GoogleEvent, id: string, inviteEmail: string): GoogleEvent {
+  const link = source.htmlLink ? `\n\nFrom Gmail: ${source.htmlLink}` : '';
+  return {
+    id,
+    ...followedFields(source),
+    description: `${source.description ?? ''}${link}`.trim() || null,
+    attendees: [{ email: inviteEmail }],
+    extendedProperties: marker(sourceCalendarId, source, 'gmail'),
+  };
+}
+
+/** An event someone else organizes, shown on the shared calendar without touching the original. */
+export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: string): GoogleEvent {
+  const organizer = source.organizer?.displayName ?? source.organizer?.email;
+  const note = organizer ? `Organized by ${organizer}.` : '';
+  return {
+    id,
+    ...followedFields(source),
+    description: [source.description, note].filter(Boolean).join('\n\n') || null,
+    transparency: source.transparency ?? null,
+    extendedProperties: marker(sourceCalendarId, source, 'mirror'),
+  };
+}
+
+/** The patch that brings an existing copy up to date with its source. */
+export function followPatch(rule: CopyRule, sourceCalendarId: string, source: GoogleEvent, inviteEmail: string): GoogleEvent {
+  const full =
+    rule === 'birthday'
+      ? birthdayCopy(sourceCalendarId, source, '', inviteEmail)
+      : rule === 'gmail'
+        ? gmailCopy(sourceCalendarId, source, '', inviteEmail)
+        : mirrorOf(sourceCalendarId, source, '');
+  // Attendees are left alone on update: a person may have changed them.
+  const { id: _id, attendees: _attendees, ...patch } = full;
+  return { ...patch, status: 'confirmed' };
+}
+
+/** What a changed occurrence of a mirrored series looks like on the mirror. */
+export function occurrencePatch(source: GoogleEvent): GoogleEvent {
+  const { recurrence: _r, ...fields } = followedFields(source);
+  return fields;
+}

@@ -1,0 +1,328 @@
+/**
+ * One sync cycle: per source calendar, list what changed, plan an action per
+ * event (rules.ts), apply the plan (apply.ts) within the write budget, record
+ * every outcome, then move the sync token on. Runs under the cross-process
+ * state lock so timer, webhook and clean never interleave.
+ */
+import type { Settings } from '../config/types.js';
+import { ConfigError, AuthError, errorMessage } from '../errors.js';
+import { openState, withStateLock, type State, type ProcessedEvent } from '../state/index.js';
+import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
+import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
+import { classifyGoogleError, failureLabel } from '../google/google-error.js';
+import { sharedAccount } from '../google/auth.js';
+import { heartbeatFromSettings } from '../notify/from-settings.js';
+import { log } from '../util/log.js';
+import { GoogleAccess } from './api.js';
+import { applyAction, type Outcome } from './apply.js';
+import { listChanges } from './listing.js';
+import { planChanges } from './rules.js';
+import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
+import type { ActionReport, CalendarReport, PollReport } from './report.js';
+
+export type { PollReport, CalendarReport, ActionReport } from './report.js';
+
+export interface PollOptions {
+  settings: Settings;
+  /** Only these source calendars (default: all). */
+  calendars?: string[];
+  dryRun?: boolean;
+  fullResync?: boolean;
+  trigger: 'cli' | 'timer' | 'webhook' | 'serve' | 'demo';
+  onProgress?: (message: string) => void;
+}
+
+/** Shared across the calendars of one poll. */
+interface PollRun {
+  opts: PollOptions;
+  state: State;
+  api: GoogleAccess;
+  writesLeft: number;
+  /** Accounts that hit 403 quotaExceeded: no more writes this poll. */
+  quotaStopped: Set<string>;
+  sharedWritable: boolean | undefined;
+  actions: ActionReport[];
+  writes: number;
+}
+
+const DEFERRED = 'deferred';
+
+export function assertPollable(settings: Settings): { inviteEmail: string } {
+  if (settings.sourceCalendars.length === 0) {
+    throw new ConfigError('no source calendars are configured', { hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json' });
+  }
+  if (!settings.inviteEmail) {
+    throw new ConfigError('no shared calendar is configured', { hint: 'set CALSYNC_INVITE_EMAIL to the shared calendar\'s address' });
+  }
+  return { inviteEmail: settings.inviteEmail };
+}
+
+export async function runPoll(opts: PollOptions): Promise<PollReport> {
+  const { settings } = opts;
+  assertPollable(settings);
+  const calendars = opts.calendars?.length ? opts.calendars : settings.sourceCalendars;
+  for (const id of calendars) {
+    if (!settings.sourceCalendars.includes(id)) throw new ConfigError(`--calendar ${id} is not one of the source calendars`, { hint: `source calendars: ${settings.sourceCalendars.join(', ')}` });
+  }
+  const heartbeat = opts.dryRun ? undefined : heartbeatFromSettings(settings);
+  await heartbeat?.start();
+  const report = await withStateLock(settings.configDir, () => pollLocked(opts, calendars), {
+    onWait: () => log.info('another calsync process holds the state lock; waiting'),
+  });
+  if (heartbeat) {
+    const failed = report.calendars.filter((c) => c.error || c.failed > 0);
+    if (report.exitCode === 0) await heartbeat.success(summaryLine(report), report.durationMs);
+    else await heartbeat.failure(failed.map((c) => `${c.calendarId}: ${c.error ?? `${c.failed} failed`}`).join('; '));
+  }
+  return report;
+}
+
+export function summaryLine(report: PollReport): string {
+  const t = report.calendars.reduce((a, c) => ({ changes: a.changes + c.changes, done: a.done + c.done, failed: a.failed + c.failed }), { changes: 0, done: 0, failed: 0 });
+  return `${report.calendars.length} calendars, ${t.changes} changes, ${t.done} done, ${t.failed} failed`;
+}
+
+async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollReport> {
+  const started = Date.now();
+  const store = await openState(opts.settings.configDir);
+  const run: PollRun = {
+    opts,
+    state: store.state,
+    api: new GoogleAccess(opts.settings),
+    writesLeft: opts.settings.maxWritesPerPoll,
+    quotaStopped: new Set(),
+    sharedWritable: undefined,
+    actions: [],
+    writes: 0,
+  };
+  if (!opts.dryRun) recordPollStarted(run.state);
+  const reports: CalendarReport[] = [];
+  for (const calendarId of calendars) {
+    opts.onProgress?.(`polling ${calendarId}`);
+    reports.push(await pollCalendar(run, calendarId));
+    // One save per calendar keeps the number of writes bounded and the progress durable.
+    if (!opts.dryRun) await store.save();
+  }
+  const durationMs = Date.now() - started;
+  if (!opts.dryRun) {
+    recordPollDuration(run.state, durationMs / 1000);
+    await store.save();
+  }
+  const failed = reports.some((r) => r.error !== undefined || r.failed > 0);
+  return {
+    exitCode: failed ? 1 : 0,
+    dryRun: opts.dryRun === true,
+    startedAt: new Date(started).toISOString(),
+    durationMs,
+    apiCalls: run.api.calls,
+    writes: run.writes,
+    calendars: reports,
+    actions: run.actions,
+  };
+}
+
+async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarReport> {
+  const { settings } = run.opts;
+  const account = run.api.accountOf(calendarId);
+  const report: CalendarReport = { calendarId, account, fullSync: false, changes: 0, done: 0, skipped: 0, failed: 0, deferred: 0 };
+  const calState = (run.state.calendars[calendarId] ??= {});
+  try {
+    const token = run.opts.fullResync ? undefined : calState.syncToken;
+    const listing = await listChanges(run.api, calendarId, token, settings.lookbackDays);
+    report.fullSync = listing.full;
+    const events = [...listing.events, ...(await refetchPending(run, calendarId, listing.events))];
+    report.changes = events.length;
+    const actions = await plan(run, calendarId, events);
+    await applyPlan(run, calendarId, actions, events, report);
+    if (!run.opts.dryRun) {
+      // Only now, with every outcome recorded, may the token move on.
+      if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
+      calState.lastPollAt = new Date().toISOString();
+      if (report.failed === 0) {
+        calState.lastSuccessAt = calState.lastPollAt;
+        delete calState.lastError;
+      } else calState.lastError = `${report.failed} events failed`;
+      clearNeedsAuth(run.state, account);
+    }
+  } catch (err) {
+    report.error = errorMessage(err);
+    if (err instanceof AuthError) {
+      report.hint = err.hint;
+      if (!run.opts.dryRun) markNeedsAuth(run.state, err.account, err.message);
+    } else if (!(err instanceof ConfigError)) {
+      const info = classifyGoogleError(err);
+      report.error = `${info.status ? `${info.status} ` : ''}${info.message}`;
+      if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
+    } else report.hint = err.hint;
+    if (!run.opts.dryRun) {
+      calState.lastPollAt = new Date().toISOString();
+      calState.lastError = report.error;
+    }
+    log.error(`calendar ${calendarId}: ${report.error}`);
+  }
+  return report;
+}
+
+/**
+ * Events whose last action failed or was deferred: the token moved on past
+ * them, so they are fetched again by id.
+ */
+async function refetchPending(run: PollRun, calendarId: string, listed: GoogleEvent[]): Promise<GoogleEvent[]> {
+  const entries = run.state.events[calendarId];
+  if (!entries) return [];
+  const seen = new Set(listed.map((e) => e.id));
+  const pending = Object.entries(entries).filter(([id, e]) => e.failure && !seen.has(id));
+  const account = run.api.accountOf(calendarId);
+  const out: GoogleEvent[] = [];
+  for (const [eventId] of pending) {
+    try {
+      const res = await run.api.call(account, 'events.get', (c) => c.events.get({ calendarId, eventId }));
+      out.push(res.data);
+    } catch (err) {
+      const info = classifyGoogleError(err);
+      if ((info.status === 404 || info.status === 410) && !run.opts.dryRun) delete entries[eventId];
+      else throw err;
+    }
+  }
+  return out;
+}
+
+async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Promise<Action[]> {
+  const { settings } = run.opts;
+  const ruleSettings = (sharedWritable: boolean): RuleSettings => ({
+    inviteEmail: settings.inviteEmail ?? '',
+    sharedWritable,
+    birthdayCopyCalendar: settings.birthdayCopyCalendar,
+    gmailOriginal: settings.gmailOriginal,
+  });
+  const entries = run.state.events[calendarId];
+  const optimistic = planChanges(calendarId, events, entries, ruleSettings(run.sharedWritable ?? true));
+  if (run.sharedWritable !== undefined || !optimistic.some((a) => a.kind === 'mirror')) return optimistic;
+  // Only polls that have something to mirror pay for the access check.
+  run.sharedWritable = await canWriteShared(run);
+  return run.sharedWritable ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false));
+}
+
+async function canWriteShared(run: PollRun): Promise<boolean> {
+  const shared = run.opts.settings.inviteEmail ?? '';
+  const account = sharedAccount(run.opts.settings) ?? shared;
+  try {
+    const res = await run.api.call(account, 'calendarList.get', (c) => c.calendarList.get({ calendarId: shared }));
+    return res.data.accessRole === 'owner' || res.data.accessRole === 'writer';
+  } catch (err) {
+    log.warn(`mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}`);
+    return false;
+  }
+}
+
+function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
+  if (action.kind === 'skip') return { reason: action.reason };
+  if ('target' in action) return { target: `${action.target.calendarId}/${action.target.eventId}` };
+  return {};
+}
+
+async function applyPlan(run: PollRun, calendarId: string, actions: Action[], events: GoogleEvent[], report: CalendarReport): Promise<void> {
+  const summaries = new Map(events.map((e) => [e.id ?? '', e.summary ?? undefined]));
+  const push = (action: Action, result: ActionReport['result'], reason?: string) => {
+    run.actions.push({ calendarId, eventId: action.source.eventId, summary: summaries.get(action.source.eventId), action: action.kind, result, ...describe(action), ...(reason ? { reason } : {}) });
+  };
+  // Occurrences of a mirrored series need the series' mirror first.
+  const phases = [actions.filter((a) => a.kind !== 'update-occurrence'), actions.filter((a) => a.kind === 'update-occurrence')];
+  for (const phase of phases) {
+    const running: Promise<void>[] = [];
+    for (const action of phase) {
+      if (action.kind === 'skip') {
+        report.skipped++;
+        push(action, 'skipped');
+        if (!run.opts.dryRun) recordSkip(run.state, calendarId, action);
+        continue;
+      }
+      if (run.opts.dryRun) {
+        push(action, 'planned');
+        continue;
+      }
+      const cost = writesOf(action);
+      const writer = 'target' in action ? run.api.accountOf(action.target.calendarId) : run.api.accountOf(calendarId);
+      if (cost > run.writesLeft || run.quotaStopped.has(writer)) {
+        report.deferred++;
+        const why = run.quotaStopped.has(writer) ? `Calendar usage limits exceeded for ${writer}; waits for the next poll` : 'write budget of this poll used up; waits for the next poll';
+        push(action, 'deferred', why);
+        recordOutcome(run.state, calendarId, action, { ok: false, writes: 0, successes: [], entry: {} }, DEFERRED);
+        continue;
+      }
+      run.writesLeft -= cost;
+      running.push(
+        applyAction(run.api, action).then((outcome) => {
+          run.writes += outcome.writes;
+          if (outcome.ok) {
+            report.done++;
+            push(action, 'done', outcome.note);
+            for (const type of outcome.successes) recordSuccess(run.state, calendarId, type);
+            recordOutcome(run.state, calendarId, action, outcome);
+            return;
+          }
+          if (outcome.error?.kind === 'quota-exhausted' && !run.quotaStopped.has(writer)) {
+            run.quotaStopped.add(writer);
+            log.warn(`Calendar usage limits exceeded for ${writer}: no more writes for it in this poll`);
+          }
+          const reason = outcome.authError ? 'invalid_grant' : outcome.error ? failureLabel(outcome.error) : 'unknown';
+          const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
+          report.failed++;
+          push(action, 'failed', `${reason}: ${message}`);
+          recordFailure(run.state, calendarId, reason);
+          recordOutcome(run.state, calendarId, action, outcome, reason);
+          if (outcome.authError) markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
+          log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);
+        }),
+      );
+    }
+    await Promise.all(running);
+  }
+}
+
+function entriesOf(state: State, calendarId: string): Record<string, ProcessedEvent> {
+  return (state.events[calendarId] ??= {});
+}
+
+function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
+  const entries = entriesOf(state, calendarId);
+  const prev = entries[action.source.eventId];
+  // A cancelled event calsync never touched leaves nothing to remember.
+  if (!prev && action.reason === 'cancelled') return;
+  entries[action.source.eventId] = {
+    ...prev,
+    action: prev?.copyId || prev?.rule ? prev.action : 'skip',
+    at: new Date().toISOString(),
+    sourceUpdated: action.source.updated,
+    ...(action.source.end ? { end: action.source.end } : {}),
+    ...(action.source.recurring ? { recurring: true } : {}),
+    failure: undefined,
+  };
+}
+
+function recordOutcome(state: State, calendarId: string, action: Action, outcome: Outcome, failureReason?: string): void {
+  const entries = entriesOf(state, calendarId);
+  const prev = entries[action.source.eventId];
+  const now = new Date().toISOString();
+  if (failureReason) {
+    entries[action.source.eventId] = {
+      ...(prev ?? { action: 'pending', at: now }),
+      ...(action.source.end ? { end: action.source.end } : {}),
+      ...(action.source.recurring ? { recurring: true } : {}),
+      failure: { reason: failureReason, at: now, attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1) },
+    };
+    return;
+  }
+  const next: ProcessedEvent = {
+    ...prev,
+    action: action.kind,
+    at: now,
+    ...outcome.entry,
+    sourceUpdated: action.source.updated,
+    ...(action.source.end ? { end: action.source.end } : {}),
+    ...(action.source.recurring ? { recurring: true } : {}),
+  };
+  delete next.failure;
+  for (const key of Object.keys(next) as (keyof ProcessedEvent)[]) if (next[key] === undefined) delete next[key];
+  entries[action.source.eventId] = next;
+}

@@ -1,0 +1,38 @@
+import type { ActionKind } from './types.js';
+
+export interface ActionReport {
+  calendarId: string;
+  eventId: string;
+  summary?: string;
+  action: ActionKind;
+  /** done | skipped | failed | deferred (left for the next poll) | planned (dry run) */
+  result: 'done' | 'skipped' | 'failed' | 'deferred' | 'planned';
+  reason?: string;
+  target?: string;
+}
+
+export interface CalendarReport {
+  calendarId: string;
+  account: string;
+  fullSync: boolean;
+  changes: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  deferred: number;
+  /** Set when the calendar could not be polled at all. */
+  error?: string;
+  hint?: string;
+}
+
+export interface PollReport {
+  exitCode: 0 | 1;
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** Google API calls made (reads and writes). */
+  apiCalls: number;
+  writes: number;
+  calendars: CalendarReport[];
+  actions: ActionReport[];
+}

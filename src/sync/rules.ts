@@ -1,0 +1,168 @@
+/**
+ * The sync rules: pure functions from (changed event, what the state knows,
+ * settings) to exactly one action. No I/O here; the applier carries actions out.
+ * The behaviour is "What one poll does" in the interface page.
+ */
+import type { ProcessedEvent } from '../state/types.js';
+import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
+import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
+import { MARKER, type Action, type EventRef, type GoogleEvent, type RuleSettings, type SourceFacts } from './types.js';
+
+const PERSONAL_TYPES = new Set(['focusTime', 'outOfOffice', 'workingLocation']);
+
+export interface PlanInput {
+  calendarId: string;
+  event: GoogleEvent;
+  entry: ProcessedEvent | undefined;
+  /** For an occurrence of a series: whether calsync mirrors that series. */
+  seriesMirrored: boolean;
+  settings: RuleSettings;
+}
+
+const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+
+/** The series end from RRULE UNTIL, or undefined for a series without end (or with COUNT). */
+function seriesEnd(recurrence: string[]): string | undefined {
+  let until: string | undefined;
+  for (const line of recurrence) {
+    if (!line.startsWith('RRULE:')) continue;
+    const m = /UNTIL=(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?/.exec(line);
+    if (!m) return undefined;
+    const iso = m[4] ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : `${m[1]}-${m[2]}-${m[3]}`;
+    if (!until || iso > until) until = iso;
+  }
+  return until;
+}
+
+export function sourceFacts(calendarId: string, event: GoogleEvent): SourceFacts {
+  const recurring = Boolean(event.recurrence?.length);
+  const end = recurring ? seriesEnd(event.recurrence ?? []) : (event.end?.dateTime ?? event.end?.date ?? undefined);
+  return { calendarId, eventId: event.id ?? '', updated: event.updated ?? undefined, end, recurring };
+}
+
+function masterIdOf(event: GoogleEvent): string | undefined {
+  return event.recurringEventId ?? splitInstanceId(event.id ?? '')?.masterId;
+}
+
+/** The mirror's occurrence that corresponds to a source occurrence. */
+function mirrorOccurrence(calendarId: string, event: GoogleEvent, settings: RuleSettings): EventRef | undefined {
+  const masterId = masterIdOf(event);
+  const suffix = (event.originalStartTime && instanceSuffix(event.originalStartTime)) ?? splitInstanceId(event.id ?? '')?.suffix;
+  if (!masterId || !suffix) return undefined;
+  return { calendarId: settings.inviteEmail, eventId: `${copyEventId(calendarId, masterId, 'mirror')}_${suffix}` };
+}
+
+function changedSince(entry: ProcessedEvent, event: GoogleEvent): boolean {
+  return entry.sourceUpdated === undefined || entry.sourceUpdated !== event.updated;
+}
+
+function existingCopy(entry: ProcessedEvent | undefined): EventRef | undefined {
+  return entry?.copyId && entry.copyCalendar ? { calendarId: entry.copyCalendar, eventId: entry.copyId } : undefined;
+}
+
+function selfAttendee(event: GoogleEvent, calendarId: string) {
+  return event.attendees?.find((a) => a.self === true || sameEmail(a.email, calendarId));
+}
+
+function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
+  // Google omits the organizer only on events the calendar itself created.
+  if (!event.organizer) return true;
+  return event.organizer.self === true || sameEmail(event.organizer.email, calendarId);
+}
+
+export function planEvent(input: PlanInput): Action {
+  const { calendarId, event, entry, settings } = input;
+  const source = sourceFacts(calendarId, event);
+  const skip = (reason: string): Action => ({ kind: 'skip', source, reason });
+  const copy = existingCopy(entry);
+  const copyKind = entry?.rule === 'mirror' || entry?.rule === 'occurrence' ? 'mirror' : 'copy';
+
+  if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
+
+  if (event.status === 'cancelled') {
+    if (entry?.rule === 'gmail' && entry.action === 'delete-original') return skip('original deleted by calsync after copying; the copy stays');
+    if (copy) return { kind: 'delete-copy', source, target: copy, copyKind };
+    const occurrence = masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
+    if (occurrence) return { kind: 'update-occurrence', source, target: occurrence, body: null };
+    return skip('cancelled');
+  }
+
+  const type = event.eventType ?? 'default';
+  if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
+
+  if (type === 'birthday') {
+    const target = copy ?? { calendarId: settings.birthdayCopyCalendar ?? calendarId, eventId: copyEventId(calendarId, source.eventId, 'birthday') };
+    if (!copy) return { kind: 'copy-birthday', source, target, body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail) };
+    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target, copyKind: 'copy', body: followPatch('birthday', calendarId, event, settings.inviteEmail) };
+    return skip('copy is up to date');
+  }
+
+  if (type === 'fromGmail') {
+    const target = copy ?? { calendarId, eventId: copyEventId(calendarId, source.eventId, 'gmail') };
+    const deleteOriginal = settings.gmailOriginal === 'delete';
+    if (!copy) return { kind: 'copy-gmail', source, target, body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail), deleteOriginal };
+    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target, copyKind: 'copy', body: followPatch('gmail', calendarId, event, settings.inviteEmail) };
+    if (deleteOriginal) return { kind: 'delete-original', source, copy: target };
+    return skip('copy is up to date');
+  }
+
+  const invited = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
+
+  if (isOrganizer(event, calendarId)) {
+    if (invited) return skip('shared calendar already invited');
+    if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited]) return skip('invitee was removed by a person; respected');
+    return { kind: 'invite', source, email: settings.inviteEmail };
+  }
+
+  // Someone else organizes it: never edit their meeting, mirror it instead.
+  const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
+  if (declined || invited) {
+    if (copy) return { kind: 'delete-copy', source, target: copy, copyKind };
+    return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
+  }
+  if (masterIdOf(event) && event.originalStartTime) {
+    if (!input.seriesMirrored) return skip('series is not mirrored');
+    const target = copy ?? mirrorOccurrence(calendarId, event, settings);
+    if (!target) return skip('occurrence id not recognised');
+    if (copy && entry && !changedSince(entry, event)) return skip('mirror is up to date');
+    return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
+  }
+  if (!settings.sharedWritable) return skip('the shared calendar is not writable by its account');
+  if (copy) {
+    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target: copy, copyKind: 'mirror', body: followPatch('mirror', calendarId, event, settings.inviteEmail) };
+    return skip('mirror is up to date');
+  }
+  const target = { calendarId: settings.inviteEmail, eventId: copyEventId(calendarId, source.eventId, 'mirror') };
+  return { kind: 'mirror', source, target, body: mirrorOf(calendarId, event, target.eventId) };
+}
+
+/**
+ * Plans a whole listing. Series masters go first so their occurrences know
+ * whether the series is mirrored (its mirror's occurrence ids derive from it).
+ */
+export function planChanges(
+  calendarId: string,
+  events: GoogleEvent[],
+  entries: Record<string, ProcessedEvent> | undefined,
+  settings: RuleSettings,
+): Action[] {
+  const isOccurrence = (e: GoogleEvent) => Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
+  const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
+  const mirroredSeries = new Set<string>();
+  for (const [id, entry] of Object.entries(entries ?? {})) if (entry.rule === 'mirror' && entry.copyId) mirroredSeries.add(id);
+  const actions: Action[] = [];
+  for (const event of ordered) {
+    const masterId = masterIdOf(event);
+    const action = planEvent({
+      calendarId,
+      event,
+      entry: entries?.[event.id ?? ''],
+      seriesMirrored: masterId !== undefined && mirroredSeries.has(masterId),
+      settings,
+    });
+    if (action.kind === 'mirror' && event.recurrence?.length) mirroredSeries.add(action.source.eventId);
+    if (action.kind === 'delete-copy' && action.copyKind === 'mirror') mirroredSeries.delete(action.source.eventId);
+    actions.push(action);
+  }
+  return actions;
+}

@@ -1,0 +1,66 @@
+import type { calendar_v3 } from '@googleapis/calendar';
+import type { GmailOriginalPolicy } from '../config/types.js';
+
+export type GoogleEvent = calendar_v3.Schema$Event;
+
+/** Keys of calsync's marker in `extendedProperties.private`. */
+export const MARKER = {
+  /** On copies and mirrors: `<source calendar>/<source event id>`. */
+  source: 'calsyncSource',
+  /** On copies and mirrors: the rule that made it (birthday | gmail | mirror). */
+  rule: 'calsyncRule',
+  /** On source events calsync invited the shared calendar to (survives a lost state file). */
+  invited: 'calsyncInvited',
+} as const;
+
+/** Where an event lives. */
+export interface EventRef {
+  calendarId: string;
+  eventId: string;
+}
+
+/** What the state knows about the source, recorded with the outcome. */
+export interface SourceFacts extends EventRef {
+  updated: string | undefined;
+  /** End of the event or of its series; undefined for a series without end. */
+  end: string | undefined;
+  recurring: boolean;
+}
+
+export type CopyKind = 'copy' | 'mirror';
+
+export type Action =
+  | { kind: 'copy-birthday'; source: SourceFacts; target: EventRef; body: GoogleEvent }
+  | { kind: 'copy-gmail'; source: SourceFacts; target: EventRef; body: GoogleEvent; deleteOriginal: boolean }
+  | { kind: 'invite'; source: SourceFacts; email: string }
+  | { kind: 'mirror'; source: SourceFacts; target: EventRef; body: GoogleEvent }
+  | { kind: 'update-copy'; source: SourceFacts; target: EventRef; body: GoogleEvent; copyKind: CopyKind }
+  | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind }
+  | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null }
+  | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
+  | { kind: 'skip'; source: SourceFacts; reason: string };
+
+export type ActionKind = Action['kind'];
+
+/** Everything the rules need besides the event and its state entry. */
+export interface RuleSettings {
+  /** The shared calendar's address; also its calendar id. */
+  inviteEmail: string;
+  /** Whether the shared account may write the shared calendar (mirrors). */
+  sharedWritable: boolean;
+  /** Where birthday copies go; undefined = the birthday's own calendar. */
+  birthdayCopyCalendar: string | undefined;
+  gmailOriginal: GmailOriginalPolicy;
+}
+
+/** Writes each action costs against maxWritesPerPoll. */
+export function writesOf(action: Action): number {
+  switch (action.kind) {
+    case 'skip':
+      return 0;
+    case 'copy-gmail':
+      return action.deleteOriginal ? 2 : 1;
+    default:
+      return 1;
+  }
+}

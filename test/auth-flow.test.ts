@@ -1,0 +1,132 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { cliEnv, consentRedirect, desktopClient, land, runCli, startCli, tempConfigDir, writeClientSecrets } from './auth-helpers.js';
+
+const ACCOUNT = 'alice@example.com';
+let emu: Emulator;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  emu.addAccount(ACCOUNT);
+});
+afterAll(async () => {
+  await emu.close();
+});
+
+/** Runs `calsync auth` and plays the browser with `tamper` applied to the redirect back. */
+async function signInVia(dir: string, extraArgs: string[] = [], tamper: (u: URL) => void = () => undefined) {
+  const secrets = writeClientSecrets(dir, desktopClient(emu));
+  const cli = startCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser', ...extraArgs], cliEnv(emu, dir));
+  const back = await consentRedirect(await cli.authUrl);
+  tamper(back);
+  const page = await land(back);
+  return { page, result: await cli.done, back };
+}
+
+describe('calsync auth (loopback flow against the emulator)', () => {
+  it('signs in with --no-browser and writes a 0600 authorized_user token file in a 0700 directory', async () => {
+    const dir = tempConfigDir();
+    const { page, result, back } = await signInVia(dir);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`signed in as ${ACCOUNT}`);
+    expect(result.code).toBe(0);
+    expect(back.hostname).toBe('127.0.0.1');
+    const port = back.port;
+    expect(result.stdout).toContain(`ssh -L ${port}:127.0.0.1:${port} <server>`);
+    const file = join(dir, 'tokens', `${ACCOUNT}.json`);
+    expect(result.stdout).toContain(file);
+    const token = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(token).toEqual({ type: 'authorized_user', client_id: emu.clientId, client_secret: emu.clientSecret, refresh_token: expect.stringMatching(/^1\/\//) as unknown });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'tokens')).mode & 0o777).toBe(0o700);
+  });
+
+  it('sends PKCE S256, offline access and forced consent, and proves the verifier at the token endpoint', async () => {
+    const dir = tempConfigDir();
+    emu.clearRequestLog();
+    const { result } = await signInVia(dir);
+    expect(result.code).toBe(0);
+    const authorize = emu.requests.find((r) => r.path.endsWith('/o/oauth2/v2/auth'));
+    expect(authorize?.query).toMatchObject({ access_type: 'offline', prompt: 'consent', code_challenge_method: 'S256', scope: 'https://www.googleapis.com/auth/calendar' });
+    const exchange = emu.requests.find((r) => r.path.endsWith('/token'));
+    expect(exchange?.status).toBe(200);
+    expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', code_verifier: expect.any(String) as unknown });
+  });
+
+  it('refuses an answer whose state was tampered with: exit 1, one clear line, no token file', async () => {
+    const dir = tempConfigDir();
+    const { page, result } = await signInVia(dir, [], (u) => u.searchParams.set('state', 'forged'));
+    expect(page.status).toBe(400);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^calsync: the answer from the browser carries a state that does not match this sign-in/);
+    expect(existsSync(join(dir, 'tokens', `${ACCOUNT}.json`))).toBe(false);
+  });
+
+  it('reports access_denied from the consent screen: exit 1, one clear line, no token file', async () => {
+    const dir = tempConfigDir();
+    emu.consent = { mode: 'deny' };
+    try {
+      const { result } = await signInVia(dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual(['calsync: access was denied on the Google consent screen (access_denied); no token was saved']);
+      expect(existsSync(join(dir, 'tokens'))).toBe(false);
+    } finally {
+      emu.consent = { mode: 'approve' };
+    }
+  });
+
+  it('refuses a "web" client without a loopback redirect URI before listening', async () => {
+    const dir = tempConfigDir();
+    const secrets = writeClientSecrets(dir, { web: { client_id: emu.clientId, client_secret: emu.clientSecret, redirect_uris: ['https://calsync.example.com/cb'] } });
+    const result = await runCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir));
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toMatch(/^calsync: the "web" client in .*client_secret\.json has no loopback redirect URI/);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(dir, 'tokens'))).toBe(false);
+  });
+
+  it('gives up after CALSYNC_AUTH_TIMEOUT_MS when the browser never comes back', async () => {
+    const dir = tempConfigDir();
+    const secrets = writeClientSecrets(dir, desktopClient(emu));
+    const result = await runCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir, { CALSYNC_AUTH_TIMEOUT_MS: '300' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^calsync: no answer from the browser within 300 ms; no token was saved/);
+    expect(existsSync(join(dir, 'tokens'))).toBe(false);
+  });
+
+  it('exits 2 on usage errors: no account, no --client-secrets', async () => {
+    const dir = tempConfigDir();
+    const noAccount = await runCli(['auth'], cliEnv(emu, dir));
+    expect(noAccount.code).toBe(2);
+    expect(noAccount.stderr).toMatch(/missing the account/);
+    const noSecrets = await runCli(['auth', ACCOUNT], cliEnv(emu, dir));
+    expect(noSecrets.code).toBe(2);
+    expect(noSecrets.stderr).toMatch(/missing --client-secrets/);
+  });
+
+  it('says a missing client secrets file does not exist (exit 1)', async () => {
+    const dir = tempConfigDir();
+    const result = await runCli(['auth', ACCOUNT, '--client-secrets', join(dir, 'nope.json'), '--no-browser'], cliEnv(emu, dir));
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe(`calsync: client secrets file ${join(dir, 'nope.json')} does not exist`);
+  });
+
+  it('prints no refresh token, client secret, access token or code at --verbose', async () => {
+    const dir = tempConfigDir();
+    const { result, back } = await signInVia(dir, ['--verbose']);
+    expect(result.code).toBe(0);
+    const token = JSON.parse(readFileSync(join(dir, 'tokens', `${ACCOUNT}.json`), 'utf8')) as { refresh_token: string };
+    const list = await runCli(['auth', '--list', '--verbose'], cliEnv(emu, dir));
+    expect(list.code).toBe(0);
+    for (const out of [result.stdout, result.stderr, list.stdout, list.stderr]) {
+      expect(out).not.toContain(token.refresh_token);
+      expect(out).not.toContain(emu.clientSecret);
+      expect(out).not.toContain('ya29.');
+      expect(out).not.toContain(back.searchParams.get('code') ?? 'no code?');
+    }
+    expect(result.stderr).toContain('calsync debug:');
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * `calsync config` through the built binary (run `npx tsc -p tsconfig.build.json`
+ * first; `npm test` does), with a private config dir and a clean environment.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/calsync.js', import.meta.url));
+
+let dir: string;
+let configFile: string;
+beforeAll(() => {
+  if (!existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first');
+  }
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'calsync-cli-'));
+  configFile = join(dir, 'config.json');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function calsync(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: dir, CALSYNC_CONFIG_DIR: dir, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('calsync config show', () => {
+  const secretEnv = {
+    CALSYNC_SENDGRID_API_KEY: 'SG.cli-secret-key-1',
+    UPTIME_KUMA_PUSH_URL: 'https://kuma.example.com/api/push/clisecret22',
+    CALSYNC_WEBHOOK_TOKEN: 'cli-webhook-token-3',
+    CALSYNC_WEBHOOK_URL: 'https://hooks.example.com',
+  };
+
+  it('prints every setting with its source and secrets redacted', () => {
+    const out = calsync(['config', 'show'], { ...secretEnv, SOURCE_CALENDARS: 'a@x.com' });
+    expect(out.status).toBe(0);
+    expect(out.stdout).not.toMatch(/cli-secret-key-1|clisecret22|cli-webhook-token-3/);
+    expect(out.stdout).toMatch(/^sendgridApiKey\s+\[redacted\]\s+environment$/m);
+    expect(out.stdout).toMatch(/^sourceCalendars\s+a@x\.com\s+environment$/m);
+    expect(out.stdout).toMatch(/^webhookUrl\s+https:\/\/hooks\.example\.com\/webhook\s+environment$/m);
+    expect(out.stdout).toMatch(/^pollIntervalMinutes\s+5\s+default$/m);
+  });
+
+  it('prints one JSON document with --json, secrets redacted', () => {
+    const out = calsync(['config', 'show', '--json'], secretEnv);
+    expect(out.status).toBe(0);
+    expect(out.stdout).not.toMatch(/cli-secret-key-1|clisecret22|cli-webhook-token-3/);
+    const doc = JSON.parse(out.stdout) as Record<string, { value: unknown; source: string }>;
+    expect(doc.sendgridApiKey).toEqual({ value: '[redacted]', source: 'environment' });
+    expect(doc.uptimeKumaPushUrl).toEqual({ value: '[redacted]', source: 'environment' });
+    expect(doc.healthchecksUrl).toEqual({ value: null, source: 'default' });
+    expect(doc.configDir).toEqual({ value: dir, source: 'environment' });
+    expect(doc.gmailOriginal).toEqual({ value: 'keep', source: 'default' });
+  });
+});
+
+describe('an invalid config.json', () => {
+  // Every case is checked in-process in config-file.test.ts; these go through the binary end to end.
+  it.each([
+    ['bad JSON', '{"pollIntervalMinutes": 5,', 'not valid JSON'],
+    ['a wrong type', '{"pollIntervalMinutes": "5"}', 'key "pollIntervalMinutes": must be a positive integer'],
+    ['a secret', '{"sendgridApiKey": "SG.in-the-file"}', 'key "sendgridApiKey": secrets are not read from config.json'],
+  ])('with %s makes config show exit 2 naming file and key, and is left unchanged', (_name, content, message) => {
+    writeFileSync(configFile, content);
+    const before = statSync(configFile).mtimeMs;
+    const out = calsync(['config', 'show']);
+    expect(out.status).toBe(2);
+    expect(out.stderr.split('\n')[0]).toContain(`calsync: ${configFile}: ${message}`);
+    expect(out.stderr).not.toContain('SG.in-the-file');
+    expect(out.stdout).toBe('');
+    expect(readFileSync(configFile, 'utf8')).toBe(content);
+    expect(statSync(configFile).mtimeMs).toBe(before);
+  });
+});
+
+describe('calsync config set and unset', () => {
+  it('writes a value that config show then reports from config.json, and unset removes it', () => {
+    const set = calsync(['config', 'set', 'pollIntervalMinutes', '10', '--json']);
+    expect(set.status).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({ file: configFile, key: 'pollIntervalMinutes', value: 10, changed: true });
+    const doc = JSON.parse(calsync(['config', 'show', '--json']).stdout) as Record<string, { value: unknown; source: string }>;
+    expect(doc.pollIntervalMinutes).toEqual({ value: 10, source: 'config.json' });
+    const unset = calsync(['config', 'unset', 'pollIntervalMinutes']);
+    expect(unset.status).toBe(0);
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({});
+  });
+
+  it('exits 2 on an unknown key, listing the valid keys', () => {
+    const out = calsync(['config', 'set', 'pollInterval', '5']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('unknown key "pollInterval"');
+    expect(out.stderr).toContain('valid keys: sourceCalendars, inviteEmail');
+  });
+
+  it('exits 2 on a secret, never echoing it', () => {
+    const out = calsync(['config', 'set', 'sendgridApiKey', 'SG.do-not-store']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('sendgridApiKey is a secret');
+    expect(out.stderr).not.toContain('SG.do-not-store');
+    expect(existsSync(configFile)).toBe(false);
+  });
+
+  it('warns when the environment overrides the value just set', () => {
+    const out = calsync(['config', 'set', 'lookbackDays', '3'], { POLL_INTERVAL_MINUTES: '3' });
+    expect(out.status).toBe(0);
+    expect(out.stderr).toBe('');
+    const overridden = calsync(['config', 'set', 'pollIntervalMinutes', '10'], { POLL_INTERVAL_MINUTES: '3' });
+    expect(overridden.status).toBe(0);
+    expect(overridden.stderr).toContain('pollIntervalMinutes is also set by the environment');
+  });
+});
+
+describe('calsync config path', () => {
+  it('prints the config dir and its files', () => {
+    const out = calsync(['config', 'path', '--json']);
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({
+      configDir: dir,
+      configFile,
+      stateFile: join(dir, 'state.json'),
+      tokensDir: join(dir, 'tokens'),
+    });
+  });
+});

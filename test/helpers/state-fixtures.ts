@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emptyState } from '../../src/state/index.js';
+import type { State } from '../../src/state/index.js';
+
+/** The built state module that child processes import (npm test builds first). */
+export const builtStateModule = fileURLToPath(new URL('../../dist/state/index.js', import.meta.url));
+
+export function assertBuilt(): void {
+  if (!existsSync(builtStateModule)) throw new Error(`${builtStateModule} is missing: run npx tsc -p tsconfig.build.json first`);
+}
+
+export async function tempConfigDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const base = await mkdtemp(join(tmpdir(), 'calsync-state-test-'));
+  // A config dir that does not exist yet: the store must create it (0700).
+  const dir = join(base, 'calsync');
+  return { dir, cleanup: () => rm(base, { recursive: true, force: true }) };
+}
+
+/** A state with `n` processed entries spread over a few calendars, shaped like real ones. */
+export function stateWithEntries(n: number, calendars = 3): State {
+  const state = emptyState();
+  for (let i = 0; i < n; i++) {
+    const cal = `person${i % calendars}@example.com`;
+    const perCalendar = (state.events[cal] ??= {});
+    perCalendar[`evt${i.toString(36)}x`] = {
+      action: i % 2 === 0 ? 'mirror' : 'invite',
+      at: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
+      end: '2024-02-01',
+      ...(i % 2 === 0 ? { copyCalendar: 'shared@example.com', copyId: `cs${i}` } : {}),
+    };
+  }
+  return state;
+}

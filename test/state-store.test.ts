@@ -1,0 +1,196 @@
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateError } from '../src/errors.js';
+import { emptyState, entryCount, openState, readState, statePath, STATE_VERSION } from '../src/state/index.js';
+import { setLogLevel, setLogSink } from '../src/util/log.js';
+import { stateWithEntries, tempConfigDir } from './helpers/state-fixtures.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let logLines: string[];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempConfigDir());
+  logLines = [];
+  setLogSink((line) => logLines.push(line));
+  setLogLevel('warn');
+});
+
+afterEach(async () => {
+  setLogSink((line) => process.stderr.write(line + '\n'));
+  await cleanup();
+});
+
+describe('state store', () => {
+  it('starts from an empty state when there is no state file', async () => {
+    const store = await openState(dir);
+    expect(store.state).toEqual(emptyState());
+    expect(store.path).toBe(statePath(dir));
+    expect(await readState(dir)).toEqual(emptyState());
+  });
+
+  it('round-trips every part of the state through save and open', async () => {
+    const store = await openState(dir);
+    store.state.events['a@example.com'] = { e1: { action: 'mirror', at: '2024-01-01T00:00:00.000Z', copyId: 'c1' } };
+    store.state.calendars['a@example.com'] = { syncToken: 'tok', lastSuccessAt: '2024-01-01T00:00:00.000Z' };
+    store.state.channels['a@example.com'] = {
+      id: 'ch',
+      resourceId: 'r',
+      expiration: 1_700_000_000_000,
+      address: 'https://x/webhook',
+      createdAt: '2024-01-01T00:00:00.000Z',
+    };
+    store.state.accounts['a@example.com'] = { needsAuth: { since: '2024-01-01T00:00:00.000Z', reason: 'invalid_grant' } };
+    store.state.health = { status: 'WARNING', since: '2024-01-01T00:00:00.000Z', alertedStatus: 'WARNING' };
+    store.state.metrics.pollsInitiated = 7;
+    await store.save();
+
+    const reopened = await openState(dir);
+    expect(reopened.state).toEqual(store.state);
+    expect(await readState(dir)).toEqual(store.state);
+  });
+
+  it('leaves no temp files behind after saving', async () => {
+    const store = await openState(dir);
+    for (let i = 0; i < 5; i++) {
+      store.state.metrics.pollsInitiated = i;
+      await store.save();
+    }
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  it('keeps only the last of several concurrent saves', async () => {
+    const store = await openState(dir);
+    const saves: Array<Promise<void>> = [];
+    for (let i = 1; i <= 5; i++) {
+      store.state.metrics.pollsInitiated = i;
+      saves.push(store.save());
+    }
+    await Promise.all(saves);
+    expect((await readState(dir)).metrics.pollsInitiated).toBe(5);
+  });
+
+  it('writes the state file 0600 in a config dir it creates 0700', async () => {
+    const store = await openState(dir);
+    await store.save();
+    expect((await stat(statePath(dir))).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+  });
+
+  it('makes an existing world-readable state file 0600 on save', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(statePath(dir), JSON.stringify(emptyState()));
+    await chmod(statePath(dir), 0o644);
+    const store = await openState(dir);
+    await store.save();
+    expect((await stat(statePath(dir))).mode & 0o777).toBe(0o600);
+  });
+
+  it('removes temp files left by a crashed writer but not those of a live one', async () => {
+    await mkdir(dir, { recursive: true });
+    const dead = `${statePath(dir)}.tmp-999999999-abcd1234`;
+    const live = `${statePath(dir)}.tmp-${process.pid}-abcd1234`;
+    await writeFile(dead, '{"torn');
+    await writeFile(live, '{"in progress');
+    await openState(dir);
+    const names = await readdir(dir);
+    expect(names).not.toContain('state.json.tmp-999999999-abcd1234');
+    expect(names).toContain(`state.json.tmp-${process.pid}-abcd1234`);
+  });
+
+  it.each([
+    ['bad JSON', '{"version": 1, "events": {'],
+    ['a JSON array', '[]'],
+    ['events of the wrong type', JSON.stringify({ ...emptyState(), events: [] })],
+    ['a calendar whose entries are not an object', JSON.stringify({ ...emptyState(), events: { a: 'x' } })],
+    ['a non-numeric counter', JSON.stringify({ ...emptyState(), metrics: { ...emptyState().metrics, pollsInitiated: 'x' } })],
+    ['a nonsense version', JSON.stringify({ ...emptyState(), version: 'one' })],
+  ])('moves a corrupt state file (%s) aside with one warning and starts empty', async (_what, content) => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(statePath(dir), content);
+    const store = await openState(dir);
+    expect(store.state).toEqual(emptyState());
+
+    const names = await readdir(dir);
+    const aside = names.filter((n) => n.startsWith('state.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/^state\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z$/);
+    expect(names).not.toContain('state.json');
+    expect(await readFile(`${dir}/${aside[0]}`, 'utf8')).toBe(content);
+
+    expect(logLines).toHaveLength(1);
+    expect(logLines[0]).toContain('calsync warn:');
+    expect(logLines[0]).toContain(statePath(dir));
+    expect(logLines[0]).toContain(`${dir}/${aside[0]}`);
+  });
+
+  it('moves a corrupt file aside on a read-only snapshot too', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(statePath(dir), 'not json');
+    expect(await readState(dir)).toEqual(emptyState());
+    expect((await readdir(dir)).some((n) => n.startsWith('state.json.corrupt-'))).toBe(true);
+    expect(logLines).toHaveLength(1);
+  });
+
+  it('refuses a state file from a newer calsync and leaves it untouched', async () => {
+    await mkdir(dir, { recursive: true });
+    const content = JSON.stringify({ version: STATE_VERSION + 1, somethingNew: true });
+    await writeFile(statePath(dir), content);
+    const before = await stat(statePath(dir));
+
+    await expect(openState(dir)).rejects.toThrow(StateError);
+    await expect(openState(dir)).rejects.toThrow(/state\.json was written by a newer calsync \(version 2\)/);
+    await expect(readState(dir)).rejects.toThrow(StateError);
+
+    expect(await readFile(statePath(dir), 'utf8')).toBe(content);
+    expect((await stat(statePath(dir))).mtimeMs).toBe(before.mtimeMs);
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  it('migrates an unversioned state file to the current version, keeping its data', async () => {
+    await mkdir(dir, { recursive: true });
+    const legacy = {
+      events: { 'a@example.com': { e1: { action: 'invite', at: '2023-01-01T00:00:00.000Z' } } },
+      calendars: { 'a@example.com': { syncToken: 'old-token' } },
+    };
+    await writeFile(statePath(dir), JSON.stringify(legacy));
+
+    const store = await openState(dir);
+    expect(store.state.version).toBe(STATE_VERSION);
+    expect(store.state.events).toEqual(legacy.events);
+    expect(store.state.calendars['a@example.com']?.syncToken).toBe('old-token');
+    expect(store.state.channels).toEqual({});
+    expect(store.state.metrics).toEqual(emptyState().metrics);
+    expect(logLines).toEqual([]);
+
+    await store.save();
+    const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as { version: number };
+    expect(saved.version).toBe(STATE_VERSION);
+  });
+
+  it('keeps top-level keys it does not know when saving', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(statePath(dir), JSON.stringify({ ...emptyState(), extra: { kept: 1 } }));
+    const store = await openState(dir);
+    await store.save();
+    const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as { extra?: unknown };
+    expect(saved.extra).toEqual({ kept: 1 });
+  });
+
+  it('round-trips 100,000 processed entries', async () => {
+    const store = await openState(dir);
+    Object.assign(store.state, stateWithEntries(100_000));
+    await store.save();
+    const loaded = await readState(dir);
+    expect(entryCount(loaded)).toBe(100_000);
+    expect(loaded.events['person1@example.com']?.['evt1x']).toEqual(store.state.events['person1@example.com']?.['evt1x']);
+    expect(loaded).toEqual(store.state);
+  });
+});
+
+describe('entryCount', () => {
+  it('counts processed entries across calendars', () => {
+    expect(entryCount(emptyState())).toBe(0);
+    expect(entryCount(stateWithEntries(10, 3))).toBe(10);
+  });
+});

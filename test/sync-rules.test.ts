@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { planChanges, planEvent, type PlanInput } from '../src/sync/rules.js';
+import { copyEventId } from '../src/sync/ids.js';
+import { MARKER, type GoogleEvent, type RuleSettings } from '../src/sync/types.js';
+import type { ProcessedEvent } from '../src/state/types.js';
+
+const CAL = 'alice@example.com';
+const SHARED = 'family@group.calendar.google.com';
+const settings: RuleSettings = { inviteEmail: SHARED, sharedWritable: true, birthdayCopyCalendar: undefined, gmailOriginal: 'keep' };
+
+const T = { start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' }, updated: '2026-11-20T00:00:00.000Z' };
+const own = (extra: GoogleEvent = {}): GoogleEvent => ({ id: 'own1', summary: 'Dentist', organizer: { email: CAL, self: true }, ...T, ...extra });
+const others = (extra: GoogleEvent = {}): GoogleEvent => ({
+  id: 'other1',
+  summary: 'Team sync',
+  organizer: { email: 'boss@corp.example' },
+  attendees: [{ email: 'boss@corp.example', organizer: true }, { email: CAL, self: true, responseStatus: 'accepted' }],
+  ...T,
+  ...extra,
+});
+const birthday: GoogleEvent = { id: 'bday1', eventType: 'birthday', summary: 'Ann', start: { date: '2026-05-04' }, end: { date: '2026-05-05' }, recurrence: ['RRULE:FREQ=YEARLY'], updated: T.updated };
+const gmail: GoogleEvent = { id: 'gm1', eventType: 'fromGmail', summary: 'Flight BA123', location: 'LHR', htmlLink: 'https://calendar.example/e/gm1', ...T };
+
+const copied = (rule: ProcessedEvent['rule'], copyId: string, calendar = CAL, extra: Partial<ProcessedEvent> = {}): ProcessedEvent => ({
+  action: 'x',
+  at: '2026-11-20T00:00:00Z',
+  rule,
+  copyId,
+  copyCalendar: calendar,
+  sourceUpdated: T.updated,
+  ...extra,
+});
+
+interface Row {
+  name: string;
+  event: GoogleEvent;
+  entry?: ProcessedEvent;
+  seriesMirrored?: boolean;
+  settings?: Partial<RuleSettings>;
+  expect: string;
+  reason?: RegExp;
+}
+
+const rows: Row[] = [
+  { name: 'a birthday is copied', event: birthday, expect: 'copy-birthday' },
+  { name: 'a copied birthday that did not change is skipped', event: birthday, entry: copied('birthday', 'x1'), expect: 'skip', reason: /up to date/ },
+  { name: 'a copied birthday that changed updates its copy', event: { ...birthday, updated: '2026-11-21T00:00:00Z' }, entry: copied('birthday', 'x1'), expect: 'update-copy' },
+  { name: 'a Gmail event is copied', event: gmail, expect: 'copy-gmail' },
+  { name: 'a Gmail event whose copy exists is skipped when originals are kept', event: gmail, entry: copied('gmail', 'x2'), expect: 'skip' },
+  { name: 'a Gmail event whose copy exists is deleted with gmailOriginal delete', event: gmail, entry: copied('gmail', 'x2'), settings: { gmailOriginal: 'delete' }, expect: 'delete-original' },
+  { name: 'a moved Gmail event moves its copy', event: { ...gmail, updated: '2026-11-22T00:00:00Z' }, entry: copied('gmail', 'x2'), expect: 'update-copy' },
+  { name: 'a cancelled Gmail event deletes its copy', event: { id: 'gm1', status: 'cancelled' }, entry: copied('gmail', 'x2'), expect: 'delete-copy' },
+  { name: 'the cancellation of an original calsync deleted keeps the copy', event: { id: 'gm1', status: 'cancelled' }, entry: copied('gmail', 'x2', CAL, { action: 'delete-original' }), expect: 'skip', reason: /copy stays/ },
+  { name: 'an own event without the invitee gets invited', event: own(), expect: 'invite' },
+  { name: 'an own event with the invitee already is skipped', event: own({ attendees: [{ email: SHARED }] }), expect: 'skip', reason: /already invited/ },
+  { name: 'an invitee a person removed stays removed', event: own(), entry: { action: 'invite', at: 'x', rule: 'invite' }, expect: 'skip', reason: /respected/ },
+  { name: 'an invitee removal is respected even without state (marker)', event: own({ extendedProperties: { private: { [MARKER.invited]: '1' } } }), expect: 'skip', reason: /respected/ },
+  { name: 'an own event with guestsCanInviteOthers false is still invited', event: own({ guestsCanInviteOthers: false }), expect: 'invite' },
+  { name: 'an own cancelled ordinary event is skipped', event: { id: 'own1', status: 'cancelled' }, expect: 'skip', reason: /cancelled/ },
+  { name: 'an event organized by someone else is mirrored', event: others(), expect: 'mirror' },
+  { name: 'guestsCanInviteOthers does not make calsync edit another person\'s meeting', event: others({ guestsCanInviteOthers: true }), expect: 'mirror' },
+  { name: 'a mirror is skipped when the shared calendar is not writable', event: others(), settings: { sharedWritable: false }, expect: 'skip', reason: /not writable/ },
+  { name: 'a meeting the account declined is not mirrored', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), expect: 'skip', reason: /declined/ },
+  { name: 'a mirrored meeting the account declines loses its mirror', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
+  { name: 'a meeting that already invites the shared calendar is not mirrored', event: others({ attendees: [{ email: SHARED }, { email: CAL, self: true }] }), expect: 'skip', reason: /guest already/ },
+  { name: 'a mirrored meeting that moved moves its mirror', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), expect: 'update-copy' },
+  { name: 'an unchanged mirrored meeting is skipped', event: others(), entry: copied('mirror', 'm1', SHARED), expect: 'skip', reason: /up to date/ },
+  { name: 'a cancelled mirrored meeting deletes its mirror', event: { id: 'other1', status: 'cancelled' }, entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
+  { name: 'events calsync created are skipped', event: own({ extendedProperties: { private: { [MARKER.source]: 'x/y' } } }), expect: 'skip', reason: /created by calsync/ },
+  { name: 'focus time is skipped', event: own({ eventType: 'focusTime' }), expect: 'skip', reason: /focusTime/ },
+  { name: 'out of office is skipped', event: own({ eventType: 'outOfOffice' }), expect: 'skip', reason: /outOfOffice/ },
+  { name: 'working location is skipped', event: own({ eventType: 'workingLocation' }), expect: 'skip', reason: /workingLocation/ },
+  { name: 'a recurring master organized by someone else is mirrored', event: others({ id: 'ser1', recurrence: ['RRULE:FREQ=WEEKLY'] }), expect: 'mirror' },
+  {
+    name: 'a changed occurrence of a mirrored series updates the same occurrence of the mirror',
+    event: others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }),
+    seriesMirrored: true,
+    expect: 'update-occurrence',
+  },
+  {
+    name: 'a cancelled occurrence of a mirrored series cancels the mirror occurrence',
+    event: { id: 'ser1_20261208T100000Z', status: 'cancelled', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } },
+    seriesMirrored: true,
+    expect: 'update-occurrence',
+  },
+  {
+    name: 'an occurrence of a series that is not mirrored is skipped',
+    event: others({ id: 'ser2_20261208T100000Z', recurringEventId: 'ser2', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }),
+    expect: 'skip',
+    reason: /not mirrored/,
+  },
+  { name: 'an exception of an own series without the invitee is invited', event: own({ id: 'ser3_20261208T100000Z', recurringEventId: 'ser3', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }), expect: 'invite' },
+];
+
+describe('sync rules (one action per changed event)', () => {
+  for (const row of rows) {
+    it(row.name, () => {
+      const input: PlanInput = { calendarId: CAL, event: row.event, entry: row.entry, seriesMirrored: row.seriesMirrored ?? false, settings: { ...settings, ...row.settings } };
+      const action = planEvent(input);
+      expect(action.kind).toBe(row.expect);
+      if (row.reason) {
+        expect(action.kind).toBe('skip');
+        if (action.kind === 'skip') expect(action.reason).toMatch(row.reason);
+      }
+    });
+  }
+
+  it('copies get deterministic base32hex ids that differ per rule and calendar', () => {
+    const a = copyEventId(CAL, 'e1', 'birthday');
+    expect(a).toMatch(/^[0-9a-v]{5,1024}$/);
+    expect(copyEventId(CAL, 'e1', 'birthday')).toBe(a);
+    expect(copyEventId(CAL, 'e1', 'gmail')).not.toBe(a);
+    expect(copyEventId('bob@example.com', 'e1', 'birthday')).not.toBe(a);
+  });
+
+  it('a birthday copy carries the invitee and a marker naming its source', () => {
+    const action = planEvent({ calendarId: CAL, event: birthday, entry: undefined, seriesMirrored: false, settings });
+    if (action.kind !== 'copy-birthday') throw new Error(`expected copy-birthday, got ${action.kind}`);
+    expect(action.body.attendees).toEqual([{ email: SHARED }]);
+    expect(action.body.extendedProperties?.private?.[MARKER.source]).toBe(`${CAL}/bday1`);
+    expect(action.body.eventType).toBeUndefined();
+    expect(action.target).toEqual({ calendarId: CAL, eventId: copyEventId(CAL, 'bday1', 'birthday') });
+  });
+
+  it('birthday copies go to the configured copy calendar', () => {
+    const action = planEvent({ calendarId: CAL, event: birthday, entry: undefined, seriesMirrored: false, settings: { ...settings, birthdayCopyCalendar: 'bdays@x' } });
+    expect(action.kind === 'copy-birthday' && action.target.calendarId).toBe('bdays@x');
+  });
+
+  it('a Gmail copy links back to the original', () => {
+    const action = planEvent({ calendarId: CAL, event: gmail, entry: undefined, seriesMirrored: false, settings });
+    if (action.kind !== 'copy-gmail') throw new Error('expected copy-gmail');
+    expect(action.body.description).toContain('https://calendar.example/e/gm1');
+    expect(action.body.location).toBe('LHR');
+    expect(action.deleteOriginal).toBe(false);
+  });
+
+  it('a mirror occurrence id is the mirror master id plus the occurrence suffix', () => {
+    const event = others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
+    const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: true, settings });
+    expect(action.kind === 'update-occurrence' && action.target).toEqual({ calendarId: SHARED, eventId: `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z` });
+  });
+
+  it('a listing is planned masters first, so an exception listed before its master follows the mirror', () => {
+    const master = others({ id: 'ser9', recurrence: ['RRULE:FREQ=WEEKLY'] });
+    const exception = others({ id: 'ser9_20261208T100000Z', recurringEventId: 'ser9', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
+    const actions = planChanges(CAL, [exception, master], {}, settings);
+    expect(actions.map((a) => a.kind)).toEqual(['mirror', 'update-occurrence']);
+  });
+
+  it('a series with UNTIL records its end; one without records none (kept by clean)', () => {
+    const bounded = planEvent({ calendarId: CAL, event: others({ id: 's', recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20270101T000000Z'] }), entry: undefined, seriesMirrored: false, settings });
+    expect(bounded.source.end).toBe('2027-01-01T00:00:00Z');
+    expect(bounded.source.recurring).toBe(true);
+    const open = planEvent({ calendarId: CAL, event: others({ id: 's', recurrence: ['RRULE:FREQ=WEEKLY'] }), entry: undefined, seriesMirrored: false, settings });
+    expect(open.source.end).toBeUndefined();
+  });
+});
