@@ -3,7 +3,7 @@
 // entries (median of several runs) and the file size. Needs a build first
 // (`npm run bench` builds). Run directly, or call run() from bench/run.js.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -62,10 +62,12 @@ export async function run() {
       loadMs: Number(median(loads).toFixed(1)),
       saveMs: Number(median(saves).toFixed(1)),
       fileBytes: size,
+      // Wall times on a shared machine are only as good as its idle cores: say how busy it was.
+      loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)),
     };
     console.log(
       `state: ${result.entries} entries, load ${result.loadMs} ms, save ${result.saveMs} ms (median of ${RUNS}), ` +
-        `file ${(size / 1024 / 1024).toFixed(1)} MiB`,
+        `file ${(size / 1024 / 1024).toFixed(1)} MiB (load average ${result.loadAverage})`,
     );
     return result;
   } finally {

@@ -7,14 +7,6 @@ import { cliEnv, consentRedirect, desktopClient, land, runCli, startCli, tempCon
 const ACCOUNT = 'alice@example.com';
 let emu: Emulator;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  emu.addAccount(ACCOUNT);
-});
-afterAll(async () => {
-  await emu.close();
-});
-
 /** Runs `calsync auth` and plays the browser with `tamper` applied to the redirect back. */
 async function signInVia(dir: string, extraArgs: string[] = [], tamper: (u: URL) => void = () => undefined) {
   const secrets = writeClientSecrets(dir, desktopClient(emu));
@@ -25,10 +17,25 @@ async function signInVia(dir: string, extraArgs: string[] = [], tamper: (u: URL)
   return { page, result: await cli.done, back };
 }
 
+// One successful sign-in (at --verbose) that several tests inspect: spawning is the slow part.
+let dir: string;
+let signedIn: Awaited<ReturnType<typeof signInVia>>;
+let requests: Emulator['requests'];
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  emu.addAccount(ACCOUNT);
+  dir = tempConfigDir();
+  signedIn = await signInVia(dir, ['--verbose']);
+  requests = [...emu.requests];
+});
+afterAll(async () => {
+  await emu.close();
+});
+
 describe('calsync auth (loopback flow against the emulator)', () => {
-  it('signs in with --no-browser and writes a 0600 authorized_user token file in a 0700 directory', async () => {
-    const dir = tempConfigDir();
-    const { page, result, back } = await signInVia(dir);
+  it('signs in with --no-browser and writes a 0600 authorized_user token file in a 0700 directory', () => {
+    const { page, result, back } = signedIn;
     expect(page.status).toBe(200);
     expect(page.body).toContain(`signed in as ${ACCOUNT}`);
     expect(result.code).toBe(0);
@@ -43,14 +50,10 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     expect(statSync(join(dir, 'tokens')).mode & 0o777).toBe(0o700);
   });
 
-  it('sends PKCE S256, offline access and forced consent, and proves the verifier at the token endpoint', async () => {
-    const dir = tempConfigDir();
-    emu.clearRequestLog();
-    const { result } = await signInVia(dir);
-    expect(result.code).toBe(0);
-    const authorize = emu.requests.find((r) => r.path.endsWith('/o/oauth2/v2/auth'));
+  it('sends PKCE S256, offline access and forced consent, and proves the verifier at the token endpoint', () => {
+    const authorize = requests.find((r) => r.path.endsWith('/o/oauth2/v2/auth'));
     expect(authorize?.query).toMatchObject({ access_type: 'offline', prompt: 'consent', code_challenge_method: 'S256', scope: 'https://www.googleapis.com/auth/calendar' });
-    const exchange = emu.requests.find((r) => r.path.endsWith('/token'));
+    const exchange = requests.find((r) => r.path.endsWith('/token'));
     expect(exchange?.status).toBe(200);
     expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', code_verifier: expect.any(String) as unknown });
   });
@@ -76,6 +79,20 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     } finally {
       emu.consent = { mode: 'approve' };
     }
+  });
+
+  it('refuses a token answer without a refresh token: exit 1, one clear line, no token file', async () => {
+    const dir = tempConfigDir();
+    const secrets = writeClientSecrets(dir, desktopClient(emu));
+    const cli = startCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir));
+    // Without prompt=consent Google (and the emulator) skip the refresh token on a repeat consent.
+    const url = new URL(await cli.authUrl);
+    url.searchParams.delete('prompt');
+    await land(await consentRedirect(url.toString()));
+    const result = await cli.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe('calsync: Google answered without a refresh token, so calsync could not keep access; no token was saved');
+    expect(existsSync(join(dir, 'tokens'))).toBe(false);
   });
 
   it('refuses a "web" client without a loopback redirect URI before listening', async () => {
@@ -115,8 +132,7 @@ describe('calsync auth (loopback flow against the emulator)', () => {
   });
 
   it('prints no refresh token, client secret, access token or code at --verbose', async () => {
-    const dir = tempConfigDir();
-    const { result, back } = await signInVia(dir, ['--verbose']);
+    const { result, back } = signedIn;
     expect(result.code).toBe(0);
     const token = JSON.parse(readFileSync(join(dir, 'tokens', `${ACCOUNT}.json`), 'utf8')) as { refresh_token: string };
     const list = await runCli(['auth', '--list', '--verbose'], cliEnv(emu, dir));

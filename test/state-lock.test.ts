@@ -63,6 +63,16 @@ describe('state lock', () => {
     expect(await readdir(dir)).toEqual(['state.json']);
   });
 
+  it('lets two processes racing to take over the same stale lock lose no update', async () => {
+    const times = 15;
+    await writeLock({ pid: deadPid(), hostname: hostname() });
+    const children = [0, 1].map(() => spawnModuleScript(INCREMENT_SCRIPT, builtStateModule, [dir, String(times)]));
+    const results = await Promise.all(children.map(waitForExit));
+    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
+    expect((await readState(dir)).metrics.pollsInitiated).toBe(2 * times);
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
   it('serialises concurrent holders within one process', async () => {
     const order: string[] = [];
     const task = (name: string) =>

@@ -50,6 +50,13 @@ describe('state store', () => {
     expect(await readState(dir)).toEqual(store.state);
   });
 
+  it('round-trips text outside ASCII', async () => {
+    const store = await openState(dir);
+    store.state.calendars['zoë@example.com'] = { lastError: 'Überschrift – 日本語 ✓ 😀' };
+    await store.save();
+    expect((await readState(dir)).calendars).toEqual(store.state.calendars);
+  });
+
   it('leaves no temp files behind after saving', async () => {
     const store = await openState(dir);
     for (let i = 0; i < 5; i++) {

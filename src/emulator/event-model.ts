@@ -101,7 +101,7 @@ export function applyPatch(current: GoogleEvent, patch: Record<string, unknown>)
     base[key] = mergeValue(base[key], value);
     if (base[key] === undefined) delete base[key];
   }
-  return stripSelfFlags(base as GoogleEvent);
+  return stripSelfFlags(base);
 }
 
 function mergeValue(current: unknown, patch: unknown): unknown {
@@ -129,7 +129,7 @@ export function applyUpdate(current: GoogleEvent, body: Record<string, unknown>)
   if (next.status === undefined) next.status = current.status ?? 'confirmed';
   if (next.reminders === undefined) next.reminders = { useDefault: true };
   if (next.sequence === undefined) next.sequence = current.sequence ?? 0;
-  return stripSelfFlags(next as GoogleEvent);
+  return stripSelfFlags(next);
 }
 
 /** The writable top-level fields whose values differ between two versions. */

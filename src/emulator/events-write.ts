@@ -90,5 +90,5 @@ function checkSendUpdates(q: URLSearchParams): void {
 
 function eventBody(body: unknown): GoogleEvent {
   if (!isRecord(body)) throw errors.parseError();
-  return structuredClone(body) as GoogleEvent;
+  return structuredClone(body);
 }

@@ -143,7 +143,8 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function describeMs(ms: number): string {
+/** "5 minutes", "90 s", "300 ms": for messages about the wait. */
+export function describeMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
   if (ms >= 1000) return `${Math.round(ms / 1000)} s`;
   return `${ms} ms`;

@@ -13,7 +13,7 @@ import { AuthError, OperationError, errorMessage } from '../errors.js';
 import { log, registerSecret } from '../util/log.js';
 import { oauthErrorCode, type OAuthClient } from './auth.js';
 import { loopbackRedirectFor, readClientSecrets } from './client-secrets.js';
-import { startLoopbackServer } from './loopback-server.js';
+import { describeMs, startLoopbackServer } from './loopback-server.js';
 import { hasDesktop, openBrowser } from './open-browser.js';
 import { assertSafeAccountName, writeTokenFile } from './token-store.js';
 
@@ -150,11 +150,10 @@ async function exchangeCode(
 }
 
 function announce(say: (line: string) => void, p: { url: string; account: string; port: number; redirectUri: string; timeoutMs: number }): void {
-  const minutes = Math.max(1, Math.round(p.timeoutMs / 60_000));
   say(`Open this URL in a browser and sign in as ${p.account}:`);
   say('');
   say(`  ${p.url}`);
   say('');
-  say(`Waiting for the browser to come back to ${p.redirectUri} (up to ${minutes} min).`);
+  say(`Waiting for the browser to come back to ${p.redirectUri} (up to ${describeMs(p.timeoutMs)}).`);
   say(`On a headless server, first run on your desktop: ssh -L ${p.port}:127.0.0.1:${p.port} <server>  (then open the URL there)`);
 }

@@ -18,10 +18,10 @@ export class Pacer {
     this.intervalMs = 1000 / requestsPerSecond;
   }
 
+  /** Runs `fn` holding one of the `concurrency` places; `fn` calls tick() before each request. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     await this.acquire();
     try {
-      await this.waitForSlot();
       return await fn();
     } finally {
       this.release();
@@ -33,7 +33,8 @@ export class Pacer {
     this.nextSlot = Math.max(this.nextSlot, this.now() + ms);
   }
 
-  private async waitForSlot(): Promise<void> {
+  /** Waits for the next request slot under the rate. */
+  async tick(): Promise<void> {
     const now = this.now();
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + this.intervalMs;

@@ -54,13 +54,14 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       maxTimeout: o.maxTimeoutMs * factor,
       factor: 2,
       randomize: true,
-      maxRetryTime: o.maxRetryTimeMs * factor,
+      // The time bound is real time even in tests: only the waits shrink.
+      maxRetryTime: o.maxRetryTimeMs,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         const info = classifyGoogleError(error);
         log.debug('google call failed, retrying', { call: o.label, attempt: attemptNumber, status: info.status, reason: info.reason, retriesLeft });
         // p-retry's own backoff follows this callback; Retry-After is a floor on the total wait.
         if (info.retryAfterMs !== undefined && retriesLeft > 0) {
-          const wait = Math.min(info.retryAfterMs * factor, o.maxRetryTimeMs * factor);
+          const wait = Math.min(info.retryAfterMs * factor, o.maxRetryTimeMs);
           o.onRetry?.(wait);
           await sleep(wait);
         } else o.onRetry?.(0);

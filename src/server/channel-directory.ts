@@ -8,12 +8,17 @@ export const CHANNEL_REFRESH_INTERVAL_MS = 1_000;
 /**
  * Channel id → source calendar, from the state's watch channels. `calsync
  * watch` runs in another process and may add a channel at any time, so an
- * unknown id re-reads the state, at most once per interval.
+ * unknown id is judged against a read of the state that started after the
+ * request arrived: a notification of a channel saved a moment ago is never
+ * turned away (Google does not retry a 404). Those reads happen at most
+ * once per interval; every request waiting meanwhile shares the next one.
  */
 export class ChannelDirectory {
   private byId = new Map<string, string>();
-  private lastRefreshAt = Number.NEGATIVE_INFINITY;
-  private refreshing: Promise<void> | undefined;
+  private lastReadStartedAt = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | undefined;
+  /** The next read, not started yet; every unknown id that arrives before it starts waits for it. */
+  private scheduled: Promise<void> | undefined;
 
   constructor(
     private readonly reader: StateReader,
@@ -21,25 +26,34 @@ export class ChannelDirectory {
   ) {}
 
   async load(): Promise<void> {
-    await this.refresh();
+    await this.nextRead();
   }
 
   /** The calendar a channel id belongs to, or undefined for a channel calsync does not know. */
   async calendarFor(channelId: string): Promise<string | undefined> {
     const known = this.byId.get(channelId);
     if (known !== undefined) return known;
-    // A notification that arrives during a refresh waits for it: it may be the very channel being added.
-    if (this.refreshing) await this.refreshing;
-    else if (this.now() - this.lastRefreshAt >= CHANNEL_REFRESH_INTERVAL_MS) await this.refresh();
+    await this.nextRead();
     return this.byId.get(channelId);
   }
 
-  private refresh(): Promise<void> {
-    this.lastRefreshAt = this.now();
-    this.refreshing ??= this.reload().finally(() => {
-      this.refreshing = undefined;
+  /** Resolves after a read of the state that starts no earlier than now. */
+  private nextRead(): Promise<void> {
+    this.scheduled ??= this.scheduleRead();
+    return this.scheduled;
+  }
+
+  private async scheduleRead(): Promise<void> {
+    // A read in flight started before this caller arrived: wait for it, then read again.
+    if (this.inflight) await this.inflight;
+    const wait = this.lastReadStartedAt + CHANNEL_REFRESH_INTERVAL_MS - this.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.scheduled = undefined;
+    this.lastReadStartedAt = this.now();
+    this.inflight = this.reload().finally(() => {
+      this.inflight = undefined;
     });
-    return this.refreshing;
+    await this.inflight;
   }
 
   private async reload(): Promise<void> {

@@ -193,10 +193,15 @@ async function breakStale(path: string, seen: SeenLock): Promise<void> {
 }
 
 async function release(path: string, owner: LockOwner): Promise<void> {
-  heldByThisProcess.delete(path);
-  const current = await inspect(path).catch(() => undefined);
-  // Only ever remove our own lock: if it was taken from us, the file is someone else's.
-  if (current?.owner?.nonce === owner.nonce) await unlink(path).catch(() => undefined);
+  try {
+    const current = await inspect(path).catch(() => undefined);
+    // Only ever remove our own lock: if it was taken from us, the file is someone else's.
+    if (current?.owner?.nonce === owner.nonce) await unlink(path).catch(() => undefined);
+  } finally {
+    // Forgotten only once the file is gone: until then a waiter in this
+    // process must see the lock as ours (held), not as an earlier process's (stale).
+    heldByThisProcess.delete(path);
+  }
 }
 
 function installExitHandler(): void {

@@ -48,13 +48,17 @@ export class GoogleAccess {
     const client = this.client(account);
     const pacer = this.pacer(account);
     try {
-      return await withRetry(
-        () =>
-          pacer.run(() => {
+      // A place in the account's queue first, so time spent queueing never eats into
+      // the retry budget; then every attempt waits for its own rate slot.
+      return await pacer.run(() =>
+        withRetry(
+          async () => {
+            await pacer.tick();
             this.calls++;
             return fn(client);
-          }),
-        { label, onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.requestsPerSecond)) },
+          },
+          { label, onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.requestsPerSecond)) },
+        ),
       );
     } catch (err) {
       // The token refresh inside the call failed for good: the account must sign in again.

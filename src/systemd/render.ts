@@ -36,7 +36,7 @@ export function pollTimeout(minutes: number): string {
  * `%` and `$` specially: quote what needs it, double the `%` and `$`.
  */
 export function quoteExecWord(word: string): string {
-  const escaped = word.replaceAll('%', '%%').replaceAll('$', '$$');
+  const escaped = word.replaceAll('%', '%%').replaceAll('$', () => '$$');
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return escaped;
   return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { classifyGoogleError, parseRetryAfter } from '../src/google/google-error.js';
+import { withRetry } from '../src/google/retry.js';
+import { Pacer } from '../src/google/pacer.js';
+import { calendarClientFor } from './helpers/emulator.js';
+
+const ALICE = 'alice@example.test';
+let emu: Emulator;
+beforeEach(async () => {
+  process.env.CALSYNC_RETRY_SCALE = '0.01';
+  emu = await startEmulator({ quotaPerMinute: null });
+  emu.addAccount(ALICE);
+});
+afterEach(async () => {
+  delete process.env.CALSYNC_RETRY_SCALE;
+  await emu.close();
+});
+
+const listOnce = () => calendarClientFor(emu, ALICE).events.list({ calendarId: ALICE });
+const listCalls = () => emu.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/events')).length;
+
+async function caught(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('retries of Google calls (p-retry, client retries off)', () => {
+  it('429 rateLimitExceeded with Retry-After is retried until it succeeds', async () => {
+    emu.injectFaults({ pathIncludes: '/events', status: 429, reason: 'rateLimitExceeded', retryAfterSeconds: 1, times: 2 });
+    const res = await withRetry(listOnce, { label: 'list' });
+    expect(res.status).toBe(200);
+    expect(listCalls()).toBe(3);
+  });
+
+  it('403 userRateLimitExceeded is the same condition as 429 and is retried', async () => {
+    emu.injectFaults({ pathIncludes: '/events', status: 403, reason: 'userRateLimitExceeded', times: 1 });
+    await withRetry(listOnce, { label: 'list' });
+    expect(listCalls()).toBe(2);
+  });
+
+  it('500 backendError, 503 and dropped connections are retried', async () => {
+    emu.injectFaults(
+      { pathIncludes: '/events', status: 500, reason: 'backendError', times: 1 },
+      { pathIncludes: '/events', status: 503, times: 1 },
+      { pathIncludes: '/events', drop: true, times: 1 },
+    );
+    const res = await withRetry(listOnce, { label: 'list' });
+    expect(res.status).toBe(200);
+    expect(listCalls()).toBeGreaterThanOrEqual(4);
+  });
+
+  it('400, 404 and 403 quotaExceeded fail at once without a retry', async () => {
+    emu.injectFaults({ pathIncludes: '/events', status: 403, reason: 'quotaExceeded', times: 1 });
+    const err = await caught(withRetry(listOnce, { label: 'list' }));
+    expect(classifyGoogleError(err)).toMatchObject({ status: 403, reason: 'quotaExceeded', kind: 'quota-exhausted' });
+    expect(listCalls()).toBe(1);
+    const notFound = await caught(withRetry(() => calendarClientFor(emu, ALICE).events.get({ calendarId: ALICE, eventId: 'nosuchevent' }), { label: 'get' }));
+    expect(classifyGoogleError(notFound)).toMatchObject({ status: 404, kind: 'permanent' });
+  });
+
+  it('gives up after a bounded number of retries and surfaces Google\'s error', async () => {
+    emu.injectFaults({ pathIncludes: '/events', status: 503, reason: 'backendError' });
+    const err = await caught(withRetry(listOnce, { label: 'list', retries: 3 }));
+    expect(classifyGoogleError(err)).toMatchObject({ status: 503, kind: 'retryable' });
+    expect(listCalls()).toBe(4);
+  });
+
+  it('a 410 fullSyncRequired is classified as an expired sync token', async () => {
+    const first = await calendarClientFor(emu, ALICE).events.list({ calendarId: ALICE });
+    emu.invalidateSyncTokens();
+    const err = await caught(calendarClientFor(emu, ALICE).events.list({ calendarId: ALICE, syncToken: first.data.nextSyncToken ?? '' }));
+    expect(classifyGoogleError(err)).toMatchObject({ status: 410, reason: 'fullSyncRequired', kind: 'sync-token-expired' });
+  });
+
+  it('Retry-After is read as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(3000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('pacing under the per-user quota', () => {
+  it('requests start no closer than 1/rate apart, with bounded concurrency', async () => {
+    const pacer = new Pacer(50, 2);
+    const starts: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        pacer.run(async () => {
+          await pacer.tick();
+          starts.push(performance.now());
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight--;
+        }),
+      ),
+    );
+    // Lower bounds only: a busy machine can only make the gaps longer.
+    expect(starts[9]! - starts[0]!).toBeGreaterThanOrEqual(9 * 20 - 5);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+  });
+});

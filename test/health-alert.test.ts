@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { State } from '../src/state/index.js';
+import { assertBuilt, fakeServer, isoAgo, runCalsync, sandbox, stateWith, writeState, type FakeServer, type Sandbox } from './health-helpers.js';
+
+const CAL = 'alice@example.com';
+const KEY = 'SG.test-key-0123456789abcdef';
+
+let sendgrid: FakeServer;
+beforeAll(async () => {
+  assertBuilt();
+  sendgrid = await fakeServer();
+});
+afterAll(async () => {
+  await sendgrid.close();
+});
+
+function env(): Record<string, string> {
+  return {
+    CALSYNC_SOURCE_CALENDARS: CAL,
+    CALSYNC_SENDGRID_API_KEY: KEY,
+    CALSYNC_SENDGRID_API_ROOT: sendgrid.url,
+    CALSYNC_ALERT_FROM: 'calsync@example.com',
+    CALSYNC_ALERT_TO: 'ops@example.com,oncall@example.com',
+  };
+}
+
+interface MailBody {
+  from: { email: string };
+  subject: string;
+  personalizations: Array<{ to: Array<{ email: string }> }>;
+  content: Array<{ type: string; value: string }>;
+}
+
+/** Keeps state.health (the alert memory) and sets only the calendar's last success. */
+async function setLastSuccess(box: Sandbox, secondsAgo: number): Promise<void> {
+  const state = JSON.parse(await readFile(join(box.configDir, 'state.json'), 'utf8')) as State;
+  state.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), secondsAgo) };
+  await writeState(box.configDir, state);
+}
+
+describe('alert mails from health-check', () => {
+  it('mails exactly once on the turn to CRITICAL and once on recovery, with the v3 body and bearer key', async () => {
+    const box = await sandbox();
+    const mails: MailBody[] = [];
+    sendgrid.requests.length = 0;
+    sendgrid.answer = (req) => {
+      if (req.method === 'POST' && req.url === '/v3/mail/send' && req.headers.authorization === `Bearer ${KEY}`) {
+        mails.push(JSON.parse(req.body) as MailBody);
+        return { status: 202 };
+      }
+      return { status: 401, body: '{"errors":[{"message":"bad request"}]}' };
+    };
+    try {
+      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
+      const ok = await runCalsync(['health-check', '--offline'], box, env());
+      expect(ok.code).toBe(0);
+      expect(mails).toHaveLength(0);
+
+      await setLastSuccess(box, 7200);
+      const bad = await runCalsync(['health-check', '--offline'], box, env());
+      expect(bad.code).toBe(2);
+      expect(mails).toHaveLength(1);
+      const mail = mails[0];
+      expect(mail?.from).toEqual({ email: 'calsync@example.com' });
+      expect(mail?.personalizations[0]?.to).toEqual([{ email: 'ops@example.com' }, { email: 'oncall@example.com' }]);
+      expect(mail?.subject).toMatch(/^\[calsync\] CRITICAL on .+: alice@example.com: last successful poll/);
+      expect(mail?.content[0]?.type).toBe('text/plain');
+      expect(mail?.content[0]?.value).toMatch(/is CRITICAL since \d{4}-\d\d-\d\dT/);
+      expect(mail?.content[0]?.value).toContain('run: calsync poll --calendar alice@example.com');
+
+      const still = await runCalsync(['health-check', '--offline'], box, env());
+      expect(still.code).toBe(2);
+      expect(mails).toHaveLength(1);
+
+      await setLastSuccess(box, 30);
+      const recovered = await runCalsync(['health-check', '--offline'], box, env());
+      expect(recovered.code).toBe(0);
+      expect(mails).toHaveLength(2);
+      expect(mails[1]?.subject).toMatch(/^\[calsync\] OK again on /);
+
+      const quiet = await runCalsync(['health-check', '--offline'], box, env());
+      expect(quiet.code).toBe(0);
+      expect(mails).toHaveLength(2);
+      expect(sendgrid.requests).toHaveLength(2);
+    } finally {
+      await box.cleanup();
+    }
+  }, 120_000);
+
+  it('a SendGrid failure is reported on stderr, keeps the exit code, and the next run sends the mail', async () => {
+    const box = await sandbox();
+    sendgrid.requests.length = 0;
+    sendgrid.answer = () => ({ status: 400, body: '{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from"}]}', headers: { 'content-type': 'application/json' } });
+    try {
+      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 7200) })));
+      const failed = await runCalsync(['health-check', '--offline'], box, env());
+      expect(failed.code).toBe(2);
+      expect(failed.firstLine).toMatch(/^CALSYNC CRITICAL - /);
+      expect(failed.stderr).toContain('alert mail not sent: SendGrid did not accept the alert mail: HTTP 400: The from address does not match a verified Sender Identity.');
+      expect(failed.stderr).not.toContain(KEY);
+
+      sendgrid.answer = () => ({ status: 202 });
+      const retried = await runCalsync(['health-check', '--offline'], box, env());
+      expect(retried.code).toBe(2);
+      expect(sendgrid.requests).toHaveLength(2);
+      expect(retried.stderr).toBe('');
+    } finally {
+      await box.cleanup();
+    }
+  }, 60_000);
+
+  it('--no-alert checks without mailing', async () => {
+    const box = await sandbox();
+    sendgrid.requests.length = 0;
+    sendgrid.answer = () => ({ status: 202 });
+    try {
+      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 7200) })));
+      const r = await runCalsync(['health-check', '--offline', '--no-alert'], box, env());
+      expect(r.code).toBe(2);
+      expect(sendgrid.requests).toHaveLength(0);
+    } finally {
+      await box.cleanup();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,326 @@
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../src/emulator/index.js';
+import type { Emulator, RequestLogEntry } from '../src/emulator/index.js';
+import { ConfigError } from '../src/errors.js';
+import { resolveWebhookToken } from '../src/google/watch.js';
+import { webhookAddress } from '../src/server/webhook-address.js';
+import { webhookTokenPath } from '../src/server/webhook-token.js';
+import { readState } from '../src/state/index.js';
+import { assertBuilt, editState, eventually, httpRequest, runCli, startCli, tempConfigDir } from './server-helpers.js';
+import type { RunningCli, TempDir } from './server-helpers.js';
+
+describe('webhookAddress', () => {
+  it('adds /webhook to a URL without a path and keeps a given path', () => {
+    expect(webhookAddress('https://calsync.example.org')).toBe('https://calsync.example.org/webhook');
+    expect(webhookAddress('https://calsync.example.org/hooks/google')).toBe('https://calsync.example.org/hooks/google');
+  });
+
+  it('refuses plain http except on loopback', () => {
+    expect(() => webhookAddress('http://calsync.example.org/webhook')).toThrow(ConfigError);
+    expect(webhookAddress('http://127.0.0.1:5000')).toBe('http://127.0.0.1:5000/webhook');
+    expect(webhookAddress('http://localhost:5000/webhook')).toBe('http://localhost:5000/webhook');
+    expect(webhookAddress('http://[::1]:5000')).toBe('http://[::1]:5000/webhook');
+  });
+
+  it('asks for CALSYNC_WEBHOOK_URL when none is set', () => {
+    expect(() => webhookAddress(undefined)).toThrow(ConfigError);
+    try {
+      webhookAddress(undefined);
+    } catch (err) {
+      expect((err as ConfigError).hint).toContain('CALSYNC_WEBHOOK_URL');
+    }
+  });
+});
+
+describe('resolveWebhookToken', () => {
+  let tmp: TempDir;
+  beforeEach(() => (tmp = tempConfigDir('calsync-token-')));
+  afterEach(() => tmp.cleanup());
+
+  it('prefers the setting', () => {
+    expect(resolveWebhookToken({ configDir: tmp.dir, webhookToken: 'from-the-settings' })).toBe('from-the-settings');
+  });
+
+  it('generates a 32-byte base64url token once, mode 0600, and reuses it', () => {
+    const first = resolveWebhookToken({ configDir: tmp.dir, webhookToken: undefined });
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(statSync(webhookTokenPath(tmp.dir)).mode & 0o777).toBe(0o600);
+    expect(resolveWebhookToken({ configDir: tmp.dir, webhookToken: undefined })).toBe(first);
+  });
+
+  it('refuses a token file readable by others, saying how to fix it', () => {
+    writeFileSync(webhookTokenPath(tmp.dir), 'abcdefghijklmnop\n', { mode: 0o644 });
+    chmodSync(webhookTokenPath(tmp.dir), 0o644);
+    expect(() => resolveWebhookToken({ configDir: tmp.dir, webhookToken: undefined })).toThrow(/readable by group or others/);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// End to end: the built binary against the in-process emulator, real push delivery.
+
+const SHARED = 'shared@example.com';
+let emu: Emulator;
+let seq = 0;
+
+beforeAll(async () => {
+  assertBuilt();
+  emu = await startEmulator();
+  emu.addAccount(SHARED);
+});
+afterAll(async () => {
+  await emu.close();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Fixture {
+  dir: string;
+  calendar: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A config dir with one source calendar (a fresh emulator account) and its token file. */
+async function fixture(tmp: TempDir, extraEnv: Record<string, string> = {}): Promise<Fixture> {
+  seq += 1;
+  const calendar = `watcher${seq}-${process.pid}@example.com`;
+  const tokens = join(tmp.dir, 'tokens');
+  mkdirSync(tokens, { recursive: true, mode: 0o700 });
+  for (const account of [calendar, SHARED]) {
+    writeFileSync(join(tokens, `${account}.json`), JSON.stringify(emu.authorizedUser(account)), { mode: 0o600 });
+  }
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: tmp.dir,
+    CALSYNC_CONFIG_DIR: tmp.dir,
+    CALSYNC_SOURCE_CALENDARS: calendar,
+    CALSYNC_INVITE_EMAIL: SHARED,
+    CALSYNC_GOOGLE_API_ROOT: `${emu.url}/`,
+    CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
+    CALSYNC_WEBHOOK_URL: `http://127.0.0.1:${port}`,
+    CALSYNC_RETRY_SCALE: '0.01',
+    ...extraEnv,
+  };
+  return { dir: tmp.dir, calendar, port, env };
+}
+
+function requestsTo(fragment: string, calendarOrChannel?: string): RequestLogEntry[] {
+  return emu.requests.filter((r) => r.path.includes(fragment) && (calendarOrChannel === undefined || JSON.stringify(r).includes(calendarOrChannel)));
+}
+
+function stopRequestFor(channelId: string): RequestLogEntry | undefined {
+  return emu.requests.find((r) => r.path.includes('/channels/stop') && JSON.stringify(r.body ?? '').includes(channelId));
+}
+
+function inOneHour(summary: string) {
+  const start = new Date(Date.now() + 3_600_000);
+  const end = new Date(start.getTime() + 1_800_000);
+  return { summary, start: { dateTime: start.toISOString() }, end: { dateTime: end.toISOString() } };
+}
+
+describe('calsync watch', () => {
+  let tmp: TempDir;
+  beforeEach(() => (tmp = tempConfigDir('calsync-watch-')));
+  afterEach(() => tmp.cleanup());
+
+  it('exits 2 and names CALSYNC_WEBHOOK_URL when no webhook URL is set', async () => {
+    const f = await fixture(tmp, { CALSYNC_WEBHOOK_URL: '' });
+    const r = await runCli(['watch'], f.env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('CALSYNC_WEBHOOK_URL');
+  });
+
+  it('creates a channel per calendar with a generated token and stores it in the state', async () => {
+    const f = await fixture(tmp);
+    const r = await runCli(['watch', '--json'], f.env);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { exitCode: number; calendars: Array<{ calendarId: string; action: string }> };
+    expect(report.calendars).toEqual([expect.objectContaining({ calendarId: f.calendar, action: 'created' })]);
+
+    const channel = (await readState(f.dir)).channels[f.calendar];
+    expect(channel).toBeDefined();
+    expect(channel?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(typeof channel?.expiration).toBe('number');
+    expect(channel?.expiration).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    expect(channel?.address).toBe(`http://127.0.0.1:${f.port}/webhook`);
+
+    const token = readFileSync(webhookTokenPath(f.dir), 'utf8').trim();
+    const watch = requestsTo('/events/watch', channel?.id).at(-1);
+    expect(watch?.body).toMatchObject({ id: channel?.id, type: 'web_hook', address: channel?.address, token, params: { ttl: '604800' } });
+    // The token is a secret: never printed.
+    expect(r.stdout + r.stderr).not.toContain(token);
+  });
+
+  it('keeps a channel that lives longer than a day and renews one that expires sooner, stopping the old one after', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    const first = (await readState(f.dir)).channels[f.calendar];
+    const watchesBefore = requestsTo('/events/watch').length;
+
+    const kept = await runCli(['watch'], f.env);
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toContain('kept');
+    expect(requestsTo('/events/watch').length).toBe(watchesBefore);
+    expect((await readState(f.dir)).channels[f.calendar]?.id).toBe(first?.id);
+
+    // Pretend the channel ends within 24 h.
+    await editState(f.dir, (s) => {
+      const c = s.channels[f.calendar];
+      if (c) c.expiration = Date.now() + 3_600_000;
+    });
+    const renewed = await runCli(['watch'], f.env);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    const second = (await readState(f.dir)).channels[f.calendar];
+    expect(second?.id).not.toBe(first?.id);
+    const createdAt = emu.requests.findIndex((r) => r.path.includes('/events/watch') && JSON.stringify(r.body ?? '').includes(second?.id ?? '?'));
+    const stopped = stopRequestFor(first?.id ?? '?');
+    expect(stopped?.status).toBeLessThan(300);
+    // Successor first, then the stop: notifications never have a gap.
+    expect(emu.requests.indexOf(stopped as RequestLogEntry)).toBeGreaterThan(createdAt);
+  });
+
+  it('renews every channel with --force and stops them all with --stop', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    const first = (await readState(f.dir)).channels[f.calendar];
+    const forced = await runCli(['watch', '--force'], f.env);
+    expect(forced.code).toBe(0);
+    const second = (await readState(f.dir)).channels[f.calendar];
+    expect(second?.id).not.toBe(first?.id);
+    expect(stopRequestFor(first?.id ?? '?')).toBeDefined();
+
+    const stop = await runCli(['watch', '--stop', '--json'], f.env);
+    expect(stop.code).toBe(0);
+    expect((JSON.parse(stop.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe('stopped');
+    expect(stopRequestFor(second?.id ?? '?')).toBeDefined();
+    expect((await readState(f.dir)).channels[f.calendar]).toBeUndefined();
+  });
+
+  it('exits 1 and reports the calendar when Google refuses the channel', async () => {
+    const f = await fixture(tmp);
+    emu.injectFaults({ pathIncludes: '/events/watch', account: f.calendar, status: 400, reason: 'invalid' });
+    try {
+      const r = await runCli(['watch', '--json'], f.env);
+      expect(r.code).toBe(1);
+      expect((JSON.parse(r.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe('failed');
+    } finally {
+      emu.clearFaults();
+    }
+  });
+});
+
+describe('serve-webhook end to end', () => {
+  let tmp: TempDir;
+  let server: RunningCli | undefined;
+  beforeEach(() => (tmp = tempConfigDir('calsync-serve-')));
+  afterEach(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGTERM');
+      await server.done;
+    }
+    server = undefined;
+    await tmp.cleanup();
+  });
+
+  async function serve(f: Fixture): Promise<string> {
+    server = startCli(['serve-webhook', '--port', String(f.port)], f.env);
+    const m = await server.waitForStderr(/listening on (http:\/\/\S+)/);
+    return m[1] ?? '';
+  }
+
+  it('processes a new event within 2 s of the change, through a real push notification', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    const url = await serve(f);
+    // The first poll (a full listing) is not what this measures: do it now.
+    expect((await runCli(['poll'], f.env)).code).toBe(0);
+
+    const started = Date.now();
+    const event = emu.seedEvent(f.calendar, inOneHour('Team lunch'));
+    await eventually(() => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED), 10_000, 'the invite');
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    const channel = (await readState(f.dir)).channels[f.calendar];
+    expect(emu.deliveries.some((d) => d.channelId === channel?.id && d.state === 'exists' && d.status === 200)).toBe(true);
+    const health = await httpRequest(`${url}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('shows in /metrics a poll that a separate calsync poll process ran', async () => {
+    const f = await fixture(tmp);
+    const url = await serve(f);
+    const before = /^calsync_polls_initiated_total (\d+)$/m.exec((await httpRequest(`${url}/metrics`)).body)?.[1];
+    expect(before).toBe('0');
+    expect((await runCli(['poll'], f.env)).code).toBe(0);
+    const after = await httpRequest(`${url}/metrics`);
+    expect(after.body).toMatch(/^calsync_polls_initiated_total [1-9]\d*$/m);
+    expect(after.body).toMatch(new RegExp(`^calsync_last_success_timestamp_seconds\\{calendar_id="${f.calendar}"\\} \\d+`, 'm'));
+  });
+
+  it('after a renewal, notifications come only through the new channel', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    const first = (await readState(f.dir)).channels[f.calendar];
+    await serve(f);
+    expect((await runCli(['watch', '--force'], f.env)).code).toBe(0);
+    const second = (await readState(f.dir)).channels[f.calendar];
+    await emu.settleDeliveries();
+    const mark = emu.deliveries.length;
+    emu.seedEvent(f.calendar, inOneHour('After renewal'));
+    await emu.settleDeliveries();
+    const since = emu.deliveries.slice(mark).filter((d) => d.calendarId === f.calendar);
+    expect(since.map((d) => d.channelId)).toEqual([second?.id]);
+    expect(since[0]?.status).toBe(200);
+    expect(since.some((d) => d.channelId === first?.id)).toBe(false);
+  });
+
+  it('on SIGTERM stops accepting, finishes the running poll and exits 0', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    const url = await serve(f);
+    expect((await runCli(['poll'], f.env)).code).toBe(0);
+    // Slow Google down so the poll is still running when the signal arrives.
+    emu.injectFaults({ pathIncludes: '/events', account: f.calendar, latencyMs: 400 });
+    try {
+      const event = emu.seedEvent(f.calendar, inOneHour('Drained'));
+      const mark = emu.requests.length;
+      await eventually(() => emu.requests.slice(mark).some((r) => r.account === f.calendar && r.path.includes('/events')) || emu.deliveries.some((d) => d.calendarId === f.calendar && d.state === 'exists' && d.status === 200), 10_000, 'the poll to start');
+      const invited = () => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED);
+      expect(invited()).toBe(false);
+      server?.child.kill('SIGTERM');
+      const exit = await server?.done;
+      expect(exit?.code).toBe(0);
+      // The poll that was running finished: the invite is there.
+      expect(invited()).toBe(true);
+      await expect(httpRequest(`${url}/health`)).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      emu.clearFaults();
+    }
+  });
+
+  it('with --poll-interval polls on its own and creates missing channels', async () => {
+    const f = await fixture(tmp);
+    server = startCli(['serve-webhook', '--port', String(f.port), '--poll-interval', '60'], f.env);
+    await server.waitForStderr(/listening on/);
+    await eventually(async () => {
+      const state = await readState(f.dir);
+      return state.channels[f.calendar] !== undefined && state.calendars[f.calendar]?.lastSuccessAt !== undefined;
+    }, 15_000, 'a scheduled poll and a channel');
+    const channel = (await readState(f.dir)).channels[f.calendar];
+    await emu.settleDeliveries();
+    expect(emu.deliveries.some((d) => d.channelId === channel?.id && d.state === 'sync' && d.status === 200)).toBe(true);
+  });
+});
