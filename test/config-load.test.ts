@@ -42,7 +42,7 @@ describe('precedence', () => {
       gmailOriginal: 'keep',
       lookbackDays: 1,
       maxWritesPerPoll: 200,
-      requestsPerSecond: 8,
+      requestsPerSecond: 9.5,
       writeConcurrency: 4,
       googleApiRoot: 'https://www.googleapis.com/',
       googleTokenUrl: 'https://oauth2.googleapis.com/token',

@@ -184,12 +184,12 @@ describe('permissions', () => {
 
   it('calendarList shows each accessible calendar with its accessRole and the primary one', async () => {
     const { data } = await t.calendarFor(ALICE).calendarList.list();
-    const byId = Object.fromEntries((data.items ?? []).map((c) => [c.id, c]));
-    expect(byId[ALICE]?.accessRole).toBe('owner');
-    expect(byId[ALICE]?.primary).toBe(true);
-    expect(byId[SHARED]?.accessRole).toBe('writer');
-    expect(byId[SHARED]?.primary).toBeUndefined();
-    expect(byId[BOB]).toBeUndefined();
+    const byId = new Map((data.items ?? []).map((c) => [c.id ?? '', c]));
+    expect(byId.get(ALICE)?.accessRole).toBe('owner');
+    expect(byId.get(ALICE)?.primary).toBe(true);
+    expect(byId.get(SHARED)?.accessRole).toBe('writer');
+    expect(byId.get(SHARED)?.primary).toBeUndefined();
+    expect(byId.get(BOB)).toBeUndefined();
     const carol = await t.calendarFor(CAROL).calendarList.list();
     expect(carol.data.items?.find((c) => c.id === SHARED)?.accessRole).toBe('reader');
   });

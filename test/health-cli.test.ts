@@ -92,11 +92,15 @@ describe.concurrent('calsync health-check (built binary, --offline)', () => {
   it('--url answering 503 is CRITICAL and names the failing checks', inBox(async (box) => {
     await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
     const server = await fakeServer();
-    server.answer = () => ({ status: 503, body: '{"status":"fail","checks":["alice@example.com stale"]}' });
+    const checks = [
+      { kind: 'poll', subject: 'bob@example.com', status: 'OK', message: 'bob@example.com: last successful poll 5s ago' },
+      { kind: 'poll', subject: CAL, status: 'WARNING', message: `${CAL}: last successful poll 1000s ago (limit 900s)` },
+    ];
+    server.answer = () => ({ status: 503, body: JSON.stringify({ status: 'fail', checks }) });
     try {
       const r = await runCalsync(['health-check', '--offline', '--url', `${server.url}/health`], box, base);
       expect(r.code).toBe(2);
-      expect(r.firstLine).toContain('answered 503 (alice@example.com stale)');
+      expect(r.firstLine).toContain('answered 503 (alice@example.com: last successful poll 1000s ago (limit 900s))');
     } finally {
       await server.close();
     }

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
 import { lockPath, openState, readState, withStateLock } from '../src/state/index.js';
 import { setLogLevel, setLogSink } from '../src/util/log.js';
-import { spawnModuleScript, waitForExit } from './helpers/child-node.js';
+import { spawnModuleScript, waitForExit } from './helpers/state-child.js';
 import { assertBuilt, builtStateModule, tempConfigDir } from './helpers/state-fixtures.js';
 
 let dir: string;
@@ -133,11 +133,11 @@ describe('state lock', () => {
   it('gives up waiting for a live holder with a StateError naming its pid', async () => {
     // The parent of this test process is alive for as long as the test runs.
     await writeLock({ pid: process.ppid, hostname: hostname() });
-    let waits = 0;
-    const attempt = withStateLock(dir, () => Promise.resolve('never'), { waitMs: 150, onWait: () => (waits += 1) });
+    const waits: string[] = [];
+    const attempt = withStateLock(dir, () => Promise.resolve('never'), { waitMs: 150, onWait: (holder) => waits.push(holder) });
     await expect(attempt).rejects.toThrow(StateError);
     await expect(attempt).rejects.toThrow(new RegExp(`held by pid ${process.ppid} on .*gave up after 150 ms`));
-    expect(waits).toBe(1);
+    expect(waits).toEqual([`pid ${process.ppid} on ${hostname()} (since 2024-01-01T00:00:00.000Z)`]);
     // The live holder's lock is left alone.
     expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.ppid });
   });

@@ -57,7 +57,7 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   lookbackDays: plain('nonNegativeInteger', [], 1),
   maxWritesPerPoll: plain('positiveInteger', [], 200),
   // Google allows about 600 requests per minute per user: 8/s leaves headroom.
-  requestsPerSecond: plain('positiveNumber', [], 8),
+  requestsPerSecond: plain('positiveNumber', [], 9.5),
   writeConcurrency: plain('positiveInteger', [], 4),
 };
 

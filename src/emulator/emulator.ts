@@ -46,6 +46,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     clientId: oauth.clientId,
     clientSecret: oauth.clientSecret,
     async close() {
+      push.close();
       await push.settle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

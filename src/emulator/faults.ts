@@ -8,7 +8,7 @@ interface ActiveRule {
 
 export interface RequestFacts {
   method: string;
-  /** Path and query, as the client sent them. */
+  /** Path and query, percent-decoded. */
   url: string;
   account: string | undefined;
 }

@@ -33,6 +33,8 @@ export class PushService {
   private readonly channels = new Map<string, Channel>();
   readonly deliveries: DeliveryLogEntry[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Aborts deliveries still in flight when the emulator closes. */
+  private readonly shutdown = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -103,8 +105,15 @@ export class PushService {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
+  /** Stops every channel and abandons deliveries in flight. */
+  close(): void {
+    for (const ch of this.channels.values()) ch.stopped = true;
+    this.channels.clear();
+    this.shutdown.abort();
+  }
+
   private enqueue(ch: Channel, state: 'sync' | 'exists'): void {
-    if (ch.stopped || ch.expiration <= Date.now()) return;
+    if (ch.stopped || this.shutdown.signal.aborted || ch.expiration <= Date.now()) return;
     ch.messageNumber += 1;
     const number = ch.messageNumber;
     const job = ch.queue.then(() => this.deliver(ch, state, number));
@@ -128,7 +137,8 @@ export class PushService {
       if (ch.stopped) return;
       const entry: DeliveryLogEntry = { at: Date.now(), channelId: ch.id, calendarId: ch.calendarId, address: ch.address, state, messageNumber };
       try {
-        const res = await fetch(ch.address, { method: 'POST', headers, signal: AbortSignal.timeout(10_000) });
+        const signal = AbortSignal.any([AbortSignal.timeout(10_000), this.shutdown.signal]);
+        const res = await fetch(ch.address, { method: 'POST', headers, signal });
         await res.arrayBuffer().catch(() => undefined);
         entry.status = res.status;
         this.deliveries.push(entry);
@@ -138,7 +148,7 @@ export class PushService {
         this.deliveries.push(entry);
       }
       // Google retries failed deliveries with exponential backoff.
-      if (attempt < MAX_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      if (attempt < MAX_ATTEMPTS && !this.shutdown.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
     }
   }
 }

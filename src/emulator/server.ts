@@ -73,7 +73,8 @@ export function createRequestHandler(d: ServerDeps): (req: IncomingMessage, res:
 async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const method = (req.method ?? 'GET').toUpperCase();
-  const entry: RequestLogEntry = { at: Date.now(), method, path: url.pathname, query: queryObject(url.searchParams), status: 0 };
+  const path = safeDecode(url.pathname);
+  const entry: RequestLogEntry = { at: Date.now(), method, path, query: queryObject(url.searchParams), status: 0 };
   d.requests.push(entry);
   const finish = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     entry.status = status;
@@ -99,7 +100,7 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
   const account = isToken ? d.oauth.accountOfRefreshToken(form?.get('refresh_token') ?? '') : d.oauth.peekBearer(req.headers.authorization);
   if (account !== undefined) entry.account = account;
 
-  const fault = d.faults.match({ method, url: url.pathname + url.search, account });
+  const fault = d.faults.match({ method, url: path + safeDecode(url.search), account });
   if (fault) {
     if (fault.latencyMs) await sleep(fault.latencyMs);
     if (fault.drop) {
@@ -149,6 +150,15 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
     if (err instanceof ApiError) finish(err.code, err.body(), err.extra.headers);
     else if (err instanceof OAuthError) finish(err.code, err.body());
     else throw err;
+  }
+}
+
+/** Logs and fault rules see `/calendars/alice@example.com/events`, not `%40`. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

@@ -15,6 +15,7 @@ export interface StartEmulatorOptions {
 
 export interface FaultRule {
   method?: string;
+  /** Matched against the percent-decoded path and query, e.g. "/calendars/a@b.c/events" or "syncToken=". */
   pathIncludes?: string;
   account?: string;
   /** 0..1, default 1. */
@@ -35,6 +36,7 @@ export interface RequestLogEntry {
   /** Milliseconds since the epoch when the request arrived. */
   at: number;
   method: string;
+  /** Percent-decoded path, e.g. /calendar/v3/calendars/alice@example.com/events. */
   path: string;
   query: Record<string, string | string[]>;
   account?: string;

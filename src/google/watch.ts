@@ -4,7 +4,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { webhookAddress } from '../server/webhook-address.js';
 import { resolveWebhookToken } from '../server/webhook-token.js';
 import { openState, readState, withStateLock } from '../state/index.js';
-import type { WatchChannel } from '../state/index.js';
+import type { StateStore, WatchChannel } from '../state/index.js';
 import { log } from '../util/log.js';
 import { accountFor } from './auth.js';
 import { calendarFor } from './client.js';
@@ -87,17 +87,13 @@ async function stopChannel(client: Calendar, channel: WatchChannel): Promise<voi
   }
 }
 
-/** Sets (or, with `undefined`, removes) a calendar's channel in the state, under the state lock. */
-async function saveChannel(configDir: string, calendarId: string, channel: WatchChannel | undefined, onlyIfId?: string): Promise<void> {
-  await withStateLock(configDir, async () => {
-    const store = await openState(configDir);
-    const current = store.state.channels[calendarId];
-    // Another `watch` may have replaced the channel meanwhile: never remove theirs.
-    if (onlyIfId !== undefined && current?.id !== onlyIfId) return;
-    if (channel) store.state.channels[calendarId] = channel;
-    else delete store.state.channels[calendarId];
-    await store.save();
-  });
+/**
+ * Runs one calendar's decide-create-save-stop under the state lock, so two
+ * `watch` runs (the daily timer and a user) never both replace a channel and
+ * leave one of the new ones unknown and running.
+ */
+async function underLock(configDir: string, work: (store: StateStore) => Promise<ChannelOutcome>): Promise<ChannelOutcome> {
+  return withStateLock(configDir, async () => work(await openState(configDir)));
 }
 
 function needsRenewal(channel: WatchChannel | undefined, address: string, now: number, force: boolean): boolean {
@@ -107,14 +103,24 @@ function needsRenewal(channel: WatchChannel | undefined, address: string, now: n
   return channel.expiration - now < RENEW_WITHIN_MS;
 }
 
-async function renewOne(o: Required<Pick<WatchOptions, 'settings' | 'now' | 'clientFor'>> & { force: boolean; address: string; token: string }, calendarId: string, existing: WatchChannel | undefined): Promise<ChannelOutcome> {
+interface RenewContext {
+  now: () => number;
+  clientFor: (calendarId: string) => Calendar;
+  force: boolean;
+  address: string;
+  token: string;
+}
+
+async function renewOne(o: RenewContext, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
+  const existing = store.state.channels[calendarId];
   const now = o.now();
   if (!needsRenewal(existing, o.address, now, o.force)) {
     return { calendarId, action: 'kept', channelId: existing?.id, expiresAt: existing ? new Date(existing.expiration).toISOString() : undefined };
   }
   const client = o.clientFor(calendarId);
   const channel = await startChannel(client, calendarId, o.address, o.token, now);
-  await saveChannel(o.settings.configDir, calendarId, channel);
+  store.state.channels[calendarId] = channel;
+  await store.save();
   const outcome: ChannelOutcome = {
     calendarId,
     action: existing ? 'renewed' : 'created',
@@ -134,10 +140,12 @@ async function renewOne(o: Required<Pick<WatchOptions, 'settings' | 'now' | 'cli
   return outcome;
 }
 
-async function stopOne(o: Required<Pick<WatchOptions, 'settings' | 'clientFor'>>, calendarId: string, existing: WatchChannel | undefined): Promise<ChannelOutcome> {
+async function stopOne(clientFor: (calendarId: string) => Calendar, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
+  const existing = store.state.channels[calendarId];
   if (!existing) return { calendarId, action: 'none' };
-  await stopChannel(o.clientFor(calendarId), existing);
-  await saveChannel(o.settings.configDir, calendarId, undefined, existing.id);
+  await stopChannel(clientFor(calendarId), existing);
+  delete store.state.channels[calendarId];
+  await store.save();
   return { calendarId, action: 'stopped', stoppedChannelId: existing.id };
 }
 
@@ -153,34 +161,27 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   if (!options.stop && settings.sourceCalendars.length === 0) {
     throw new ConfigError('no source calendars are set', { hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids)' });
   }
-  const state = await readState(settings.configDir);
   // With --stop neither the URL nor the token matters: stopping must work after the URL was unset.
   const address = options.stop ? '' : webhookAddress(settings.webhookUrl);
   const token = options.stop ? '' : resolveWebhookToken(settings);
 
+  const renew: RenewContext = { now, clientFor, force: options.force === true, address, token };
+  const targets = [...settings.sourceCalendars];
+  // With --stop, channels of calendars no longer polled are stopped too: they would deliver until they expire.
+  if (options.stop) {
+    for (const calendarId of Object.keys((await readState(settings.configDir)).channels)) {
+      if (!targets.includes(calendarId)) targets.push(calendarId);
+    }
+  }
   const calendars: ChannelOutcome[] = [];
-  for (const calendarId of settings.sourceCalendars) {
-    const existing = state.channels[calendarId];
+  for (const calendarId of targets) {
     try {
       calendars.push(
-        options.stop
-          ? await stopOne({ settings, clientFor }, calendarId, existing)
-          : await renewOne({ settings, now, clientFor, force: options.force === true, address, token }, calendarId, existing),
+        await underLock(settings.configDir, (store) => (options.stop ? stopOne(clientFor, store, calendarId) : renewOne(renew, store, calendarId))),
       );
     } catch (err) {
       log.error('watch channel failed', { calendar: calendarId, error: errorMessage(err) });
       calendars.push({ calendarId, action: 'failed', error: errorMessage(err) });
-    }
-  }
-  // Channels of calendars no longer polled would deliver to us forever (until expiry): stop them too.
-  if (options.stop) {
-    for (const [calendarId, channel] of Object.entries(state.channels)) {
-      if (settings.sourceCalendars.includes(calendarId)) continue;
-      try {
-        calendars.push(await stopOne({ settings, clientFor }, calendarId, channel));
-      } catch (err) {
-        calendars.push({ calendarId, action: 'failed', error: errorMessage(err) });
-      }
     }
   }
   return { exitCode: calendars.some((c) => c.action === 'failed') ? 1 : 0, calendars };

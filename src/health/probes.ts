@@ -24,16 +24,20 @@ function causeOf(err: unknown): string {
   return errorMessage(err);
 }
 
-/** The failing checks of a 503 `{"status":"fail","checks":[…]}`, when the body has them. */
+/** The failing checks of a 503 `{"status":"fail","checks":[{status, message}…]}` (serve-webhook's shape), when the body has them. */
 function describeFailedChecks(body: string): string {
+  let checks: unknown;
   try {
-    const parsed = JSON.parse(body) as { checks?: unknown };
-    if (!Array.isArray(parsed.checks)) return '';
-    const names = parsed.checks
-      .map((c: unknown) => (typeof c === 'string' ? c : typeof c === 'object' && c !== null ? JSON.stringify(c) : String(c)))
-      .slice(0, 3);
-    return names.length > 0 ? ` (${names.join(', ')})` : '';
+    checks = (JSON.parse(body) as { checks?: unknown }).checks;
   } catch {
     return '';
   }
+  if (!Array.isArray(checks)) return '';
+  const failing = checks.flatMap((c: unknown): string[] => {
+    if (typeof c === 'string') return [c];
+    if (typeof c !== 'object' || c === null) return [];
+    const { status, message } = c as { status?: unknown; message?: unknown };
+    return status !== 'OK' && typeof message === 'string' ? [message] : [];
+  });
+  return failing.length > 0 ? ` (${failing.slice(0, 3).join('; ')})` : '';
 }

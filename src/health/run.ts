@@ -9,7 +9,6 @@ import { composeAlertMail, decideTransition, markAlerted, sameHealth, type Alert
 import { checkConfigured, evaluateState } from './evaluate.js';
 import { checkUrl } from './probes.js';
 import { buildReport, type HealthReport } from './report.js';
-import { checkTokens } from './tokens.js';
 import type { CheckResult } from './types.js';
 
 export interface HealthCheckOptions {
@@ -54,6 +53,8 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
     results.push(...checkConfigured(settings), stateUnreadable(settings.configDir, err));
   }
   if (!opts.offline) {
+    // Loaded only when used: the Google client library is slow to import.
+    const { checkTokens } = await import('./tokens.js');
     const tokens = await checkTokens(settings);
     results.push(...tokens);
     dropNeedsAuthCleared(results, tokens);

@@ -9,13 +9,12 @@ export const PING_TIMEOUT_MS = 5_000;
  * sync it monitors. The URL carries the monitor's secret token, so it is
  * registered for redaction and the log line names only the monitor kind.
  */
-export async function sendPing(monitor: string, url: URL, init: { method: 'GET' | 'POST'; body?: string }): Promise<boolean> {
-  registerSecret(url.href);
+export async function sendPing(monitor: string, url: URL, init: { method: 'GET' | 'POST'; body?: string; timeoutMs?: number }): Promise<boolean> {
   try {
     const res = await fetch(url, {
       method: init.method,
       ...(init.body === undefined ? {} : { body: init.body, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
-      signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+      signal: AbortSignal.timeout(init.timeoutMs ?? PING_TIMEOUT_MS),
     });
     // Drain the body so the connection is released at once.
     await res.arrayBuffer().catch(() => undefined);
@@ -25,9 +24,22 @@ export async function sendPing(monitor: string, url: URL, init: { method: 'GET' 
     }
     return true;
   } catch (err) {
-    log.warn(`${monitor} ping failed`, { url: redactUrl(url), error: errorMessage(err).replaceAll(url.href, '[redacted]') });
+    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${(init.timeoutMs ?? PING_TIMEOUT_MS) / 1000}s` : causeOf(err);
+    log.warn(`${monitor} ping failed`, { url: redactUrl(url), error: reason.replaceAll(url.href, '[redacted]') });
     return false;
   }
+}
+
+/** fetch() says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND …) is what helps. */
+function causeOf(err: unknown): string {
+  if (err instanceof Error && err.cause instanceof Error) return err.cause.message;
+  return errorMessage(err);
+}
+
+/** Options of the heartbeat adapters. */
+export interface PingOptions {
+  /** Default PING_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /** A malformed monitor URL is one warning per ping, never an exception. */

@@ -1,5 +1,5 @@
 import type { Heartbeat } from './heartbeat.js';
-import { parsePingUrl, sendPing } from './ping.js';
+import { parsePingUrl, sendPing, type PingOptions } from './ping.js';
 
 /** Uptime Kuma keeps `msg` short in its UI; long reasons are cut here, not by a proxy. */
 const MAX_MESSAGE = 200;
@@ -10,7 +10,7 @@ const MAX_MESSAGE = 200;
  * URL, `?status=up&msg=OK&ping=`) are kept, ours replace theirs.
  * Kuma has no "start" event: only the outcome is pushed.
  */
-export function uptimeKumaHeartbeat(pushUrl: string): Heartbeat {
+export function uptimeKumaHeartbeat(pushUrl: string, options: PingOptions = {}): Heartbeat {
   const push = async (status: 'up' | 'down', message: string, durationMs?: number): Promise<void> => {
     const url = parsePingUrl('Uptime Kuma', pushUrl);
     if (!url) return;
@@ -18,7 +18,7 @@ export function uptimeKumaHeartbeat(pushUrl: string): Heartbeat {
     url.searchParams.set('msg', message.slice(0, MAX_MESSAGE));
     if (durationMs === undefined) url.searchParams.delete('ping');
     else url.searchParams.set('ping', String(Math.max(0, Math.round(durationMs))));
-    await sendPing('Uptime Kuma', url, { method: 'GET' });
+    await sendPing('Uptime Kuma', url, { method: 'GET', ...options });
   };
   return {
     start: () => Promise.resolve(),

@@ -45,7 +45,8 @@ export class ChannelDirectory {
 
   private async scheduleRead(): Promise<void> {
     // A read in flight started before this caller arrived: wait for it, then read again.
-    if (this.inflight) await this.inflight;
+    // (Always awaits, so `scheduled` is assigned before it is cleared below.)
+    await (this.inflight ?? Promise.resolve());
     const wait = this.lastReadStartedAt + CHANNEL_REFRESH_INTERVAL_MS - this.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.scheduled = undefined;

@@ -3,6 +3,7 @@ import { log } from '../util/log.js';
 import type { ChannelDirectory } from './channel-directory.js';
 import type { PollQueue } from './poll-queue.js';
 import { send } from './respond.js';
+import { ThrottledWarning } from './throttled-warning.js';
 import { tokensMatch } from './token-check.js';
 import type { WebhookCounter } from './webhook-counter.js';
 
@@ -14,6 +15,8 @@ export interface NotificationContext {
   counter: WebhookCounter;
   onAccepted: () => void;
 }
+
+const forgedToken = new ThrottledWarning('notification with a wrong or missing channel token (forged, or channels made with another token: run calsync watch --force)');
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -34,7 +37,7 @@ export async function handleNotification(req: IncomingMessage, res: ServerRespon
     return;
   }
   if (!tokensMatch(ctx.token, header(req, 'x-goog-channel-token'))) {
-    log.warn('notification with a wrong or missing channel token', { calendar: calendarId });
+    forgedToken.warn({ calendar: calendarId });
     send(res, 403, 'forbidden\n');
     return;
   }

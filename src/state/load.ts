@@ -33,8 +33,9 @@ export async function loadState(path: string): Promise<LoadedState> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    return moveAside(path, `not valid JSON: ${(err as Error).message}`);
+  } catch {
+    // V8's message quotes part of the file (ids, sync tokens): keep it out of the logs.
+    return moveAside(path, 'not valid JSON');
   }
   if (!isRecord(raw)) return moveAside(path, 'not a JSON object');
   const version = declaredVersion(raw);

@@ -34,8 +34,8 @@ import { isProcessAlive } from './process-alive.js';
 export interface StateLockOptions {
   /** How long to wait for a held lock before giving up; default 10 minutes. */
   waitMs?: number;
-  /** Called once, when the lock is first found held (e.g. to log "waiting for…"). */
-  onWait?: () => void;
+  /** Called once, when the lock is first found held, with who holds it (e.g. to log "waiting for pid 123 on host (since …)"). */
+  onWait?: (holder: string) => void;
 }
 
 export interface LockOwner {
@@ -105,7 +105,7 @@ async function acquire(path: string, opts: StateLockOptions): Promise<LockOwner>
     if (Date.now() >= deadline) throw gaveUp(path, seen, waitMs);
     if (!announcedWait) {
       announcedWait = true;
-      opts.onWait?.();
+      opts.onWait?.(describeHolderText(seen));
     }
     const pause = RETRY_MIN_MS + Math.random() * RETRY_JITTER_MS;
     await sleep(Math.max(1, Math.min(pause, deadline - Date.now())));
@@ -224,10 +224,12 @@ function describeHolder(seen: SeenLock): Record<string, unknown> {
   return { pid: seen.owner.pid, host: seen.owner.hostname, since: seen.owner.startedAt };
 }
 
+function describeHolderText(seen: SeenLock): string {
+  return seen.owner ? `pid ${seen.owner.pid} on ${seen.owner.hostname} (since ${seen.owner.startedAt})` : 'an unreadable lock file';
+}
+
 function gaveUp(path: string, seen: SeenLock, waitMs: number): StateError {
-  const who = seen.owner
-    ? `pid ${seen.owner.pid} on ${seen.owner.hostname} (since ${seen.owner.startedAt})`
-    : 'an unreadable lock file';
+  const who = describeHolderText(seen);
   return new StateError(`the state lock ${path} is held by ${who}; gave up after ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`}`, {
     hint: `if no calsync process is running, remove ${path}`,
   });

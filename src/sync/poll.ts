@@ -40,7 +40,8 @@ interface PollRun {
   writesLeft: number;
   /** Accounts that hit 403 quotaExceeded: no more writes this poll. */
   quotaStopped: Set<string>;
-  sharedWritable: boolean | undefined;
+  /** Asked once per poll, and only when something is to be mirrored. */
+  sharedWritable: Promise<boolean> | undefined;
   actions: ActionReport[];
   writes: number;
 }
@@ -96,13 +97,18 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     writes: 0,
   };
   if (!opts.dryRun) recordPollStarted(run.state);
-  const reports: CalendarReport[] = [];
-  for (const calendarId of calendars) {
-    opts.onProgress?.(`polling ${calendarId}`);
-    reports.push(await pollCalendar(run, calendarId));
-    // One save per calendar keeps the number of writes bounded and the progress durable.
-    if (!opts.dryRun) await store.save();
-  }
+  // Calendars run side by side: each account has its own quota and pacer, so a
+  // first sync of two accounts takes as long as the larger one, not the sum.
+  const reports = await Promise.all(
+    calendars.map(async (calendarId, i) => {
+      opts.onProgress?.(`polling ${calendarId}`);
+      const report = await pollCalendar(run, calendarId);
+      // A save as each calendar finishes (but the last: the final save covers it)
+      // keeps the writes bounded and the progress durable.
+      if (!opts.dryRun && i < calendars.length - 1) await store.save();
+      return report;
+    }),
+  );
   const durationMs = Date.now() - started;
   if (!opts.dryRun) {
     recordPollDuration(run.state, durationMs / 1000);
@@ -171,10 +177,12 @@ async function refetchPending(run: PollRun, calendarId: string, listed: GoogleEv
   const entries = run.state.events[calendarId];
   if (!entries) return [];
   const seen = new Set(listed.map((e) => e.id));
-  const pending = Object.entries(entries).filter(([id, e]) => e.failure && !seen.has(id));
+  const pending: string[] = [];
+  // for-in, not Object.entries: this runs on every poll over every entry.
+  for (const id in entries) if (entries[id]?.failure && !seen.has(id)) pending.push(id);
   const account = run.api.accountOf(calendarId);
   const out: GoogleEvent[] = [];
-  for (const [eventId] of pending) {
+  for (const eventId of pending) {
     try {
       const res = await run.api.call(account, 'events.get', (c) => c.events.get({ calendarId, eventId }));
       out.push(res.data);
@@ -196,11 +204,11 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     gmailOriginal: settings.gmailOriginal,
   });
   const entries = run.state.events[calendarId];
-  const optimistic = planChanges(calendarId, events, entries, ruleSettings(run.sharedWritable ?? true));
-  if (run.sharedWritable !== undefined || !optimistic.some((a) => a.kind === 'mirror')) return optimistic;
+  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true));
+  if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
   // Only polls that have something to mirror pay for the access check.
-  run.sharedWritable = await canWriteShared(run);
-  return run.sharedWritable ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false));
+  run.sharedWritable ??= canWriteShared(run);
+  return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false));
 }
 
 async function canWriteShared(run: PollRun): Promise<boolean> {

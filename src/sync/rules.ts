@@ -148,8 +148,15 @@ export function planChanges(
 ): Action[] {
   const isOccurrence = (e: GoogleEvent) => Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
   const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
-  const mirroredSeries = new Set<string>();
-  for (const [id, entry] of Object.entries(entries ?? {})) if (entry.rule === 'mirror' && entry.copyId) mirroredSeries.add(id);
+  // Series mirrored in this listing; older ones are looked up in the entries.
+  const mirroredNow = new Set<string>();
+  const unmirroredNow = new Set<string>();
+  const isMirrored = (masterId: string) => {
+    if (mirroredNow.has(masterId)) return true;
+    if (unmirroredNow.has(masterId)) return false;
+    const master = entries?.[masterId];
+    return master?.rule === 'mirror' && Boolean(master.copyId);
+  };
   const actions: Action[] = [];
   for (const event of ordered) {
     const masterId = masterIdOf(event);
@@ -157,11 +164,11 @@ export function planChanges(
       calendarId,
       event,
       entry: entries?.[event.id ?? ''],
-      seriesMirrored: masterId !== undefined && mirroredSeries.has(masterId),
+      seriesMirrored: masterId !== undefined && isMirrored(masterId),
       settings,
     });
-    if (action.kind === 'mirror' && event.recurrence?.length) mirroredSeries.add(action.source.eventId);
-    if (action.kind === 'delete-copy' && action.copyKind === 'mirror') mirroredSeries.delete(action.source.eventId);
+    if (action.kind === 'mirror' && event.recurrence?.length) mirroredNow.add(action.source.eventId);
+    if (action.kind === 'delete-copy' && action.copyKind === 'mirror') unmirroredNow.add(action.source.eventId);
     actions.push(action);
   }
   return actions;

@@ -91,8 +91,11 @@ export async function googleError(call: () => Promise<unknown>): Promise<GoogleE
     const data = e.response?.data as { error?: { message?: string; errors?: { reason?: string }[] } } | undefined;
     const headers: Record<string, string> = {};
     const h = e.response?.headers;
-    if (h instanceof Headers) h.forEach((v, k) => (headers[k] = v));
-    else if (h && typeof h === 'object') for (const [k, v] of Object.entries(h)) headers[k.toLowerCase()] = String(v);
+    if (h && typeof (h as Headers).forEach === 'function' && typeof (h as Headers).get === 'function') {
+      (h as Headers).forEach((v, k) => (headers[k.toLowerCase()] = v));
+    } else if (h && typeof h === 'object') {
+      for (const [k, v] of Object.entries(h)) headers[k.toLowerCase()] = String(v);
+    }
     return {
       status: e.status ?? e.response?.status,
       reason: data?.error?.errors?.[0]?.reason,

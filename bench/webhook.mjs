@@ -1,0 +1,223 @@
+/* global console, process, URL, setTimeout */
+// Benchmark of `calsync serve-webhook` against the in-process emulator with
+// real push delivery (needs a build first: `npm run build`). Prints figures,
+// asserts nothing. Run directly, or call run() from bench/run.js.
+//
+// 1. Latency from a change in the calendar to the change applied by calsync
+//    (notification → poll → invite added), p50/p99 over 200 changes, one at
+//    a time: the emulator pushes, the server polls, the poll patches.
+// 2. 5,000 forged notifications (known channel id, wrong token) as fast as
+//    one local client with 64 sockets can send them, plus 500 for unknown
+//    channel ids: server RSS before/after, polls caused (must be 0), and
+//    /health still answering.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { loadSettings } from '../dist/config/index.js';
+import { startEmulator } from '../dist/emulator/index.js';
+import { runWatch } from '../dist/google/watch.js';
+import { readState } from '../dist/state/index.js';
+
+const CHANGES = 200;
+const FORGED = 5_000;
+const UNKNOWN = 500;
+const CONCURRENCY = 64;
+const BIN = new URL('../bin/calsync.js', import.meta.url).pathname;
+const CAL = 'bench-source@example.com';
+const SHARED = 'bench-shared@example.com';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Resident set size of a process in MiB (Linux /proc), or undefined elsewhere. */
+function rssMiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number((Number(m[1]) / 1024).toFixed(1)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function httpCall(url, { method = 'GET', headers = {}, agent } = {}) {
+  return new Promise((resolve) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+function waitFor(check, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (check()) resolve();
+      else if (performance.now() > deadline) reject(new Error('timed out'));
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
+
+function startServer(env, port) {
+  const child = spawn(process.execPath, [BIN, 'serve-webhook', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      stderr += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`serve-webhook exited ${code}: ${stderr}`)));
+  });
+}
+
+/** Waits until the emulator has seen no request for half a second. */
+async function quiet(emu) {
+  for (;;) {
+    await emu.settleDeliveries();
+    const seen = emu.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (emu.requests.length === seen) return;
+  }
+}
+
+function invited(emu, id) {
+  return (emu.getEvent(CAL, id)?.attendees ?? []).some((a) => a.email === SHARED);
+}
+
+async function measureLatency(emu) {
+  const latencies = [];
+  const start = Date.now() + 86_400_000;
+  for (let i = 0; i < CHANGES; i++) {
+    const begin = new Date(start + i * 3_600_000);
+    const t0 = performance.now();
+    const event = emu.seedEvent(CAL, {
+      summary: `bench ${i}`,
+      start: { dateTime: begin.toISOString() },
+      end: { dateTime: new Date(begin.getTime() + 1_800_000).toISOString() },
+    });
+    await waitFor(() => invited(emu, event.id), 30_000);
+    latencies.push(performance.now() - t0);
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    changes: CHANGES,
+    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+    maxMs: Number(latencies[latencies.length - 1].toFixed(1)),
+  };
+}
+
+async function flood(url, headersFor, count) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const statuses = {};
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        const status = await httpCall(`${url}/webhook`, { method: 'POST', headers: headersFor(i), agent });
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { requests: count, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(count / seconds), statuses };
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'calsync-bench-webhook-'));
+  const emu = await startEmulator({ quotaPerMinute: null });
+  let server;
+  try {
+    emu.addAccount(CAL);
+    emu.addAccount(SHARED);
+    mkdirSync(join(dir, 'tokens'), { recursive: true, mode: 0o700 });
+    for (const account of [CAL, SHARED]) writeFileSync(join(dir, 'tokens', `${account}.json`), JSON.stringify(emu.authorizedUser(account)), { mode: 0o600 });
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dir,
+      CALSYNC_CONFIG_DIR: dir,
+      CALSYNC_SOURCE_CALENDARS: CAL,
+      CALSYNC_INVITE_EMAIL: SHARED,
+      CALSYNC_GOOGLE_API_ROOT: `${emu.url}/`,
+      CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
+      CALSYNC_WEBHOOK_URL: `http://127.0.0.1:${port}`,
+    };
+    const { settings } = loadSettings({ env });
+    const watch = await runWatch({ settings });
+    if (watch.exitCode !== 0) throw new Error(`watch failed: ${JSON.stringify(watch)}`);
+    server = await startServer(env, port);
+    // Warm up: the first poll is a full listing; later ones are incremental.
+    const warm = emu.seedEvent(CAL, { summary: 'warm-up', start: { dateTime: new Date(Date.now() + 3_600_000).toISOString() }, end: { dateTime: new Date(Date.now() + 5_400_000).toISOString() } });
+    await waitFor(() => invited(emu, warm.id), 30_000);
+
+    const latency = await measureLatency(emu);
+    console.log(`webhook: change → applied over ${latency.changes} changes: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`);
+
+    const channel = (await readState(dir)).channels[CAL];
+    // calsync's own writes are changes too: each one is pushed and polled once more. Let that settle.
+    await quiet(emu);
+    const listsBefore = emu.requests.filter((r) => r.method === 'GET' && r.path.includes('/events')).length;
+    const rssBefore = rssMiB(server.child.pid);
+    const forged = await flood(server.url, () => ({ 'X-Goog-Channel-ID': channel.id, 'X-Goog-Channel-Token': 'forged', 'X-Goog-Resource-State': 'exists' }), FORGED);
+    const unknown = await flood(server.url, (i) => ({ 'X-Goog-Channel-ID': `unknown-${i}`, 'X-Goog-Channel-Token': 'forged', 'X-Goog-Resource-State': 'exists' }), UNKNOWN);
+    const rssAfter = rssMiB(server.child.pid);
+    const t0 = performance.now();
+    const health = await httpCall(`${server.url}/health`);
+    const healthMs = Number((performance.now() - t0).toFixed(1));
+    const polls = emu.requests.filter((r) => r.method === 'GET' && r.path.includes('/events')).length - listsBefore;
+    const result = {
+      latency,
+      forged,
+      unknown,
+      rssMiB: { before: rssBefore, after: rssAfter },
+      pollsDuringFlood: polls,
+      health: { status: health, ms: healthMs },
+      loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)),
+    };
+    console.log(
+      `webhook: ${FORGED} forged-token requests in ${forged.seconds} s (${forged.perSecond}/s, statuses ${JSON.stringify(forged.statuses)}); ` +
+        `${UNKNOWN} unknown-channel requests in ${unknown.seconds} s (statuses ${JSON.stringify(unknown.statuses)})`,
+    );
+    console.log(
+      `webhook: server RSS ${rssBefore ?? 'n/a'} → ${rssAfter ?? 'n/a'} MiB, polls caused ${polls}, /health ${health} in ${healthMs} ms (load average ${result.loadAverage})`,
+    );
+    return result;
+  } finally {
+    if (server) {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('close', resolve));
+    }
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await run();
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { googleError, startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+let t: TestEmulator;
+
+beforeAll(async () => {
+  t = await startTestEmulator({ accounts: [ALICE, BOB] });
+});
+afterAll(async () => t.close());
+beforeEach(() => {
+  t.emu.clearFaults();
+  t.emu.setQuota(600);
+  t.emu.clearRequestLog();
+});
+
+describe('scripted faults', () => {
+  it('answers 429 rateLimitExceeded with Retry-After, then recovers after `times`', async () => {
+    t.emu.injectFaults({ method: 'GET', pathIncludes: '/events', status: 429, retryAfterSeconds: 7, times: 1 });
+    const cal = t.calendarFor(ALICE);
+    const e = await googleError(() => cal.events.list({ calendarId: ALICE }));
+    expect(e.status).toBe(429);
+    expect(e.headers['retry-after']).toBe('7');
+    expect(e.body).toEqual({ error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } });
+    expect((await cal.events.list({ calendarId: ALICE })).status).toBe(200);
+  });
+
+  it("sends Google's bodies for backendError, 503 and quotaExceeded", async () => {
+    const cal = t.calendarFor(ALICE);
+    await cal.calendarList.list(); // the token is fetched before the rules apply
+    t.emu.injectFaults({ status: 500, times: 1 }, { status: 503, times: 1 }, { status: 403, reason: 'quotaExceeded', times: 1 });
+    const a = await googleError(() => cal.calendarList.list());
+    expect([a.status, a.reason, a.message]).toEqual([500, 'backendError', 'Backend Error']);
+    const b = await googleError(() => cal.calendarList.list());
+    expect([b.status, b.reason]).toEqual([503, 'backendError']);
+    const c = await googleError(() => cal.calendarList.list());
+    expect(c.body).toEqual({ error: { code: 403, message: 'Calendar usage limits exceeded.', errors: [{ domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' }] } });
+  });
+
+  it('matches on method, path and account', async () => {
+    t.emu.injectFaults({ method: 'POST', pathIncludes: '/events', account: BOB, status: 403, reason: 'rateLimitExceeded' });
+    const asAlice = await t.calendarFor(ALICE).events.insert({ calendarId: ALICE, requestBody: { summary: 'a', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } } });
+    expect(asAlice.status).toBe(200);
+    const asBobRead = await t.calendarFor(BOB).events.list({ calendarId: BOB });
+    expect(asBobRead.status).toBe(200);
+    const asBob = await googleError(() => t.calendarFor(BOB).events.insert({ calendarId: BOB, requestBody: { summary: 'b', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } } }));
+    expect([asBob.status, asBob.reason]).toEqual([403, 'rateLimitExceeded']);
+  });
+
+  it('drops the connection when asked', async () => {
+    t.emu.injectFaults({ pathIncludes: 'calendarList', drop: true, times: 1 });
+    const e = await googleError(() => t.calendarFor(ALICE).calendarList.list());
+    expect(e.status).toBeUndefined();
+    expect(t.emu.requests.find((r) => r.path.endsWith('calendarList'))?.status).toBe(0);
+  });
+
+  it('delays an answer by latencyMs and then answers normally', async () => {
+    const cal = t.calendarFor(ALICE);
+    await cal.calendarList.list(); // token fetched outside the measurement
+    t.emu.injectFaults({ pathIncludes: 'calendarList', latencyMs: 300, times: 1 });
+    const started = Date.now();
+    const { status } = await cal.calendarList.list();
+    expect(status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+  });
+
+  it('applies a probability: 0 never fires', async () => {
+    t.emu.injectFaults({ status: 500, probability: 0 });
+    expect((await t.calendarFor(ALICE).calendarList.list()).status).toBe(200);
+  });
+
+  it('the client library with its own retries on sees through a transient 503 on GET', async () => {
+    t.emu.injectFaults({ method: 'GET', pathIncludes: 'calendarList', status: 503, times: 1 });
+    const { status } = await t.calendarFor(ALICE, { retry: true }).calendarList.list();
+    expect(status).toBe(200);
+    expect(t.emu.requests.filter((r) => r.path.endsWith('calendarList')).map((r) => r.status)).toEqual([503, 200]);
+  });
+});
+
+describe('per-user quota', () => {
+  it('answers 403 userRateLimitExceeded beyond the per-minute limit, per account', async () => {
+    t.emu.setQuota(3);
+    const alice = t.calendarFor(ALICE);
+    for (let i = 0; i < 3; i += 1) expect((await alice.calendarList.list()).status).toBe(200);
+    const e = await googleError(() => alice.calendarList.list());
+    expect(e.body).toEqual({ error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' }] } });
+    expect((await t.calendarFor(BOB).calendarList.list()).status).toBe(200);
+    t.emu.setQuota(null);
+    expect((await alice.calendarList.list()).status).toBe(200);
+  });
+});
+
+describe('request log', () => {
+  it('records method, path, query, account, status and body of every request', async () => {
+    const cal = t.calendarFor(ALICE);
+    await cal.events.insert({ calendarId: ALICE, sendUpdates: 'none', requestBody: { summary: 'logged', start: { date: '2026-02-01' }, end: { date: '2026-02-02' } } });
+    const token = t.emu.requests.find((r) => r.path === '/token');
+    expect(token?.method).toBe('POST');
+    expect(token?.status).toBe(200);
+    expect(token?.account).toBe(ALICE);
+    const insert = t.emu.requests.find((r) => r.method === 'POST' && r.path === `/calendar/v3/calendars/${ALICE}/events`);
+    expect(insert).toMatchObject({ account: ALICE, status: 200, query: { sendUpdates: 'none' }, body: { summary: 'logged' } });
+    expect(typeof insert?.at).toBe('number');
+    t.emu.clearRequestLog();
+    expect(t.emu.requests).toHaveLength(0);
+  });
+});

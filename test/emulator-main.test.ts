@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { calendar, auth } from '@googleapis/calendar';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../src/emulator/demo-seed.js';
+
+const MAIN = join(import.meta.dirname, '..', 'dist', 'emulator', 'main.js');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('emulator main', () => {
+  it('prints its URL, serves the demo seed with token files, and exits 0 on SIGTERM', async () => {
+    expect(existsSync(MAIN), `${MAIN} is missing: run npm run build first`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'calsync-emu-main-'));
+    dirs.push(dir);
+    const child = spawn(process.execPath, [MAIN, '--port', '0', '--seed', 'demo', '--tokens-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = createInterface({ input: child.stdout });
+    const url = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', () => reject(new Error('emulator exited before printing its URL')));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const tokenFile = join(dir, `${DEMO_ACCOUNTS.personal}.json`);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const user = JSON.parse(readFileSync(tokenFile, 'utf8')) as { type: string; client_id: string; client_secret: string; refresh_token: string };
+    expect(user.type).toBe('authorized_user');
+    const client = new auth.OAuth2({ clientId: user.client_id, clientSecret: user.client_secret, endpoints: { oauth2TokenUrl: `${url}/token` } });
+    client.setCredentials({ refresh_token: user.refresh_token });
+    const api = calendar({ version: 'v3', auth: client, rootUrl: `${url}/`, retry: false });
+    const { data } = await api.events.list({ calendarId: DEMO_ACCOUNTS.personal });
+    const types = (data.items ?? []).map((e) => e.eventType);
+    expect(types).toContain('birthday');
+    expect(types).toContain('fromGmail');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
