@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { googleError, startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { UserQuota } from '../src/emulator/faults.js';
+import { googleError, oauthClientFor, startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -79,7 +80,28 @@ describe('scripted faults', () => {
   });
 });
 
+describe('faults on the token endpoint', () => {
+  it('answer in the OAuth shape, for the account whose refresh token was sent', async () => {
+    t.emu.injectFaults({ pathIncludes: '/token', account: BOB, status: 400, reason: 'invalid_grant', times: 1 });
+    expect((await oauthClientFor(t.emu, ALICE).getAccessToken()).token).toBeTruthy();
+    const e = await googleError(() => oauthClientFor(t.emu, BOB).getAccessToken());
+    expect(e.status).toBe(400);
+    expect((e.body as { error?: string }).error).toBe('invalid_grant');
+    expect((await oauthClientFor(t.emu, BOB).getAccessToken()).token).toBeTruthy();
+  });
+});
+
 describe('per-user quota', () => {
+  it('counts requests in a sliding one-minute window', () => {
+    const quota = new UserQuota(2);
+    expect(quota.take('a', 0)).toBe(true);
+    expect(quota.take('a', 30_000)).toBe(true);
+    expect(quota.take('a', 59_999)).toBe(false);
+    expect(quota.take('a', 60_001)).toBe(true);
+    expect(quota.take('a', 60_002)).toBe(false);
+    expect(quota.take('a', 90_001)).toBe(true);
+  });
+
   it('answers 403 userRateLimitExceeded beyond the per-minute limit, per account', async () => {
     t.emu.setQuota(3);
     const alice = t.calendarFor(ALICE);

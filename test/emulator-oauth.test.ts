@@ -103,6 +103,16 @@ describe('bearer authentication', () => {
     expect(body.error.status).toBe('UNAUTHENTICATED');
   });
 
+  it('stops accepting access tokens the emulator expired', async () => {
+    const client = t.authFor(ALICE);
+    const { token } = await client.getAccessToken();
+    const ok = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+    expect(ok.status).toBe(200);
+    t.emu.expireAccessTokens(ALICE);
+    const expired = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+    expect(expired.status).toBe(401);
+  });
+
   it('identifies the account by its bearer token', async () => {
     const { data } = await t.calendarFor(BOB).calendarList.list();
     expect(data.items?.map((c) => c.id)).toEqual([BOB]);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { heartbeatFromSettings } from '../src/notify/from-settings.js';
 import { healthchecksHeartbeat } from '../src/notify/healthchecks.js';
@@ -57,6 +59,24 @@ describe('Uptime Kuma push', () => {
     expect(logLines).toHaveLength(1);
     expect(logLines[0]).toContain('Uptime Kuma ping failed');
     expect(logLines[0]).not.toContain('SecretPushTok');
+  });
+});
+
+describe('a monitor that never answers', () => {
+  it('times out into one warning line, and no exception', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const hb = healthchecksHeartbeat(`http://127.0.0.1:${port}/ping/SecretCheckUuid`, { timeoutMs: 200 });
+      await expect(hb.start()).resolves.toBeUndefined();
+      expect(logLines).toHaveLength(1);
+      expect(logLines[0]).toMatch(/^calsync warn: healthchecks ping failed .*no answer within 0.2s/);
+      expect(logLines[0]).not.toContain('SecretCheckUuid');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });
 

@@ -6,8 +6,8 @@ export const PING_TIMEOUT_MS = 5_000;
 
 /**
  * Sends one ping and never throws: a monitoring outage must not fail the
- * sync it monitors. The URL carries the monitor's secret token, so it is
- * registered for redaction and the log line names only the monitor kind.
+ * sync it monitors. The URL carries the monitor's secret token (registered
+ * for redaction by parsePingUrl), so the log line names only its host.
  */
 export async function sendPing(monitor: string, url: URL, init: { method: 'GET' | 'POST'; body?: string; timeoutMs?: number }): Promise<boolean> {
   try {
