@@ -24,6 +24,9 @@ beforeAll(async () => {
     box.configDir,
     stateWith((s) => {
       for (const c of [ALICE, BOB, CAROL]) s.calendars[c] = { lastSuccessAt: isoAgo(new Date(), 30) };
+      // Alice was re-authorised since the poll marked her; Bob was not.
+      s.accounts[ALICE] = { needsAuth: { since: '2026-01-01T00:00:00.000Z', reason: 'invalid_grant' } };
+      s.accounts[BOB] = { needsAuth: { since: '2026-01-02T00:00:00.000Z', reason: 'invalid_grant' } };
     }),
   );
 });
@@ -33,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('token checks of health-check (built binary, emulator)', () => {
-  it('a revoked and a missing token are CRITICAL with the auth command; a good one passes', async () => {
+  it('a revoked and a missing token are CRITICAL with the auth command; a good one passes and clears a stale mark', async () => {
     const r = await runCalsync(['health-check', '--json', '--no-alert'], box, {
       CALSYNC_SOURCE_CALENDARS: [ALICE, BOB, CAROL].join(','),
       CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
@@ -41,17 +44,31 @@ describe('token checks of health-check (built binary, emulator)', () => {
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as { status: string; checks: Array<{ kind: string; subject: string; status: string; fix?: string }> };
     const tokens = Object.fromEntries(doc.checks.filter((c) => c.kind === 'token').map((c) => [c.subject, c]));
+    const marks = doc.checks.filter((c) => c.kind === 'auth').map((c) => c.subject);
     expect(tokens[ALICE]?.status).toBe('OK');
-    expect(tokens[BOB]).toMatchObject({ status: 'CRITICAL', fix: `run: calsync auth ${BOB} --client-secrets <client_secret.json>` });
+    expect(marks).toEqual([BOB]);
+    // Bob's revoked token is reported once, by his needsAuth mark.
+    expect(tokens[BOB]).toBeUndefined();
+    expect(doc.checks.find((c) => c.kind === 'auth')).toMatchObject({ status: 'CRITICAL', fix: `run: calsync auth ${BOB} --client-secrets <client_secret.json>` });
     expect(tokens[CAROL]).toMatchObject({ status: 'CRITICAL', fix: `run: calsync auth ${CAROL} --client-secrets <client_secret.json>` });
   });
 
   it('an unreachable token endpoint is a WARNING, not an outage', async () => {
-    const r = await runCalsync(['health-check', '--no-alert'], box, {
-      CALSYNC_SOURCE_CALENDARS: ALICE,
-      CALSYNC_GOOGLE_TOKEN_URL: 'http://127.0.0.1:1/token',
-    });
-    expect(r.code).toBe(1);
-    expect(r.firstLine).toMatch(/^CALSYNC WARNING - alice@example.com: could not reach the OAuth token endpoint/);
+    const own = await sandbox();
+    try {
+      const dave = 'dave@example.com';
+      emu.addAccount(dave);
+      await mkdir(join(own.configDir, 'tokens'), { mode: 0o700 });
+      await writeFile(join(own.configDir, 'tokens', `${dave}.json`), JSON.stringify(emu.authorizedUser(dave)), { mode: 0o600 });
+      await writeState(own.configDir, stateWith((s) => (s.calendars[dave] = { lastSuccessAt: isoAgo(new Date(), 30) })));
+      const r = await runCalsync(['health-check', '--no-alert'], own, {
+        CALSYNC_SOURCE_CALENDARS: dave,
+        CALSYNC_GOOGLE_TOKEN_URL: 'http://127.0.0.1:1/token',
+      });
+      expect(r.code).toBe(1);
+      expect(r.firstLine).toMatch(/^CALSYNC WARNING - dave@example.com: could not reach the OAuth token endpoint/);
+    } finally {
+      await own.cleanup();
+    }
   });
 });

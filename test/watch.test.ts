@@ -117,6 +117,12 @@ async function fixture(tmp: TempDir, extraEnv: Record<string, string> = {}): Pro
   return { dir: tmp.dir, calendar, port, env };
 }
 
+/** `calsync poll` as a separate process; its stderr explains a failure. */
+async function pollOnce(f: Fixture): Promise<void> {
+  const r = await runCli(['poll'], f.env);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+}
+
 function requestsTo(fragment: string, calendarOrChannel?: string): RequestLogEntry[] {
   return emu.requests.filter((r) => r.path.includes(fragment) && (calendarOrChannel === undefined || JSON.stringify(r).includes(calendarOrChannel)));
 }
@@ -246,7 +252,7 @@ describe('serve-webhook end to end', () => {
     expect((await runCli(['watch'], f.env)).code).toBe(0);
     const url = await serve(f);
     // The first poll (a full listing) is not what this measures: do it now.
-    expect((await runCli(['poll'], f.env)).code).toBe(0);
+    await pollOnce(f);
 
     const started = Date.now();
     const event = emu.seedEvent(f.calendar, inOneHour('Team lunch'));
@@ -264,7 +270,7 @@ describe('serve-webhook end to end', () => {
     const url = await serve(f);
     const before = /^calsync_polls_initiated_total (\d+)$/m.exec((await httpRequest(`${url}/metrics`)).body)?.[1];
     expect(before).toBe('0');
-    expect((await runCli(['poll'], f.env)).code).toBe(0);
+    await pollOnce(f);
     const after = await httpRequest(`${url}/metrics`);
     expect(after.body).toMatch(/^calsync_polls_initiated_total [1-9]\d*$/m);
     expect(after.body).toMatch(new RegExp(`^calsync_last_success_timestamp_seconds\\{calendar_id="${f.calendar}"\\} \\d+`, 'm'));
@@ -291,7 +297,7 @@ describe('serve-webhook end to end', () => {
     const f = await fixture(tmp);
     expect((await runCli(['watch'], f.env)).code).toBe(0);
     const url = await serve(f);
-    expect((await runCli(['poll'], f.env)).code).toBe(0);
+    await pollOnce(f);
     // Slow Google down so the poll is still running when the signal arrives.
     emu.injectFaults({ pathIncludes: '/events', account: f.calendar, latencyMs: 400 });
     try {

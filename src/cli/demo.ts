@@ -20,9 +20,25 @@ function when(e: GoogleEvent): string {
   return start.replace('T', ' ').replace(/:00(\.000)?Z$/, 'Z').replace(/:00([+-]\d\d:\d\d)$/, '$1');
 }
 
-function actionsTable(report: PollReport): string {
-  const rows = report.actions.map((a) => [a.calendarId.split('@')[0] ?? a.calendarId, (a.summary ?? a.eventId).slice(0, 34), a.result === 'done' ? a.action : a.result, a.reason ?? '']);
-  return table([['calendar', 'event', 'what calsync did', 'why / note'], ...rows]);
+/** What each poll did; after the first, the echoes of calsync's own writes are only counted. */
+function actionsTable(report: PollReport, names: Map<string, string>, showSkips: boolean): string {
+  const shown = report.actions.filter((a) => showSkips || a.result !== 'skipped');
+  const rows = shown.map((a) => [
+    a.calendarId.split('@')[0] ?? a.calendarId,
+    (a.summary ?? names.get(a.eventId) ?? a.eventId).slice(0, 34),
+    a.result === 'done' ? a.action : a.result,
+    a.reason ?? '',
+  ]);
+  const hidden = report.actions.length - shown.length;
+  const note = hidden ? `   (${hidden} more changes seen and skipped: calsync's own copies and invites coming back)\n` : '';
+  return table([['calendar', 'event', 'what calsync did', 'why / note'], ...rows]) + note;
+}
+
+/** The id of the occurrence `weeks` after a series' first one (Google's instance id format). */
+function occurrenceId(master: GoogleEvent, weeks: number): string {
+  const first = new Date(master.start?.dateTime ?? Date.now());
+  const when = new Date(first.getTime() + weeks * 7 * 86_400_000);
+  return `${master.id ?? ''}_${when.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
 }
 
 function sharedTable(emu: Emulator, shared: string): string {
@@ -65,8 +81,11 @@ async function demo(cmd: Command): Promise<void> {
     say(`calsync demo: a local Google Calendar emulator at ${emu.url}\n`);
     say(`source calendars: ${seed.sourceCalendars.join(', ')}\nshared calendar:  ${seed.inviteEmail}\n\n`);
 
+    const names = new Map<string, string>();
+    for (const cal of seed.sourceCalendars) for (const e of emu.listEvents(cal)) names.set(e.id ?? '', e.summary ?? '');
+
     const first = await runPoll({ settings, trigger: 'demo' });
-    say(`1. First poll (${first.apiCalls} API calls, ${first.writes} writes):\n${actionsTable(first)}\n`);
+    say(`1. First poll (${first.apiCalls} API calls, ${first.writes} writes):\n${actionsTable(first, names, true)}\n`);
     say(`   The shared calendar now shows:\n${sharedTable(emu, seed.inviteEmail)}\n`);
 
     // A person's changes: the flight moves by two hours, dinner is cancelled.
@@ -75,11 +94,26 @@ async function demo(cmd: Command): Promise<void> {
     const dinner = emu.listEvents(personal).find((e) => e.summary?.startsWith('Dinner'));
     if (flight?.id) emu.updateEvent(personal, flight.id, { start: { dateTime: shiftHours(flight.start?.dateTime, 2) }, end: { dateTime: shiftHours(flight.end?.dateTime, 2) } });
     if (dinner?.id) emu.cancelEvent(personal, dinner.id);
-    say('2. Meanwhile the flight moves two hours later and dinner is cancelled.\n\n');
+    // The team lead moves next week's standup by an hour and cancels the one after.
+    const work = seed.sourceCalendars[1] ?? '';
+    const standup = emu.listEvents(work).find((e) => e.recurrence?.length);
+    if (standup?.id) {
+      const moved = occurrenceId(standup, 1);
+      const start = new Date(Date.parse(standup.start?.dateTime ?? '') + 7 * 86_400_000 + 3_600_000);
+      emu.updateEvent(work, moved, { summary: 'Team standup (moved)', start: { dateTime: start.toISOString() }, end: { dateTime: new Date(start.getTime() + 15 * 60_000).toISOString() } });
+      emu.cancelEvent(work, occurrenceId(standup, 2));
+      names.set(moved, 'Team standup (moved)');
+      names.set(occurrenceId(standup, 2), 'Team standup (one occurrence)');
+    }
+    say('2. Meanwhile: the flight moves two hours later, dinner is cancelled, next week\'s standup\n   moves an hour later and the one after is cancelled.\n\n');
 
     const second = await runPoll({ settings, trigger: 'demo' });
-    say(`3. Second poll (${second.apiCalls} API calls, ${second.writes} writes):\n${actionsTable(second)}\n`);
-    say(`   The shared calendar now shows:\n${sharedTable(emu, seed.inviteEmail)}\n`);
+    say(`3. Second poll (${second.apiCalls} API calls, ${second.writes} writes):\n${actionsTable(second, names, false)}\n`);
+    say(`   The shared calendar now shows:\n${sharedTable(emu, seed.inviteEmail)}`);
+    const mirror = emu.listEvents(seed.inviteEmail).find((e) => e.recurrence?.length && e.summary === standup?.summary);
+    const exceptions = mirror?.id ? emu.listEvents(seed.inviteEmail, { includeCancelled: true }).filter((e) => e.recurringEventId === mirror.id) : [];
+    for (const e of exceptions) say(`   The mirrored standup's occurrence of ${when({ start: e.originalStartTime })} is ${e.status === 'cancelled' ? 'cancelled' : `moved to ${when(e)}`}.\n`);
+    say('\n');
 
     const third = await runPoll({ settings, trigger: 'demo' });
     say(`4. A third poll with nothing new: ${third.apiCalls} API calls (one list per calendar), ${third.writes} writes.\n`);

@@ -52,13 +52,7 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
   } catch (err) {
     results.push(...checkConfigured(settings), stateUnreadable(settings.configDir, err));
   }
-  if (!opts.offline) {
-    // Loaded only when used: the Google client library is slow to import.
-    const { checkTokens } = await import('./tokens.js');
-    const tokens = await checkTokens(settings);
-    results.push(...tokens);
-    dropNeedsAuthCleared(results, tokens);
-  }
+  if (!opts.offline) results.push(...mergeAuthResults(results, await tokenResults(settings)));
   if (opts.url) results.push(await checkUrl(opts.url));
   const report = buildReport(results, state, settings, now);
   // Nothing to record into before anything was set up; a check never creates the config dir.
@@ -82,13 +76,32 @@ function stateUnreadable(configDir: string, err: unknown): CheckResult {
   };
 }
 
-/** A token that refreshes now means the account was re-authorised since the poll marked it. */
-function dropNeedsAuthCleared(results: CheckResult[], tokens: CheckResult[]): void {
+/** Token refreshes; a check that cannot run at all is UNKNOWN, not a crash of the whole health-check. */
+async function tokenResults(settings: Settings): Promise<CheckResult[]> {
+  try {
+    // Loaded only when used: the Google client library is slow to import.
+    const { checkTokens } = await import('./tokens.js');
+    return await checkTokens(settings);
+  } catch (err) {
+    return [{ kind: 'token', subject: 'tokens', status: 'UNKNOWN', message: `token check could not run: ${errorMessage(err)}` }];
+  }
+}
+
+/**
+ * Reconciles the poll's needsAuth marks (in `results`, changed in place) with
+ * the token refreshes just made, and returns the token results to add. A
+ * token that refreshes now means the account was re-authorised since the
+ * mark: the mark is dropped. A token that fails for a marked account is
+ * already reported by the mark (which says since when): not twice.
+ */
+function mergeAuthResults(results: CheckResult[], tokens: CheckResult[]): CheckResult[] {
   const fine = new Set(tokens.filter((t) => t.status === 'OK').map((t) => t.subject));
   for (let i = results.length - 1; i >= 0; i--) {
     const r = results[i];
     if (r?.kind === 'auth' && fine.has(r.subject)) results.splice(i, 1);
   }
+  const marked = new Set(results.filter((r) => r.kind === 'auth').map((r) => r.subject));
+  return tokens.filter((t) => t.status === 'OK' || !marked.has(t.subject));
 }
 
 /**
