@@ -123,6 +123,12 @@ describe.concurrent('calsync health-check (built binary, --offline)', () => {
     expect(r.stderr).toContain("unknown option '--bogus'");
   }));
 
+  it('settings that cannot be loaded are UNKNOWN, exit 3', inBox(async (box) => {
+    const r = await runCalsync(['health-check', '--offline'], box, { ...base, CALSYNC_POLL_INTERVAL_MINUTES: 'often' });
+    expect(r.code).toBe(3);
+    expect(r.firstLine).toMatch(/^CALSYNC UNKNOWN - .*CALSYNC_POLL_INTERVAL_MINUTES/);
+  }));
+
   it('an unreadable state file is CRITICAL', inBox(async (box) => {
     await writeState(box.configDir, stateWith(() => undefined));
     // A state from a newer calsync is refused, not guessed at.

@@ -66,7 +66,7 @@ describe('rendered systemd units', () => {
   it('no placeholder is left and the real node and bin paths are in ExecStart', async () => {
     const plan = await rendered('system');
     for (const unit of plan.units) {
-      expect(unit.content).not.toMatch(/@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY)@/);
+      expect(unit.content).not.toMatch(/@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/);
     }
     const poll = await readFile(join(plan.dir, 'calsync-poll.service'), 'utf8');
     expect(poll).toContain(`ExecStart=${process.execPath} ${BIN} poll`);
@@ -85,6 +85,8 @@ describe('rendered systemd units', () => {
     const webhook = plan.units.find((u) => u.name === 'calsync-webhook.service')?.content ?? '';
     expect(webhook).toContain('Restart=on-failure');
     expect(webhook).toContain('WantedBy=default.target');
+    const health = plan.units.find((u) => u.name === 'calsync-health.service')?.content ?? '';
+    expect(health).toMatch(/^ExecStart=.* health-check --url http:\/\/127\.0\.0\.1:5000\/health$/m);
   });
 
   it('system units score under 3.0 in systemd-analyze security --offline', async () => {

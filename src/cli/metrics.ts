@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../config/index.js';
+import { OperationError, errorMessage } from '../errors.js';
 import { packageVersion } from '../metrics/package-version.js';
 import { readState, writeFileAtomic } from '../state/index.js';
 import { applyLogLevel, globalOptions } from './globals.js';
@@ -21,7 +22,14 @@ export function registerMetrics(program: Command): void {
       const text = await renderMetrics(await readState(settings.configDir), { version: packageVersion() });
       // Temp file in the same directory + rename: node_exporter never reads half a file.
       // 0644: node_exporter usually runs as another user; metrics hold no secret.
-      if (flags.output) await writeFileAtomic(flags.output, text, 0o644);
-      else process.stdout.write(text);
+      if (!flags.output) {
+        process.stdout.write(text);
+        return;
+      }
+      try {
+        await writeFileAtomic(flags.output, text, 0o644);
+      } catch (err) {
+        throw new OperationError(`cannot write ${flags.output}: ${errorMessage(err)}`, { cause: err, hint: 'check that the directory exists and this user may write to it' });
+      }
     });
 }

@@ -293,10 +293,12 @@ function entriesOf(state: State, calendarId: string): Record<string, ProcessedEv
 }
 
 function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
-  const entries = entriesOf(state, calendarId);
-  const prev = entries[action.source.eventId];
-  // A cancelled event calsync never touched leaves nothing to remember.
-  if (!prev && action.reason === 'cancelled') return;
+  const entries = state.events[calendarId];
+  const prev = entries?.[action.source.eventId];
+  // An event calsync never acted on leaves nothing to remember (its own copies,
+  // focus time, cancellations...): the state grows with what calsync did, not
+  // with everything it saw.
+  if (!entries || !prev) return;
   entries[action.source.eventId] = {
     ...prev,
     action: prev?.copyId || prev?.rule ? prev.action : 'skip',

@@ -41,6 +41,7 @@ export async function planInstall(opts: InstallOptions): Promise<InstallPlan> {
     pollIntervalMinutes: opts.pollIntervalMinutes,
     mode: opts.mode,
     runAs: runAsUser(env),
+    webhook: opts.webhook,
   };
   const units = await Promise.all(
     UNIT_NAMES.map(async (name) => ({ name, path: join(dir, name), content: renderUnit(await readTemplate(name), vars) })),

@@ -11,7 +11,12 @@ export interface UnitVariables {
   mode: InstallMode;
   /** The account system units run as (ignored for user units). */
   runAs: string;
+  /** A webhook URL is set: the health check also probes serve-webhook's /health. */
+  webhook: boolean;
 }
+
+/** Where calsync-webhook.service listens (its ExecStart); the health check probes it there. */
+export const WEBHOOK_HEALTH_URL = 'http://127.0.0.1:5000/health';
 
 /**
  * The poll timer's schedule. A calendar expression with Persistent=true
@@ -71,10 +76,11 @@ export function renderUnit(template: string, vars: UnitVariables): string {
     POLL_TIMEOUT: pollTimeout(vars.pollIntervalMinutes),
     WANTED_BY: vars.mode === 'user' ? 'default.target' : 'multi-user.target',
     SYSTEM_ONLY: systemOnly(vars),
+    HEALTH_ARGS: vars.webhook ? ` --url ${WEBHOOK_HEALTH_URL}` : '',
   };
   // Comments mention "@PLACEHOLDERS@" in prose; only known names are replaced.
   const out = template.replace(/@([A-Z_]+)@/g, (whole, name: string) => values[name] ?? whole);
-  const left = /@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY)@/.exec(out);
+  const left = /@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/.exec(out);
   if (left) throw new Error(`unit template placeholder ${left[0]} was not filled`);
   return out;
 }
