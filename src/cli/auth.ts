@@ -5,9 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadSettings } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { authTimeoutMs, signIn } from '../google/oauth-flow.js';
 import { redact } from '../util/log.js';
-import { listAccounts, renderAccountList } from './auth-list.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
 
 interface AuthFlags {
@@ -63,6 +61,7 @@ async function runSignIn(g: GlobalOptions, account: string, clientSecretsFile: s
   const say = (line: string): void => {
     (g.json ? process.stderr : process.stdout).write(redact(line) + '\n');
   };
+  const { authTimeoutMs, signIn } = await import('../google/oauth-flow.js');
   const result = await signIn({
     settings,
     account,
@@ -82,6 +81,7 @@ async function runSignIn(g: GlobalOptions, account: string, clientSecretsFile: s
 async function runList(g: GlobalOptions, only: string | undefined): Promise<void> {
   const { settings } = loadSettings({ env: process.env });
   applyLogLevel(g, settings.logLevel);
+  const { listAccounts, renderAccountList } = await import('./auth-list.js');
   const rows = await listAccounts(settings, only);
   if (g.json) printJson({ accounts: rows });
   else process.stdout.write(renderAccountList(rows).join('\n') + '\n');

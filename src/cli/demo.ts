@@ -9,9 +9,8 @@ import type { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSettings } from '../config/index.js';
 import type { Emulator, GoogleEvent } from '../emulator/index.js';
-import { runPoll, type PollReport } from '../sync/poll.js';
+import type { PollReport } from '../sync/poll.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 import { table } from './table.js';
 
@@ -54,8 +53,12 @@ function shiftHours(iso: string | null | undefined, hours: number): string {
 async function demo(cmd: Command): Promise<void> {
   const g = globalOptions(cmd);
   applyLogLevel(g, 'warn');
-  const { startEmulator } = await import('../emulator/index.js');
-  const { seedDemo } = await import('../emulator/demo-seed.js');
+  const [{ startEmulator }, { seedDemo }, { loadSettings }, { runPoll }] = await Promise.all([
+    import('../emulator/index.js'),
+    import('../emulator/demo-seed.js'),
+    import('../config/index.js'),
+    import('../sync/poll.js'),
+  ]);
   const emu = await startEmulator({ quotaPerMinute: null });
   const dir = mkdtempSync(join(tmpdir(), 'calsync-demo-'));
   const say = (text: string) => {

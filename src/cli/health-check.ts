@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { renderPluginOutput, type HealthReport } from '../health/report.js';
-import { runHealthCheck, type HealthCheckOutcome } from '../health/run.js';
+import type { HealthCheckOutcome } from '../health/run.js';
 import { STATUS_EXIT_CODE } from '../health/types.js';
 import { HealthCheckUsageError } from '../health/usage-error.js';
 import { log, redact } from '../util/log.js';
@@ -33,6 +33,7 @@ export function registerHealthCheck(program: Command): void {
       try {
         const { settings } = loadSettings({ env: process.env });
         applyLogLevel(g, settings.logLevel);
+        const { runHealthCheck } = await import('../health/run.js');
         outcome = await runHealthCheck({ settings, ...(url ? { url } : {}), offline: flags.offline === true, alert: flags.alert });
       } catch (err) {
         // Without settings or state nothing could be checked: UNKNOWN, not a CLI error.

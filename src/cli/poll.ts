@@ -4,10 +4,7 @@
  * 2 for usage or configuration errors.
  */
 import type { Command } from 'commander';
-import { loadSettings } from '../config/index.js';
-import { runPoll } from '../sync/poll.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
-import { formatPollReport } from './poll-output.js';
 
 interface PollFlags {
   dryRun?: boolean;
@@ -26,6 +23,12 @@ export function registerPollCommand(program: Command): void {
     .option('--full-resync', 'ignore the stored sync tokens and list everything again')
     .action(async (flags: PollFlags, cmd: Command) => {
       const g = globalOptions(cmd);
+      // Loaded here, not at start-up: the Google client is only for commands that call Google.
+      const [{ loadSettings }, { runPoll }, { formatPollReport }] = await Promise.all([
+        import('../config/index.js'),
+        import('../sync/poll.js'),
+        import('./poll-output.js'),
+      ]);
       const { settings } = loadSettings();
       applyLogLevel(g, settings.logLevel);
       const spinner = process.stderr.isTTY && !g.json && !g.quiet && g.color ? (await import('ora')).default({ stream: process.stderr }).start('polling') : undefined;
