@@ -67,9 +67,16 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
   }
   const heartbeat = opts.dryRun ? undefined : heartbeatFromSettings(settings);
   await heartbeat?.start();
-  const report = await withStateLock(settings.configDir, () => pollLocked(opts, calendars), {
-    onWait: () => log.info('another calsync process holds the state lock; waiting'),
-  });
+  let report: PollReport;
+  try {
+    report = await withStateLock(settings.configDir, () => pollLocked(opts, calendars), {
+      onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
+    });
+  } catch (err) {
+    // The lock timed out or the state could not be read: the monitor hears of it too.
+    await heartbeat?.failure(errorMessage(err));
+    throw err;
+  }
   if (heartbeat) {
     const failed = report.calendars.filter((c) => c.error || c.failed > 0);
     if (report.exitCode === 0) await heartbeat.success(summaryLine(report), report.durationMs);
