@@ -4,11 +4,11 @@
  * written atomically with mode 0600 in a 0700 directory, and a file that
  * group or others can read is refused, as ssh refuses a loose private key.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AuthError, ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { registerSecret } from '../util/log.js';
 
 /** The `authorized_user` JSON that google-auth-library reads. */
@@ -116,7 +116,8 @@ export async function writeTokenFile(configDir: string, account: string, user: A
     refresh_token: user.refresh_token,
   };
   await ensurePrivateDir(dirname(file));
-  await writePrivateFileAtomic(file, JSON.stringify(body, null, 2) + '\n');
+  // A crash leaves the old token or the new one, never a torn file that would lock the account out.
+  await writeFileAtomic(file, JSON.stringify(body, null, 2) + '\n', 0o600);
   return file;
 }
 
@@ -127,42 +128,3 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   if ((mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
-/**
- * Temp file in the same directory, fsync, rename over, fsync the directory:
- * a crash leaves the old token or the new one, never a torn file that would
- * lock the account out.
- */
-export async function writePrivateFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  let renamed = false;
-  try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      // open()'s mode passes through the umask; chmod makes 0600 exact.
-      await fh.chmod(0o600);
-      await fh.writeFile(data, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    renamed = true;
-    await syncDir(dirname(file));
-  } finally {
-    if (!renamed) await unlink(tmp).catch(() => undefined);
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Some filesystems refuse fsync on a directory; the rename is atomic anyway.
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // best effort
-  }
-}

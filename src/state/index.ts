@@ -6,5 +6,5 @@ export type { StateStore } from './store.js';
 export { withStateLock } from './lock.js';
 export type { StateLockOptions } from './lock.js';
 export { entryCount } from './count.js';
-export { writeFileAtomic } from './atomic-write.js';
+export { writeFileAtomic } from '../util/atomic-write.js';
 export * from './types.js';

@@ -1,6 +1,6 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { tempFileOwnerPid, writeFileAtomic } from './atomic-write.js';
+import { tempFileOwnerPid, writeFileAtomic } from '../util/atomic-write.js';
 import { loadState } from './load.js';
 import { statePath } from './paths.js';
 import { isProcessAlive } from './process-alive.js';
