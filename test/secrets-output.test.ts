@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samples } from '../src/emulator/index.js';
+import { at, startWorld, type World } from './helpers/world.js';
+
+/**
+ * Every command, at debug level, in text and JSON: no secret may appear in
+ * anything calsync prints (stdout or stderr).
+ */
+const SECRETS = {
+  CALSYNC_SENDGRID_API_KEY: 'SG.sendgrid-secret-key-0123456789',
+  CALSYNC_WEBHOOK_TOKEN: 'webhook-secret-token-0123456789',
+};
+let world: World;
+let sink: Server;
+let sinkUrl: string;
+
+beforeAll(async () => {
+  // Accepts anything: heartbeats, SendGrid and push deliveries land here.
+  sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(req.url?.startsWith('/v3/') ? 202 : 200).end('{"ok":true}'));
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  world = await startWorld({
+    env: {
+      ...SECRETS,
+      CALSYNC_UPTIME_KUMA_PUSH_URL: `${sinkUrl}/api/push/kumaPushSecret0123456789`,
+      CALSYNC_HEALTHCHECKS_URL: `${sinkUrl}/ping/hc-secret-uuid-0123456789`,
+      CALSYNC_SENDGRID_API_ROOT: sinkUrl,
+      CALSYNC_ALERT_FROM: 'calsync@example.test',
+      CALSYNC_ALERT_TO: 'admin@example.test',
+      CALSYNC_WEBHOOK_URL: `${sinkUrl}/webhook`,
+      XDG_CONFIG_HOME: '/nonexistent-xdg',
+    },
+  });
+  world.emu.seedEvent('alice@example.test', samples.gmailEvent({ summary: 'Trip', start: at(2, 8), end: at(2, 9) }));
+  world.emu.seedEvent('alice@example.test', samples.meeting({ summary: 'Own', start: at(2, 10), end: at(2, 11) }));
+});
+
+afterAll(async () => {
+  await world.close();
+  await new Promise((r) => sink.close(r));
+});
+
+const commands = [
+  ['poll', '--verbose'],
+  ['poll', '--verbose', '--json'],
+  ['poll', '--dry-run', '--verbose', '--full-resync'],
+  ['config', 'show', '--verbose'],
+  ['config', 'show', '--json'],
+  ['auth', '--list', '--verbose'],
+  ['auth', '--list', '--json', '--verbose'],
+  ['watch', '--verbose'],
+  ['watch', '--json', '--verbose'],
+  ['health-check', '--verbose'],
+  ['health-check', '--json', '--verbose'],
+  ['metrics', '--verbose'],
+  ['clean', '--verbose', '--json'],
+  ['systemd', 'install', '--dry-run', '--verbose'],
+  ['watch', '--stop', '--verbose'],
+];
+
+describe('secrets never reach output', () => {
+  it('no token, key or push URL appears in the output of any command at debug level', async () => {
+    const user = world.emu.authorizedUser('alice@example.test');
+    const secrets = [
+      ...Object.values(SECRETS),
+      'kumaPushSecret0123456789',
+      'hc-secret-uuid-0123456789',
+      user.refresh_token,
+      user.client_secret,
+      'ya29.',
+    ];
+    let ran = 0;
+    for (const args of commands) {
+      const res = await world.cli.run(args, { CALSYNC_LOG_LEVEL: 'debug' });
+      const output = res.stdout + res.stderr;
+      expect(output.length, args.join(' ')).toBeGreaterThan(0);
+      for (const secret of secrets) expect(output, `${args.join(' ')} printed a secret`).not.toContain(secret);
+      ran++;
+    }
+    expect(ran).toBe(commands.length);
+    // The commands did real work with those secrets: the heartbeat and Google were reached.
+    expect(world.emu.requests.some((r) => r.path.includes('/watch'))).toBe(true);
+  });
+});
