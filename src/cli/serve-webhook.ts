@@ -49,6 +49,9 @@ export function registerServeWebhook(program: Command): void {
         env: process.env,
       });
       applyLogLevel(g, settings.logLevel);
+      // A server whose polls could only fail is a configuration error now, not a log line per notification.
+      const { assertPollable } = await import('../sync/poll.js');
+      assertPollable(settings);
       // The HTTP server and its dependencies load only for this command.
       const { startWebhookServer, startSchedule, ownScheduleTick } = await import('../server/index.js');
       const stopped = untilSignal();
