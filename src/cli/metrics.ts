@@ -27,7 +27,7 @@ export function registerMetrics(program: Command): void {
         return;
       }
       try {
-        await writeFileAtomic(flags.output, text, 0o644);
+        await writeFileAtomic(flags.output, text, 0o644, { createDir: false });
       } catch (err) {
         throw new OperationError(`cannot write ${flags.output}: ${errorMessage(err)}`, { cause: err, hint: 'check that the directory exists and this user may write to it' });
       }

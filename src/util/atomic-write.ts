@@ -22,9 +22,10 @@ export function tempFileOwnerPid(file: string, name: string): number | undefined
  * itself survives a power cut). The file gets `mode`; a missing directory is
  * created 0700.
  */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, mode = 0o600, opts: { createDir?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Our own dirs are created private; a directory someone else manages (node_exporter's) must already exist.
+  if (opts.createDir !== false) await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = tempPathFor(path);
   let renamed = false;
   try {
