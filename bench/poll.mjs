@@ -73,7 +73,7 @@ async function idleWithBigState() {
   const { readFileSync } = await import('node:fs');
   const state = JSON.parse(readFileSync(join(w.dir, 'state.json'), 'utf8'));
   const entries = (state.events[src] ??= {});
-  for (let i = 0; i < 100_000; i++) entries[`ev${i.toString(32)}x`] = { action: 'mirror', at: '2026-01-01T00:00:00Z', end: '2027-01-01T00:00:00Z', rule: 'mirror', copyId: `cs${i.toString(32)}`, copyCalendar: SHARED, sourceUpdated: '2026-01-01T00:00:00Z' };
+  for (let i = 0; i < 100_000; i++) entries[`ev${i.toString(32)}x`] = { action: 'mirror', at: 1_767_225_600, end: 1_798_761_600, rule: 'mirror', copyId: `cs${i.toString(32)}`, copyCalendar: SHARED, sourceUpdated: 1_767_225_600_000 };
   writeFileSync(join(w.dir, 'state.json'), JSON.stringify(state));
   const polls = [];
   const bare = [];

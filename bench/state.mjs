@@ -20,13 +20,13 @@ export function bigState(entries = ENTRIES, calendars = CALENDARS) {
   for (let c = 0; c < calendars; c++) state.events[`person${c}@example.com`] = {};
   for (let i = 0; i < entries; i++) {
     const cal = `person${i % calendars}@example.com`;
-    const at = new Date(base + i * 60_000).toISOString();
-    const end = new Date(base + i * 60_000 + 3_600_000).toISOString();
+    // As sync/poll.ts records them: seconds for at/end, ms for the source's `updated`.
+    const atMs = base + i * 60_000;
     state.events[cal][`evt${i.toString(36).padStart(8, '0')}k3j2h1g0f9e8d7c6`] = {
       action: i % 3 === 0 ? 'mirror' : i % 3 === 1 ? 'invite' : 'copy-birthday',
-      at,
-      end,
-      sourceUpdated: at,
+      at: Math.floor(atMs / 1000),
+      end: Math.floor(atMs / 1000) + 3600,
+      sourceUpdated: atMs,
       ...(i % 3 === 1 ? {} : { copyCalendar: 'shared@example.com', copyId: `cs${i.toString(32).padStart(24, '0')}` }),
     };
   }

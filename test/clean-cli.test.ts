@@ -7,7 +7,8 @@ import { assertBuilt, runCalsync, sandbox, stateWith, writeState, type Sandbox }
 beforeAll(() => assertBuilt());
 
 const DAY = 86_400_000;
-const daysAgo = (n: number): string => new Date(Date.now() - n * DAY).toISOString();
+/** Seconds since the epoch, n days ago (state entries keep times as numbers). */
+const daysAgo = (n: number): number => Math.floor((Date.now() - n * DAY) / 1000);
 
 async function seeded(): Promise<Sandbox> {
   const box = await sandbox();
@@ -19,7 +20,7 @@ async function seeded(): Promise<Sandbox> {
         recent: { action: 'invite', at: daysAgo(5), end: daysAgo(2) },
         series: { action: 'mirror', at: daysAgo(400), recurring: true },
       };
-      s.events['b@example.com'] = { older: { action: 'copy-birthday', at: daysAgo(400), end: daysAgo(365).slice(0, 10) } };
+      s.events['b@example.com'] = { older: { action: 'copy-birthday', at: daysAgo(400), end: daysAgo(365) } };
     }),
   );
   return box;

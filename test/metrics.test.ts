@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../src/metrics/render.js';
@@ -30,7 +30,7 @@ function busyState(): State {
   recordFailure(s, 'bob@example.com', 'forbiddenForNonOrganizer');
   recordWebhookReceived(s);
   recordCleaned(s, 4);
-  s.events['alice@example.com'] = { e1: { action: 'copy', at: '2026-01-01T00:00:00Z' }, e2: { action: 'skip', at: '2026-01-01T00:00:00Z' } };
+  s.events['alice@example.com'] = { e1: { action: 'copy', at: 1_767_225_600 }, e2: { action: 'skip', at: 1_767_225_600 } };
   s.calendars['alice@example.com'] = { lastSuccessAt: '2026-11-25T10:00:00.000Z' };
   s.channels['alice@example.com'] = { id: 'c1', resourceId: 'r1', expiration: 1_800_000_000_000, address: 'https://x/webhook', createdAt: '2026-11-25T10:00:00.000Z' };
   return s;
@@ -109,6 +109,11 @@ describe('calsync metrics', () => {
   it('writes --output atomically, world-readable for node_exporter, leaving no temp file', async () => {
     const outDir = join(tmp.dir, 'textfile');
     const out = join(outDir, 'calsync.prom');
+    // node_exporter's directory is its own: calsync writes into it but never creates it.
+    const missing = await runCli(['metrics', '--output', out], childEnv(tmp.dir));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot write .*calsync\.prom/);
+    mkdirSync(outDir);
     const r = await runCli(['metrics', '--output', out], childEnv(tmp.dir));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');

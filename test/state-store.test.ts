@@ -31,7 +31,7 @@ describe('state store', () => {
 
   it('round-trips every part of the state through save and open', async () => {
     const store = await openState(dir);
-    store.state.events['a@example.com'] = { e1: { action: 'mirror', at: '2024-01-01T00:00:00.000Z', copyId: 'c1' } };
+    store.state.events['a@example.com'] = { e1: { action: 'mirror', at: 1_704_067_200, copyId: 'c1' } };
     store.state.calendars['a@example.com'] = { syncToken: 'tok', lastSuccessAt: '2024-01-01T00:00:00.000Z' };
     store.state.channels['a@example.com'] = {
       id: 'ch',
@@ -146,7 +146,7 @@ describe('state store', () => {
     const before = await stat(statePath(dir));
 
     await expect(openState(dir)).rejects.toThrow(StateError);
-    await expect(openState(dir)).rejects.toThrow(/state\.json was written by a newer calsync \(version 2\)/);
+    await expect(openState(dir)).rejects.toThrow(new RegExp(`state\\.json was written by a newer calsync \\(version ${STATE_VERSION + 1}\\)`));
     await expect(readState(dir)).rejects.toThrow(StateError);
 
     expect(await readFile(statePath(dir), 'utf8')).toBe(content);
@@ -164,7 +164,7 @@ describe('state store', () => {
 
     const store = await openState(dir);
     expect(store.state.version).toBe(STATE_VERSION);
-    expect(store.state.events).toEqual(legacy.events);
+    expect(store.state.events).toEqual({ 'a@example.com': { e1: { action: 'invite', at: Date.UTC(2023, 0, 1) / 1000 } } });
     expect(store.state.calendars['a@example.com']?.syncToken).toBe('old-token');
     expect(store.state.channels).toEqual({});
     expect(store.state.metrics).toEqual(emptyState().metrics);
@@ -173,6 +173,26 @@ describe('state store', () => {
     await store.save();
     const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as { version: number };
     expect(saved.version).toBe(STATE_VERSION);
+  });
+
+  it('migrates version 1 (ISO times) to version 2 (numbers), keeping every entry', async () => {
+    await mkdir(dir, { recursive: true });
+    const v1 = {
+      ...emptyState(),
+      version: 1,
+      events: {
+        'a@example.com': {
+          e1: { action: 'mirror', at: '2026-01-01T00:00:00.000Z', end: '2026-01-02', sourceUpdated: '2025-12-31T10:00:00.123Z', copyId: 'cs1', copyCalendar: 's@x' },
+          e2: { action: 'pending', at: '2026-01-01T00:00:00Z', failure: { reason: 'backendError', at: '2026-01-01T00:00:05Z', attempts: 1 } },
+        },
+      },
+    };
+    await writeFile(statePath(dir), JSON.stringify(v1));
+    const store = await openState(dir);
+    expect(store.state.events['a@example.com']).toEqual({
+      e1: { action: 'mirror', at: Date.UTC(2026, 0, 1) / 1000, end: Date.UTC(2026, 0, 2) / 1000, sourceUpdated: Date.UTC(2025, 11, 31, 10, 0, 0, 123), copyId: 'cs1', copyCalendar: 's@x' },
+      e2: { action: 'pending', at: Date.UTC(2026, 0, 1) / 1000, failure: { reason: 'backendError', at: Date.UTC(2026, 0, 1) / 1000 + 5, attempts: 1 } },
+    });
   });
 
   it('keeps top-level keys it does not know when saving', async () => {

@@ -22,20 +22,11 @@ export interface CleanSelection {
 export function keepReason(entry: ProcessedEvent, cutoffMs: number): KeepReason | undefined {
   if (entry.failure) return 'pending-failure';
   if (entry.recurring && !entry.end) return 'open-ended-series';
-  if (!entry.end) return 'no-end';
-  const end = endMs(entry.end);
-  if (end === undefined) return 'no-end';
-  return end < cutoffMs ? undefined : 'recent';
-}
-
-/**
- * `end` is an ISO date-time, or a date for all-day events (the exclusive end
- * day). A bare date is read as UTC midnight: a day of slack either way does
- * not matter against a 30-day threshold.
- */
-function endMs(end: string): number | undefined {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(end) ? `${end}T00:00:00Z` : end);
-  return Number.isNaN(ms) ? undefined : ms;
+  // `end` is seconds since the epoch; an all-day event's (exclusive) end day
+  // counts from UTC midnight: a day of slack either way does not matter
+  // against a 30-day threshold.
+  if (typeof entry.end !== 'number' || !Number.isFinite(entry.end)) return 'no-end';
+  return entry.end * 1000 < cutoffMs ? undefined : 'recent';
 }
 
 /** Which entries `clean` drops: those whose event ended more than `olderThanMs` before `now`. */

@@ -1,4 +1,5 @@
 import { StateError } from '../errors.js';
+import { epochSeconds } from '../util/time.js';
 import { STATE_VERSION } from './types.js';
 
 /**
@@ -16,7 +17,27 @@ const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
   // (and older files may lack "channels", "accounts" or "metrics", which
   // shape.ts fills in). Nothing else to convert.
   (raw) => ({ ...raw, version: 1 }),
+  // 1 → 2: processed-event times become numbers (at, end, failure.at in
+  // seconds, sourceUpdated in ms) so a large state loads and saves faster.
+  (raw) => ({ ...raw, events: compactEventTimes(raw.events), version: 2 }),
 ];
+
+function compactEventTimes(events: unknown): unknown {
+  if (typeof events !== 'object' || events === null) return events;
+  const seconds = (v: unknown) => (typeof v === 'string' ? epochSeconds(v) : v);
+  for (const perCalendar of Object.values(events as Record<string, unknown>)) {
+    if (typeof perCalendar !== 'object' || perCalendar === null) continue;
+    for (const entry of Object.values(perCalendar as Record<string, Record<string, unknown>>)) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      entry.at = seconds(entry.at) ?? 0;
+      if ('end' in entry) entry.end = seconds(entry.end);
+      if (typeof entry.sourceUpdated === 'string') entry.sourceUpdated = Date.parse(entry.sourceUpdated);
+      const failure = entry.failure as Record<string, unknown> | undefined;
+      if (failure && typeof failure === 'object') failure.at = seconds(failure.at) ?? 0;
+    }
+  }
+  return events;
+}
 
 /** The version a file declares: 0 when it has none (pre-release files). */
 export function declaredVersion(raw: Raw): number | 'invalid' {

@@ -3,16 +3,20 @@
  * migrations.ts for every change that is not purely additive.
  */
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
-/** What calsync did about one source event (the last action that succeeded). */
+/**
+ * What calsync did about one source event (the last action that succeeded).
+ * Times are numbers, not ISO strings: with 100,000 entries the file is a
+ * third smaller and parses a third faster (bench/state.mjs).
+ */
 export interface ProcessedEvent {
   /** The action recorded (e.g. "copy-birthday", "invite", "mirror", "skip"). */
   action: string;
-  /** When it was recorded (ISO 8601). */
-  at: string;
-  /** The source event's end (ISO date or date-time); drives `calsync clean`. Absent for open-ended series. */
-  end?: string;
+  /** When it was recorded, in seconds since the epoch. */
+  at: number;
+  /** The source event's end (seconds since the epoch; all-day ends at UTC midnight); drives `calsync clean`. Absent for open-ended series. */
+  end?: number;
   /** True for a recurring series master: kept by `clean` while the series has no end. */
   recurring?: boolean;
   /** Which kind of copy calsync keeps for it: birthday, gmail, mirror, occurrence (of a mirrored series) or invite. */
@@ -20,10 +24,10 @@ export interface ProcessedEvent {
   /** The copy's or mirror's calendar and id, when one exists. */
   copyCalendar?: string;
   copyId?: string;
-  /** The source's `updated` when it was last handled: a newer one means the copy must follow. */
-  sourceUpdated?: string;
-  /** Set while the event's last action failed; the next poll retries it. */
-  failure?: { reason: string; at: string; attempts: number };
+  /** The source's `updated` (ms since the epoch) when it was last handled: another one means the copy must follow. */
+  sourceUpdated?: number;
+  /** Set while the event's last action failed or was deferred; the next poll retries it. `at` in seconds since the epoch. */
+  failure?: { reason: string; at: number; attempts: number };
 }
 
 export interface CalendarSyncState {

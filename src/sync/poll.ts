@@ -13,6 +13,7 @@ import { classifyGoogleError, failureLabel } from '../google/google-error.js';
 import { sharedAccount } from '../google/auth.js';
 import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
+import { nowSeconds } from '../util/time.js';
 import { GoogleAccess } from './api.js';
 import { applyAction, type Outcome } from './apply.js';
 import { listChanges } from './listing.js';
@@ -306,40 +307,34 @@ function recordSkip(state: State, calendarId: string, action: Extract<Action, { 
   // focus time, cancellations...): the state grows with what calsync did, not
   // with everything it saw.
   if (!entries || !prev) return;
-  entries[action.source.eventId] = {
-    ...prev,
-    action: prev?.copyId || prev?.rule ? prev.action : 'skip',
-    at: new Date().toISOString(),
-    sourceUpdated: action.source.updated,
-    ...(action.source.end ? { end: action.source.end } : {}),
-    ...(action.source.recurring ? { recurring: true } : {}),
-    failure: undefined,
-  };
+  entries[action.source.eventId] = withoutUndefined({ ...prev, at: nowSeconds(), ...sourceFields(action), failure: undefined });
+}
+
+/** What the entry remembers of the source: when it changed, when it ends, whether it repeats. */
+function sourceFields(action: Action): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
+  const { updated, end, recurring } = action.source;
+  return { sourceUpdated: updated, end, recurring: recurring || undefined };
+}
+
+function withoutUndefined(entry: ProcessedEvent): ProcessedEvent {
+  for (const key of Object.keys(entry) as (keyof ProcessedEvent)[]) if (entry[key] === undefined) delete entry[key];
+  return entry;
 }
 
 function recordOutcome(state: State, calendarId: string, action: Action, outcome: Outcome, failureReason?: string): void {
   const entries = entriesOf(state, calendarId);
   const prev = entries[action.source.eventId];
-  const now = new Date().toISOString();
+  const now = nowSeconds();
   if (failureReason) {
-    entries[action.source.eventId] = {
+    // The source's `updated` is not recorded: the retry must see the event as changed.
+    const { end, recurring } = sourceFields(action);
+    entries[action.source.eventId] = withoutUndefined({
       ...(prev ?? { action: 'pending', at: now }),
-      ...(action.source.end ? { end: action.source.end } : {}),
-      ...(action.source.recurring ? { recurring: true } : {}),
+      end,
+      recurring,
       failure: { reason: failureReason, at: now, attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1) },
-    };
+    });
     return;
   }
-  const next: ProcessedEvent = {
-    ...prev,
-    action: action.kind,
-    at: now,
-    ...outcome.entry,
-    sourceUpdated: action.source.updated,
-    ...(action.source.end ? { end: action.source.end } : {}),
-    ...(action.source.recurring ? { recurring: true } : {}),
-  };
-  delete next.failure;
-  for (const key of Object.keys(next) as (keyof ProcessedEvent)[]) if (next[key] === undefined) delete next[key];
-  entries[action.source.eventId] = next;
+  entries[action.source.eventId] = withoutUndefined({ ...prev, action: action.kind, at: now, ...outcome.entry, ...sourceFields(action), failure: undefined });
 }

@@ -4,6 +4,7 @@
  * The behaviour is "What one poll does" in the interface page.
  */
 import type { ProcessedEvent } from '../state/types.js';
+import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent, type RuleSettings, type SourceFacts } from './types.js';
@@ -36,8 +37,8 @@ function seriesEnd(recurrence: string[]): string | undefined {
 
 export function sourceFacts(calendarId: string, event: GoogleEvent): SourceFacts {
   const recurring = Boolean(event.recurrence?.length);
-  const end = recurring ? seriesEnd(event.recurrence ?? []) : (event.end?.dateTime ?? event.end?.date ?? undefined);
-  return { calendarId, eventId: event.id ?? '', updated: event.updated ?? undefined, end, recurring };
+  const end = recurring ? seriesEnd(event.recurrence ?? []) : (event.end?.dateTime ?? event.end?.date);
+  return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(end), recurring };
 }
 
 function masterIdOf(event: GoogleEvent): string | undefined {
@@ -53,7 +54,7 @@ function mirrorOccurrence(calendarId: string, event: GoogleEvent, settings: Rule
 }
 
 function changedSince(entry: ProcessedEvent, event: GoogleEvent): boolean {
-  return entry.sourceUpdated === undefined || entry.sourceUpdated !== event.updated;
+  return entry.sourceUpdated === undefined || entry.sourceUpdated !== epochMs(event.updated);
 }
 
 function existingCopy(entry: ProcessedEvent | undefined): EventRef | undefined {

@@ -21,9 +21,10 @@ export interface EventRef {
 
 /** What the state knows about the source, recorded with the outcome. */
 export interface SourceFacts extends EventRef {
-  updated: string | undefined;
-  /** End of the event or of its series; undefined for a series without end. */
-  end: string | undefined;
+  /** The source's `updated`, ms since the epoch. */
+  updated: number | undefined;
+  /** End of the event or of its series, seconds since the epoch; undefined for a series without end. */
+  end: number | undefined;
   recurring: boolean;
 }
 

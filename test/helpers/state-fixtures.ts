@@ -28,8 +28,8 @@ export function stateWithEntries(n: number, calendars = 3): State {
     const perCalendar = (state.events[cal] ??= {});
     perCalendar[`evt${i.toString(36)}x`] = {
       action: i % 2 === 0 ? 'mirror' : 'invite',
-      at: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
-      end: '2024-02-01',
+      at: Date.UTC(2024, 0, 1) / 1000 + i,
+      end: Date.UTC(2024, 1, 1) / 1000,
       ...(i % 2 === 0 ? { copyCalendar: 'shared@example.com', copyId: `cs${i}` } : {}),
     };
   }
