@@ -89,6 +89,13 @@ const rows: Row[] = [
     expect: 'skip',
     reason: /not mirrored/,
   },
+  {
+    name: 'one declined occurrence of a mirrored series leaves the mirror',
+    event: others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' }, attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }),
+    seriesMirrored: true,
+    expect: 'update-occurrence',
+  },
+  { name: 'a mirror that exists is updated even when the shared calendar looks read-only', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), settings: { sharedWritable: false }, expect: 'update-copy' },
   { name: 'an exception of an own series without the invitee is invited', event: own({ id: 'ser3_20261208T100000Z', recurringEventId: 'ser3', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }), expect: 'invite' },
 ];
 
@@ -104,6 +111,37 @@ describe('sync rules (one action per changed event)', () => {
       }
     });
   }
+
+  it('an own event already inviting the shared calendar is remembered as invited, so a later removal is respected', () => {
+    const action = planEvent({ calendarId: CAL, event: own({ attendees: [{ email: SHARED }] }), entry: undefined, seriesMirrored: false, settings });
+    expect(action.kind === 'skip' && action.remember).toEqual({ rule: 'invite' });
+  });
+
+  it('a mirror another source calendar still holds is let go, not deleted', () => {
+    const cancelled: GoogleEvent = { id: 'other1', status: 'cancelled' };
+    const held = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, mirrorHeldElsewhere: () => true });
+    expect(held.kind).toBe('skip');
+    expect(held.kind === 'skip' && held.remember).toEqual({ rule: undefined, copyId: undefined, copyCalendar: undefined });
+    const alone = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, mirrorHeldElsewhere: () => false });
+    expect(alone.kind).toBe('delete-copy');
+  });
+
+  it('a series that became a single event clears the recurrence of its copy; a restored occurrence is confirmed', () => {
+    const single = planEvent({ calendarId: CAL, event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings });
+    expect(single.kind === 'update-copy' && single.body.recurrence).toEqual([]);
+    const occ = planEvent({
+      calendarId: CAL,
+      event: others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }),
+      entry: undefined,
+      seriesMirrored: true,
+      settings,
+    });
+    expect(occ.kind === 'update-occurrence' && occ.body?.status).toBe('confirmed');
+  });
+
+  it('the same meeting seen from two invited accounts maps to one mirror id', () => {
+    expect(copyEventId(CAL, 'meeting1', 'mirror')).toBe(copyEventId('carol@example.com', 'meeting1', 'mirror'));
+  });
 
   it('copies get deterministic base32hex ids that differ per rule and calendar', () => {
     const a = copyEventId(CAL, 'e1', 'birthday');

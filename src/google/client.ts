@@ -11,7 +11,8 @@ export type Calendar = calendar_v3.Calendar;
  * never retries POST/PATCH, so withRetry() owns every retry.
  */
 export function calendarWithAuth(settings: Settings, authClient: OAuthClient): Calendar {
-  return calendar({ version: 'v3', auth: authClient, rootUrl: settings.googleApiRoot, retry: false });
+  // A request that hangs must not hold the state lock: 60 s, then it counts as a network error (retried).
+  return calendar({ version: 'v3', auth: authClient, rootUrl: settings.googleApiRoot, retry: false, timeout: 60_000 });
 }
 
 export function calendarFor(settings: Settings, account: string): Calendar {

@@ -75,7 +75,7 @@ export function classifyGoogleError(err: unknown): GoogleErrorInfo {
 
   let kind: ErrorClass = 'permanent';
   if (status === undefined) {
-    kind = networkCode(e) || /socket hang up|network|fetch failed|ECONN|timeout/i.test(message) ? 'retryable' : 'permanent';
+    kind = networkCode(e) || /socket hang up|network|fetch failed|ECONN|timeout|abort/i.test(message) ? 'retryable' : 'permanent';
   } else if (status === 429 || status >= 500) kind = 'retryable';
   else if (status === 403 && reason && RATE_LIMIT_REASONS.has(reason)) kind = 'retryable';
   else if (status === 403 && reason === 'quotaExceeded') kind = 'quota-exhausted';

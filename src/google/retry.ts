@@ -38,6 +38,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
   const o = { ...DEFAULT_RETRY, ...options };
   const factor = scale();
+  const started = Date.now();
   return pRetry(
     async () => {
       try {
@@ -61,10 +62,12 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
         log.debug('google call failed, retrying', { call: o.label, attempt: attemptNumber, status: info.status, reason: info.reason, retriesLeft });
         // p-retry's own backoff follows this callback; Retry-After is a floor on the total wait.
         if (info.retryAfterMs !== undefined && retriesLeft > 0) {
-          const wait = Math.min(info.retryAfterMs * factor, o.maxRetryTimeMs);
+          const wait = info.retryAfterMs * factor;
+          // Waiting past the time bound only to give up after: give up now.
+          if (Date.now() - started + wait > o.maxRetryTimeMs) throw error;
           o.onRetry?.(wait);
           await sleep(wait);
-        } else o.onRetry?.(0);
+        } else o.onRetry?.(Math.min(o.minTimeoutMs * factor * 2 ** (attemptNumber - 1), o.maxTimeoutMs * factor));
       },
     },
   );

@@ -1,9 +1,28 @@
 import type { Settings } from '../config/types.js';
 import { calendarFor, type Calendar } from '../google/client.js';
 import { accountFor, isInvalidGrant, sharedAccount } from '../google/auth.js';
-import { AuthError } from '../errors.js';
+import { AuthError, OperationError } from '../errors.js';
+import { classifyGoogleError } from '../google/google-error.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
+import { log } from '../util/log.js';
+
+/** Calls that ran out of retries in a row before an account is left alone for the rest of the poll. */
+const OUTAGE_AFTER = 3;
+
+/**
+ * Thrown instead of making a call for an account that was stopped in this poll
+ * (Google said "Calendar usage limits exceeded", or kept failing): the action
+ * waits for the next poll instead of hammering Google.
+ */
+export class AccountStoppedError extends OperationError {
+  constructor(
+    readonly account: string,
+    readonly why: string,
+  ) {
+    super(`${why} for ${account}; waits for the next poll`);
+  }
+}
 
 /**
  * Google access for one poll: a client and a pacer per account, so every call
@@ -12,6 +31,9 @@ import { withRetry } from '../google/retry.js';
 export class GoogleAccess {
   private readonly clients = new Map<string, Calendar>();
   private readonly pacers = new Map<string, Pacer>();
+  /** Accounts no call may go to for the rest of this poll, and why. */
+  private readonly stopped = new Map<string, string>();
+  private readonly failuresInARow = new Map<string, number>();
   /** Counts calls made, for reports and the benchmark. */
   calls = 0;
 
@@ -43,24 +65,30 @@ export class GoogleAccess {
     return p;
   }
 
-  /** One Google call for an account: paced, and retried on retryable errors. */
+  /** One Google call for an account: paced, retried on retryable errors, refused once the account is stopped. */
   async call<T>(account: string, label: string, fn: (client: Calendar) => Promise<T>): Promise<T> {
     const client = this.client(account);
     const pacer = this.pacer(account);
     try {
       // A place in the account's queue first, so time spent queueing never eats into
       // the retry budget; then every attempt waits for its own rate slot.
-      return await pacer.run(() =>
+      const result = await pacer.run(() =>
         withRetry(
           async () => {
+            const why = this.stopped.get(account);
+            if (why) throw new AccountStoppedError(account, why);
             await pacer.tick();
             this.calls++;
             return fn(client);
           },
+          // A rate-limit answer slows every request of the account, not only the one retrying.
           { label, onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.requestsPerSecond)) },
         ),
       );
+      this.failuresInARow.delete(account);
+      return result;
     } catch (err) {
+      this.noteFailure(account, err);
       // The token refresh inside the call failed for good: the account must sign in again.
       if (isInvalidGrant(err)) {
         throw new AuthError(account, `the refresh token of ${account} was revoked or has expired (invalid_grant)`, {
@@ -70,5 +98,22 @@ export class GoogleAccess {
       }
       throw err;
     }
+  }
+
+  private noteFailure(account: string, err: unknown): void {
+    if (err instanceof AccountStoppedError) return;
+    const info = classifyGoogleError(err);
+    if (info.kind === 'quota-exhausted') return this.stop(account, 'Calendar usage limits exceeded');
+    if (info.kind !== 'retryable') return;
+    const n = (this.failuresInARow.get(account) ?? 0) + 1;
+    this.failuresInARow.set(account, n);
+    // Google is down for this account: stop rather than hold the lock through every retry of every write.
+    if (n >= OUTAGE_AFTER) this.stop(account, `Google kept failing (${info.status ?? 'network'} ${info.reason ?? ''})`.trim());
+  }
+
+  private stop(account: string, why: string): void {
+    if (this.stopped.has(account)) return;
+    this.stopped.set(account, why);
+    log.warn(`${why} for ${account}: no more calls for it in this poll`);
   }
 }

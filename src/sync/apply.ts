@@ -7,7 +7,7 @@
 import type { ProcessedEvent } from '../state/types.js';
 import { classifyGoogleError, type GoogleErrorInfo } from '../google/google-error.js';
 import { AuthError } from '../errors.js';
-import type { GoogleAccess } from './api.js';
+import { AccountStoppedError, type GoogleAccess } from './api.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
 
 /** event_type label values of calsync_events_processed_success_total. */
@@ -33,6 +33,8 @@ export interface Outcome {
   note?: string;
   error?: GoogleErrorInfo;
   authError?: AuthError;
+  /** Set when no call was made because the account was stopped for this poll: why. */
+  stopped?: string;
 }
 
 const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
@@ -153,6 +155,7 @@ export async function applyAction(api: GoogleAccess, action: Action): Promise<Ou
     return { ok: true, ...r };
   } catch (err) {
     if (err instanceof AuthError) return { ok: false, writes: 0, successes: [], entry: {}, authError: err };
+    if (err instanceof AccountStoppedError) return { ok: false, writes: 0, successes: [], entry: {}, stopped: err.message };
     return { ok: false, writes: 0, successes: [], entry: {}, error: classifyGoogleError(err) };
   }
 }

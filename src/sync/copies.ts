@@ -68,12 +68,14 @@ export function followPatch(rule: CopyRule, sourceCalendarId: string, source: Go
         ? gmailCopy(sourceCalendarId, source, '', inviteEmail)
         : mirrorOf(sourceCalendarId, source, '');
   // Attendees are left alone on update: a person may have changed them.
+  // Patch replaces arrays whole: an empty recurrence turns a series back into one event.
   const { id: _id, attendees: _attendees, ...patch } = full;
-  return { ...patch, status: 'confirmed' };
+  return { ...patch, recurrence: full.recurrence ?? [], status: 'confirmed' };
 }
 
 /** What a changed occurrence of a mirrored series looks like on the mirror. */
 export function occurrencePatch(source: GoogleEvent): GoogleEvent {
   const { recurrence: _r, ...fields } = followedFields(source);
-  return fields;
+  // An occurrence cancelled earlier and restored since comes back too.
+  return { ...fields, status: 'confirmed' };
 }

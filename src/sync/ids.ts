@@ -25,9 +25,14 @@ function base32hex(bytes: Uint8Array): string {
  * The id of the copy or mirror of a source event. Deterministic, so a re-run,
  * a lost state file or a crash after the insert finds the copy again (Google
  * answers 409 for an id that exists). Google allows base32hex, 5-1024 chars.
+ *
+ * Mirrors leave the calendar out: Google gives every guest's copy of a meeting
+ * the same event id, so a meeting two source accounts are invited to gets one
+ * mirror, not two.
  */
 export function copyEventId(sourceCalendarId: string, sourceEventId: string, rule: CopyRule): string {
-  const digest = createHash('sha256').update(`${rule}\u0000${sourceCalendarId}\u0000${sourceEventId}`).digest();
+  const scope = rule === 'mirror' ? '' : sourceCalendarId;
+  const digest = createHash('sha256').update(`${rule}\u0000${scope}\u0000${sourceEventId}`).digest();
   // "cs" (valid base32hex) marks calsync's ids; 130 bits make collisions moot.
   return 'cs' + base32hex(digest.subarray(0, 17)).slice(0, 26);
 }

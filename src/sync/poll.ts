@@ -39,8 +39,6 @@ interface PollRun {
   state: State;
   api: GoogleAccess;
   writesLeft: number;
-  /** Accounts that hit 403 quotaExceeded: no more writes this poll. */
-  quotaStopped: Set<string>;
   /** Asked once per poll, and only when something is to be mirrored. */
   sharedWritable: Promise<boolean> | undefined;
   actions: ActionReport[];
@@ -99,7 +97,6 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     state: store.state,
     api: new GoogleAccess(opts.settings),
     writesLeft: opts.settings.maxWritesPerPoll,
-    quotaStopped: new Set(),
     sharedWritable: undefined,
     actions: [],
     writes: 0,
@@ -196,8 +193,9 @@ async function refetchPending(run: PollRun, calendarId: string, listed: GoogleEv
       out.push(res.data);
     } catch (err) {
       const info = classifyGoogleError(err);
-      if ((info.status === 404 || info.status === 410) && !run.opts.dryRun) delete entries[eventId];
-      else throw err;
+      if (info.status !== 404 && info.status !== 410) throw err;
+      // Gone for good: plan it as cancelled, so a copy or mirror it had goes too.
+      out.push({ id: eventId, status: 'cancelled' });
     }
   }
   return out;
@@ -212,21 +210,41 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     gmailOriginal: settings.gmailOriginal,
   });
   const entries = run.state.events[calendarId];
-  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true));
+  const heldElsewhere = (copyId: string) => mirrorHeldElsewhere(run.state, calendarId, copyId);
+  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true), heldElsewhere);
   if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
   // Only polls that have something to mirror pay for the access check.
   run.sharedWritable ??= canWriteShared(run);
-  return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false));
+  return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false), heldElsewhere);
 }
 
+/** Whether a source calendar other than this one still keeps this mirror (a meeting both accounts are invited to). */
+function mirrorHeldElsewhere(state: State, calendarId: string, copyId: string): boolean {
+  for (const [other, entries] of Object.entries(state.events)) {
+    if (other === calendarId) continue;
+    for (const id in entries) if (entries[id]?.copyId === copyId) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the shared account may write the shared calendar. "No" (no access,
+ * or no token for that account) skips mirrors with a warning; any other error
+ * fails the calendar, so the sync token stays and nothing is lost.
+ */
 async function canWriteShared(run: PollRun): Promise<boolean> {
   const shared = run.opts.settings.inviteEmail ?? '';
   const account = sharedAccount(run.opts.settings) ?? shared;
+  const hint = `set sharedCalendarAccount in config.json to an account that can write it (or run: calsync auth ${account} --client-secrets …), then run: calsync poll --full-resync`;
   try {
     const res = await run.api.call(account, 'calendarList.get', (c) => c.calendarList.get({ calendarId: shared }));
-    return res.data.accessRole === 'owner' || res.data.accessRole === 'writer';
+    if (res.data.accessRole === 'owner' || res.data.accessRole === 'writer') return true;
+    log.warn(`mirrors skipped: account ${account} may only read the shared calendar ${shared}; ${hint}`);
+    return false;
   } catch (err) {
-    log.warn(`mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}`);
+    const { status } = classifyGoogleError(err);
+    if (!(err instanceof AuthError) && status !== 403 && status !== 404) throw err;
+    log.warn(`mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}; ${hint}`);
     return false;
   }
 }
@@ -258,18 +276,21 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
         continue;
       }
       const cost = writesOf(action);
-      const writer = 'target' in action ? run.api.accountOf(action.target.calendarId) : run.api.accountOf(calendarId);
-      if (cost > run.writesLeft || run.quotaStopped.has(writer)) {
+      const defer = (why: string) => {
         report.deferred++;
-        const why = run.quotaStopped.has(writer) ? `Calendar usage limits exceeded for ${writer}; waits for the next poll` : 'write budget of this poll used up; waits for the next poll';
         push(action, 'deferred', why);
         recordOutcome(run.state, calendarId, action, { ok: false, writes: 0, successes: [], entry: {} }, DEFERRED);
+      };
+      if (cost > run.writesLeft) {
+        defer('write budget of this poll used up; waits for the next poll');
         continue;
       }
       run.writesLeft -= cost;
       running.push(
         applyAction(run.api, action).then((outcome) => {
           run.writes += outcome.writes;
+          // A 409 recovery writes twice: the budget bounds real writes.
+          run.writesLeft -= Math.max(0, outcome.writes - cost);
           if (outcome.ok) {
             report.done++;
             push(action, 'done', outcome.note);
@@ -277,10 +298,8 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
             recordOutcome(run.state, calendarId, action, outcome);
             return;
           }
-          if (outcome.error?.kind === 'quota-exhausted' && !run.quotaStopped.has(writer)) {
-            run.quotaStopped.add(writer);
-            log.warn(`Calendar usage limits exceeded for ${writer}: no more writes for it in this poll`);
-          }
+          // Usage limits or an outage of the account: not this event's fault, it waits.
+          if (outcome.stopped || outcome.error?.kind === 'quota-exhausted') return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
           const reason = outcome.authError ? 'invalid_grant' : outcome.error ? failureLabel(outcome.error) : 'unknown';
           const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
           report.failed++;
@@ -301,13 +320,19 @@ function entriesOf(state: State, calendarId: string): Record<string, ProcessedEv
 }
 
 function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
-  const entries = state.events[calendarId];
-  const prev = entries?.[action.source.eventId];
+  const prev = state.events[calendarId]?.[action.source.eventId];
   // An event calsync never acted on leaves nothing to remember (its own copies,
-  // focus time, cancellations...): the state grows with what calsync did, not
-  // with everything it saw.
-  if (!entries || !prev) return;
-  entries[action.source.eventId] = withoutUndefined({ ...prev, at: nowSeconds(), ...sourceFields(action), failure: undefined });
+  // focus time, cancellations...) unless the rule says so: the state grows with
+  // what calsync did, not with everything it saw.
+  if (!prev && !action.remember) return;
+  const target = entriesOf(state, calendarId);
+  target[action.source.eventId] = withoutUndefined({
+    ...(prev ?? { action: 'skip' }),
+    at: nowSeconds(),
+    ...action.remember,
+    ...sourceFields(action),
+    failure: undefined,
+  });
 }
 
 /** What the entry remembers of the source: when it changed, when it ends, whether it repeats. */

@@ -18,6 +18,11 @@ export interface PlanInput {
   /** For an occurrence of a series: whether calsync mirrors that series. */
   seriesMirrored: boolean;
   settings: RuleSettings;
+  /**
+   * Whether another source calendar still holds this mirror (the same meeting,
+   * another invited account): then it stays when this calendar lets go of it.
+   */
+  mirrorHeldElsewhere?: (copyId: string) => boolean;
 }
 
 const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
@@ -74,15 +79,19 @@ function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
 export function planEvent(input: PlanInput): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
-  const skip = (reason: string): Action => ({ kind: 'skip', source, reason });
+  const skip = (reason: string, remember?: Extract<Action, { kind: 'skip' }>['remember']): Action => ({ kind: 'skip', source, reason, ...(remember ? { remember } : {}) });
   const copy = existingCopy(entry);
   const copyKind = entry?.rule === 'mirror' || entry?.rule === 'occurrence' ? 'mirror' : 'copy';
+  const letGo = (target: EventRef): Action =>
+    copyKind === 'mirror' && input.mirrorHeldElsewhere?.(target.eventId)
+      ? skip('the mirror stays: another source calendar still has this meeting', { rule: undefined, copyId: undefined, copyCalendar: undefined })
+      : { kind: 'delete-copy', source, target, copyKind };
 
   if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
 
   if (event.status === 'cancelled') {
     if (entry?.rule === 'gmail' && entry.action === 'delete-original') return skip('original deleted by calsync after copying; the copy stays');
-    if (copy) return { kind: 'delete-copy', source, target: copy, copyKind };
+    if (copy) return letGo(copy);
     const occurrence = masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
     if (occurrence) return { kind: 'update-occurrence', source, target: occurrence, body: null };
     return skip('cancelled');
@@ -110,7 +119,8 @@ export function planEvent(input: PlanInput): Action {
   const invited = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
 
   if (isOrganizer(event, calendarId)) {
-    if (invited) return skip('shared calendar already invited');
+    // Remembered, so that a person who removes the guest later is respected.
+    if (invited) return skip('shared calendar already invited', { rule: 'invite' });
     if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited]) return skip('invitee was removed by a person; respected');
     return { kind: 'invite', source, email: settings.inviteEmail };
   }
@@ -118,7 +128,10 @@ export function planEvent(input: PlanInput): Action {
   // Someone else organizes it: never edit their meeting, mirror it instead.
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
   if (declined || invited) {
-    if (copy) return { kind: 'delete-copy', source, target: copy, copyKind };
+    if (copy) return letGo(copy);
+    // One occurrence declined (or shared directly) of a mirrored series: that occurrence goes from the mirror.
+    const occurrence = masterIdOf(event) && event.originalStartTime && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
+    if (occurrence) return { kind: 'update-occurrence', source, target: occurrence, body: null };
     return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
   if (masterIdOf(event) && event.originalStartTime) {
@@ -128,11 +141,11 @@ export function planEvent(input: PlanInput): Action {
     if (copy && entry && !changedSince(entry, event)) return skip('mirror is up to date');
     return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
   }
-  if (!settings.sharedWritable) return skip('the shared calendar is not writable by its account');
   if (copy) {
     if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target: copy, copyKind: 'mirror', body: followPatch('mirror', calendarId, event, settings.inviteEmail) };
     return skip('mirror is up to date');
   }
+  if (!settings.sharedWritable) return skip('the shared calendar is not writable by its account');
   const target = { calendarId: settings.inviteEmail, eventId: copyEventId(calendarId, source.eventId, 'mirror') };
   return { kind: 'mirror', source, target, body: mirrorOf(calendarId, event, target.eventId) };
 }
@@ -146,6 +159,7 @@ export function planChanges(
   events: GoogleEvent[],
   entries: Record<string, ProcessedEvent> | undefined,
   settings: RuleSettings,
+  mirrorHeldElsewhere?: (copyId: string) => boolean,
 ): Action[] {
   const isOccurrence = (e: GoogleEvent) => Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
   const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
@@ -167,6 +181,7 @@ export function planChanges(
       entry: entries?.[event.id ?? ''],
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
       settings,
+      mirrorHeldElsewhere,
     });
     if (action.kind === 'mirror' && event.recurrence?.length) mirroredNow.add(action.source.eventId);
     if (action.kind === 'delete-copy' && action.copyKind === 'mirror') unmirroredNow.add(action.source.eventId);

@@ -1,5 +1,6 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { GmailOriginalPolicy } from '../config/types.js';
+import type { ProcessedEvent } from '../state/types.js';
 
 export type GoogleEvent = calendar_v3.Schema$Event;
 
@@ -39,7 +40,8 @@ export type Action =
   | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind }
   | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
-  | { kind: 'skip'; source: SourceFacts; reason: string };
+  /** `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited. */
+  | { kind: 'skip'; source: SourceFacts; reason: string; remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>> };
 
 export type ActionKind = Action['kind'];
 
