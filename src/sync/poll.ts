@@ -43,7 +43,17 @@ interface PollRun {
   sharedWritable: Promise<boolean> | undefined;
   actions: ActionReport[];
   writes: number;
+  /** Saves the state without moving any sync token (progress made durable mid-poll). */
+  checkpoint: () => Promise<void>;
+  outcomesSinceSave: number;
 }
+
+/**
+ * Outcomes recorded between checkpoints: a crash loses at most this many
+ * entries (their copies are found again by id), and the state is written at
+ * most maxWritesPerPoll / CHECKPOINT_EVERY extra times.
+ */
+const CHECKPOINT_EVERY = 50;
 
 const DEFERRED = 'deferred';
 
@@ -100,6 +110,8 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     sharedWritable: undefined,
     actions: [],
     writes: 0,
+    checkpoint: () => store.save(),
+    outcomesSinceSave: 0,
   };
   if (!opts.dryRun) recordPollStarted(run.state);
   // Calendars run side by side: each account has its own quota and pacer, so a
@@ -287,7 +299,11 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
       }
       run.writesLeft -= cost;
       running.push(
-        applyAction(run.api, action).then((outcome) => {
+        applyAction(run.api, action).then(async (outcome) => {
+          if (++run.outcomesSinceSave >= CHECKPOINT_EVERY) {
+            run.outcomesSinceSave = 0;
+            await run.checkpoint();
+          }
           run.writes += outcome.writes;
           // A 409 recovery writes twice: the budget bounds real writes.
           run.writesLeft -= Math.max(0, outcome.writes - cost);
