@@ -6,18 +6,18 @@
  */
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, errorMessage } from '../errors.js';
-import { openState, withStateLock, type State, type ProcessedEvent } from '../state/index.js';
+import { openState, withStateLock, type State } from '../state/index.js';
 import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
 import { classifyGoogleError, failureLabel } from '../google/google-error.js';
-import { sharedAccount } from '../google/auth.js';
 import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
-import { nowSeconds } from '../util/time.js';
 import { GoogleAccess } from './api.js';
-import { applyAction, type Outcome } from './apply.js';
+import { applyAction } from './apply.js';
 import { listChanges } from './listing.js';
 import { planChanges } from './rules.js';
+import { DEFERRED, recordOutcome, recordSkip } from './record.js';
+import { canWriteShared, mirrorHeldElsewhere } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
 import type { ActionReport, CalendarReport, PollReport } from './report.js';
 
@@ -55,7 +55,6 @@ interface PollRun {
  */
 const CHECKPOINT_EVERY = 50;
 
-const DEFERRED = 'deferred';
 
 export function assertPollable(settings: Settings): { inviteEmail: string } {
   if (settings.sourceCalendars.length === 0) {
@@ -226,39 +225,8 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
   const optimistic = planChanges(calendarId, events, entries, ruleSettings(true), heldElsewhere);
   if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
   // Only polls that have something to mirror pay for the access check.
-  run.sharedWritable ??= canWriteShared(run);
+  run.sharedWritable ??= canWriteShared(run.api, run.opts.settings);
   return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false), heldElsewhere);
-}
-
-/** Whether a source calendar other than this one still keeps this mirror (a meeting both accounts are invited to). */
-function mirrorHeldElsewhere(state: State, calendarId: string, copyId: string): boolean {
-  for (const [other, entries] of Object.entries(state.events)) {
-    if (other === calendarId) continue;
-    for (const id in entries) if (entries[id]?.copyId === copyId) return true;
-  }
-  return false;
-}
-
-/**
- * Whether the shared account may write the shared calendar. "No" (no access,
- * or no token for that account) skips mirrors with a warning; any other error
- * fails the calendar, so the sync token stays and nothing is lost.
- */
-async function canWriteShared(run: PollRun): Promise<boolean> {
-  const shared = run.opts.settings.inviteEmail ?? '';
-  const account = sharedAccount(run.opts.settings) ?? shared;
-  const hint = `set sharedCalendarAccount in config.json to an account that can write it (or run: calsync auth ${account} --client-secrets …), then run: calsync poll --full-resync`;
-  try {
-    const res = await run.api.call(account, 'calendarList.get', (c) => c.calendarList.get({ calendarId: shared }));
-    if (res.data.accessRole === 'owner' || res.data.accessRole === 'writer') return true;
-    log.warn(`mirrors skipped: account ${account} may only read the shared calendar ${shared}; ${hint}`);
-    return false;
-  } catch (err) {
-    const { status } = classifyGoogleError(err);
-    if (!(err instanceof AuthError) && status !== 403 && status !== 404) throw err;
-    log.warn(`mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}; ${hint}`);
-    return false;
-  }
 }
 
 function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
@@ -329,53 +297,4 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
     }
     await Promise.all(running);
   }
-}
-
-function entriesOf(state: State, calendarId: string): Record<string, ProcessedEvent> {
-  return (state.events[calendarId] ??= {});
-}
-
-function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
-  const prev = state.events[calendarId]?.[action.source.eventId];
-  // An event calsync never acted on leaves nothing to remember (its own copies,
-  // focus time, cancellations...) unless the rule says so: the state grows with
-  // what calsync did, not with everything it saw.
-  if (!prev && !action.remember) return;
-  const target = entriesOf(state, calendarId);
-  target[action.source.eventId] = withoutUndefined({
-    ...(prev ?? { action: 'skip' }),
-    at: nowSeconds(),
-    ...action.remember,
-    ...sourceFields(action),
-    failure: undefined,
-  });
-}
-
-/** What the entry remembers of the source: when it changed, when it ends, whether it repeats. */
-function sourceFields(action: Action): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
-  const { updated, end, recurring } = action.source;
-  return { sourceUpdated: updated, end, recurring: recurring || undefined };
-}
-
-function withoutUndefined(entry: ProcessedEvent): ProcessedEvent {
-  for (const key of Object.keys(entry) as (keyof ProcessedEvent)[]) if (entry[key] === undefined) delete entry[key];
-  return entry;
-}
-
-function recordOutcome(state: State, calendarId: string, action: Action, outcome: Outcome, failureReason?: string): void {
-  const entries = entriesOf(state, calendarId);
-  const prev = entries[action.source.eventId];
-  const now = nowSeconds();
-  if (failureReason) {
-    // The source's `updated` is not recorded: the retry must see the event as changed.
-    const { end, recurring } = sourceFields(action);
-    entries[action.source.eventId] = withoutUndefined({
-      ...(prev ?? { action: 'pending', at: now }),
-      end,
-      recurring,
-      failure: { reason: failureReason, at: now, attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1) },
-    });
-    return;
-  }
-  entries[action.source.eventId] = withoutUndefined({ ...prev, action: action.kind, at: now, ...outcome.entry, ...sourceFields(action), failure: undefined });
 }

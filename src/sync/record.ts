@@ -1,0 +1,61 @@
+/**
+ * What the state remembers of each outcome: one entry per source event that
+ * calsync acted on (or was told to remember), with the source's `updated`,
+ * its end, the copy it has, and a pending failure or deferral.
+ */
+import type { ProcessedEvent, State } from '../state/types.js';
+import { nowSeconds } from '../util/time.js';
+import type { Outcome } from './apply.js';
+import type { Action } from './types.js';
+
+/** The failure reason of an action left for the next poll (write budget, usage limits, outage). */
+export const DEFERRED = 'deferred';
+
+function entriesOf(state: State, calendarId: string): Record<string, ProcessedEvent> {
+  return (state.events[calendarId] ??= {});
+}
+
+export function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
+  const prev = state.events[calendarId]?.[action.source.eventId];
+  // An event calsync never acted on leaves nothing to remember (its own copies,
+  // focus time, cancellations...) unless the rule says so: the state grows with
+  // what calsync did, not with everything it saw.
+  if (!prev && !action.remember) return;
+  const target = entriesOf(state, calendarId);
+  target[action.source.eventId] = withoutUndefined({
+    ...(prev ?? { action: 'skip' }),
+    at: nowSeconds(),
+    ...action.remember,
+    ...sourceFields(action),
+    failure: undefined,
+  });
+}
+
+/** What the entry remembers of the source: when it changed, when it ends, whether it repeats. */
+function sourceFields(action: Action): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
+  const { updated, end, recurring } = action.source;
+  return { sourceUpdated: updated, end, recurring: recurring || undefined };
+}
+
+function withoutUndefined(entry: ProcessedEvent): ProcessedEvent {
+  for (const key of Object.keys(entry) as (keyof ProcessedEvent)[]) if (entry[key] === undefined) delete entry[key];
+  return entry;
+}
+
+export function recordOutcome(state: State, calendarId: string, action: Action, outcome: Outcome, failureReason?: string): void {
+  const entries = entriesOf(state, calendarId);
+  const prev = entries[action.source.eventId];
+  const now = nowSeconds();
+  if (failureReason) {
+    // The source's `updated` is not recorded: the retry must see the event as changed.
+    const { end, recurring } = sourceFields(action);
+    entries[action.source.eventId] = withoutUndefined({
+      ...(prev ?? { action: 'pending', at: now }),
+      end,
+      recurring,
+      failure: { reason: failureReason, at: now, attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1) },
+    });
+    return;
+  }
+  entries[action.source.eventId] = withoutUndefined({ ...prev, action: action.kind, at: now, ...outcome.entry, ...sourceFields(action), failure: undefined });
+}
