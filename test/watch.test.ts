@@ -8,7 +8,7 @@ import { ConfigError } from '../src/errors.js';
 import { resolveWebhookToken } from '../src/google/watch.js';
 import { webhookAddress } from '../src/server/webhook-address.js';
 import { webhookTokenPath } from '../src/server/webhook-token.js';
-import { readState } from '../src/state/index.js';
+import { readState, withStateLock } from '../src/state/index.js';
 import { assertBuilt, editState, eventually, httpRequest, runCli, startCli, tempConfigDir } from './server-helpers.js';
 import type { RunningCli, TempDir } from './server-helpers.js';
 
@@ -315,6 +315,22 @@ describe('serve-webhook end to end', () => {
     } finally {
       emu.clearFaults();
     }
+  });
+
+  it('on SIGTERM a poll still waiting for the state lock gives up, and the server exits 0 without waiting for the lock', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    await serve(f);
+    await pollOnce(f);
+    // Another process (here: this test) holds the lock the whole time.
+    await withStateLock(f.dir, async () => {
+      emu.seedEvent(f.calendar, inOneHour('Waiting'));
+      await server?.waitForStderr(/holds the state lock/);
+      server?.child.kill('SIGTERM');
+      const exit = await server?.done;
+      expect(exit?.code).toBe(0);
+      expect(exit?.stderr).toMatch(/stopped while waiting for the state lock/);
+    });
   });
 
   it('with --poll-interval polls on its own and creates missing channels', async () => {

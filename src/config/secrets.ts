@@ -15,12 +15,20 @@ import { SETTING_SPECS, type SettingKey } from './spec.js';
 import type { SettingSource } from './types.js';
 import { parseText } from './values.js';
 
-/** Registers a secret, and for URLs the last path segment too (push tokens and check UUIDs live there). */
+/** Path segments this long are keys or ids (push tokens, check UUIDs, ping keys), not words. */
+const KEY_LIKE_LENGTH = 16;
+
+/**
+ * Registers a secret, and for URLs the path and its key-like segments too:
+ * push tokens and check ids live there (`/api/push/<token>`, `/<uuid>`,
+ * `/<ping-key>/<slug>`), while short words like a slug stay readable.
+ */
 function registerSecretValue(value: string): void {
   registerSecret(value);
   if (!URL.canParse(value)) return;
   const url = new URL(value);
-  registerSecret(url.pathname.split('/').filter(Boolean).pop());
+  if (url.pathname.length > 1) registerSecret(url.pathname);
+  for (const segment of url.pathname.split('/')) if (segment.length >= KEY_LIKE_LENGTH) registerSecret(segment);
   if (url.search) registerSecret(url.search.slice(1));
 }
 

@@ -107,6 +107,14 @@ function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | 
   // A request without any OAuth parameter (a reload, a probe) is not an answer either.
   if (!q.has('code') && !q.has('error') && !q.has('state')) return 'ignore';
   const account = opts.account;
+  // The state first: only the browser that Google sent back may end the sign-in, even with an error.
+  if (q.get('state') !== opts.state) {
+    return {
+      error: new AuthError(account, 'the answer from the browser carries a state that does not match this sign-in (possible forgery); no token was saved', {
+        hint: 'run calsync auth again and open only the URL it prints',
+      }),
+    };
+  }
   const error = q.get('error');
   if (error !== null) {
     const safe = error.replace(/[^\w.-]/g, '').slice(0, 64) || 'unknown';
@@ -115,13 +123,6 @@ function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | 
         ? 'access was denied on the Google consent screen (access_denied); no token was saved'
         : `Google refused the sign-in (${safe}); no token was saved`;
     return { error: new AuthError(account, message) };
-  }
-  if (q.get('state') !== opts.state) {
-    return {
-      error: new AuthError(account, 'the answer from the browser carries a state that does not match this sign-in (possible forgery); no token was saved', {
-        hint: 'run calsync auth again and open only the URL it prints',
-      }),
-    };
   }
   const code = q.get('code');
   if (!code) return { error: new AuthError(account, 'the browser came back without an authorization code; no token was saved') };

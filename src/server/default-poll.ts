@@ -7,8 +7,8 @@ import type { PollFn } from './poll-queue.js';
  * use, so the server's modules load without the sync engine.
  */
 export function defaultPoll(settings: Settings): PollFn {
-  return async (calendarId: string) => {
+  return async (calendarId: string, signal: AbortSignal) => {
     const { runPoll } = await import('../sync/poll.js');
-    return runPoll({ settings, calendars: [calendarId], trigger: 'webhook' });
+    return runPoll({ settings, calendars: [calendarId], trigger: 'webhook', signal });
   };
 }

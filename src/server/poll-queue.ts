@@ -1,7 +1,8 @@
 import { errorMessage } from '../errors.js';
 import { log } from '../util/log.js';
 
-export type PollFn = (calendarId: string) => Promise<unknown>;
+/** `signal` aborts when the server shuts down: a poll still waiting for the state lock gives up. */
+export type PollFn = (calendarId: string, signal: AbortSignal) => Promise<unknown>;
 
 interface CalendarSlot {
   running: Promise<void> | undefined;
@@ -16,6 +17,7 @@ interface CalendarSlot {
 export class PollQueue {
   private readonly slots = new Map<string, CalendarSlot>();
   private accepting = true;
+  private readonly shutdown = new AbortController();
   pollsStarted = 0;
 
   constructor(private readonly poll: PollFn) {}
@@ -44,7 +46,7 @@ export class PollQueue {
 
   private async runOne(calendarId: string): Promise<void> {
     try {
-      await this.poll(calendarId);
+      await this.poll(calendarId, this.shutdown.signal);
     } catch (err) {
       // The poll records its own failures in the state; the server only logs.
       log.error('poll after notification failed', { calendar: calendarId, error: errorMessage(err) });
@@ -57,9 +59,14 @@ export class PollQueue {
     return false;
   }
 
-  /** Stops taking requests, drops queued polls (the next poll covers them) and waits for running ones. */
+  /**
+   * Stops taking requests, drops queued polls (the next poll covers them),
+   * makes polls still waiting for the state lock give up, and waits for the
+   * ones that hold it to finish.
+   */
   async drain(): Promise<void> {
     this.accepting = false;
+    this.shutdown.abort();
     for (const slot of this.slots.values()) slot.queued = false;
     await Promise.all([...this.slots.values()].map((s) => s.running ?? Promise.resolve()));
   }

@@ -142,7 +142,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     send(res, 404, 'not found\n');
   }
 
-  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize }, (req, res) => {
+  // Node enforces the header and request time-outs only at each connections check (default every 30 s).
+  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize, connectionsCheckingInterval: 1000 }, (req, res) => {
     route(req, res).catch((err: unknown) => {
       log.error('request failed', { path: (req.url ?? '').slice(0, 100), error: errorMessage(err) });
       send(res, 500, 'internal error\n');

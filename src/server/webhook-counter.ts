@@ -14,6 +14,8 @@ export class WebhookCounter {
   private pending = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** How long a flush waits for the state lock; short once the server is closing. */
+  private lockWaitMs = 10 * 60_000;
 
   constructor(
     private readonly configDir: string,
@@ -42,9 +44,11 @@ export class WebhookCounter {
     return this.flushing;
   }
 
+  /** The last flush on shutdown waits a few seconds for the lock at most: a lost count is better than a SIGKILL mid-poll. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.lockWaitMs = 5_000;
     await this.flush();
   }
 
@@ -53,11 +57,15 @@ export class WebhookCounter {
     if (n === 0) return;
     this.pending = 0;
     try {
-      await withStateLock(this.configDir, async () => {
-        const store = await openState(this.configDir);
-        for (let i = 0; i < n; i += 1) recordWebhookReceived(store.state);
-        await store.save();
-      });
+      await withStateLock(
+        this.configDir,
+        async () => {
+          const store = await openState(this.configDir);
+          for (let i = 0; i < n; i += 1) recordWebhookReceived(store.state);
+          await store.save();
+        },
+        { waitMs: this.lockWaitMs },
+      );
     } catch (err) {
       this.pending += n;
       log.warn('could not save the webhook counter; will retry', { error: errorMessage(err) });

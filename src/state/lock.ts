@@ -36,6 +36,8 @@ export interface StateLockOptions {
   waitMs?: number;
   /** Called once, when the lock is first found held, with who holds it (e.g. to log "waiting for pid 123 on host (since …)"). */
   onWait?: (holder: string) => void;
+  /** Stops waiting (e.g. the server is shutting down); a lock already held is unaffected. */
+  signal?: AbortSignal;
 }
 
 export interface LockOwner {
@@ -103,6 +105,7 @@ async function acquire(path: string, opts: StateLockOptions): Promise<LockOwner>
       continue;
     }
     if (Date.now() >= deadline) throw gaveUp(path, seen, waitMs);
+    if (opts.signal?.aborted) throw new StateError(`stopped while waiting for the state lock ${path}`);
     if (!announcedWait) {
       announcedWait = true;
       opts.onWait?.(describeHolderText(seen));

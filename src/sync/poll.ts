@@ -31,6 +31,8 @@ export interface PollOptions {
   fullResync?: boolean;
   trigger: 'cli' | 'timer' | 'webhook' | 'serve' | 'demo';
   onProgress?: (message: string) => void;
+  /** Gives up waiting for the state lock (a server shutting down); a poll that holds it runs to the end. */
+  signal?: AbortSignal;
 }
 
 /** Shared across the calendars of one poll. */
@@ -79,6 +81,7 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
   try {
     report = await withStateLock(settings.configDir, () => pollLocked(opts, calendars), {
       onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
+      signal: opts.signal,
     });
   } catch (err) {
     // The lock timed out or the state could not be read: the monitor hears of it too.
