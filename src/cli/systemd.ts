@@ -3,6 +3,7 @@ import { loadSettings } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { planInstall, writePlan, type InstallPlan } from '../systemd/install.js';
 import type { InstallMode } from '../systemd/render.js';
+import { systemConfigDir } from '../systemd/paths.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
 interface InstallFlags {
@@ -23,11 +24,12 @@ export function registerSystemd(program: Command): void {
       const g = globalOptions(cmd);
       if (flags.user && flags.system) throw new UsageError('--user and --system exclude each other');
       const mode: InstallMode = flags.system ? 'system' : 'user';
-      const { settings } = loadSettings({ env: process.env });
+      const { settings, sources } = loadSettings({ env: process.env });
       applyLogLevel(g, settings.logLevel);
+      const configDir = mode === 'system' ? systemConfigDir(settings.configDir, sources.configDir !== 'default') : settings.configDir;
       const plan = await planInstall({
         mode,
-        configDir: settings.configDir,
+        configDir,
         pollIntervalMinutes: settings.pollIntervalMinutes,
         webhook: Boolean(settings.webhookUrl),
       });

@@ -1,6 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execCommand, runAsUser, unitDir } from './paths.js';
+import { execCommand, passwdEntry, runAsUser, unitDir } from './paths.js';
 import { renderUnit, type InstallMode, type UnitVariables } from './render.js';
 import { TIMER_NAMES, UNIT_NAMES, readTemplate } from './units.js';
 
@@ -28,6 +28,8 @@ export interface InstallPlan {
   units: RenderedUnit[];
   /** The directories the units need before their first start. */
   directories: string[];
+  /** Who must own them (system units run as this user, not as root who installs them). */
+  owner?: { uid: number; gid: number };
   /** What the operator runs next, in order. */
   commands: string[];
 }
@@ -35,9 +37,11 @@ export interface InstallPlan {
 export async function planInstall(opts: InstallOptions): Promise<InstallPlan> {
   const env = opts.env ?? process.env;
   const dir = opts.dir ?? unitDir(opts.mode, env);
+  const configDir = opts.configDir;
+  const owner = opts.mode === 'system' && env.SUDO_USER ? passwdEntry(env.SUDO_USER) : undefined;
   const vars: UnitVariables = {
     exec: opts.exec ?? execCommand(),
-    configDir: opts.configDir,
+    configDir,
     pollIntervalMinutes: opts.pollIntervalMinutes,
     mode: opts.mode,
     runAs: runAsUser(env),
@@ -51,7 +55,8 @@ export async function planInstall(opts: InstallOptions): Promise<InstallPlan> {
     dir,
     units,
     // ReadWritePaths= and LoadCredential= fail the unit if these are missing.
-    directories: [opts.configDir, join(opts.configDir, 'credentials')],
+    directories: [configDir, join(configDir, 'credentials')],
+    ...(owner ? { owner: { uid: owner.uid, gid: owner.gid } } : {}),
     commands: systemctlCommands(opts.mode, opts.webhook, runAsUser(env)),
   };
 }
@@ -74,6 +79,7 @@ export async function writePlan(plan: InstallPlan): Promise<void> {
   for (const d of plan.directories) {
     await mkdir(d, { recursive: true, mode: 0o700 });
     await chmod(d, 0o700);
+    if (plan.owner) await chown(d, plan.owner.uid, plan.owner.gid);
   }
   for (const unit of plan.units) await writeFile(unit.path, unit.content, { mode: 0o644 });
 }
