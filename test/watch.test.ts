@@ -198,6 +198,20 @@ describe('calsync watch', () => {
     expect(emu.requests.indexOf(stopped as RequestLogEntry)).toBeGreaterThan(createdAt);
   });
 
+  it('renews a channel made with a token that has since been rotated', async () => {
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    const first = (await readState(f.dir)).channels[f.calendar];
+    const kept = await runCli(['watch'], f.env);
+    expect(kept.stdout).toContain('kept');
+    const rotated = await runCli(['watch'], { ...f.env, CALSYNC_WEBHOOK_TOKEN: 'a-rotated-webhook-token-0123456789' });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const second = (await readState(f.dir)).channels[f.calendar];
+    expect(second?.id).not.toBe(first?.id);
+    expect(second?.tokenFingerprint).not.toBe(first?.tokenFingerprint);
+    expect(JSON.stringify(await readState(f.dir))).not.toContain('a-rotated-webhook-token-0123456789');
+  });
+
   it('renews every channel with --force and stops them all with --stop', async () => {
     const f = await fixture(tmp);
     expect((await runCli(['watch'], f.env)).code).toBe(0);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Settings } from '../config/types.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { webhookAddress } from '../server/webhook-address.js';
@@ -73,7 +73,13 @@ async function startChannel(client: Calendar, calendarId: string, address: strin
     expiration: parseExpiration(res.data.expiration, now + CHANNEL_TTL_SECONDS * 1000),
     address,
     createdAt: new Date(now).toISOString(),
+    tokenFingerprint: tokenFingerprint(token),
   };
+}
+
+/** Which token a channel was made with, without keeping the token in the state. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
 async function stopChannel(client: Calendar, channel: WatchChannel): Promise<void> {
@@ -96,10 +102,12 @@ async function underLock(configDir: string, work: (store: StateStore) => Promise
   return withStateLock(configDir, async () => work(await openState(configDir)));
 }
 
-function needsRenewal(channel: WatchChannel | undefined, address: string, now: number, force: boolean): boolean {
+function needsRenewal(channel: WatchChannel | undefined, address: string, token: string, now: number, force: boolean): boolean {
   if (!channel || force) return true;
   // A changed webhook URL means the live channel delivers to the old address.
   if (channel.address !== address) return true;
+  // A rotated token: the live channel sends the old one, which the server now refuses with 403.
+  if (channel.tokenFingerprint !== undefined && channel.tokenFingerprint !== tokenFingerprint(token)) return true;
   return channel.expiration - now < RENEW_WITHIN_MS;
 }
 
@@ -114,7 +122,7 @@ interface RenewContext {
 async function renewOne(o: RenewContext, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
   const existing = store.state.channels[calendarId];
   const now = o.now();
-  if (!needsRenewal(existing, o.address, now, o.force)) {
+  if (!needsRenewal(existing, o.address, o.token, now, o.force)) {
     return { calendarId, action: 'kept', channelId: existing?.id, expiresAt: existing ? new Date(existing.expiration).toISOString() : undefined };
   }
   const client = o.clientFor(calendarId);

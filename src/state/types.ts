@@ -45,6 +45,8 @@ export interface WatchChannel {
   expiration: number;
   address: string;
   createdAt: string;
+  /** SHA-256 (hex, first 16) of the token the channel sends: a rotated token renews the channel. */
+  tokenFingerprint?: string;
 }
 
 export interface AccountState {
