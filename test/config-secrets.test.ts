@@ -86,7 +86,14 @@ describe('secrets', () => {
     const file = secretFile('hc', 'https://hc-ping.example.com/5d1e6c1a-test-uuid\n');
     load({ CALSYNC_HEALTHCHECKS_URL_FILE: file, CALSYNC_SENDGRID_API_KEY: 'SG.registered-key' });
     expect(redact('key SG.registered-key')).toBe('key [redacted]');
-    expect(redact('GET /5d1e6c1a-test-uuid')).toBe('GET /[redacted]');
+    expect(redact('GET /5d1e6c1a-test-uuid')).not.toContain('5d1e6c1a-test-uuid');
+    expect(redact('GET /5d1e6c1a-test-uuid')).toContain('[redacted]');
+  });
+
+  it('redacts the ping key of a healthchecks.io slug URL but not the slug, an ordinary word', () => {
+    load({ CALSYNC_HEALTHCHECKS_URL: 'https://hc-ping.example.com/pingKeyAbCdEf0123456789/calsync' });
+    expect(redact('ping pingKeyAbCdEf0123456789 failed')).toBe('ping [redacted] failed');
+    expect(redact('run: calsync poll')).toBe('run: calsync poll');
   });
 
   it('never repeats a malformed secret in the error', () => {
