@@ -96,6 +96,7 @@ const rows: Row[] = [
     expect: 'update-occurrence',
   },
   { name: 'a mirror that exists is updated even when the shared calendar looks read-only', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), settings: { sharedWritable: false }, expect: 'update-copy' },
+  { name: 'a mirrored meeting whose organizer became the account loses its mirror first', event: own(), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
   { name: 'an exception of an own series without the invitee is invited', event: own({ id: 'ser3_20261208T100000Z', recurringEventId: 'ser3', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }), expect: 'invite' },
 ];
 

@@ -57,5 +57,15 @@ export function recordOutcome(state: State, calendarId: string, action: Action, 
     });
     return;
   }
-  entries[action.source.eventId] = withoutUndefined({ ...prev, action: action.kind, at: now, ...outcome.entry, ...sourceFields(action), failure: undefined });
+  const revisit = action.kind === 'delete-copy' && action.revisit === true;
+  entries[action.source.eventId] = withoutUndefined({
+    ...prev,
+    action: action.kind,
+    at: now,
+    ...outcome.entry,
+    ...sourceFields(action),
+    // Fetched again next poll, and seen as changed, so its next action is planned.
+    ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
+    failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
+  });
 }

@@ -119,6 +119,9 @@ export function planEvent(input: PlanInput): Action {
   const invited = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
 
   if (isOrganizer(event, calendarId)) {
+    // The meeting became the account's own (organizer changed): its mirror goes
+    // first, and the next poll invites the shared calendar instead.
+    if (copy && entry?.rule === 'mirror') return { kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true };
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
     if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited]) return skip('invitee was removed by a person; respected');

@@ -37,7 +37,8 @@ export type Action =
   | { kind: 'invite'; source: SourceFacts; email: string }
   | { kind: 'mirror'; source: SourceFacts; target: EventRef; body: GoogleEvent }
   | { kind: 'update-copy'; source: SourceFacts; target: EventRef; body: GoogleEvent; copyKind: CopyKind }
-  | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind }
+  /** `revisit`: the event needs another action once the copy is gone (it is fetched again next poll). */
+  | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind; revisit?: boolean }
   | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
   /** `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited. */

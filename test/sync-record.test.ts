@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { emptyState } from '../src/state/index.js';
+import { recordOutcome, recordSkip } from '../src/sync/record.js';
+import type { Action, SourceFacts } from '../src/sync/types.js';
+
+const CAL = 'alice@example.com';
+const source: SourceFacts = { calendarId: CAL, eventId: 'e1', updated: 1_700_000_000_000, end: 1_700_003_600, recurring: false };
+const ok = { ok: true, writes: 1, successes: [], entry: {} };
+
+describe('what the state remembers of an outcome', () => {
+  it('a deleted mirror that must be revisited is fetched again and seen as changed next poll', () => {
+    const state = emptyState();
+    state.events[CAL] = { e1: { action: 'mirror', at: 1, rule: 'mirror', copyId: 'm1', copyCalendar: 'shared@x', sourceUpdated: 1 } };
+    const action: Action = { kind: 'delete-copy', source, target: { calendarId: 'shared@x', eventId: 'm1' }, copyKind: 'mirror', revisit: true };
+    recordOutcome(state, CAL, action, { ...ok, entry: { copyId: undefined, copyCalendar: undefined } });
+    const entry = state.events[CAL]?.e1;
+    expect(entry?.failure?.reason).toBe('deferred');
+    expect(entry?.rule).toBeUndefined();
+    expect(entry?.copyId).toBeUndefined();
+    expect(entry?.sourceUpdated).toBeUndefined();
+  });
+
+  it('a success clears a pending failure and records the source\'s updated and end', () => {
+    const state = emptyState();
+    state.events[CAL] = { e1: { action: 'pending', at: 1, failure: { reason: 'backendError', at: 1, attempts: 2 } } };
+    const action: Action = { kind: 'invite', source, email: 'shared@x' };
+    recordOutcome(state, CAL, action, { ...ok, entry: { rule: 'invite' } });
+    expect(state.events[CAL]?.e1).toMatchObject({ action: 'invite', rule: 'invite', sourceUpdated: source.updated, end: source.end });
+    expect(state.events[CAL]?.e1?.failure).toBeUndefined();
+  });
+
+  it('a failure counts attempts; a deferral does not', () => {
+    const state = emptyState();
+    const action: Action = { kind: 'invite', source, email: 'shared@x' };
+    recordOutcome(state, CAL, action, { ...ok, ok: false }, 'backendError');
+    recordOutcome(state, CAL, action, { ...ok, ok: false }, 'backendError');
+    expect(state.events[CAL]?.e1?.failure?.attempts).toBe(2);
+    recordOutcome(state, CAL, action, { ...ok, ok: false }, 'deferred');
+    expect(state.events[CAL]?.e1?.failure).toMatchObject({ reason: 'deferred', attempts: 2 });
+  });
+
+  it('a skip leaves no entry for an event calsync never acted on, unless the rule asks to remember', () => {
+    const state = emptyState();
+    recordSkip(state, CAL, { kind: 'skip', source, reason: 'focusTime events are personal' });
+    expect(state.events[CAL]?.e1).toBeUndefined();
+    recordSkip(state, CAL, { kind: 'skip', source, reason: 'shared calendar already invited', remember: { rule: 'invite' } });
+    expect(state.events[CAL]?.e1).toMatchObject({ action: 'skip', rule: 'invite' });
+  });
+});
