@@ -31,7 +31,8 @@ export function registerPollCommand(program: Command): void {
       ]);
       const { settings } = loadSettings();
       applyLogLevel(g, settings.logLevel);
-      const spinner = process.stderr.isTTY && !g.json && !g.quiet && g.color ? (await import('ora')).default({ stream: process.stderr }).start('polling') : undefined;
+      // A terminal that reports no width (e.g. `script` without a size) makes ora redraw forever: no spinner there.
+      const spinner = process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !g.json && !g.quiet && g.color ? (await import('ora')).default({ stream: process.stderr }).start('polling') : undefined;
       try {
         const report = await runPoll({
           settings,
