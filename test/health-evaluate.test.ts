@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeAlertMail, decideTransition } from '../src/health/alert.js';
-import { checkChannels, checkConfigured, checkNeedsAuth, checkPolls, evaluateState, type HealthSettings } from '../src/health/evaluate.js';
+import { accountsInUse, checkChannels, checkConfigured, checkNeedsAuth, checkPolls, evaluateState, type HealthSettings } from '../src/health/evaluate.js';
 import { buildReport, renderPluginOutput } from '../src/health/report.js';
 import { worstStatus } from '../src/health/status.js';
 import type { HealthStatus } from '../src/health/types.js';
@@ -49,6 +49,12 @@ describe('accounts that need authorization', () => {
     expect(result).toMatchObject({ kind: 'auth', status: 'CRITICAL' });
     expect(result?.message).toContain('since 2026-02-28T00:00:00Z');
     expect(result?.fix).toBe('run: calsync auth a@example.com --client-secrets <client_secret.json>');
+  });
+
+  it('the mark of an account the settings no longer use (a calendar removed) is not a problem', () => {
+    const state = stateWith((s) => (s.accounts['ghost@example.com'] = { needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' } }));
+    expect(evaluateState(state, settings, now).filter((r) => r.kind === 'auth')).toEqual([]);
+    expect(checkNeedsAuth(state, accountsInUse({ ...settings, sourceCalendars: ['ghost@example.com'] }))).toHaveLength(1);
   });
 
   it('an account without the mark gives no result', () => {

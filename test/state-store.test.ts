@@ -131,12 +131,13 @@ describe('state store', () => {
     expect(logLines[0]).toContain(`${dir}/${aside[0]}`);
   });
 
-  it('moves a corrupt file aside on a read-only snapshot too', async () => {
+  it('a read-only snapshot of a corrupt file is an error and leaves the file alone (the next writer repairs)', async () => {
     await mkdir(dir, { recursive: true });
     await writeFile(statePath(dir), 'not json');
-    expect(await readState(dir)).toEqual(emptyState());
-    expect((await readdir(dir)).some((n) => n.startsWith('state.json.corrupt-'))).toBe(true);
-    expect(logLines).toHaveLength(1);
+    await expect(readState(dir)).rejects.toThrow(/is corrupt \(not valid JSON\); the next poll moves it aside/);
+    expect(await readdir(dir)).toEqual(['state.json']);
+    expect(await readFile(statePath(dir), 'utf8')).toBe('not json');
+    expect(logLines).toHaveLength(0);
   });
 
   it('refuses a state file from a newer calsync and leaves it untouched', async () => {

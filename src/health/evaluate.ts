@@ -6,6 +6,18 @@ export interface HealthSettings {
   sourceCalendars: string[];
   pollIntervalMinutes: number;
   webhookUrl: string | undefined;
+  /** For which accounts are in use (as google/auth.ts resolves them; kept here so this module stays pure and light). */
+  calendarAccounts?: Record<string, string>;
+  sharedCalendarAccount?: string | undefined;
+  inviteEmail?: string | undefined;
+}
+
+/** The accounts the settings use: each source calendar's, and the one writing the shared calendar. */
+export function accountsInUse(settings: HealthSettings): Set<string> {
+  const accounts = new Set(settings.sourceCalendars.map((c) => settings.calendarAccounts?.[c] ?? c));
+  const shared = settings.sharedCalendarAccount ?? settings.inviteEmail;
+  if (shared) accounts.add(shared);
+  return accounts;
 }
 
 /** A poll older than this many intervals is a WARNING, older than the second a CRITICAL. */
@@ -70,9 +82,10 @@ export function checkPolls(state: State, settings: HealthSettings, now: Date): C
 }
 
 /** Accounts the poll marked as needing a new OAuth consent (invalid_grant). */
-export function checkNeedsAuth(state: State): CheckResult[] {
+/** Marks of accounts the settings no longer use (a calendar removed) are not problems any more. */
+export function checkNeedsAuth(state: State, inUse?: ReadonlySet<string>): CheckResult[] {
   return Object.entries(state.accounts).flatMap(([account, a]): CheckResult[] =>
-    a.needsAuth
+    a.needsAuth && (!inUse || inUse.has(account))
       ? [
           {
             kind: 'auth',
@@ -130,5 +143,5 @@ export function checkConfigured(settings: HealthSettings): CheckResult[] {
 
 /** Every check that needs only the state, the settings and the clock. */
 export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
-  return [...checkConfigured(settings), ...checkPolls(state, settings, now), ...checkNeedsAuth(state), ...checkChannels(state, settings, now)];
+  return [...checkConfigured(settings), ...checkPolls(state, settings, now), ...checkNeedsAuth(state, accountsInUse(settings)), ...checkChannels(state, settings, now)];
 }

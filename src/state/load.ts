@@ -21,7 +21,17 @@ export interface LoadedState {
  * deterministic ids, so they are found again rather than duplicated. A file
  * from a newer calsync is refused with a StateError and left as it is.
  */
-export async function loadState(path: string): Promise<LoadedState> {
+/**
+ * `repair` (writers: the poll, clean): a corrupt file is moved aside and the
+ * run starts empty. Read-only snapshots (health-check, metrics, the server)
+ * never change the file: they get a StateError, and the next writer repairs.
+ */
+export async function loadState(path: string, opts: { repair?: boolean } = {}): Promise<LoadedState> {
+  const repair = opts.repair !== false;
+  const corrupt = (problem: string): Promise<LoadedState> => {
+    if (repair) return moveAside(path, problem);
+    return Promise.reject(new StateError(`the state file ${path} is corrupt (${problem}); the next poll moves it aside and starts afresh`));
+  };
   let text: string;
   try {
     text = decode(await readFile(path));
@@ -35,15 +45,15 @@ export async function loadState(path: string): Promise<LoadedState> {
     raw = JSON.parse(text);
   } catch {
     // V8's message quotes part of the file (ids, sync tokens): keep it out of the logs.
-    return moveAside(path, 'not valid JSON');
+    return corrupt('not valid JSON');
   }
-  if (!isRecord(raw)) return moveAside(path, 'not a JSON object');
+  if (!isRecord(raw)) return corrupt('not a JSON object');
   const version = declaredVersion(raw);
-  if (version === 'invalid') return moveAside(path, '"version" is not a positive integer');
+  if (version === 'invalid') return corrupt('"version" is not a positive integer');
   assertNotNewer(version, path);
 
   const shaped = shapeState(migrate(raw, version), STATE_VERSION);
-  if (!shaped.ok) return moveAside(path, shaped.problem);
+  if (!shaped.ok) return corrupt(shaped.problem);
   return { state: shaped.state, fileVersion: version };
 }
 

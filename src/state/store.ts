@@ -49,9 +49,12 @@ export async function openState(configDir: string): Promise<StateStore> {
   return new FileStateStore(path, state);
 }
 
-/** A read-only snapshot (metrics, health): no lock needed, since saves are atomic renames. */
+/**
+ * A read-only snapshot (metrics, health): no lock needed, since saves are
+ * atomic renames. It never changes the file: a corrupt one is a StateError.
+ */
 export async function readState(configDir: string): Promise<State> {
-  return (await loadState(statePath(configDir))).state;
+  return (await loadState(statePath(configDir), { repair: false })).state;
 }
 
 async function removeCrashedTempFiles(path: string): Promise<void> {

@@ -241,7 +241,10 @@ function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
 async function applyPlan(run: PollRun, calendarId: string, actions: Action[], events: GoogleEvent[], report: CalendarReport): Promise<void> {
   const summaries = new Map(events.map((e) => [e.id ?? '', e.summary ?? undefined]));
   const push = (action: Action, result: ActionReport['result'], reason?: string) => {
-    run.actions.push({ calendarId, eventId: action.source.eventId, summary: summaries.get(action.source.eventId), action: action.kind, result, ...describe(action), ...(reason ? { reason } : {}) });
+    const entry: ActionReport = { calendarId, eventId: action.source.eventId, summary: summaries.get(action.source.eventId), action: action.kind, result, ...describe(action), ...(reason ? { reason } : {}) };
+    run.actions.push(entry);
+    // Every decision, skips with their reason included, is one debug line (--verbose).
+    log.debug(`${entry.result} ${entry.action}`, { calendar: calendarId, event: entry.eventId, reason: entry.reason, target: entry.target });
   };
   // Occurrences of a mirrored series need the series' mirror first.
   const phases = [actions.filter((a) => a.kind !== 'update-occurrence'), actions.filter((a) => a.kind === 'update-occurrence')];
