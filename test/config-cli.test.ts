@@ -33,6 +33,18 @@ function calsync(args: string[], env: Record<string, string> = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+describe('calsync config show: effective values that come from elsewhere', () => {
+  it('shows the shared account falling back to the invited calendar, and a generated webhook token as a file', () => {
+    writeFileSync(join(dir, 'webhook-token'), 'generated-token-0123456789abcdef\n', { mode: 0o600 });
+    const r = calsync(['config', 'show', '--json'], { CALSYNC_INVITE_EMAIL: 'family@example.com' });
+    expect(r.status).toBe(0);
+    const shown = JSON.parse(r.stdout) as Record<string, { value: unknown; source: string }>;
+    expect(shown.sharedCalendarAccount).toEqual({ value: 'family@example.com', source: 'default' });
+    expect(shown.webhookToken).toEqual({ value: '[redacted]', source: 'file' });
+    expect(r.stdout).not.toContain('generated-token-0123456789abcdef');
+  });
+});
+
 describe('calsync config show', () => {
   const secretEnv = {
     CALSYNC_SENDGRID_API_KEY: 'SG.cli-secret-key-1',

@@ -29,3 +29,8 @@ export function stateFilePath(dir: string): string {
 export function tokensDirPath(dir: string): string {
   return join(dir, 'tokens');
 }
+
+/** Where `watch` keeps the webhook token it generated when CALSYNC_WEBHOOK_TOKEN is unset. */
+export function webhookTokenPath(dir: string): string {
+  return join(dir, 'webhook-token');
+}

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { webhookTokenPath } from './paths.js';
 import { SETTING_KEYS, SETTING_SPECS } from './spec.js';
 import type { LoadedSettings, SettingSource } from './types.js';
 
@@ -14,5 +16,9 @@ export function redactedSettings(loaded: LoadedSettings): Record<string, { value
     const shown = value === undefined ? null : SETTING_SPECS[key].secret ? '[redacted]' : value;
     out[key] = { value: shown, source: loaded.sources[key] };
   }
+  // Effective values that come from elsewhere than a setting: show what is used.
+  const { settings } = loaded;
+  if (!settings.sharedCalendarAccount && settings.inviteEmail) out.sharedCalendarAccount = { value: settings.inviteEmail, source: 'default' };
+  if (!settings.webhookToken && existsSync(webhookTokenPath(settings.configDir))) out.webhookToken = { value: '[redacted]', source: 'file' };
   return out;
 }

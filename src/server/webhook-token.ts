@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { webhookTokenPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { registerSecret } from '../util/log.js';
 
-export function webhookTokenPath(configDir: string): string {
-  return join(configDir, 'webhook-token');
-}
+export { webhookTokenPath };
 
 function isErrno(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
