@@ -1,28 +1,16 @@
 import { watch } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { entryCount, openState, readState } from '../src/state/index.js';
-import { setLogLevel, setLogSink } from '../src/util/log.js';
 import { spawnModuleScript, waitForExit } from './helpers/state-child.js';
-import { assertBuilt, builtStateModule, tempConfigDir } from './helpers/state-fixtures.js';
+import { assertBuilt, builtStateModule, useStateSandbox } from './helpers/state-fixtures.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let logLines: string[];
 
 beforeAll(() => assertBuilt());
 
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempConfigDir());
-  logLines = [];
-  setLogSink((line) => logLines.push(line));
-  setLogLevel('warn');
-});
-
-afterEach(async () => {
-  setLogSink((line) => process.stderr.write(line + '\n'));
-  await cleanup();
-});
+useStateSandbox((box) => ({ dir, logLines } = box));
 
 const ENTRIES = 30_000;
 const MAX_ROUNDS = 3;

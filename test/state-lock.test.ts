@@ -1,30 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
 import { lockPath, openState, readState, withStateLock } from '../src/state/index.js';
-import { setLogLevel, setLogSink } from '../src/util/log.js';
 import { spawnModuleScript, waitForExit } from './helpers/state-child.js';
-import { assertBuilt, builtStateModule, tempConfigDir } from './helpers/state-fixtures.js';
+import { assertBuilt, builtStateModule, useStateSandbox } from './helpers/state-fixtures.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let logLines: string[];
 
 beforeAll(() => assertBuilt());
 
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempConfigDir());
-  logLines = [];
-  setLogSink((line) => logLines.push(line));
-  setLogLevel('warn');
-});
-
-afterEach(async () => {
-  setLogSink((line) => process.stderr.write(line + '\n'));
-  await cleanup();
-});
+useStateSandbox((box) => ({ dir, logLines } = box));
 
 /** The pid of a process that has exited: a lock holding it is stale. */
 function deadPid(): number {

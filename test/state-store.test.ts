@@ -1,25 +1,13 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
 import { emptyState, entryCount, openState, readState, statePath, STATE_VERSION } from '../src/state/index.js';
-import { setLogLevel, setLogSink } from '../src/util/log.js';
-import { stateWithEntries, tempConfigDir } from './helpers/state-fixtures.js';
+import { stateWithEntries, useStateSandbox } from './helpers/state-fixtures.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let logLines: string[];
 
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempConfigDir());
-  logLines = [];
-  setLogSink((line) => logLines.push(line));
-  setLogLevel('warn');
-});
-
-afterEach(async () => {
-  setLogSink((line) => process.stderr.write(line + '\n'));
-  await cleanup();
-});
+useStateSandbox((box) => ({ dir, logLines } = box));
 
 describe('state store', () => {
   it('starts from an empty state when there is no state file', async () => {

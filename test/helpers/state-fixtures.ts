@@ -1,3 +1,5 @@
+import { afterEach, beforeEach } from 'vitest';
+import { setLogLevel, setLogSink } from '../../src/util/log.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,4 +36,25 @@ export function stateWithEntries(n: number, calendars = 3): State {
     };
   }
   return state;
+}
+
+/**
+ * The per-test sandbox of the state tests: a fresh config dir and the log
+ * lines written (warn and up), handed to `onEach` before every test; the log
+ * sink is restored and the dir removed after it.
+ */
+export function useStateSandbox(onEach: (box: { dir: string; logLines: string[] }) => void): void {
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  beforeEach(async () => {
+    const temp = await tempConfigDir();
+    cleanup = temp.cleanup;
+    const logLines: string[] = [];
+    setLogSink((line) => logLines.push(line));
+    setLogLevel('warn');
+    onEach({ dir: temp.dir, logLines });
+  });
+  afterEach(async () => {
+    setLogSink((line) => process.stderr.write(line + '\n'));
+    await cleanup();
+  });
 }
