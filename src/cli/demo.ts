@@ -116,6 +116,9 @@ async function demo(cmd: Command): Promise<void> {
     const mirror = emu.listEvents(seed.inviteEmail).find((e) => e.recurrence?.length && e.summary === standup?.summary);
     const exceptions = mirror?.id ? emu.listEvents(seed.inviteEmail, { includeCancelled: true }).filter((e) => e.recurringEventId === mirror.id) : [];
     for (const e of exceptions) say(`   The mirrored standup's occurrence of ${when({ start: e.originalStartTime })} is ${e.status === 'cancelled' ? 'cancelled' : `moved to ${when(e)}`}.\n`);
+    if (dinner?.summary && !emu.listEvents(seed.inviteEmail).some((e) => e.summary === dinner.summary)) {
+      say(`   "${dinner.summary}" left the shared calendar with no write: cancelling an event withdraws its invitations.\n`);
+    }
     say('\n');
 
     const third = await runPoll({ settings, trigger: 'demo' });
