@@ -38,26 +38,8 @@ export async function renderMetrics(state: State, opts: RenderOptions = {}): Pro
   new Gauge({ name: 'calsync_processed_event_ids', help: 'Processed-event entries kept in the state.', registers }).set(entryCount(state));
   new Counter({ name: 'calsync_events_cleaned_total', help: 'State entries dropped by calsync clean.', registers }).inc(m.eventsCleaned);
 
-  const success = new Counter({
-    name: 'calsync_events_processed_success_total',
-    help: 'Events processed successfully, by source calendar and action.',
-    labelNames: ['calendar_id', 'event_type'] as const,
-    registers,
-  });
-  for (const [key, n] of Object.entries(m.success)) {
-    const { calendarId, label } = parseMetricKey(key);
-    success.inc({ calendar_id: calendarId, event_type: label }, n);
-  }
-  const failure = new Counter({
-    name: 'calsync_events_processed_failure_total',
-    help: 'Events whose processing failed, by source calendar and reason.',
-    labelNames: ['calendar_id', 'reason'] as const,
-    registers,
-  });
-  for (const [key, n] of Object.entries(m.failure)) {
-    const { calendarId, label } = parseMetricKey(key);
-    failure.inc({ calendar_id: calendarId, reason: label }, n);
-  }
+  labelledCounter(registers, 'calsync_events_processed_success_total', 'Events processed successfully, by source calendar and action.', 'event_type', m.success);
+  labelledCounter(registers, 'calsync_events_processed_failure_total', 'Events whose processing failed, by source calendar and reason.', 'reason', m.failure);
 
   new Counter({ name: 'calsync_webhooks_received_total', help: 'Valid push notifications received.', registers }).inc(m.webhooksReceived);
 
@@ -90,4 +72,13 @@ export async function renderMetrics(state: State, opts: RenderOptions = {}): Pro
 
   const out = opts.includeProcess ? Registry.merge([registry, defaultProcessRegistry()]) : registry;
   return out.metrics();
+}
+
+/** A counter per (calendar, label) from the persisted `${calendarId}\u0000${label}` keys. */
+function labelledCounter(registers: Registry[], name: string, help: string, labelName: 'event_type' | 'reason', counts: Record<string, number>): void {
+  const counter = new Counter({ name, help, labelNames: ['calendar_id', labelName] as const, registers });
+  for (const [key, n] of Object.entries(counts)) {
+    const { calendarId, label } = parseMetricKey(key);
+    counter.inc({ calendar_id: calendarId, [labelName]: label }, n);
+  }
 }
