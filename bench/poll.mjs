@@ -3,10 +3,10 @@
 // API calls of an idle poll, a 2,000-event first sync under Google's default
 // per-user quota (elapsed over the quota-optimal time), peak RSS, and the wall
 // time of an idle poll over `node -e 0`, measured side by side in one run.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmulator, samples } from '../dist/emulator/index.js';
+import { EventTable, openState } from '../dist/state/index.js';
 import { BIN, fmt, median, timed, worldEnv } from './lib.mjs';
 
 const SHARED = 'family@group.calendar.test';
@@ -70,11 +70,10 @@ async function idleWithBigState() {
   for (const a of [src, SHARED]) emu.addAccount(a);
   const w = worldEnv(emu, [src, SHARED], { CALSYNC_SOURCE_CALENDARS: src, CALSYNC_INVITE_EMAIL: SHARED });
   await timed(process.execPath, [BIN, 'poll'], w.env);
-  const { readFileSync } = await import('node:fs');
-  const state = JSON.parse(readFileSync(join(w.dir, 'state.json'), 'utf8'));
-  const entries = (state.events[src] ??= {});
-  for (let i = 0; i < 100_000; i++) entries[`ev${i.toString(32)}x`] = { action: 'mirror', at: 1_767_225_600, end: 1_798_761_600, rule: 'mirror', copyId: `cs${i.toString(32)}`, copyCalendar: SHARED, sourceUpdated: 1_767_225_600_000 };
-  writeFileSync(join(w.dir, 'state.json'), JSON.stringify(state));
+  const store = await openState(w.dir);
+  const entries = (store.state.events[src] ??= new EventTable());
+  for (let i = 0; i < 100_000; i++) entries.set(`ev${i.toString(32)}x`, { action: 'mirror', at: 1_767_225_600, end: 1_798_761_600, rule: 'mirror', copyId: `cs${i.toString(32)}`, copyCalendar: SHARED, sourceUpdated: 1_767_225_600_000 });
+  await store.save();
   const polls = [];
   const bare = [];
   for (let i = 0; i < 7; i++) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EventTable, readState } from '../src/state/index.js';
 import type { State } from '../src/state/index.js';
 import { assertBuilt, runCalsync, sandbox, stateWith, writeState, type Sandbox } from './health-helpers.js';
 
@@ -15,18 +16,18 @@ async function seeded(): Promise<Sandbox> {
   await writeState(
     box.configDir,
     stateWith((s) => {
-      s.events['a@example.com'] = {
+      s.events['a@example.com'] = EventTable.of({
         old: { action: 'mirror', at: daysAgo(90), end: daysAgo(60) },
         recent: { action: 'invite', at: daysAgo(5), end: daysAgo(2) },
         series: { action: 'mirror', at: daysAgo(400), recurring: true },
-      };
-      s.events['b@example.com'] = { older: { action: 'copy-birthday', at: daysAgo(400), end: daysAgo(365) } };
+      });
+      s.events['b@example.com'] = EventTable.of({ older: { action: 'copy-birthday', at: daysAgo(400), end: daysAgo(365) } });
     }),
   );
   return box;
 }
 
-const readStateFile = async (box: Sandbox): Promise<State> => JSON.parse(await readFile(join(box.configDir, 'state.json'), 'utf8')) as State;
+const readStateFile = (box: Sandbox): Promise<State> => readState(box.configDir);
 
 describe.concurrent('calsync clean (built binary)', () => {
   it('drops old entries, keeps recent ones and open-ended series, and counts them in the metrics', async () => {
@@ -37,7 +38,7 @@ describe.concurrent('calsync clean (built binary)', () => {
       expect(r.firstLine).toBe('removed 2 of 4 event entries that ended more than 30d ago; kept 2 (1 recent, 1 open-ended series)');
       const state = await readStateFile(box);
       expect(Object.keys(state.events)).toEqual(['a@example.com']);
-      expect(Object.keys(state.events['a@example.com'] ?? {}).sort()).toEqual(['recent', 'series']);
+      expect([...(state.events['a@example.com']?.ids() ?? [])].sort()).toEqual(['recent', 'series']);
       expect(state.metrics.eventsCleaned).toBe(2);
     } finally {
       await box.cleanup();

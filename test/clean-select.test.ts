@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dropEntries, keepReason, selectExpired, type KeepReason } from '../src/clean/select.js';
+import { EventTable } from '../src/state/index.js';
 import type { ProcessedEvent } from '../src/state/index.js';
 import { stateWith } from './health-helpers.js';
 
@@ -34,12 +35,12 @@ describe('which entries clean keeps', () => {
 describe('selectExpired and dropEntries', () => {
   const state = () =>
     stateWith((s) => {
-      s.events['a@example.com'] = {
+      s.events['a@example.com'] = EventTable.of({
         old1: entry({ end: t('2026-01-10') }),
         recent: entry({ end: t('2026-03-20T09:00:00Z') }),
         series: entry({ recurring: true }),
-      };
-      s.events['b@example.com'] = { old2: entry({ end: t('2025-06-01T00:00:00Z') }) };
+      });
+      s.events['b@example.com'] = EventTable.of({ old2: entry({ end: t('2025-06-01T00:00:00Z') }) });
     });
 
   it('selects the old entries over every calendar and counts what stays by reason', () => {
@@ -55,7 +56,7 @@ describe('selectExpired and dropEntries', () => {
     const s = state();
     expect(dropEntries(s, selectExpired(s.events, now, 30 * DAY).drop)).toBe(2);
     expect(Object.keys(s.events)).toEqual(['a@example.com']);
-    expect(Object.keys(s.events['a@example.com'] ?? {}).sort()).toEqual(['recent', 'series']);
+    expect([...(s.events['a@example.com']?.ids() ?? [])].sort()).toEqual(['recent', 'series']);
   });
 
   it('a threshold of zero drops every ended event but nothing that can still change', () => {

@@ -10,7 +10,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyState } from '../src/state/index.js';
+import { emptyState, serializeState } from '../src/state/index.js';
 import type { State } from '../src/state/index.js';
 
 export const BIN = join(import.meta.dirname, '..', 'bin', 'calsync.js');
@@ -42,7 +42,7 @@ export function stateWith(edit: (s: State) => void): State {
 }
 
 export async function writeState(configDir: string, state: State): Promise<void> {
-  await writeFile(join(configDir, 'state.json'), JSON.stringify(state), { mode: 0o600 });
+  await writeFile(join(configDir, 'state.json'), serializeState(state), { mode: 0o600 });
 }
 
 export interface RunResult {

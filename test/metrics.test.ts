@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../src/metrics/render.js';
 import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess, recordWebhookReceived, recordCleaned } from '../src/metrics/record.js';
-import { emptyState } from '../src/state/index.js';
+import { emptyState, EventTable } from '../src/state/index.js';
 import type { State } from '../src/state/index.js';
 import { assertBuilt, childEnv, editState, runCli, tempConfigDir } from './server-helpers.js';
 import type { TempDir } from './server-helpers.js';
@@ -30,7 +30,7 @@ function busyState(): State {
   recordFailure(s, 'bob@example.com', 'forbiddenForNonOrganizer');
   recordWebhookReceived(s);
   recordCleaned(s, 4);
-  s.events['alice@example.com'] = { e1: { action: 'copy', at: 1_767_225_600 }, e2: { action: 'skip', at: 1_767_225_600 } };
+  s.events['alice@example.com'] = EventTable.of({ e1: { action: 'copy', at: 1_767_225_600 }, e2: { action: 'skip', at: 1_767_225_600 } });
   s.calendars['alice@example.com'] = { lastSuccessAt: '2026-11-25T10:00:00.000Z' };
   s.channels['alice@example.com'] = { id: 'c1', resourceId: 'r1', expiration: 1_800_000_000_000, address: 'https://x/webhook', createdAt: '2026-11-25T10:00:00.000Z' };
   return s;

@@ -136,12 +136,12 @@ describe('calsync poll against the emulator (built binary)', () => {
     const res = await world.cli.run(['poll']);
     expect(res.code).toBe(1);
     expect(countBySummary(world.emu, SHARED, 'Board meeting')).toBe(1);
-    expect(world.state()?.events[ALICE]?.[seeded.own.id ?? '']?.failure?.reason).toBe('invalid');
+    expect(world.state()?.events[ALICE]?.get(seeded.own.id ?? '')?.failure?.reason).toBe('invalid');
     world.emu.clearFaults();
     const again = await world.cli.run(['poll']);
     expect(again.code, again.stderr).toBe(0);
     expect(attendeeCount(world.emu.getEvent(ALICE, seeded.own.id ?? ''), SHARED)).toBe(1);
-    expect(world.state()?.events[ALICE]?.[seeded.own.id ?? '']?.failure).toBeUndefined();
+    expect(world.state()?.events[ALICE]?.get(seeded.own.id ?? '')?.failure).toBeUndefined();
   });
 
   it('a fault storm (30% 429/503/403 rate limits with Retry-After) finishes within two polls with nothing lost', async () => {

@@ -17,12 +17,12 @@ const MAX_ROUNDS = 3;
 
 /** Saves a big state over and over, numbering each save, until killed. */
 const SAVE_LOOP_SCRIPT = `
-import { openState } from MODULE;
+import { EventTable, openState } from MODULE;
 const [dir, entries] = process.argv.slice(-2);
 const store = await openState(dir);
-const events = (store.state.events['a@example.com'] = {});
+const events = (store.state.events['a@example.com'] = new EventTable());
 for (let i = 0; i < Number(entries); i++) {
-  events['evt' + i] = { action: 'mirror', at: '2024-01-01T00:00:00.000Z', copyCalendar: 'shared@example.com', copyId: 'copy' + i };
+  events.set('evt' + i, { action: 'mirror', at: 1704067200, copyCalendar: 'shared@example.com', copyId: 'copy' + i });
 }
 for (let round = 1; ; round++) {
   store.state.metrics.pollsInitiated = round;

@@ -1,8 +1,8 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
-import { emptyState, entryCount, openState, readState, statePath, STATE_VERSION } from '../src/state/index.js';
-import { stateWithEntries, useStateSandbox } from './helpers/state-fixtures.js';
+import { emptyState, entryCount, EventTable, openState, readState, statePath, STATE_VERSION } from '../src/state/index.js';
+import { entriesOf, stateWithEntries, useStateSandbox } from './helpers/state-fixtures.js';
 
 let dir: string;
 let logLines: string[];
@@ -19,7 +19,7 @@ describe('state store', () => {
 
   it('round-trips every part of the state through save and open', async () => {
     const store = await openState(dir);
-    store.state.events['a@example.com'] = { e1: { action: 'mirror', at: 1_704_067_200, copyId: 'c1' } };
+    store.state.events['a@example.com'] = EventTable.of({ e1: { action: 'mirror', at: 1_704_067_200, copyId: 'c1' } });
     store.state.calendars['a@example.com'] = { syncToken: 'tok', lastSuccessAt: '2024-01-01T00:00:00.000Z' };
     store.state.channels['a@example.com'] = {
       id: 'ch',
@@ -153,7 +153,8 @@ describe('state store', () => {
 
     const store = await openState(dir);
     expect(store.state.version).toBe(STATE_VERSION);
-    expect(store.state.events).toEqual({ 'a@example.com': { e1: { action: 'invite', at: Date.UTC(2023, 0, 1) / 1000 } } });
+    expect(Object.keys(store.state.events)).toEqual(['a@example.com']);
+    expect(entriesOf(store.state.events['a@example.com'])).toEqual({ e1: { action: 'invite', at: Date.UTC(2023, 0, 1) / 1000 } });
     expect(store.state.calendars['a@example.com']?.syncToken).toBe('old-token');
     expect(store.state.channels).toEqual({});
     expect(store.state.metrics).toEqual(emptyState().metrics);
@@ -164,7 +165,7 @@ describe('state store', () => {
     expect(saved.version).toBe(STATE_VERSION);
   });
 
-  it('migrates version 1 (ISO times) to version 2 (numbers), keeping every entry', async () => {
+  it('migrates version 1 (ISO times) to numbers, keeping every entry', async () => {
     await mkdir(dir, { recursive: true });
     const v1 = {
       ...emptyState(),
@@ -178,10 +179,42 @@ describe('state store', () => {
     };
     await writeFile(statePath(dir), JSON.stringify(v1));
     const store = await openState(dir);
-    expect(store.state.events['a@example.com']).toEqual({
+    expect(entriesOf(store.state.events['a@example.com'])).toEqual({
       e1: { action: 'mirror', at: Date.UTC(2026, 0, 1) / 1000, end: Date.UTC(2026, 0, 2) / 1000, sourceUpdated: Date.UTC(2025, 11, 31, 10, 0, 0, 123), copyId: 'cs1', copyCalendar: 's@x' },
       e2: { action: 'pending', at: Date.UTC(2026, 0, 1) / 1000, failure: { reason: 'backendError', at: Date.UTC(2026, 0, 1) / 1000 + 5, attempts: 1 } },
     });
+  });
+
+  it('migrates version 2 (an object per entry) to rows, keeping every field, and saves rows', async () => {
+    await mkdir(dir, { recursive: true });
+    const e1 = { action: 'mirror', at: 1_767_225_600, end: 1_767_229_200, rule: 'mirror', copyCalendar: 's@x', copyId: 'cs1', sourceUpdated: 1_767_225_600_123 };
+    const e2 = { action: 'pending', at: 1_767_225_600, recurring: true, failure: { reason: 'backendError', at: 1_767_225_605, attempts: 1 } };
+    const v2 = { ...emptyState(), version: 2, events: { 'a@example.com': { e1, e2 } } };
+    await writeFile(statePath(dir), JSON.stringify(v2));
+    const store = await openState(dir);
+    expect(entriesOf(store.state.events['a@example.com'])).toEqual({ e1, e2 });
+    expect(store.state.events['a@example.com']?.pendingIds()).toEqual(['e2']);
+    await store.save();
+    const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as { version: number; eventColumns: string; events: Record<string, string[]> };
+    expect(saved.version).toBe(3);
+    expect(saved.eventColumns).toBe('id failure copyId copyCalendar rule action at end sourceUpdated recurring');
+    expect(saved.events['a@example.com']).toEqual([
+      'e1  cs1 s@x mirror mirror 1767225600 1767229200 1767225600123',
+      'e2 1767225605,1,backendError    pending 1767225600   1',
+    ]);
+  });
+
+  it('moves aside a file whose event rows are not text, or whose row layout is another', async () => {
+    await mkdir(dir, { recursive: true });
+    for (const broken of [
+      { ...emptyState(), events: { 'a@example.com': [{ e1: 1 }] } },
+      { ...emptyState(), events: { 'a@example.com': ['  no id'] } },
+      { ...emptyState(), eventColumns: 'id action at', events: {} },
+    ]) {
+      await writeFile(statePath(dir), JSON.stringify(broken));
+      expect((await openState(dir)).state).toEqual(emptyState());
+    }
+    expect(logLines.filter((l) => l.includes('is corrupt'))).toHaveLength(3);
   });
 
   it('keeps top-level keys it does not know when saving', async () => {
@@ -199,7 +232,7 @@ describe('state store', () => {
     await store.save();
     const loaded = await readState(dir);
     expect(entryCount(loaded)).toBe(100_000);
-    expect(loaded.events['person1@example.com']?.['evt1x']).toEqual(store.state.events['person1@example.com']?.['evt1x']);
+    expect(loaded.events['person1@example.com']?.get('evt1x')).toEqual(store.state.events['person1@example.com']?.get('evt1x'));
     expect(loaded).toEqual(store.state);
   });
 });

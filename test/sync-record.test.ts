@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyState } from '../src/state/index.js';
+import { emptyState, EventTable } from '../src/state/index.js';
 import { recordOutcome, recordSkip } from '../src/sync/record.js';
 import type { Action, SourceFacts } from '../src/sync/types.js';
 
@@ -10,10 +10,10 @@ const ok = { ok: true, writes: 1, successes: [], entry: {} };
 describe('what the state remembers of an outcome', () => {
   it('a deleted mirror that must be revisited is fetched again and seen as changed next poll', () => {
     const state = emptyState();
-    state.events[CAL] = { e1: { action: 'mirror', at: 1, rule: 'mirror', copyId: 'm1', copyCalendar: 'shared@x', sourceUpdated: 1 } };
+    state.events[CAL] = EventTable.of({ e1: { action: 'mirror', at: 1, rule: 'mirror', copyId: 'm1', copyCalendar: 'shared@x', sourceUpdated: 1 } });
     const action: Action = { kind: 'delete-copy', source, target: { calendarId: 'shared@x', eventId: 'm1' }, copyKind: 'mirror', revisit: true };
     recordOutcome(state, CAL, action, { ...ok, entry: { copyId: undefined, copyCalendar: undefined } });
-    const entry = state.events[CAL]?.e1;
+    const entry = state.events[CAL]?.get('e1');
     expect(entry?.failure?.reason).toBe('deferred');
     expect(entry?.rule).toBeUndefined();
     expect(entry?.copyId).toBeUndefined();
@@ -22,11 +22,11 @@ describe('what the state remembers of an outcome', () => {
 
   it('a success clears a pending failure and records the source\'s updated and end', () => {
     const state = emptyState();
-    state.events[CAL] = { e1: { action: 'pending', at: 1, failure: { reason: 'backendError', at: 1, attempts: 2 } } };
+    state.events[CAL] = EventTable.of({ e1: { action: 'pending', at: 1, failure: { reason: 'backendError', at: 1, attempts: 2 } } });
     const action: Action = { kind: 'invite', source, email: 'shared@x' };
     recordOutcome(state, CAL, action, { ...ok, entry: { rule: 'invite' } });
-    expect(state.events[CAL]?.e1).toMatchObject({ action: 'invite', rule: 'invite', sourceUpdated: source.updated, end: source.end });
-    expect(state.events[CAL]?.e1?.failure).toBeUndefined();
+    expect(state.events[CAL]?.get('e1')).toMatchObject({ action: 'invite', rule: 'invite', sourceUpdated: source.updated, end: source.end });
+    expect(state.events[CAL]?.get('e1')?.failure).toBeUndefined();
   });
 
   it('a failure counts attempts; a deferral does not', () => {
@@ -34,16 +34,16 @@ describe('what the state remembers of an outcome', () => {
     const action: Action = { kind: 'invite', source, email: 'shared@x' };
     recordOutcome(state, CAL, action, { ...ok, ok: false }, 'backendError');
     recordOutcome(state, CAL, action, { ...ok, ok: false }, 'backendError');
-    expect(state.events[CAL]?.e1?.failure?.attempts).toBe(2);
+    expect(state.events[CAL]?.get('e1')?.failure?.attempts).toBe(2);
     recordOutcome(state, CAL, action, { ...ok, ok: false }, 'deferred');
-    expect(state.events[CAL]?.e1?.failure).toMatchObject({ reason: 'deferred', attempts: 2 });
+    expect(state.events[CAL]?.get('e1')?.failure).toMatchObject({ reason: 'deferred', attempts: 2 });
   });
 
   it('a skip leaves no entry for an event calsync never acted on, unless the rule asks to remember', () => {
     const state = emptyState();
     recordSkip(state, CAL, { kind: 'skip', source, reason: 'focusTime events are personal' });
-    expect(state.events[CAL]?.e1).toBeUndefined();
+    expect(state.events[CAL]?.get('e1')).toBeUndefined();
     recordSkip(state, CAL, { kind: 'skip', source, reason: 'shared calendar already invited', remember: { rule: 'invite' } });
-    expect(state.events[CAL]?.e1).toMatchObject({ action: 'skip', rule: 'invite' });
+    expect(state.events[CAL]?.get('e1')).toMatchObject({ action: 'skip', rule: 'invite' });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planChanges, planEvent, type PlanInput } from '../src/sync/rules.js';
 import { copyEventId } from '../src/sync/ids.js';
 import { MARKER, type GoogleEvent, type RuleSettings } from '../src/sync/types.js';
+import { EventTable } from '../src/state/index.js';
 import type { ProcessedEvent } from '../src/state/types.js';
 
 const CAL = 'alice@example.com';
@@ -183,7 +184,7 @@ describe('sync rules (one action per changed event)', () => {
   it('a listing is planned masters first, so an exception listed before its master follows the mirror', () => {
     const master = others({ id: 'ser9', recurrence: ['RRULE:FREQ=WEEKLY'] });
     const exception = others({ id: 'ser9_20261208T100000Z', recurringEventId: 'ser9', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
-    const actions = planChanges(CAL, [exception, master], {}, settings);
+    const actions = planChanges(CAL, [exception, master], new EventTable(), settings);
     expect(actions.map((a) => a.kind)).toEqual(['mirror', 'update-occurrence']);
   });
 

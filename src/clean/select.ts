@@ -34,7 +34,7 @@ export function selectExpired(events: State['events'], now: Date, olderThanMs: n
   const cutoff = now.getTime() - olderThanMs;
   const selection: CleanSelection = { drop: [], kept: { recent: 0, 'open-ended-series': 0, 'pending-failure': 0, 'no-end': 0 } };
   for (const [calendar, perCalendar] of Object.entries(events)) {
-    for (const [id, entry] of Object.entries(perCalendar)) {
+    for (const [id, entry] of perCalendar.entries()) {
       const reason = keepReason(entry, cutoff);
       if (reason) selection.kept[reason] += 1;
       else selection.drop.push({ calendar, id });
@@ -48,10 +48,9 @@ export function dropEntries(state: State, drop: CleanSelection['drop']): number 
   let removed = 0;
   for (const { calendar, id } of drop) {
     const perCalendar = state.events[calendar];
-    if (!perCalendar || !(id in perCalendar)) continue;
-    delete perCalendar[id];
+    if (!perCalendar?.delete(id)) continue;
     removed += 1;
-    if (Object.keys(perCalendar).length === 0) delete state.events[calendar];
+    if (perCalendar.size === 0) delete state.events[calendar];
   }
   return removed;
 }

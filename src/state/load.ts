@@ -40,21 +40,30 @@ export async function loadState(path: string, opts: { repair?: boolean } = {}): 
     throw new StateError(`cannot read the state file ${path}: ${(err as Error).message}`, { cause: err });
   }
 
+  const parsed = parseState(text, path);
+  return parsed.ok ? { state: parsed.state, fileVersion: parsed.fileVersion } : corrupt(parsed.problem);
+}
+
+export type ParsedState = { ok: true; state: State; fileVersion: number } | { ok: false; problem: string };
+
+/**
+ * The state in the text of a state file, checked and migrated; `problem` says
+ * why a corrupt one is. Throws StateError for a file from a newer calsync.
+ */
+export function parseState(text: string, path = 'state.json'): ParsedState {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     // V8's message quotes part of the file (ids, sync tokens): keep it out of the logs.
-    return corrupt('not valid JSON');
+    return { ok: false, problem: 'not valid JSON' };
   }
-  if (!isRecord(raw)) return corrupt('not a JSON object');
+  if (!isRecord(raw)) return { ok: false, problem: 'not a JSON object' };
   const version = declaredVersion(raw);
-  if (version === 'invalid') return corrupt('"version" is not a positive integer');
+  if (version === 'invalid') return { ok: false, problem: '"version" is not a positive integer' };
   assertNotNewer(version, path);
-
   const shaped = shapeState(migrate(raw, version), STATE_VERSION);
-  if (!shaped.ok) return corrupt(shaped.problem);
-  return { state: shaped.state, fileVersion: version };
+  return shaped.ok ? { ok: true, state: shaped.state, fileVersion: version } : shaped;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { StateError } from '../errors.js';
 import { epochSeconds } from '../util/time.js';
+import { EVENT_COLUMNS, encodeRow } from './event-row.js';
 import { STATE_VERSION } from './types.js';
+import type { ProcessedEvent } from './types.js';
 
 /**
  * Schema migrations of state.json. Each step takes the raw object of version
@@ -20,7 +22,46 @@ const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
   // 1 → 2: processed-event times become numbers (at, end, failure.at in
   // seconds, sourceUpdated in ms) so a large state loads and saves faster.
   (raw) => ({ ...raw, events: compactEventTimes(raw.events), version: 2 }),
+  // 2 → 3: each calendar's entries become a list of rows of text
+  // (event-row.ts), which load and save several times faster.
+  (raw) => ({ ...raw, eventColumns: EVENT_COLUMNS, events: entriesToRows(raw.events), version: 3 }),
 ];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function entriesToRows(events: unknown): unknown {
+  if (!isObject(events)) return events;
+  const out: Record<string, unknown> = {};
+  for (const [calendarId, perCalendar] of Object.entries(events)) {
+    // Left as it is: shape.ts reports the file as corrupt, as it did in v2.
+    if (!isObject(perCalendar)) {
+      out[calendarId] = perCalendar;
+      continue;
+    }
+    const rows: string[] = [];
+    for (const [id, entry] of Object.entries(perCalendar)) if (isObject(entry)) rows.push(encodeRow(id, entryFrom(entry)));
+    out[calendarId] = rows;
+  }
+  return out;
+}
+
+/** A v2 entry with only the fields of their declared types: v2 entries were never checked. */
+function entryFrom(raw: Record<string, unknown>): ProcessedEvent {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const failure = isObject(raw.failure) ? { reason: str(raw.failure.reason) ?? '', at: num(raw.failure.at) ?? 0, attempts: num(raw.failure.attempts) ?? 0 } : undefined;
+  return {
+    action: str(raw.action) ?? 'unknown',
+    at: num(raw.at) ?? 0,
+    end: num(raw.end),
+    recurring: raw.recurring === true ? true : undefined,
+    rule: str(raw.rule) as ProcessedEvent['rule'],
+    copyCalendar: str(raw.copyCalendar),
+    copyId: str(raw.copyId),
+    sourceUpdated: num(raw.sourceUpdated),
+    failure,
+  };
+}
 
 function compactEventTimes(events: unknown): unknown {
   if (typeof events !== 'object' || events === null) return events;

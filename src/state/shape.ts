@@ -1,11 +1,14 @@
 import { emptyMetrics } from './empty.js';
+import { EVENT_COLUMNS } from './event-row.js';
+import { EventTable } from './event-table.js';
 import type { MetricsState, State } from './types.js';
 
 /**
  * Cheap shape check of a parsed (and migrated) state file: top-level types and
- * one level below them, never every processed entry, so loading 100,000
- * entries costs no per-entry work beyond JSON.parse. Keys that a file lacks
- * are filled with their defaults: adding a key is not a schema change.
+ * one level below them; event rows are checked to be strings and indexed by
+ * id, never decoded, so loading 100,000 entries costs little beyond
+ * JSON.parse. Keys that a file lacks are filled with their defaults: adding a
+ * key is not a schema change.
  */
 
 export type Shaped = { ok: true; state: State } | { ok: false; problem: string };
@@ -17,10 +20,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 const MAP_KEYS = ['calendars', 'channels', 'accounts'] as const;
 
 export function shapeState(raw: Record<string, unknown>, version: number): Shaped {
-  const events = raw.events ?? {};
-  if (!isRecord(events)) return bad('"events" is not an object');
-  for (const [calendarId, perCalendar] of Object.entries(events)) {
-    if (!isRecord(perCalendar)) return bad(`"events" of calendar ${JSON.stringify(calendarId)} is not an object`);
+  const rawEvents = raw.events ?? {};
+  if (!isRecord(rawEvents)) return bad('"events" is not an object');
+  // Rows are read in this version's column order; the header says so to readers of the file.
+  if (raw.eventColumns !== undefined && raw.eventColumns !== EVENT_COLUMNS) return bad('"eventColumns" is not this version\'s row layout');
+  const events: State['events'] = {};
+  for (const [calendarId, rows] of Object.entries(rawEvents)) {
+    const table = Array.isArray(rows) ? EventTable.fromRows(rows) : undefined;
+    if (!table) return bad(`"events" of calendar ${JSON.stringify(calendarId)} is not a list of rows`);
+    events[calendarId] = table;
   }
   const maps: Partial<Record<(typeof MAP_KEYS)[number], Record<string, unknown>>> = {};
   for (const key of MAP_KEYS) {
@@ -34,10 +42,11 @@ export function shapeState(raw: Record<string, unknown>, version: number): Shape
 
   // The casts below are the one place the file's inner entries are trusted:
   // their top-level containers were checked above; entries are not (see header).
+  const { eventColumns: _columns, ...rest } = raw;
   const state = {
-    ...raw,
+    ...rest,
     version,
-    events: events as State['events'],
+    events,
     calendars: maps.calendars as State['calendars'],
     channels: maps.channels as State['channels'],
     accounts: maps.accounts as State['accounts'],

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { tempFileOwnerPid, writeFileAtomic } from '../util/atomic-write.js';
 import { loadState } from './load.js';
 import { statePath } from './paths.js';
+import { serializeState } from './serialize.js';
 import { isProcessAlive } from './process-alive.js';
 import type { State } from './types.js';
 
@@ -30,7 +31,7 @@ class FileStateStore implements StateStore {
   ) {}
 
   save(): Promise<void> {
-    const next = this.queue.catch(() => undefined).then(() => writeFileAtomic(this.path, JSON.stringify(this.state)));
+    const next = this.queue.catch(() => undefined).then(() => writeFileAtomic(this.path, serializeState(this.state)));
     this.queue = next;
     return next;
   }

@@ -1,14 +1,16 @@
+import type { EventTable } from './event-table.js';
+
 /**
  * The shape of state.json. Bump STATE_VERSION and add a migration in
  * migrations.ts for every change that is not purely additive.
  */
 
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /**
  * What calsync did about one source event (the last action that succeeded).
- * Times are numbers, not ISO strings: with 100,000 entries the file is a
- * third smaller and parses a third faster (bench/state.mjs).
+ * Times are numbers, not ISO strings (schema v2); the file keeps each entry
+ * as one row of text (schema v3, event-row.ts).
  */
 export interface ProcessedEvent {
   /** The action recorded (e.g. "copy-birthday", "invite", "mirror", "skip"). */
@@ -77,8 +79,8 @@ export interface MetricsState {
 
 export interface State {
   version: number;
-  /** calendar id → source event id → what was done. */
-  events: Record<string, Record<string, ProcessedEvent>>;
+  /** calendar id → its entries (source event id → what was done). */
+  events: Record<string, EventTable>;
   calendars: Record<string, CalendarSyncState>;
   channels: Record<string, WatchChannel>;
   accounts: Record<string, AccountState>;

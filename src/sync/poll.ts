@@ -196,9 +196,7 @@ async function refetchPending(run: PollRun, calendarId: string, listed: GoogleEv
   const entries = run.state.events[calendarId];
   if (!entries) return [];
   const seen = new Set(listed.map((e) => e.id));
-  const pending: string[] = [];
-  // for-in, not Object.entries: this runs on every poll over every entry.
-  for (const id in entries) if (entries[id]?.failure && !seen.has(id)) pending.push(id);
+  const pending = entries.pendingIds().filter((id) => !seen.has(id));
   const account = run.api.accountOf(calendarId);
   const out: GoogleEvent[] = [];
   for (const eventId of pending) {

@@ -3,6 +3,7 @@
  * calsync acted on (or was told to remember), with the source's `updated`,
  * its end, the copy it has, and a pending failure or deferral.
  */
+import { EventTable } from '../state/index.js';
 import type { ProcessedEvent, State } from '../state/types.js';
 import { nowSeconds } from '../util/time.js';
 import type { Outcome } from './apply.js';
@@ -11,24 +12,23 @@ import type { Action } from './types.js';
 /** The failure reason of an action left for the next poll (write budget, usage limits, outage). */
 export const DEFERRED = 'deferred';
 
-function entriesOf(state: State, calendarId: string): Record<string, ProcessedEvent> {
-  return (state.events[calendarId] ??= {});
+function entriesOf(state: State, calendarId: string): EventTable {
+  return (state.events[calendarId] ??= new EventTable());
 }
 
 export function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
-  const prev = state.events[calendarId]?.[action.source.eventId];
+  const prev = state.events[calendarId]?.get(action.source.eventId);
   // An event calsync never acted on leaves nothing to remember (its own copies,
   // focus time, cancellations...) unless the rule says so: the state grows with
   // what calsync did, not with everything it saw.
   if (!prev && !action.remember) return;
-  const target = entriesOf(state, calendarId);
-  target[action.source.eventId] = withoutUndefined({
+  entriesOf(state, calendarId).set(action.source.eventId, withoutUndefined({
     ...(prev ?? { action: 'skip' }),
     at: nowSeconds(),
     ...action.remember,
     ...sourceFields(action),
     failure: undefined,
-  });
+  }));
 }
 
 /** What the entry remembers of the source: when it changed, when it ends, whether it repeats. */
@@ -44,21 +44,21 @@ function withoutUndefined(entry: ProcessedEvent): ProcessedEvent {
 
 export function recordOutcome(state: State, calendarId: string, action: Action, outcome: Outcome, failureReason?: string): void {
   const entries = entriesOf(state, calendarId);
-  const prev = entries[action.source.eventId];
+  const prev = entries.get(action.source.eventId);
   const now = nowSeconds();
   if (failureReason) {
     // The source's `updated` is not recorded: the retry must see the event as changed.
     const { end, recurring } = sourceFields(action);
-    entries[action.source.eventId] = withoutUndefined({
+    entries.set(action.source.eventId, withoutUndefined({
       ...(prev ?? { action: 'pending', at: now }),
       end,
       recurring,
       failure: { reason: failureReason, at: now, attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1) },
-    });
+    }));
     return;
   }
   const revisit = action.kind === 'delete-copy' && action.revisit === true;
-  entries[action.source.eventId] = withoutUndefined({
+  entries.set(action.source.eventId, withoutUndefined({
     ...prev,
     action: action.kind,
     at: now,
@@ -67,5 +67,5 @@ export function recordOutcome(state: State, calendarId: string, action: Action, 
     // Fetched again next poll, and seen as changed, so its next action is planned.
     ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
     failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
-  });
+  }));
 }

@@ -3,6 +3,7 @@
  * settings) to exactly one action. No I/O here; the applier carries actions out.
  * The behaviour is "What one poll does" in the interface page.
  */
+import type { EntryLookup } from '../state/event-table.js';
 import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
@@ -160,7 +161,7 @@ export function planEvent(input: PlanInput): Action {
 export function planChanges(
   calendarId: string,
   events: GoogleEvent[],
-  entries: Record<string, ProcessedEvent> | undefined,
+  entries: EntryLookup | undefined,
   settings: RuleSettings,
   mirrorHeldElsewhere?: (copyId: string) => boolean,
 ): Action[] {
@@ -172,7 +173,7 @@ export function planChanges(
   const isMirrored = (masterId: string) => {
     if (mirroredNow.has(masterId)) return true;
     if (unmirroredNow.has(masterId)) return false;
-    const master = entries?.[masterId];
+    const master = entries?.get(masterId);
     return master?.rule === 'mirror' && Boolean(master.copyId);
   };
   const actions: Action[] = [];
@@ -181,7 +182,7 @@ export function planChanges(
     const action = planEvent({
       calendarId,
       event,
-      entry: entries?.[event.id ?? ''],
+      entry: entries?.get(event.id ?? ''),
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
       settings,
       mirrorHeldElsewhere,

@@ -9,10 +9,7 @@ import type { GoogleAccess } from './api.js';
 
 /** Whether a source calendar other than this one still keeps this mirror (a meeting both accounts are invited to). */
 export function mirrorHeldElsewhere(state: State, calendarId: string, copyId: string): boolean {
-  for (const [other, entries] of Object.entries(state.events)) {
-    if (other === calendarId) continue;
-    for (const id in entries) if (entries[id]?.copyId === copyId) return true;
-  }
+  for (const [other, entries] of Object.entries(state.events)) if (other !== calendarId && entries.holdsCopy(copyId)) return true;
   return false;
 }
 

@@ -5,8 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emptyState } from '../../src/state/index.js';
-import type { State } from '../../src/state/index.js';
+import { emptyState, EventTable } from '../../src/state/index.js';
+import type { ProcessedEvent, State } from '../../src/state/index.js';
 
 /** The built state module that child processes import (npm test builds first). */
 export const builtStateModule = fileURLToPath(new URL('../../dist/state/index.js', import.meta.url));
@@ -22,18 +22,23 @@ export async function tempConfigDir(): Promise<{ dir: string; cleanup: () => Pro
   return { dir, cleanup: () => rm(base, { recursive: true, force: true }) };
 }
 
+/** The entries of a calendar as a plain object (id → entry), for comparing in tests. */
+export function entriesOf(table: EventTable | undefined): Record<string, ProcessedEvent> | undefined {
+  return table && Object.fromEntries(table.entries());
+}
+
 /** A state with `n` processed entries spread over a few calendars, shaped like real ones. */
 export function stateWithEntries(n: number, calendars = 3): State {
   const state = emptyState();
   for (let i = 0; i < n; i++) {
     const cal = `person${i % calendars}@example.com`;
-    const perCalendar = (state.events[cal] ??= {});
-    perCalendar[`evt${i.toString(36)}x`] = {
+    const perCalendar = (state.events[cal] ??= new EventTable());
+    perCalendar.set(`evt${i.toString(36)}x`, {
       action: i % 2 === 0 ? 'mirror' : 'invite',
       at: Date.UTC(2024, 0, 1) / 1000 + i,
       end: Date.UTC(2024, 1, 1) / 1000,
       ...(i % 2 === 0 ? { copyCalendar: 'shared@example.com', copyId: `cs${i}` } : {}),
-    };
+    });
   }
   return state;
 }

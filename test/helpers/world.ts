@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator, type GoogleEvent } from '../../src/emulator/index.js';
-import type { State } from '../../src/state/types.js';
+import { parseState } from '../../src/state/index.js';
+import type { State } from '../../src/state/index.js';
 import { cliEnv, type CliEnv } from './cli.js';
 
 export const SHARED = 'family@group.calendar.test';
@@ -43,7 +44,10 @@ export async function startWorld(opts: { sources?: string[]; quotaPerMinute?: nu
     },
     state() {
       const file = join(cli.dir, 'state.json');
-      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as State) : undefined;
+      if (!existsSync(file)) return undefined;
+      const parsed = parseState(readFileSync(file, 'utf8'), file);
+      if (!parsed.ok) throw new Error(`${file} is corrupt: ${parsed.problem}`);
+      return parsed.state;
     },
     writes: () => calendarReqs().filter((r) => r.method !== 'GET').length,
     listCalls: () => calendarReqs().filter((r) => r.method === 'GET' && /\/events$/.test(r.path)).length,
