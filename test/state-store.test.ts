@@ -204,17 +204,27 @@ describe('state store', () => {
     ]);
   });
 
-  it('moves aside a file whose event rows are not text, or whose row layout is another', async () => {
+  it('moves aside a file whose event rows are not text, or whose row layout this version cannot read', async () => {
     await mkdir(dir, { recursive: true });
     for (const broken of [
       { ...emptyState(), events: { 'a@example.com': [{ e1: 1 }] } },
       { ...emptyState(), events: { 'a@example.com': ['  no id'] } },
       { ...emptyState(), eventColumns: 'id action at', events: {} },
+      { ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unknownColumn', events: {} },
     ]) {
       await writeFile(statePath(dir), JSON.stringify(broken));
       expect((await openState(dir)).state).toEqual(emptyState());
     }
-    expect(logLines.filter((l) => l.includes('is corrupt'))).toHaveLength(3);
+    expect(logLines.filter((l) => l.includes('is corrupt'))).toHaveLength(4);
+  });
+
+  it('reads a file that names fewer columns (written before one was added at the end)', async () => {
+    await mkdir(dir, { recursive: true });
+    const older = { ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at', events: { 'a@example.com': ['e1  m1 s@x mirror mirror 1767225600'] } };
+    await writeFile(statePath(dir), JSON.stringify(older));
+    const store = await openState(dir);
+    expect(entriesOf(store.state.events['a@example.com'])).toEqual({ e1: { action: 'mirror', at: 1_767_225_600, rule: 'mirror', copyId: 'm1', copyCalendar: 's@x' } });
+    expect(logLines).toEqual([]);
   });
 
   it('keeps top-level keys it does not know when saving', async () => {

@@ -22,8 +22,12 @@ const MAP_KEYS = ['calendars', 'channels', 'accounts'] as const;
 export function shapeState(raw: Record<string, unknown>, version: number): Shaped {
   const rawEvents = raw.events ?? {};
   if (!isRecord(rawEvents)) return bad('"events" is not an object');
-  // Rows are read in this version's column order; the header says so to readers of the file.
-  if (raw.eventColumns !== undefined && raw.eventColumns !== EVENT_COLUMNS) return bad('"eventColumns" is not this version\'s row layout');
+  // Rows are read in this version's column order. A file that names fewer
+  // columns (written before one was added at the end) reads them as absent.
+  const columns = raw.eventColumns;
+  if (columns !== undefined && (typeof columns !== 'string' || !`${EVENT_COLUMNS} `.startsWith(`${columns} `))) {
+    return bad('"eventColumns" is not a row layout this version reads');
+  }
   const events: State['events'] = {};
   for (const [calendarId, rows] of Object.entries(rawEvents)) {
     const table = Array.isArray(rows) ? EventTable.fromRows(rows) : undefined;
