@@ -67,6 +67,24 @@ describe('scripted faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
   });
 
+  it('answerAfterMs carries a write out at once and holds only its answer (the write is visible before the client hears back)', async () => {
+    const cal = t.calendarFor(ALICE);
+    await cal.calendarList.list();
+    t.emu.injectFaults({ method: 'POST', pathIncludes: '/events', answerAfterMs: 400, times: 1 });
+    let answered = false;
+    const insert = cal.events
+      .insert({ calendarId: ALICE, requestBody: { summary: 'slow answer', start: { dateTime: '2026-12-02T10:00:00Z' }, end: { dateTime: '2026-12-02T11:00:00Z' } } })
+      .then((r) => {
+        answered = true;
+        return r;
+      });
+    while (!t.emu.listEvents(ALICE).some((e) => e.summary === 'slow answer')) await new Promise((r) => setTimeout(r, 5));
+    expect(answered).toBe(false);
+    const res = await insert;
+    expect(res.status).toBe(200);
+    expect(res.data.summary).toBe('slow answer');
+  });
+
   it('applies a probability: 0 never fires', async () => {
     t.emu.injectFaults({ status: 500, probability: 0 });
     expect((await t.calendarFor(ALICE).calendarList.list()).status).toBe(200);

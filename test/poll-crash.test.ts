@@ -47,4 +47,43 @@ describe('crash safety of calsync poll', () => {
     for (const id of own) expect(attendeeCount(world.emu.getEvent(ALICE, id), SHARED)).toBe(1);
     for (let i = 0; i < 50; i++) expect(countBySummary(world.emu, SHARED, `Other ${i}`), `Other ${i}`).toBe(1);
   }, 120_000);
+
+  it.each([
+    { kind: 'mirror', seed: (w: World) => w.emu.seedEvent(ALICE, samples.meeting({ summary: 'Doomed', start: at(2, 9), end: at(2, 10), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] })), copiesOn: SHARED },
+    { kind: 'Gmail copy', seed: (w: World) => w.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Doomed', start: at(2, 9), end: at(2, 10) })), copiesOn: ALICE },
+  ])('a poll killed after Google made a $kind but before its outcome was saved, then the source cancelled: the next poll deletes the $kind', async ({ seed, copiesOn }) => {
+    world = await startWorld();
+    const source = seed(world);
+    const copies = () => world?.emu.listEvents(copiesOn).filter((e) => e.summary === 'Doomed' && e.id !== source.id).length ?? 0;
+    // The copy is made at once; its answer is held until long after the kill.
+    world.emu.injectFaults({ method: 'POST', pathIncludes: `/calendars/${copiesOn}/events`, answerAfterMs: 60_000 });
+    const child = world.cli.spawn(['poll']);
+    while (copies() === 0 && child.exitCode === null) await sleep(10);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    expect(copies()).toBe(1);
+
+    world.emu.clearFaults();
+    world.emu.cancelEvent(ALICE, source.id ?? '');
+    const next = await world.cli.run(['poll']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(copies()).toBe(0);
+    expect(world.state()?.events[ALICE]?.get(source.id ?? '')?.copyUnconfirmed).toBeUndefined();
+  });
+
+  it('a poll killed after Google made a mirror leaves it confirmed, not duplicated, by the next poll', async () => {
+    world = await startWorld();
+    world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Kept', start: at(2, 9), end: at(2, 10), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] }));
+    world.emu.injectFaults({ method: 'POST', pathIncludes: `/calendars/${SHARED}/events`, answerAfterMs: 60_000 });
+    const child = world.cli.spawn(['poll']);
+    while (countBySummary(world.emu, SHARED, 'Kept') === 0 && child.exitCode === null) await sleep(10);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    world.emu.clearFaults();
+    const next = await world.cli.run(['poll', '--json']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Kept')).toBe(1);
+    const again = await world.cli.run(['poll', '--json']);
+    expect((JSON.parse(again.stdout) as { writes: number }).writes).toBe(0);
+  });
 });

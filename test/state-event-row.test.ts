@@ -27,6 +27,12 @@ const rows: Array<{ name: string; id: string; entry: ProcessedEvent; row: string
     row: `odd%20id%2C%25 ${AT},0,rate%2C%20limited%20100%25  a%20b@x  copy%20birthday ${AT}`,
   },
   { name: 'text outside ASCII', id: 'zoë', entry: { action: 'invite', at: AT, rule: 'invite', copyCalendar: 'zoë@example.com' }, row: `zoë   zoë@example.com invite invite ${AT}` },
+  {
+    name: 'a copy whose creation was interrupted',
+    id: 'g1',
+    entry: { action: 'pending', at: AT, rule: 'gmail', copyCalendar: 'a@x', copyId: 'cg1', copyUnconfirmed: true, failure: { reason: 'interrupted', at: AT, attempts: 0 } },
+    row: `g1 ${AT},0,interrupted cg1 a@x gmail pending ${AT}    1`,
+  },
   { name: 'a failure with an empty reason', id: 'e3', entry: { action: 'pending', at: AT, failure: { reason: '', at: AT, attempts: 1 } }, row: `e3 ${AT},1,    pending ${AT}` },
 ];
 

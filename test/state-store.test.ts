@@ -197,7 +197,7 @@ describe('state store', () => {
     await store.save();
     const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as { version: number; eventColumns: string; events: Record<string, string[]> };
     expect(saved.version).toBe(3);
-    expect(saved.eventColumns).toBe('id failure copyId copyCalendar rule action at end sourceUpdated recurring');
+    expect(saved.eventColumns).toBe('id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed');
     expect(saved.events['a@example.com']).toEqual([
       'e1  cs1 s@x mirror mirror 1767225600 1767229200 1767225600123',
       'e2 1767225605,1,backendError    pending 1767225600   1',
@@ -210,7 +210,7 @@ describe('state store', () => {
       { ...emptyState(), events: { 'a@example.com': [{ e1: 1 }] } },
       { ...emptyState(), events: { 'a@example.com': ['  no id'] } },
       { ...emptyState(), eventColumns: 'id action at', events: {} },
-      { ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unknownColumn', events: {} },
+      { ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed unknownColumn', events: {} },
     ]) {
       await writeFile(statePath(dir), JSON.stringify(broken));
       expect((await openState(dir)).state).toEqual(emptyState());

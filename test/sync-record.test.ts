@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState, EventTable } from '../src/state/index.js';
-import { recordOutcome, recordSkip } from '../src/sync/record.js';
+import { recordIntent, recordOutcome, recordSkip } from '../src/sync/record.js';
 import type { Action, SourceFacts } from '../src/sync/types.js';
 
 const CAL = 'alice@example.com';
@@ -45,5 +45,35 @@ describe('what the state remembers of an outcome', () => {
     expect(state.events[CAL]?.get('e1')).toBeUndefined();
     recordSkip(state, CAL, { kind: 'skip', source, reason: 'shared calendar already invited', remember: { rule: 'invite' } });
     expect(state.events[CAL]?.get('e1')).toMatchObject({ action: 'skip', rule: 'invite' });
+  });
+
+  it('a copy about to be created is announced: the entry names it, unconfirmed and pending', () => {
+    const state = emptyState();
+    const mirror: Action = { kind: 'mirror', source, target: { calendarId: 'shared@x', eventId: 'm1' }, body: {} };
+    recordIntent(state, CAL, mirror);
+    expect(state.events[CAL]?.get('e1')).toMatchObject({ rule: 'mirror', copyCalendar: 'shared@x', copyId: 'm1', copyUnconfirmed: true, failure: { reason: 'interrupted', attempts: 0 } });
+    expect(state.events[CAL]?.pendingIds()).toEqual(['e1']);
+  });
+
+  it('only creations are announced', () => {
+    const state = emptyState();
+    recordIntent(state, CAL, { kind: 'invite', source, email: 'shared@x' });
+    recordIntent(state, CAL, { kind: 'delete-copy', source, target: { calendarId: 'shared@x', eventId: 'm1' }, copyKind: 'mirror' });
+    expect(state.events[CAL]).toBeUndefined();
+  });
+
+  it('the outcome settles an announced copy: success confirms it, a failure leaves it in doubt', () => {
+    const state = emptyState();
+    const copy: Action = { kind: 'copy-gmail', source, target: { calendarId: CAL, eventId: 'g1' }, body: {}, deleteOriginal: false };
+    recordIntent(state, CAL, copy);
+    recordOutcome(state, CAL, copy, { ...ok, ok: false }, 'backendError');
+    expect(state.events[CAL]?.get('e1')).toMatchObject({ copyId: 'g1', copyUnconfirmed: true, failure: { reason: 'backendError', attempts: 1 } });
+    recordIntent(state, CAL, copy);
+    expect(state.events[CAL]?.get('e1')?.failure).toMatchObject({ reason: 'interrupted', attempts: 1 });
+    recordOutcome(state, CAL, copy, { ...ok, entry: { rule: 'gmail', copyCalendar: CAL, copyId: 'g1' } });
+    const entry = state.events[CAL]?.get('e1');
+    expect(entry).toMatchObject({ action: 'copy-gmail', rule: 'gmail', copyId: 'g1', sourceUpdated: source.updated });
+    expect(entry?.copyUnconfirmed).toBeUndefined();
+    expect(entry?.failure).toBeUndefined();
   });
 });

@@ -32,6 +32,12 @@ const copied = (rule: ProcessedEvent['rule'], copyId: string, calendar = CAL, ex
   ...extra,
 });
 
+const interrupted = (rule: ProcessedEvent['rule'], copyId: string, calendar = CAL): ProcessedEvent => ({
+  ...copied(rule, copyId, calendar),
+  copyUnconfirmed: true,
+  failure: { reason: 'interrupted', at: 1_795_132_800, attempts: 0 },
+});
+
 interface Row {
   name: string;
   event: GoogleEvent;
@@ -98,6 +104,12 @@ const rows: Row[] = [
   },
   { name: 'a mirror that exists is updated even when the shared calendar looks read-only', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), settings: { sharedWritable: false }, expect: 'update-copy' },
   { name: 'a mirrored meeting whose organizer became the account loses its mirror first', event: own(), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
+  // A copy whose creation a killed run began (recordIntent): it may or may not exist.
+  { name: 'an interrupted birthday copy is created again, even when the source did not change', event: birthday, entry: interrupted('birthday', 'x1'), expect: 'copy-birthday' },
+  { name: 'an interrupted Gmail copy is created again', event: gmail, entry: interrupted('gmail', 'x2'), expect: 'copy-gmail' },
+  { name: 'an interrupted mirror is created again, not patched', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: interrupted('mirror', 'm1', SHARED), expect: 'mirror' },
+  { name: 'an interrupted copy whose source was cancelled meanwhile is deleted', event: { id: 'gm1', status: 'cancelled' }, entry: interrupted('gmail', 'x2'), expect: 'delete-copy' },
+  { name: 'an interrupted mirror of a meeting declined meanwhile is deleted', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), entry: interrupted('mirror', 'm1', SHARED), expect: 'delete-copy' },
   { name: 'an exception of an own series without the invitee is invited', event: own({ id: 'ser3_20261208T100000Z', recurringEventId: 'ser3', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }), expect: 'invite' },
 ];
 
@@ -179,6 +191,11 @@ describe('sync rules (one action per changed event)', () => {
     const event = others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
     const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: true, settings });
     expect(action.kind === 'update-occurrence' && action.target).toEqual({ calendarId: SHARED, eventId: `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z` });
+  });
+
+  it('an interrupted copy is created again where the intent named it', () => {
+    const action = planEvent({ calendarId: CAL, event: others(), entry: interrupted('mirror', 'm1', SHARED), seriesMirrored: false, settings });
+    expect(action.kind === 'mirror' && action.target).toEqual({ calendarId: SHARED, eventId: 'm1' });
   });
 
   it('a listing is planned masters first, so an exception listed before its master follows the mirror', () => {

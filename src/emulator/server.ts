@@ -76,10 +76,16 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
   const path = safeDecode(url.pathname);
   const entry: RequestLogEntry = { at: Date.now(), method, path, query: queryObject(url.searchParams), status: 0 };
   d.requests.push(entry);
+  let answerAfterMs = 0;
   const finish = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     entry.status = status;
-    if (status === 204 || body === undefined) sendEmpty(res, status, headers);
-    else sendJson(res, status, body, headers);
+    const send = () => {
+      if (res.destroyed) return;
+      if (status === 204 || body === undefined) sendEmpty(res, status, headers);
+      else sendJson(res, status, body, headers);
+    };
+    if (answerAfterMs > 0) setTimeout(send, answerAfterMs).unref();
+    else send();
   };
 
   let raw: Buffer;
@@ -103,6 +109,7 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
   const fault = d.faults.match({ method, url: path + safeDecode(url.search), account });
   if (fault) {
     if (fault.latencyMs) await sleep(fault.latencyMs);
+    answerAfterMs = fault.answerAfterMs ?? 0;
     if (fault.drop) {
       entry.status = 0;
       req.socket.destroy();

@@ -30,6 +30,12 @@ export interface FaultRule {
   drop?: boolean;
   /** Delay before answering (alone: the request then proceeds normally). */
   latencyMs?: number;
+  /**
+   * Carry the request out at once but hold its answer this long: a write that
+   * reached Google while its answer is slow (a client killed meanwhile never
+   * learns that it succeeded).
+   */
+  answerAfterMs?: number;
 }
 
 export interface RequestLogEntry {

@@ -17,7 +17,7 @@ import type { ProcessedEvent } from './types.js';
  * without decoding it: "is a failure pending" (column 2) and "which copy"
  * (column 3).
  */
-export const EVENT_COLUMNS = 'id failure copyId copyCalendar rule action at end sourceUpdated recurring';
+export const EVENT_COLUMNS = 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed';
 
 const SEP = ' ';
 const SEP_CODE = 32;
@@ -59,6 +59,7 @@ export function encodeRow(id: string, entry: ProcessedEvent): string {
     num(entry.end),
     num(entry.sourceUpdated),
     entry.recurring ? '1' : '',
+    entry.copyUnconfirmed ? '1' : '',
   ];
   let last = fields.length - 1;
   while (last > 0 && fields[last] === '') last--;
@@ -107,11 +108,12 @@ const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'inv
  * again by its deterministic id.
  */
 export function decodeRow(row: string): ProcessedEvent {
-  const [, failure, copyId, copyCalendar, rule, action, at, end, sourceUpdated, recurring] = row.split(SEP);
+  const [, failure, copyId, copyCalendar, rule, action, at, end, sourceUpdated, recurring, unconfirmed] = row.split(SEP);
   const entry: ProcessedEvent = { action: stringOf(action) ?? 'unknown', at: numberOf(at) ?? 0 };
   const endValue = numberOf(end);
   if (endValue !== undefined) entry.end = endValue;
   if (recurring === '1') entry.recurring = true;
+  if (unconfirmed === '1') entry.copyUnconfirmed = true;
   const ruleValue = stringOf(rule);
   if (ruleValue !== undefined && RULES.has(ruleValue)) entry.rule = ruleValue as ProcessedEvent['rule'];
   const copyCalendarValue = stringOf(copyCalendar);

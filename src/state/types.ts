@@ -26,6 +26,12 @@ export interface ProcessedEvent {
   /** The copy's or mirror's calendar and id, when one exists. */
   copyCalendar?: string;
   copyId?: string;
+  /**
+   * The copy was being created when a run stopped, or its creation failed: it
+   * may or may not exist. The next poll creates it again (a 409 means it
+   * exists) or, if the source went meanwhile, deletes it (a 404 means it never was).
+   */
+  copyUnconfirmed?: boolean;
   /** The source's `updated` (ms since the epoch) when it was last handled: another one means the copy must follow. */
   sourceUpdated?: number;
   /** Set while the event's last action failed or was deferred; the next poll retries it. `at` in seconds since the epoch. */

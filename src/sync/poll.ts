@@ -16,7 +16,7 @@ import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { listChanges } from './listing.js';
 import { planChanges } from './rules.js';
-import { DEFERRED, recordOutcome, recordSkip } from './record.js';
+import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
 import { canWriteShared, mirrorHeldElsewhere } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
 import type { ActionReport, CalendarReport, PollReport } from './report.js';
@@ -52,8 +52,9 @@ interface PollRun {
 
 /**
  * Outcomes recorded between checkpoints: a crash loses at most this many
- * entries (their copies are found again by id), and the state is written at
- * most maxWritesPerPoll / CHECKPOINT_EVERY extra times.
+ * outcomes (their copies were announced by recordIntent, and are found again
+ * by id), and the state is written at most maxWritesPerPoll / CHECKPOINT_EVERY
+ * extra times.
  */
 const CHECKPOINT_EVERY = 50;
 
@@ -244,6 +245,13 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
     // Every decision, skips with their reason included, is one debug line (--verbose).
     log.debug(`${entry.result} ${entry.action}`, { calendar: calendarId, event: entry.eventId, reason: entry.reason, target: entry.target });
   };
+  // Copies about to be created are in the state before Google has them: a
+  // kill mid-write then leaves an entry naming the copy, never an orphan.
+  const creates = run.opts.dryRun ? [] : actions.filter(createsCopy);
+  if (creates.length > 0) {
+    for (const action of creates) recordIntent(run.state, calendarId, action);
+    await run.checkpoint();
+  }
   // Occurrences of a mirrored series need the series' mirror first.
   const phases = [actions.filter((a) => a.kind !== 'update-occurrence'), actions.filter((a) => a.kind === 'update-occurrence')];
   for (const phase of phases) {

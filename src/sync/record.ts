@@ -12,6 +12,40 @@ import type { Action } from './types.js';
 /** The failure reason of an action left for the next poll (write budget, usage limits, outage). */
 export const DEFERRED = 'deferred';
 
+/** The failure reason of a copy's creation that a run began and did not live to record. */
+export const INTERRUPTED = 'interrupted';
+
+const CREATED_RULE = { 'copy-birthday': 'birthday', 'copy-gmail': 'gmail', mirror: 'mirror' } as const;
+
+/** Whether the action creates a copy or mirror: those are announced in the state before they run (recordIntent). */
+export function createsCopy(action: Action): action is Extract<Action, { kind: keyof typeof CREATED_RULE }> {
+  return action.kind in CREATED_RULE;
+}
+
+/**
+ * Records, before the write, that a copy is about to be created, so that a run
+ * killed after Google made it but before its outcome was saved leaves an entry
+ * that names the copy: the next poll creates it again (409: it exists) or, if
+ * the source was cancelled meanwhile, deletes it, instead of leaving it behind.
+ */
+export function recordIntent(state: State, calendarId: string, action: Action): void {
+  if (!createsCopy(action)) return;
+  const entries = entriesOf(state, calendarId);
+  const prev = entries.get(action.source.eventId);
+  const now = nowSeconds();
+  entries.set(
+    action.source.eventId,
+    withoutUndefined({
+      ...(prev ?? { action: 'pending', at: now }),
+      rule: CREATED_RULE[action.kind],
+      copyCalendar: action.target.calendarId,
+      copyId: action.target.eventId,
+      copyUnconfirmed: true,
+      failure: { reason: INTERRUPTED, at: now, attempts: prev?.failure?.attempts ?? 0 },
+    }),
+  );
+}
+
 function entriesOf(state: State, calendarId: string): EventTable {
   return (state.events[calendarId] ??= new EventTable());
 }
@@ -66,6 +100,8 @@ export function recordOutcome(state: State, calendarId: string, action: Action, 
     ...sourceFields(action),
     // Fetched again next poll, and seen as changed, so its next action is planned.
     ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
+    // Created, or deleted: either way no longer in doubt.
+    copyUnconfirmed: undefined,
     failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
   }));
 }

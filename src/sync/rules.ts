@@ -82,6 +82,9 @@ export function planEvent(input: PlanInput): Action {
   const source = sourceFacts(calendarId, event);
   const skip = (reason: string, remember?: Extract<Action, { kind: 'skip' }>['remember']): Action => ({ kind: 'skip', source, reason, ...(remember ? { remember } : {}) });
   const copy = existingCopy(entry);
+  // A copy whose creation was interrupted may not exist: it is created again
+  // (a 409 means it does), but deleted like any other when its source goes.
+  const created = entry?.copyUnconfirmed ? undefined : copy;
   const copyKind = entry?.rule === 'mirror' || entry?.rule === 'occurrence' ? 'mirror' : 'copy';
   const letGo = (target: EventRef): Action =>
     copyKind === 'mirror' && input.mirrorHeldElsewhere?.(target.eventId)
@@ -103,7 +106,7 @@ export function planEvent(input: PlanInput): Action {
 
   if (type === 'birthday') {
     const target = copy ?? { calendarId: settings.birthdayCopyCalendar ?? calendarId, eventId: copyEventId(calendarId, source.eventId, 'birthday') };
-    if (!copy) return { kind: 'copy-birthday', source, target, body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail) };
+    if (!created) return { kind: 'copy-birthday', source, target, body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail) };
     if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target, copyKind: 'copy', body: followPatch('birthday', calendarId, event, settings.inviteEmail) };
     return skip('copy is up to date');
   }
@@ -111,7 +114,7 @@ export function planEvent(input: PlanInput): Action {
   if (type === 'fromGmail') {
     const target = copy ?? { calendarId, eventId: copyEventId(calendarId, source.eventId, 'gmail') };
     const deleteOriginal = settings.gmailOriginal === 'delete';
-    if (!copy) return { kind: 'copy-gmail', source, target, body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail), deleteOriginal };
+    if (!created) return { kind: 'copy-gmail', source, target, body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail), deleteOriginal };
     if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target, copyKind: 'copy', body: followPatch('gmail', calendarId, event, settings.inviteEmail) };
     if (deleteOriginal) return { kind: 'delete-original', source, copy: target };
     return skip('copy is up to date');
@@ -145,12 +148,12 @@ export function planEvent(input: PlanInput): Action {
     if (copy && entry && !changedSince(entry, event)) return skip('mirror is up to date');
     return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
   }
-  if (copy) {
-    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target: copy, copyKind: 'mirror', body: followPatch('mirror', calendarId, event, settings.inviteEmail) };
+  if (created) {
+    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target: created, copyKind: 'mirror', body: followPatch('mirror', calendarId, event, settings.inviteEmail) };
     return skip('mirror is up to date');
   }
   if (!settings.sharedWritable) return skip('the shared calendar is not writable by its account');
-  const target = { calendarId: settings.inviteEmail, eventId: copyEventId(calendarId, source.eventId, 'mirror') };
+  const target = copy ?? { calendarId: settings.inviteEmail, eventId: copyEventId(calendarId, source.eventId, 'mirror') };
   return { kind: 'mirror', source, target, body: mirrorOf(calendarId, event, target.eventId) };
 }
 
