@@ -196,4 +196,30 @@ describe('calsync poll against the emulator (built binary)', () => {
     await world.cli.run(['poll']);
     for (let i = 0; i < 12; i++) expect(countBySummary(world.emu, ALICE, `Trip ${i}`)).toBe(2);
   });
+
+  it('a moved occurrence waits with its series when the write budget is used up, and follows the mirror next poll', async () => {
+    world = await startWorld();
+    for (let i = 0; i < 3; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
+    const start = new Date(at(1, 9));
+    const series = world.emu.seedEvent(
+      ALICE,
+      samples.meeting({ summary: 'Weekly', start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE], recurrence: ['RRULE:FREQ=WEEKLY'] }),
+    );
+    const next = new Date(start.getTime() + 7 * 86_400_000);
+    const occurrence = `${series.id ?? ''}_${next.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+    world.emu.updateEvent(ALICE, occurrence, { summary: 'Weekly (moved)', start: { dateTime: new Date(next.getTime() + 3_600_000).toISOString() }, end: { dateTime: new Date(next.getTime() + 5_400_000).toISOString() } });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 3 }));
+
+    const first = await world.cli.run(['poll', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as { calendars: { deferred: number; failed: number }[]; actions: { action: string; result: string; reason?: string }[] };
+    expect(report.calendars[0]).toMatchObject({ failed: 0, deferred: 2 });
+    expect(report.actions.find((a) => a.action === 'update-occurrence')).toMatchObject({ result: 'deferred' });
+
+    const second = await world.cli.run(['poll']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Weekly')).toBe(1);
+    expect(countBySummary(world.emu, SHARED, 'Weekly (moved)')).toBe(1);
+  });
 });
