@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { State } from '../src/state/index.js';
+import { readState } from '../src/state/index.js';
 import { assertBuilt, fakeServer, isoAgo, runCalsync, sandbox, stateWith, writeState, type FakeServer, type Sandbox } from './health-helpers.js';
 
 const CAL = 'alice@example.com';
@@ -35,7 +36,7 @@ interface MailBody {
 
 /** Keeps state.health (the alert memory) and sets only the calendar's last success. */
 async function setLastSuccess(box: Sandbox, secondsAgo: number): Promise<void> {
-  const state = JSON.parse(await readFile(join(box.configDir, 'state.json'), 'utf8')) as State;
+  const state = await readState(box.configDir);
   state.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), secondsAgo) };
   await writeState(box.configDir, state);
 }
@@ -88,6 +89,42 @@ describe('alert mails from health-check', () => {
       await box.cleanup();
     }
   }, 120_000);
+
+  it('a state file no poll can repair (from a newer calsync) is mailed once, and so is its recovery', async () => {
+    const box = await sandbox();
+    const mails: MailBody[] = [];
+    sendgrid.requests.length = 0;
+    sendgrid.answer = (req) => {
+      mails.push(JSON.parse(req.body) as MailBody);
+      return { status: 202 };
+    };
+    try {
+      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
+      const good = await readFile(join(box.configDir, 'state.json'), 'utf8');
+      await writeFile(join(box.configDir, 'state.json'), JSON.stringify({ version: 999 }), { mode: 0o600 });
+      const broken = await runCalsync(['health-check', '--offline'], box, env());
+      expect(broken.code).toBe(2);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]?.subject).toMatch(/^\[calsync\] CRITICAL on .+: .*state file unreadable/);
+      expect(mails[0]?.content[0]?.value).toContain('newer calsync');
+      expect(existsSync(join(box.configDir, 'health.json'))).toBe(true);
+
+      const still = await runCalsync(['health-check', '--offline'], box, env());
+      expect(still.code).toBe(2);
+      expect(mails).toHaveLength(1);
+      expect(await readFile(join(box.configDir, 'state.json'), 'utf8')).toBe(JSON.stringify({ version: 999 }));
+
+      await writeFile(join(box.configDir, 'state.json'), good, { mode: 0o600 });
+      const repaired = await runCalsync(['health-check', '--offline'], box, env());
+      expect(repaired.code).toBe(0);
+      expect(mails).toHaveLength(2);
+      expect(mails[1]?.subject).toMatch(/^\[calsync\] OK again on /);
+      expect(existsSync(join(box.configDir, 'health.json'))).toBe(false);
+      expect((await readState(box.configDir)).health).toMatchObject({ status: 'OK', alertedStatus: 'OK' });
+    } finally {
+      await box.cleanup();
+    }
+  }, 60_000);
 
   it('a SendGrid failure is reported on stderr, keeps the exit code, and the next run sends the mail', async () => {
     const box = await sandbox();

@@ -3,10 +3,11 @@ import { hostname } from 'node:os';
 import type { Settings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import { sendAlertMail, sendgridConfigured } from '../notify/sendgrid.js';
-import { openState, readState, statePath, withStateLock } from '../state/index.js';
+import { readState, statePath, withStateLock } from '../state/index.js';
 import type { HealthState, State } from '../state/types.js';
 import { composeAlertMail, decideTransition, markAlerted, sameHealth, type AlertKind } from './alert.js';
 import { checkConfigured, evaluateState } from './evaluate.js';
+import { fallbackMemory, readFallbackHealth, stateMemory, type HealthMemory } from './memory.js';
 import { checkUrl } from './probes.js';
 import { buildReport, type HealthReport } from './report.js';
 import type { CheckResult } from './types.js';
@@ -56,9 +57,15 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
   if (opts.url) results.push(await checkUrl(opts.url));
   const report = buildReport(results, state, settings, now);
   // Nothing to record into before anything was set up; a check never creates the config dir.
-  if (!state || !existsSync(settings.configDir)) return { report, health: undefined, alert: undefined };
+  if (!existsSync(settings.configDir)) return { report, health: undefined, alert: undefined };
+  const { configDir } = settings;
   try {
-    const recorded = await recordAndAlert(settings, report, state.health, now, opts.alert !== false);
+    // A memory kept while the state could not be read is the newer one; a
+    // readable state takes it over (so that memory must be written now).
+    const fallback = await readFallbackHealth(configDir);
+    const memory = state ? () => stateMemory(configDir) : () => Promise.resolve(fallbackMemory(configDir));
+    const seen = fallback ?? state?.health;
+    const recorded = await recordAndAlert(settings, report, { seen, memory, mustWrite: state !== undefined && fallback !== undefined }, now, opts.alert !== false);
     return { report, ...recorded };
   } catch (err) {
     return { report, health: undefined, alert: undefined, recordError: errorMessage(err) };
@@ -104,30 +111,38 @@ function mergeAuthResults(results: CheckResult[], tokens: CheckResult[]): CheckR
   return tokens.filter((t) => t.status === 'OK' || !marked.has(t.subject));
 }
 
+interface Memory {
+  /** What the unlocked read saw. */
+  seen: HealthState | undefined;
+  /** The memory to decide on and write to, opened under the lock. */
+  memory: () => Promise<HealthMemory>;
+  /** Write even when nothing changed (a fallback memory to take over). */
+  mustWrite: boolean;
+}
+
 /**
- * Persists `state.health` and sends the mail a transition owes. The cheap
+ * Persists the health status and sends the mail a transition owes. The cheap
  * path (nothing changed) takes no lock and writes nothing. Otherwise the
- * decision is taken again under the lock, on the state as it is then, so two
+ * decision is taken again under the lock, on the memory as it is then, so two
  * health-checks running at once send one mail, not two.
  */
 async function recordAndAlert(
   settings: Settings,
   report: HealthReport,
-  seen: HealthState | undefined,
+  { seen, memory, mustWrite }: Memory,
   now: Date,
   alertWanted: boolean,
 ): Promise<Pick<HealthCheckOutcome, 'health' | 'alert'>> {
   const alertsEnabled = alertWanted && sendgridConfigured(settings);
   const first = decideTransition(seen, report.status, now, alertsEnabled);
-  if (!first.mail && sameHealth(seen, first.next)) return { health: first.next, alert: undefined };
+  if (!mustWrite && !first.mail && sameHealth(seen, first.next)) return { health: first.next, alert: undefined };
 
   return withStateLock(
     settings.configDir,
     async () => {
-      const store = await openState(settings.configDir);
-      const t = decideTransition(store.state.health, report.status, now, alertsEnabled);
-      store.state.health = t.next;
-      await store.save();
+      const health = await memory();
+      const t = decideTransition(await health.read(), report.status, now, alertsEnabled);
+      await health.write(t.next);
       if (!t.mail) return { health: t.next, alert: undefined };
       const mail = composeAlertMail(t.mail, report, t.next.since, hostname());
       try {
@@ -136,9 +151,9 @@ async function recordAndAlert(
         // Not marked as alerted: the next run tries again.
         return { health: t.next, alert: { kind: t.mail, sent: false, error: errorMessage(err) } };
       }
-      store.state.health = markAlerted(t.next);
-      await store.save();
-      return { health: store.state.health, alert: { kind: t.mail, sent: true } };
+      const alerted = markAlerted(t.next);
+      await health.write(alerted);
+      return { health: alerted, alert: { kind: t.mail, sent: true } };
     },
     { waitMs: LOCK_WAIT_MS },
   );
