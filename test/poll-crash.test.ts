@@ -71,6 +71,26 @@ describe('crash safety of calsync poll', () => {
     expect(world.state()?.events[ALICE]?.get(source.id ?? '')?.copyUnconfirmed).toBeUndefined();
   });
 
+  it('with gmailOriginal delete, a poll killed after the original was deleted keeps the copy (a vanished original was calsync\'s doing)', async () => {
+    world = await startWorld();
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ gmailOriginal: 'delete' }));
+    const source = world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Trip', start: at(2, 9), end: at(2, 10) }));
+    const trips = () => world?.emu.listEvents(ALICE).filter((e) => e.summary === 'Trip') ?? [];
+    // The original is deleted at once; the answer is held until long after the kill.
+    world.emu.injectFaults({ method: 'DELETE', pathIncludes: `/events/${source.id ?? ''}`, answerAfterMs: 60_000 });
+    const child = world.cli.spawn(['poll']);
+    while (trips().some((e) => e.id === source.id) && child.exitCode === null) await sleep(10);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    expect(trips().map((e) => e.id === source.id)).toEqual([false]);
+
+    world.emu.clearFaults();
+    const next = await world.cli.run(['poll']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(trips()).toHaveLength(1);
+    expect(trips()[0]?.id).not.toBe(source.id);
+  });
+
   it('a poll killed after Google made a mirror leaves it confirmed, not duplicated, by the next poll', async () => {
     world = await startWorld();
     world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Kept', start: at(2, 9), end: at(2, 10), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] }));

@@ -113,10 +113,15 @@ describe('EventTable', () => {
     expect(again?.get('x y')).toEqual({ action: 'mirror', at: AT, copyId: 'm1' });
   });
 
-  it('refuses rows that are not text or have no id', () => {
+  it('refuses rows that are not text, and drops rows without an id (no one\'s entry)', () => {
     expect(EventTable.fromRows(['ok', 3])).toBeUndefined();
-    expect(EventTable.fromRows([''])).toBeUndefined();
-    expect(EventTable.fromRows([' 1,1,x'])).toBeUndefined();
+    expect([...(EventTable.fromRows(['', ' 1,1,x', 'ok']) ?? new EventTable()).ids()]).toEqual(['ok']);
     expect(EventTable.fromRows([])?.size).toBe(0);
+  });
+
+  it('keeps no entry without an id', () => {
+    const table = new EventTable().set('', { action: 'skip', at: AT });
+    expect(table.size).toBe(0);
+    expect(EventTable.fromRows(table.toJSON())?.size).toBe(0);
   });
 });

@@ -208,14 +208,23 @@ describe('state store', () => {
     await mkdir(dir, { recursive: true });
     for (const broken of [
       { ...emptyState(), events: { 'a@example.com': [{ e1: 1 }] } },
-      { ...emptyState(), events: { 'a@example.com': ['  no id'] } },
+      { ...emptyState(), events: { 'a@example.com': 'e1 mirror' } },
       { ...emptyState(), eventColumns: 'id action at', events: {} },
-      { ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed unknownColumn', events: {} },
     ]) {
       await writeFile(statePath(dir), JSON.stringify(broken));
       expect((await openState(dir)).state).toEqual(emptyState());
     }
-    expect(logLines.filter((l) => l.includes('is corrupt'))).toHaveLength(4);
+    expect(logLines.filter((l) => l.includes('is corrupt'))).toHaveLength(3);
+  });
+
+  it('refuses, and leaves untouched, a file with event columns this version does not know', async () => {
+    await mkdir(dir, { recursive: true });
+    const content = JSON.stringify({ ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed later', events: { a: ['e1     x 1          1'] } });
+    await writeFile(statePath(dir), content);
+    await expect(openState(dir)).rejects.toThrow(/event columns this calsync does not know \(later\)/);
+    await expect(openState(dir)).rejects.toBeInstanceOf(StateError);
+    expect(await readFile(statePath(dir), 'utf8')).toBe(content);
+    expect(await readdir(dir)).toEqual(['state.json']);
   });
 
   it('reads a file that names fewer columns (written before one was added at the end)', async () => {

@@ -55,6 +55,12 @@ describe('what the state remembers of an outcome', () => {
     expect(state.events[CAL]?.pendingIds()).toEqual(['e1']);
   });
 
+  it('a Gmail copy whose original is deleted after it is announced as such: a vanished original was calsync\'s doing', () => {
+    const state = emptyState();
+    recordIntent(state, CAL, { kind: 'copy-gmail', source, target: { calendarId: CAL, eventId: 'g1' }, body: {}, deleteOriginal: true });
+    expect(state.events[CAL]?.get('e1')).toMatchObject({ action: 'delete-original', rule: 'gmail', copyUnconfirmed: true });
+  });
+
   it('only creations are announced', () => {
     const state = emptyState();
     recordIntent(state, CAL, { kind: 'invite', source, email: 'shared@x' });

@@ -109,6 +109,14 @@ const rows: Row[] = [
   { name: 'an interrupted Gmail copy is created again', event: gmail, entry: interrupted('gmail', 'x2'), expect: 'copy-gmail' },
   { name: 'an interrupted mirror is created again, not patched', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: interrupted('mirror', 'm1', SHARED), expect: 'mirror' },
   { name: 'an interrupted copy whose source was cancelled meanwhile is deleted', event: { id: 'gm1', status: 'cancelled' }, entry: interrupted('gmail', 'x2'), expect: 'delete-copy' },
+  {
+    name: 'an interrupted Gmail copy whose original calsync was about to delete stays when the original is gone',
+    event: { id: 'gm1', status: 'cancelled' },
+    entry: { ...interrupted('gmail', 'x2'), action: 'delete-original' },
+    settings: { gmailOriginal: 'delete' },
+    expect: 'skip',
+    reason: /copy stays/,
+  },
   { name: 'an interrupted mirror of a meeting declined meanwhile is deleted', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), entry: interrupted('mirror', 'm1', SHARED), expect: 'delete-copy' },
   { name: 'an exception of an own series without the invitee is invited', event: own({ id: 'ser3_20261208T100000Z', recurringEventId: 'ser3', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }), expect: 'invite' },
 ];
@@ -196,6 +204,14 @@ describe('sync rules (one action per changed event)', () => {
   it('an interrupted copy is created again where the intent named it', () => {
     const action = planEvent({ calendarId: CAL, event: others(), entry: interrupted('mirror', 'm1', SHARED), seriesMirrored: false, settings });
     expect(action.kind === 'mirror' && action.target).toEqual({ calendarId: SHARED, eventId: 'm1' });
+  });
+
+  it('occurrences of a series whose mirror is in doubt are not patched: that series is not mirrored yet', () => {
+    const occurrence = others({ id: 'ser7_20261208T100000Z', recurringEventId: 'ser7', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
+    const doubtful = EventTable.of({ ser7: interrupted('mirror', 'm7', SHARED) });
+    const made = EventTable.of({ ser7: copied('mirror', 'm7', SHARED) });
+    expect(planChanges(CAL, [occurrence], doubtful, settings).map((a) => a.kind)).toEqual(['skip']);
+    expect(planChanges(CAL, [occurrence], made, settings).map((a) => a.kind)).toEqual(['update-occurrence']);
   });
 
   it('a listing is planned masters first, so an exception listed before its master follows the mirror', () => {

@@ -18,11 +18,16 @@ export interface EntryLookup {
 export class EventTable implements EntryLookup {
   private readonly rows = new Map<string, string>();
 
-  /** A table from the rows of a state file; undefined when a row is not a non-empty string. */
+  /**
+   * A table from the rows of a state file; undefined when a row is not a
+   * string. A row without an id (empty, or starting with a space) is no one's
+   * entry: it is dropped, not held against the whole file.
+   */
   static fromRows(rows: readonly unknown[]): EventTable | undefined {
     const table = new EventTable();
     for (const row of rows) {
-      if (typeof row !== 'string' || row === '' || row.charCodeAt(0) === 32) return undefined;
+      if (typeof row !== 'string') return undefined;
+      if (row === '' || row.charCodeAt(0) === 32) continue;
       table.rows.set(rowId(row), row);
     }
     return table;
@@ -48,8 +53,9 @@ export class EventTable implements EntryLookup {
     return row === undefined ? undefined : decodeRow(row);
   }
 
+  /** Stores the entry; one without an id (no Google event has none) is not kept. */
   set(id: string, entry: ProcessedEvent): this {
-    this.rows.set(id, encodeRow(id, entry));
+    if (id !== '') this.rows.set(id, encodeRow(id, entry));
     return this;
   }
 

@@ -3,7 +3,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { StateError } from '../errors.js';
 import { log } from '../util/log.js';
 import { emptyState } from './empty.js';
-import { assertNotNewer, declaredVersion, migrate } from './migrations.js';
+import { assertColumnsNotNewer, assertNotNewer, declaredVersion, migrate } from './migrations.js';
 import { isRecord, shapeState } from './shape.js';
 import { STATE_VERSION } from './types.js';
 import type { State } from './types.js';
@@ -48,7 +48,8 @@ export type ParsedState = { ok: true; state: State; fileVersion: number } | { ok
 
 /**
  * The state in the text of a state file, checked and migrated; `problem` says
- * why a corrupt one is. Throws StateError for a file from a newer calsync.
+ * why a corrupt one is. Throws StateError for a file from a newer calsync
+ * (a higher version, or event columns this one does not know).
  */
 export function parseState(text: string, path = 'state.json'): ParsedState {
   let raw: unknown;
@@ -62,6 +63,7 @@ export function parseState(text: string, path = 'state.json'): ParsedState {
   const version = declaredVersion(raw);
   if (version === 'invalid') return { ok: false, problem: '"version" is not a positive integer' };
   assertNotNewer(version, path);
+  assertColumnsNotNewer(raw, path);
   const shaped = shapeState(migrate(raw, version), STATE_VERSION);
   return shaped.ok ? { ok: true, state: shaped.state, fileVersion: version } : shaped;
 }

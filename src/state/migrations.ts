@@ -101,6 +101,21 @@ export function assertNotNewer(version: number, path: string): void {
   }
 }
 
+/**
+ * Refuses rows with columns this version does not know, whatever the version
+ * says: dropping one could change an entry's meaning (a copy in doubt read as
+ * made), and moving the file aside would lose every sync token. A new column
+ * comes with a version bump; this guards against one made without.
+ */
+export function assertColumnsNotNewer(raw: Raw, path: string): void {
+  const columns = raw.eventColumns;
+  if (typeof columns === 'string' && columns.startsWith(`${EVENT_COLUMNS} `)) {
+    throw new StateError(`state.json has event columns this calsync does not know (${columns.slice(EVENT_COLUMNS.length + 1)}); it left ${path} untouched`, {
+      hint: 'upgrade calsync',
+    });
+  }
+}
+
 export function migrate(raw: Raw, fromVersion: number): Raw {
   let current = raw;
   for (let v = fromVersion; v < STATE_VERSION; v++) {

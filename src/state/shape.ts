@@ -22,9 +22,9 @@ const MAP_KEYS = ['calendars', 'channels', 'accounts'] as const;
 export function shapeState(raw: Record<string, unknown>, version: number): Shaped {
   const rawEvents = raw.events ?? {};
   if (!isRecord(rawEvents)) return bad('"events" is not an object');
-  // Rows are read in this version's column order. A file that names fewer
-  // columns (written before one was added at the end) reads them as absent.
   const columns = raw.eventColumns;
+  // Fewer columns than this version knows (a file written before one was
+  // added at the end) read as absent; more are refused earlier (migrations.ts).
   if (columns !== undefined && (typeof columns !== 'string' || !`${EVENT_COLUMNS} `.startsWith(`${columns} `))) {
     return bad('"eventColumns" is not a row layout this version reads');
   }

@@ -247,7 +247,8 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
   };
   // Copies about to be created are in the state before Google has them: a
   // kill mid-write then leaves an entry naming the copy, never an orphan.
-  const creates = run.opts.dryRun ? [] : actions.filter(createsCopy);
+  // (None when the write budget is spent: every creation then waits, unmade.)
+  const creates = run.opts.dryRun || run.writesLeft <= 0 ? [] : actions.filter(createsCopy);
   if (creates.length > 0) {
     for (const action of creates) recordIntent(run.state, calendarId, action);
     await run.checkpoint();

@@ -37,6 +37,9 @@ export function recordIntent(state: State, calendarId: string, action: Action): 
     action.source.eventId,
     withoutUndefined({
       ...(prev ?? { action: 'pending', at: now }),
+      // The original is deleted right after its copy is made: should it be
+      // gone next poll, that was calsync, and the copy must stay (rules.ts).
+      ...(action.kind === 'copy-gmail' && action.deleteOriginal ? { action: 'delete-original' } : {}),
       rule: CREATED_RULE[action.kind],
       copyCalendar: action.target.calendarId,
       copyId: action.target.eventId,

@@ -177,7 +177,8 @@ export function planChanges(
     if (mirroredNow.has(masterId)) return true;
     if (unmirroredNow.has(masterId)) return false;
     const master = entries?.get(masterId);
-    return master?.rule === 'mirror' && Boolean(master.copyId);
+    // A series mirror whose creation is in doubt is no mirror to patch occurrences of.
+    return master?.rule === 'mirror' && Boolean(master.copyId) && !master.copyUnconfirmed;
   };
   const actions: Action[] = [];
   for (const event of ordered) {
