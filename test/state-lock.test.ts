@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
 import { lockPath, openState, readState, withStateLock } from '../src/state/index.js';
+import { bootId, processStart } from '../src/state/process-alive.js';
 import { spawnModuleScript, waitForExit } from './helpers/state-child.js';
 import { assertBuilt, builtStateModule, useStateSandbox } from './helpers/state-fixtures.js';
 
@@ -20,7 +21,7 @@ function deadPid(): number {
   return child.pid ?? 999_999_999;
 }
 
-async function writeLock(owner: { pid: number; hostname: string; startedAt?: string; nonce?: string }): Promise<void> {
+async function writeLock(owner: { pid: number; hostname: string; startedAt?: string; nonce?: string; bootId?: string; processStart?: string }): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(lockPath(dir), JSON.stringify({ startedAt: '2024-01-01T00:00:00.000Z', nonce: 'n0', ...owner }));
 }
@@ -111,6 +112,26 @@ describe('state lock', () => {
   it('takes over a lock left by an earlier process that had this same pid', async () => {
     await writeLock({ pid: process.pid, hostname: hostname(), nonce: 'from-an-earlier-life' });
     await expect(withStateLock(dir, () => Promise.resolve('ran'), { waitMs: 2000 })).resolves.toBe('ran');
+  });
+
+  it('takes over a lock from an earlier boot, or whose pid now names another process, and not a live holder\'s', async () => {
+    // The parent of this test process is alive for as long as the test runs.
+    const live = { pid: process.ppid, hostname: hostname(), bootId: bootId(), processStart: processStart(process.ppid) };
+    expect(live.bootId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(live.processStart).toMatch(/^\d+$/);
+    await writeLock({ ...live, bootId: '00000000-0000-0000-0000-000000000000' });
+    await expect(withStateLock(dir, () => Promise.resolve('after a reboot'), { waitMs: 2000 })).resolves.toBe('after a reboot');
+    await writeLock({ ...live, processStart: String(Number(live.processStart) + 1) });
+    await expect(withStateLock(dir, () => Promise.resolve('pid reused'), { waitMs: 2000 })).resolves.toBe('pid reused');
+    expect(logLines.filter((l) => l.includes('stale state lock'))).toHaveLength(2);
+    await writeLock(live);
+    await expect(withStateLock(dir, () => Promise.resolve('never'), { waitMs: 150 })).rejects.toThrow(/held by pid/);
+  });
+
+  it('records the boot and its own process start in the lock it holds', async () => {
+    await withStateLock(dir, async () => {
+      expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.pid, bootId: bootId(), processStart: processStart(process.pid) });
+    });
   });
 
   it('takes over an unreadable lock file only once it is old', async () => {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StateError } from '../errors.js';
 import { log } from '../util/log.js';
 import { lockPath } from './paths.js';
-import { isProcessAlive } from './process-alive.js';
+import { bootId, isProcessAlive, processStart } from './process-alive.js';
 
 /**
  * A cross-process lock in the config dir (`state.lock`), so the timer's poll,
@@ -16,7 +16,10 @@ import { isProcessAlive } from './process-alive.js';
  *
  * - Taken by an exclusive create (`open(…, 'wx')`) of a file holding the
  *   owner's pid, hostname, start time and a random nonce.
- * - A lock whose pid is dead on this host is stale and taken over: it is
+ * - A lock whose pid is dead on this host is stale and taken over, and so
+ *   is one from an earlier boot, or whose pid now names another process
+ *   (Linux: boot id and process start time, so a lock left by a power cut
+ *   never blocks polls after the reboot gave its pid to another program): it is
  *   renamed aside and the moved file is checked to be the very one judged
  *   stale (same nonce and inode) before it is dropped, so two waiters cannot
  *   both break it; one that moved a live lock by mistake links it back.
@@ -45,6 +48,9 @@ export interface LockOwner {
   hostname: string;
   startedAt: string;
   nonce: string;
+  /** Linux only: the boot and the process start (ticks since boot) that make the pid one process. */
+  bootId?: string;
+  processStart?: string;
 }
 
 const DEFAULT_WAIT_MS = 10 * 60_000;
@@ -86,12 +92,14 @@ async function acquire(path: string, opts: StateLockOptions): Promise<LockOwner>
   const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
   const deadline = Date.now() + waitMs;
   let announcedWait = false;
+  const identity = { bootId: bootId(), processStart: processStart(process.pid) };
   for (;;) {
     const owner: LockOwner = {
       pid: process.pid,
       hostname: hostname(),
       startedAt: new Date().toISOString(),
       nonce: randomBytes(8).toString('hex'),
+      ...identity,
     };
     if (await tryCreate(path, owner)) {
       heldByThisProcess.set(path, owner.nonce);
@@ -153,7 +161,8 @@ function parseOwner(text: string): LockOwner | undefined {
     if (typeof v !== 'object' || v === null) return undefined;
     const o = v as Record<string, unknown>;
     if (typeof o.pid !== 'number' || typeof o.hostname !== 'string' || typeof o.nonce !== 'string') return undefined;
-    return { pid: o.pid, hostname: o.hostname, nonce: o.nonce, startedAt: typeof o.startedAt === 'string' ? o.startedAt : '' };
+    const field = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined);
+    return { pid: o.pid, hostname: o.hostname, nonce: o.nonce, startedAt: field('startedAt') ?? '', bootId: field('bootId'), processStart: field('processStart') };
   } catch {
     return undefined;
   }
@@ -166,7 +175,12 @@ function isStale(seen: SeenLock): boolean {
   // Our own pid with a nonce we do not hold: left by an earlier process that
   // had the same pid (common in containers, where calsync is often pid 1).
   if (owner.pid === process.pid) return ![...heldByThisProcess.values()].includes(owner.nonce);
-  return !isProcessAlive(owner.pid);
+  if (!isProcessAlive(owner.pid)) return true;
+  // Alive, but maybe not the process that took the lock (older locks lack these fields).
+  const boot = bootId();
+  if (owner.bootId && boot && owner.bootId !== boot) return true;
+  const start = processStart(owner.pid);
+  return owner.processStart !== undefined && start !== undefined && owner.processStart !== start;
 }
 
 async function breakStale(path: string, seen: SeenLock): Promise<void> {
