@@ -111,6 +111,22 @@ describe('events.get, patch, update, delete', () => {
     expect(data.extendedProperties?.private).toEqual({ a: '1', c: '3' });
   });
 
+  it('patch merges start and end too: a timed event patched to all-day without dateTime null is 400 Invalid start time', async () => {
+    const cal = t.calendarFor(ALICE);
+    const { data: created } = await cal.events.insert({ calendarId: ALICE, requestBody: { summary: 'Turns all-day', ...timed } });
+    const allDay = { start: { date: '2026-06-01' }, end: { date: '2026-06-02' } };
+    const e = await googleError(() => cal.events.patch({ calendarId: ALICE, eventId: created.id ?? '', requestBody: allDay }));
+    expect([e.status, e.reason, e.message]).toEqual([400, 'invalid', 'Invalid start time.']);
+    const { data } = await cal.events.patch({
+      calendarId: ALICE,
+      eventId: created.id ?? '',
+      requestBody: { start: { date: '2026-06-01', dateTime: null }, end: { date: '2026-06-02', dateTime: null } },
+    });
+    expect([data.start, data.end]).toEqual([{ date: '2026-06-01' }, { date: '2026-06-02' }]);
+    const { data: back } = await cal.events.patch({ calendarId: ALICE, eventId: created.id ?? '', requestBody: { start: { ...timed.start, date: null }, end: { ...timed.end, date: null } } });
+    expect([back.start, back.end]).toEqual([timed.start, timed.end]);
+  });
+
   it('update replaces the event: fields left out, extendedProperties included, are gone', async () => {
     const cal = t.calendarFor(ALICE);
     const { data: created } = await cal.events.insert({

@@ -197,6 +197,29 @@ describe('calsync poll against the emulator (built binary)', () => {
     for (let i = 0; i < 12; i++) expect(countBySummary(world.emu, ALICE, `Trip ${i}`)).toBe(2);
   });
 
+  it('copies follow a source that turns all-day and back (patches clear the other form of time, as Google needs)', async () => {
+    world = await startWorld();
+    const meeting = world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Offsite', start: at(4, 9), end: at(4, 17), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] }));
+    const flight = world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Flight', start: at(5, 8), end: at(5, 10) }));
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const day = at(4, 0).slice(0, 10);
+    const next = at(5, 0).slice(0, 10);
+    world.emu.updateEvent(ALICE, meeting.id ?? '', { start: { date: day }, end: { date: next } });
+    world.emu.updateEvent(ALICE, flight.id ?? '', { start: { date: next }, end: { date: at(6, 0).slice(0, 10) } });
+    const allDay = await world.cli.run(['poll']);
+    expect(allDay.code, allDay.stderr).toBe(0);
+    const mirror = () => world?.emu.listEvents(SHARED).find((e) => e.summary === 'Offsite');
+    const copy = () => world?.emu.listEvents(ALICE).find((e) => e.summary === 'Flight' && e.id !== flight.id);
+    expect([mirror()?.start, mirror()?.end]).toEqual([{ date: day }, { date: next }]);
+    expect(copy()?.start).toEqual({ date: next });
+
+    world.emu.updateEvent(ALICE, meeting.id ?? '', { start: { dateTime: at(4, 10) }, end: { dateTime: at(4, 11) } });
+    const timedAgain = await world.cli.run(['poll']);
+    expect(timedAgain.code, timedAgain.stderr).toBe(0);
+    expect(mirror()?.start?.dateTime).toBe(at(4, 10));
+    expect(mirror()?.start?.date).toBeUndefined();
+  });
+
   it('a moved occurrence waits with its series when the write budget is used up, and follows the mirror next poll', async () => {
     world = await startWorld();
     for (let i = 0; i < 3; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));

@@ -78,7 +78,10 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     updateEvent(calendarId, eventId, changes: GoogleEvent) {
       const { cal, event } = found(calendarId, eventId);
-      const stored = service.save(cal, applyPatch(event, changes as Record<string, unknown>));
+      // A person setting a time in the UI sets it whole (timed or all-day), unlike an API patch.
+      const { start: _start, end: _end, ...kept } = event;
+      const base = { ...kept, ...(changes.start ? {} : { start: event.start }), ...(changes.end ? {} : { end: event.end }) };
+      const stored = service.save(cal, applyPatch(base, changes as Record<string, unknown>));
       return renderEvent(stored.event, cal.id);
     },
     cancelEvent(calendarId, eventId) {

@@ -93,11 +93,8 @@ export function applyPatch(current: GoogleEvent, patch: Record<string, unknown>)
   const base = structuredClone(current) as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
     if (READ_ONLY.has(key)) continue;
-    if (key === 'start' || key === 'end') {
-      if (value === null) delete base[key];
-      else base[key] = structuredClone(value);
-      continue;
-    }
+    // start and end merge like every object (Google's patch does): turning a
+    // timed event all-day needs `dateTime: null`, or it holds both (400).
     base[key] = mergeValue(base[key], value);
     if (base[key] === undefined) delete base[key];
   }
@@ -179,6 +176,9 @@ export function timeMs(t: EventTime | undefined): number | undefined {
 export function validateTimes(event: GoogleEvent): void {
   if (!event.start || (!event.start.date && !event.start.dateTime)) throw errors.required('Missing start time.');
   if (!event.end || (!event.end.date && !event.end.dateTime)) throw errors.required('Missing end time.');
+  // A time is a date (all-day) or a dateTime, never both.
+  if (event.start.date && event.start.dateTime) throw errors.invalid('Invalid start time.');
+  if (event.end.date && event.end.dateTime) throw errors.invalid('Invalid end time.');
   const start = timeMs(event.start);
   const end = timeMs(event.end);
   if (start === undefined) throw errors.invalid('Invalid start time.');

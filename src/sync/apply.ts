@@ -8,6 +8,7 @@ import type { ProcessedEvent } from '../state/types.js';
 import { classifyGoogleError, type GoogleErrorInfo } from '../google/google-error.js';
 import { AuthError } from '../errors.js';
 import { AccountStoppedError, type GoogleAccess } from './api.js';
+import { asPatch } from './copies.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
 
 /** event_type label values of calsync_events_processed_success_total. */
@@ -60,7 +61,7 @@ async function insertOrUpdate(api: GoogleAccess, target: EventRef, body: GoogleE
     // bring it up to date instead of making a second one.
     const { id: _id, attendees: _attendees, ...fields } = body;
     await api.call(account, 'events.patch', (c) =>
-      c.events.patch({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none', requestBody: { ...fields, status: 'confirmed' } }),
+      c.events.patch({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none', requestBody: asPatch({ ...fields, status: 'confirmed' }) }),
     );
     return { writes: 2, existed: true };
   }

@@ -59,6 +59,17 @@ export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: stri
   };
 }
 
+/**
+ * A body fit for events.patch. Google's patch merges into the stored start
+ * and end, so a time says which form it is not (null clears it): a copy that
+ * turns from timed to all-day, or back, must not end up holding both (400
+ * "Invalid start time.").
+ */
+export function asPatch(body: GoogleEvent): GoogleEvent {
+  const time = (t: GoogleEvent['start']) => (t ? (t.date ? { ...t, dateTime: null } : { ...t, date: null }) : t);
+  return { ...body, ...(body.start ? { start: time(body.start) } : {}), ...(body.end ? { end: time(body.end) } : {}) };
+}
+
 /** The patch that brings an existing copy up to date with its source. */
 export function followPatch(rule: CopyRule, sourceCalendarId: string, source: GoogleEvent, inviteEmail: string): GoogleEvent {
   const full =
@@ -70,12 +81,12 @@ export function followPatch(rule: CopyRule, sourceCalendarId: string, source: Go
   // Attendees are left alone on update: a person may have changed them.
   // Patch replaces arrays whole: an empty recurrence turns a series back into one event.
   const { id: _id, attendees: _attendees, ...patch } = full;
-  return { ...patch, recurrence: full.recurrence ?? [], status: 'confirmed' };
+  return asPatch({ ...patch, recurrence: full.recurrence ?? [], status: 'confirmed' });
 }
 
 /** What a changed occurrence of a mirrored series looks like on the mirror. */
 export function occurrencePatch(source: GoogleEvent): GoogleEvent {
   const { recurrence: _r, ...fields } = followedFields(source);
   // An occurrence cancelled earlier and restored since comes back too.
-  return { ...fields, status: 'confirmed' };
+  return asPatch({ ...fields, status: 'confirmed' });
 }
