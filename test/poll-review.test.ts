@@ -25,8 +25,13 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     expect(report.calendars[0]?.deferred).toBe(30);
     expect(world.emu.requests.filter((r) => r.method === 'PATCH').length).toBe(1);
     expect(first.stderr).toMatch(/Calendar usage limits exceeded/);
+    // Not a success for health-check: should the limits last, the age of the last success shows it.
+    expect(world.state()?.calendars[ALICE]?.lastSuccessAt).toBeUndefined();
+    expect(world.state()?.calendars[ALICE]?.lastError).toBe("30 changes held back by Google's usage limits");
     world.emu.clearFaults();
     expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(world.state()?.calendars[ALICE]?.lastSuccessAt).toBeDefined();
+    expect(world.state()?.calendars[ALICE]?.lastError).toBeUndefined();
     for (const id of ids) expect(attendeeCount(world.emu.getEvent(ALICE, id), SHARED)).toBe(1);
   });
 
@@ -65,5 +70,53 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     decline(CAROL);
     expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
+  });
+
+  it.each([false, true])('a meeting two accounts attend, cancelled by its organizer, leaves no mirror behind (both calendars polled side by side; another change in the same poll: %s)', async (another) => {
+    world = await startWorld({ sources: [ALICE, CAROL] });
+    const meeting = world.emu.seedEvent('bob@corp.test', samples.meeting({ summary: 'Offsite', start: at(3, 9), end: at(3, 17), attendees: [ALICE, CAROL] }));
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(1);
+    world.emu.cancelEvent('bob@corp.test', meeting.id ?? '');
+    // A new invitation makes the poll ask whether the shared calendar is writable: an await between planning and recording.
+    if (another) world.emu.seedEvent('bob@corp.test', samples.meeting({ summary: 'New one', start: at(5, 9), end: at(5, 10), attendees: [ALICE] }));
+    const next = await world.cli.run(['poll']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
+  });
+
+  it('an occurrence one of two attending accounts declines stays on the mirror, and goes when the other declines too', async () => {
+    world = await startWorld({ sources: [ALICE, CAROL] });
+    const start = new Date(at(1, 9));
+    const series = world.emu.seedEvent(
+      'bob@corp.test',
+      samples.meeting({ summary: 'Weekly', start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString(), attendees: [ALICE, CAROL], recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'] }),
+    );
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const stamp = new Date(start.getTime() + 7 * 86_400_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const occurrence = `${series.id ?? ''}_${stamp}`;
+    const mirrorOccurrence = () => {
+      const mirror = world?.emu.listEvents(SHARED).find((e) => e.summary === 'Weekly');
+      return world?.emu.listEvents(SHARED, { includeCancelled: true }).find((e) => e.id === `${mirror?.id ?? ''}_${stamp}`);
+    };
+    world.emu.updateEvent(ALICE, occurrence, { attendees: [{ email: ALICE, responseStatus: 'declined' }, { email: CAROL, responseStatus: 'accepted' }] });
+    const one = await world.cli.run(['poll']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(mirrorOccurrence()?.status ?? 'confirmed').toBe('confirmed');
+
+    world.emu.updateEvent(CAROL, occurrence, { attendees: [{ email: ALICE, responseStatus: 'declined' }, { email: CAROL, responseStatus: 'declined' }] });
+    const both = await world.cli.run(['poll']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(mirrorOccurrence()?.status).toBe('cancelled');
+  });
+
+  it('a meeting one source account organizes and another attends reaches the shared calendar once: as the organizer\'s guest, never also as a mirror', async () => {
+    world = await startWorld({ sources: [ALICE, CAROL] });
+    world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Planning', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }));
+    for (let i = 0; i < 2; i++) {
+      const r = await world.cli.run(['poll']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(countBySummary(world.emu, SHARED, 'Planning')).toBe(1);
+    }
   });
 });

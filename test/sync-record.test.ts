@@ -82,4 +82,16 @@ describe('what the state remembers of an outcome', () => {
     expect(entry?.copyUnconfirmed).toBeUndefined();
     expect(entry?.failure).toBeUndefined();
   });
+
+  it('a cancelled source counts as ended when its copy went, so clean drops the entry in time', () => {
+    const state = emptyState();
+    state.events[CAL] = EventTable.of({ e1: { action: 'mirror', at: 1, rule: 'mirror', copyId: 'm1', copyCalendar: 'shared@x', recurring: true, sourceUpdated: 1 } });
+    const cancelled = { ...source, end: undefined, recurring: false, cancelled: true as const };
+    const before = Math.floor(Date.now() / 1000);
+    recordOutcome(state, CAL, { kind: 'delete-copy', source: cancelled, target: { calendarId: 'shared@x', eventId: 'm1' }, copyKind: 'mirror' }, { ...ok, entry: { copyId: undefined, copyCalendar: undefined } });
+    const entry = state.events[CAL]?.get('e1');
+    expect(entry?.recurring).toBeUndefined();
+    expect(entry?.end).toBeGreaterThanOrEqual(before);
+    expect(entry?.end).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+  });
 });

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { planChanges, planEvent, type PlanInput } from '../src/sync/rules.js';
+import { planChanges, planEvent, recheckLetGo, type PlanInput } from '../src/sync/rules.js';
 import { copyEventId } from '../src/sync/ids.js';
-import { MARKER, type GoogleEvent, type RuleSettings } from '../src/sync/types.js';
+import { MARKER, type Elsewhere, type GoogleEvent, type RuleSettings } from '../src/sync/types.js';
 import { EventTable } from '../src/state/index.js';
 import type { ProcessedEvent } from '../src/state/types.js';
 
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
-const settings: RuleSettings = { inviteEmail: SHARED, sharedWritable: true, birthdayCopyCalendar: undefined, gmailOriginal: 'keep' };
+const CAROL = 'carol@example.com';
+const settings: RuleSettings = { inviteEmail: SHARED, sharedWritable: true, birthdayCopyCalendar: undefined, gmailOriginal: 'keep', sourceCalendars: [CAL, CAROL] };
+const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({ holdsMirror: () => holdsMirror, attendsOccurrence: () => attendsOccurrence });
 
 const T = { start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' }, updated: '2026-11-20T00:00:00.000Z' };
 const own = (extra: GoogleEvent = {}): GoogleEvent => ({ id: 'own1', summary: 'Dentist', organizer: { email: CAL, self: true }, ...T, ...extra });
@@ -104,6 +106,9 @@ const rows: Row[] = [
   },
   { name: 'a mirror that exists is updated even when the shared calendar looks read-only', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), settings: { sharedWritable: false }, expect: 'update-copy' },
   { name: 'a mirrored meeting whose organizer became the account loses its mirror first', event: own(), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
+  { name: 'a meeting the shared calendar organizes is not mirrored onto it', event: others({ organizer: { email: SHARED } }), expect: 'skip', reason: /organized by the shared calendar/ },
+  { name: 'a mirror made before of a meeting the shared calendar organizes goes', event: others({ organizer: { email: SHARED }, updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
+  { name: 'a meeting another source calendar organizes is not mirrored: that calendar invites the shared one', event: others({ organizer: { email: CAROL } }), expect: 'skip', reason: /a source calendar, which invites/ },
   // A copy whose creation a killed run began (recordIntent): it may or may not exist.
   { name: 'an interrupted birthday copy is created again, even when the source did not change', event: birthday, entry: interrupted('birthday', 'x1'), expect: 'copy-birthday' },
   { name: 'an interrupted Gmail copy is created again', event: gmail, entry: interrupted('gmail', 'x2'), expect: 'copy-gmail' },
@@ -141,11 +146,42 @@ describe('sync rules (one action per changed event)', () => {
 
   it('a mirror another source calendar still holds is let go, not deleted', () => {
     const cancelled: GoogleEvent = { id: 'other1', status: 'cancelled' };
-    const held = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, mirrorHeldElsewhere: () => true });
+    const held = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, elsewhere: holding(true) });
     expect(held.kind).toBe('skip');
     expect(held.kind === 'skip' && held.remember).toEqual({ rule: undefined, copyId: undefined, copyCalendar: undefined });
-    const alone = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, mirrorHeldElsewhere: () => false });
+    expect(held.kind === 'skip' && held.otherwise).toEqual({ kind: 'delete-copy', source: held.source, target: { calendarId: SHARED, eventId: 'm1' }, copyKind: 'mirror' });
+    const alone = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, elsewhere: holding(false) });
     expect(alone.kind).toBe('delete-copy');
+  });
+
+  it('a let-go is checked again when recorded: if the other calendar let go meanwhile, the removal happens after all', () => {
+    const cancelled: GoogleEvent = { id: 'other1', status: 'cancelled' };
+    const held = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, elsewhere: holding(true) });
+    expect(recheckLetGo(held, holding(true))).toBe(held);
+    expect(recheckLetGo(held, holding(false)).kind).toBe('delete-copy');
+    const plain = planEvent({ calendarId: CAL, event: others(), entry: undefined, seriesMirrored: false, settings });
+    expect(recheckLetGo(plain, holding(false))).toBe(plain);
+  });
+
+  const occurrence = (extra: GoogleEvent = {}) => others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' }, ...extra });
+  const declinedHere = { attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] };
+
+  it('an occurrence one account declines stays on the mirror while another source calendar attends it', () => {
+    const kept = planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry: undefined, seriesMirrored: true, settings, elsewhere: holding(true, true) });
+    expect(kept.kind === 'skip' && [kept.reason, kept.remember, kept.otherwise?.kind]).toEqual(['the occurrence stays: another source calendar still attends it', { rule: 'occurrence' }, 'update-occurrence']);
+    const gone = planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry: undefined, seriesMirrored: true, settings, elsewhere: holding(true, false) });
+    expect(gone.kind === 'update-occurrence' && gone.body).toBeNull();
+  });
+
+  it('a patched occurrence the account declines stays while another calendar attends it (judged by the occurrence, not the series)', () => {
+    const entry = copied('occurrence', `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z`, SHARED);
+    const kept = planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry, seriesMirrored: true, settings, elsewhere: holding(false, true) });
+    expect(kept.kind === 'skip' && kept.remember).toEqual({ rule: 'occurrence', copyId: undefined, copyCalendar: undefined });
+    expect(planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry, seriesMirrored: true, settings, elsewhere: holding(true, false) }).kind).toBe('delete-copy');
+  });
+
+  it('events on the shared calendar itself (listed as a source by mistake) are left alone', () => {
+    expect(planEvent({ calendarId: SHARED, event: own({ organizer: { email: SHARED, self: true } }), entry: undefined, seriesMirrored: false, settings }).kind).toBe('skip');
   });
 
   it('a series that became a single event clears the recurrence of its copy; a restored occurrence is confirmed', () => {

@@ -15,9 +15,9 @@ import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { listChanges } from './listing.js';
-import { planChanges } from './rules.js';
+import { planChanges, recheckLetGo } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
-import { canWriteShared, mirrorHeldElsewhere } from './shared-calendar.js';
+import { canWriteShared, elsewhereOf } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
 import type { ActionReport, CalendarReport, PollReport } from './report.js';
 
@@ -150,7 +150,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
 async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarReport> {
   const { settings } = run.opts;
   const account = run.api.accountOf(calendarId);
-  const report: CalendarReport = { calendarId, account, fullSync: false, changes: 0, done: 0, skipped: 0, failed: 0, deferred: 0 };
+  const report: CalendarReport = { calendarId, account, fullSync: false, changes: 0, done: 0, skipped: 0, failed: 0, deferred: 0, limited: 0 };
   const calState = (run.state.calendars[calendarId] ??= {});
   try {
     const token = run.opts.fullResync ? undefined : calState.syncToken;
@@ -164,10 +164,12 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       // Only now, with every outcome recorded, may the token move on.
       if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
       calState.lastPollAt = new Date().toISOString();
-      if (report.failed === 0) {
+      // Held back by usage limits is not a success either: should it last,
+      // health-check sees the last success age (the poll itself exits 0).
+      if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
-      } else calState.lastError = `${report.failed} events failed`;
+      } else calState.lastError = report.failed > 0 ? `${report.failed} events failed` : `${report.limited} changes held back by Google's usage limits`;
       clearNeedsAuth(run.state, account);
     }
   } catch (err) {
@@ -221,14 +223,15 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     sharedWritable,
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
+    sourceCalendars: settings.sourceCalendars,
   });
   const entries = run.state.events[calendarId];
-  const heldElsewhere = (copyId: string) => mirrorHeldElsewhere(run.state, calendarId, copyId);
-  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true), heldElsewhere);
+  const elsewhere = elsewhereOf(run.state, calendarId);
+  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true), elsewhere);
   if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
   // Only polls that have something to mirror pay for the access check.
   run.sharedWritable ??= canWriteShared(run.api, run.opts.settings);
-  return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false), heldElsewhere);
+  return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false), elsewhere);
 }
 
 function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
@@ -255,9 +258,13 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
   }
   // Occurrences of a mirrored series need the series' mirror first.
   const phases = [actions.filter((a) => a.kind !== 'update-occurrence'), actions.filter((a) => a.kind === 'update-occurrence')];
+  const elsewhere = elsewhereOf(run.state, calendarId);
   for (const phase of phases) {
     const running: Promise<void>[] = [];
-    for (const action of phase) {
+    for (const planned of phase) {
+      // Checked again now, with no await before its record: another calendar
+      // polled alongside may have let go of the same mirror since planning.
+      const action = run.opts.dryRun ? planned : recheckLetGo(planned, elsewhere);
       if (action.kind === 'skip') {
         report.skipped++;
         push(action, 'skipped');
@@ -296,7 +303,10 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
             return;
           }
           // Usage limits or an outage of the account: not this event's fault, it waits.
-          if (outcome.stopped || outcome.error?.kind === 'quota-exhausted') return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
+          if (outcome.stopped || outcome.error?.kind === 'quota-exhausted') {
+            report.limited++;
+            return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
+          }
           const reason = outcome.authError ? 'invalid_grant' : outcome.error ? failureLabel(outcome.error) : 'unknown';
           const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
           report.failed++;

@@ -20,6 +20,8 @@ export interface CalendarReport {
   skipped: number;
   failed: number;
   deferred: number;
+  /** Of the deferred, those held back by Google's usage limits or an outage (not by the write budget). */
+  limited: number;
   /** Set when the calendar could not be polled at all. */
   error?: string;
   hint?: string;

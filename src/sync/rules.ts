@@ -8,7 +8,7 @@ import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
-import { MARKER, type Action, type EventRef, type GoogleEvent, type RuleSettings, type SourceFacts } from './types.js';
+import { MARKER, type Action, type Elsewhere, type EventRef, type GoogleEvent, type RuleSettings, type SourceFacts } from './types.js';
 
 const PERSONAL_TYPES = new Set(['focusTime', 'outOfOffice', 'workingLocation']);
 
@@ -20,13 +20,38 @@ export interface PlanInput {
   seriesMirrored: boolean;
   settings: RuleSettings;
   /**
-   * Whether another source calendar still holds this mirror (the same meeting,
-   * another invited account): then it stays when this calendar lets go of it.
+   * What other source calendars still hold (the same meeting, another
+   * invited account): a mirror or occurrence stays when this calendar lets go of it.
    */
-  mirrorHeldElsewhere?: (copyId: string) => boolean;
+  elsewhere?: Elsewhere;
 }
 
 const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+
+type Skip = Extract<Action, { kind: 'skip' }>;
+
+/** A mirror's occurrence (`<series mirror id>_<stamp>`; mirror ids themselves are base32hex, without '_'). */
+function isOccurrenceTarget(target: EventRef): boolean {
+  return splitInstanceId(target.eventId) !== undefined;
+}
+
+/** Whether another source calendar still holds what this action would remove from the shared calendar. */
+export function heldElsewhere(action: Action, elsewhere: Elsewhere | undefined): boolean {
+  if (!elsewhere) return false;
+  const target = action.kind === 'delete-copy' || (action.kind === 'update-occurrence' && action.body === null) ? action.target : undefined;
+  if (!target) return false;
+  const series = splitInstanceId(target.eventId)?.masterId;
+  return series !== undefined ? elsewhere.attendsOccurrence(series, action.source.eventId) : elsewhere.holdsMirror(target.eventId);
+}
+
+/**
+ * A skip that let go of a copy another calendar held, checked again on the
+ * state as it is now (another calendar, polled alongside, may have let go of
+ * it meanwhile): then the removal is carried out after all.
+ */
+export function recheckLetGo(action: Action, elsewhere: Elsewhere): Action {
+  return action.kind === 'skip' && action.otherwise && !heldElsewhere(action.otherwise, elsewhere) ? action.otherwise : action;
+}
 
 /** The series end from RRULE UNTIL, or undefined for a series without end (or with COUNT). */
 function seriesEnd(recurrence: string[]): string | undefined {
@@ -44,7 +69,7 @@ function seriesEnd(recurrence: string[]): string | undefined {
 export function sourceFacts(calendarId: string, event: GoogleEvent): SourceFacts {
   const recurring = Boolean(event.recurrence?.length);
   const end = recurring ? seriesEnd(event.recurrence ?? []) : (event.end?.dateTime ?? event.end?.date);
-  return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(end), recurring };
+  return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(end), recurring, ...(event.status === 'cancelled' ? { cancelled: true as const } : {}) };
 }
 
 function masterIdOf(event: GoogleEvent): string | undefined {
@@ -80,24 +105,34 @@ function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
 export function planEvent(input: PlanInput): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
-  const skip = (reason: string, remember?: Extract<Action, { kind: 'skip' }>['remember']): Action => ({ kind: 'skip', source, reason, ...(remember ? { remember } : {}) });
+  const skip = (reason: string, remember?: Skip['remember'], otherwise?: Action): Skip => ({ kind: 'skip', source, reason, ...(remember ? { remember } : {}), ...(otherwise ? { otherwise } : {}) });
   const copy = existingCopy(entry);
   // A copy whose creation was interrupted may not exist: it is created again
   // (a 409 means it does), but deleted like any other when its source goes.
   const created = entry?.copyUnconfirmed ? undefined : copy;
   const copyKind = entry?.rule === 'mirror' || entry?.rule === 'occurrence' ? 'mirror' : 'copy';
-  const letGo = (target: EventRef): Action =>
-    copyKind === 'mirror' && input.mirrorHeldElsewhere?.(target.eventId)
-      ? skip('the mirror stays: another source calendar still has this meeting', { rule: undefined, copyId: undefined, copyCalendar: undefined })
-      : { kind: 'delete-copy', source, target, copyKind };
+  const letGo = (target: EventRef): Action => {
+    const drop: Action = { kind: 'delete-copy', source, target, copyKind };
+    if (copyKind !== 'mirror' || !heldElsewhere(drop, input.elsewhere)) return drop;
+    // An occurrence entry stays one, without its copy: "this account no longer attends it".
+    const rule = isOccurrenceTarget(target) ? 'occurrence' : undefined;
+    return skip('the mirror stays: another source calendar still has this meeting', { rule, copyId: undefined, copyCalendar: undefined }, drop);
+  };
+  /** One occurrence leaves the series mirror, unless another source calendar still attends it. */
+  const letGoOccurrence = (target: EventRef): Action => {
+    const cancel: Action = { kind: 'update-occurrence', source, target, body: null };
+    if (!heldElsewhere(cancel, input.elsewhere)) return cancel;
+    return skip('the occurrence stays: another source calendar still attends it', { rule: 'occurrence' }, cancel);
+  };
 
   if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
+  if (sameEmail(calendarId, settings.inviteEmail)) return skip('on the shared calendar itself');
 
   if (event.status === 'cancelled') {
     if (entry?.rule === 'gmail' && entry.action === 'delete-original') return skip('original deleted by calsync after copying; the copy stays');
     if (copy) return letGo(copy);
     const occurrence = masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
-    if (occurrence) return { kind: 'update-occurrence', source, target: occurrence, body: null };
+    if (occurrence) return letGoOccurrence(occurrence);
     return skip('cancelled');
   }
 
@@ -132,13 +167,18 @@ export function planEvent(input: PlanInput): Action {
     return { kind: 'invite', source, email: settings.inviteEmail };
   }
 
-  // Someone else organizes it: never edit their meeting, mirror it instead.
+  // Someone else organizes it: never edit their meeting, mirror it instead,
+  // unless it reaches the shared calendar without one: the shared calendar
+  // organizes it, or another source calendar does (and invites it).
+  const organizer = event.organizer?.email ?? '';
+  if (sameEmail(organizer, settings.inviteEmail)) return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
+  if (settings.sourceCalendars.some((c) => sameEmail(organizer, c))) return copy ? letGo(copy) : skip(`organized by ${organizer}, a source calendar, which invites the shared calendar`);
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
   if (declined || invited) {
     if (copy) return letGo(copy);
     // One occurrence declined (or shared directly) of a mirrored series: that occurrence goes from the mirror.
     const occurrence = masterIdOf(event) && event.originalStartTime && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
-    if (occurrence) return { kind: 'update-occurrence', source, target: occurrence, body: null };
+    if (occurrence) return invited ? { kind: 'update-occurrence', source, target: occurrence, body: null } : letGoOccurrence(occurrence);
     return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
   if (masterIdOf(event) && event.originalStartTime) {
@@ -166,7 +206,7 @@ export function planChanges(
   events: GoogleEvent[],
   entries: EntryLookup | undefined,
   settings: RuleSettings,
-  mirrorHeldElsewhere?: (copyId: string) => boolean,
+  elsewhere?: Elsewhere,
 ): Action[] {
   const isOccurrence = (e: GoogleEvent) => Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
   const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
@@ -189,7 +229,7 @@ export function planChanges(
       entry: entries?.get(event.id ?? ''),
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
       settings,
-      mirrorHeldElsewhere,
+      elsewhere,
     });
     if (action.kind === 'mirror' && event.recurrence?.length) mirroredNow.add(action.source.eventId);
     if (action.kind === 'delete-copy' && action.copyKind === 'mirror') unmirroredNow.add(action.source.eventId);

@@ -6,11 +6,32 @@ import { classifyGoogleError } from '../google/google-error.js';
 import type { State } from '../state/types.js';
 import { log } from '../util/log.js';
 import type { GoogleAccess } from './api.js';
+import type { Elsewhere } from './types.js';
 
 /** Whether a source calendar other than this one still keeps this mirror (a meeting both accounts are invited to). */
 export function mirrorHeldElsewhere(state: State, calendarId: string, copyId: string): boolean {
   for (const [other, entries] of Object.entries(state.events)) if (other !== calendarId && entries.holdsCopy(copyId)) return true;
   return false;
+}
+
+/**
+ * What the other source calendars hold, read from the state when asked. An
+ * occurrence is attended by a calendar that keeps the series mirror, unless
+ * its entry for that occurrence says it let go of it (rule "occurrence",
+ * no copy: declined or cancelled there).
+ */
+export function elsewhereOf(state: State, calendarId: string): Elsewhere {
+  return {
+    holdsMirror: (copyId) => mirrorHeldElsewhere(state, calendarId, copyId),
+    attendsOccurrence: (seriesMirrorId, occurrenceId) => {
+      for (const [other, entries] of Object.entries(state.events)) {
+        if (other === calendarId || !entries.holdsCopy(seriesMirrorId)) continue;
+        const entry = entries.get(occurrenceId);
+        if (!(entry?.rule === 'occurrence' && !entry.copyId)) return true;
+      }
+      return false;
+    },
+  };
 }
 
 /**

@@ -27,6 +27,8 @@ export interface SourceFacts extends EventRef {
   /** End of the event or of its series, seconds since the epoch; undefined for a series without end. */
   end: number | undefined;
   recurring: boolean;
+  /** Google's cancellation carries only the id: no end, no recurrence. */
+  cancelled?: true;
 }
 
 export type CopyKind = 'copy' | 'mirror';
@@ -41,8 +43,13 @@ export type Action =
   | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind; revisit?: boolean }
   | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
-  /** `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited. */
-  | { kind: 'skip'; source: SourceFacts; reason: string; remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>> };
+  /**
+   * `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited.
+   * `otherwise`: the copy this calendar lets go of stays because another source calendar still holds it;
+   * calendars are polled side by side, so that is checked again when the skip is recorded, and if none
+   * holds it by then, `otherwise` is carried out instead.
+   */
+  | { kind: 'skip'; source: SourceFacts; reason: string; remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>; otherwise?: Action };
 
 export type ActionKind = Action['kind'];
 
@@ -55,6 +62,14 @@ export interface RuleSettings {
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
+  /** Every source calendar: a meeting one of them organizes reaches the shared calendar as its guest, not as a mirror. */
+  sourceCalendars: readonly string[];
+}
+
+/** What other source calendars still hold: a mirror, or an occurrence of a mirrored series they attend. */
+export interface Elsewhere {
+  holdsMirror(copyId: string): boolean;
+  attendsOccurrence(seriesMirrorId: string, occurrenceId: string): boolean;
 }
 
 /** Writes each action costs against maxWritesPerPoll. */
