@@ -1,4 +1,6 @@
-import { connect } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelDirectory } from '../src/server/channel-directory.js';
@@ -6,6 +8,7 @@ import { startWebhookServer } from '../src/server/index.js';
 import type { WebhookServer } from '../src/server/index.js';
 import { StateReader } from '../src/server/state-reader.js';
 import { readState } from '../src/state/index.js';
+import { setLogSink } from '../src/util/log.js';
 import { TOKEN, editState, eventually, httpRequest, notify, settingsFor, tempConfigDir } from './server-helpers.js';
 import type { TempDir } from './server-helpers.js';
 
@@ -182,6 +185,60 @@ describe('robustness', () => {
       expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
     }
     expect((await httpRequest(`${s.url}/health`)).status).toBe(200);
+  });
+
+  it('frees the socket of a bad request even when the client never closes its side (the connection cap is not used up)', async () => {
+    const s = await start(gatedPoll().poll);
+    const { port } = new URL(s.url);
+    const clients: Socket[] = [];
+    try {
+      // More half-open clients than the cap (512): each gets its 400, then keeps its end open.
+      for (let i = 0; i < 530; i++) {
+        const answered = await new Promise<string>((resolve) => {
+          const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true }, () => socket.write('GARBAGE\r\n\r\n'));
+          clients.push(socket);
+          let data = '';
+          socket.on('data', (d: Buffer) => (data += d.toString()));
+          socket.on('end', () => resolve(data));
+          socket.on('error', () => resolve(data));
+        });
+        expect(answered).toMatch(/^HTTP\/1\.1 400 /);
+      }
+      expect((await httpRequest(`${s.url}/health`)).status).toBe(200);
+    } finally {
+      for (const c of clients) c.destroy();
+    }
+  }, 60_000);
+
+  it('a forged notification for an unknown channel is 404 without reading the state', async () => {
+    const s = await start(gatedPoll().poll);
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      // Were the state read, this corrupt file would cost a warning line per read.
+      writeFileSync(join(tmp.dir, 'state.json'), 'not json', { mode: 0o600 });
+      for (let i = 0; i < 5; i++) {
+        expect((await notify(s.url, { ...valid(), 'X-Goog-Channel-ID': `forged-${i}`, 'X-Goog-Channel-Token': 'wrong' })).status).toBe(404);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect((await notify(s.url, { ...valid(), 'X-Goog-Channel-Token': 'wrong' })).status).toBe(403);
+      expect(lines.filter((l) => l.includes('could not read watch channels'))).toEqual([]);
+    } finally {
+      setLogSink((line) => process.stderr.write(line + '\n'));
+    }
+  });
+
+  it('takes a token rotated in the token file without a restart', async () => {
+    const settings = settingsFor(tmp.dir, { CALSYNC_SOURCE_CALENDARS: CAL });
+    const tokenFile = join(tmp.dir, 'webhook-token');
+    writeFileSync(tokenFile, 'old-token-0123456789\n', { mode: 0o600 });
+    const poll = gatedPoll();
+    server = await startWebhookServer({ settings, host: '127.0.0.1', port: 0, poll: poll.poll });
+    expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status).toBe(200);
+    writeFileSync(tokenFile, 'new-token-0123456789\n', { mode: 0o600 });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'new-token-0123456789' })).status).toBe(200);
+    expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status).toBe(403);
   });
 
   it('answers other paths and methods with 404', async () => {

@@ -29,6 +29,11 @@ export class ChannelDirectory {
     await this.nextRead();
   }
 
+  /** The calendar of a channel id known already, without reading the state. */
+  known(channelId: string): string | undefined {
+    return this.byId.get(channelId);
+  }
+
   /** The calendar a channel id belongs to, or undefined for a channel calsync does not know. */
   async calendarFor(channelId: string): Promise<string | undefined> {
     const known = this.byId.get(channelId);

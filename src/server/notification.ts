@@ -4,13 +4,13 @@ import type { ChannelDirectory } from './channel-directory.js';
 import type { PollQueue } from './poll-queue.js';
 import { send } from './respond.js';
 import { ThrottledWarning } from './throttled-warning.js';
-import { tokensMatch } from './token-check.js';
 import type { WebhookCounter } from './webhook-counter.js';
+import type { WebhookTokenCheck } from './webhook-token.js';
 
 export interface NotificationContext {
   channels: ChannelDirectory;
   /** The token every channel was created with. */
-  token: string;
+  token: Pick<WebhookTokenCheck, 'matches'>;
   queue: PollQueue;
   counter: WebhookCounter;
   onAccepted: () => void;
@@ -30,13 +30,16 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 export async function handleNotification(req: IncomingMessage, res: ServerResponse, ctx: NotificationContext): Promise<void> {
   const channelId = header(req, 'x-goog-channel-id');
-  const calendarId = channelId ? await ctx.channels.calendarFor(channelId) : undefined;
+  const tokenOk = ctx.token.matches(header(req, 'x-goog-channel-token'));
+  // Only the right token may make the directory read the state again (for a
+  // channel saved a moment ago): a forged request costs no read at all.
+  const calendarId = !channelId ? undefined : tokenOk ? await ctx.channels.calendarFor(channelId) : ctx.channels.known(channelId);
   if (calendarId === undefined) {
     log.debug('notification for an unknown channel', { channel: channelId?.slice(0, 64) });
     send(res, 404, 'unknown channel\n');
     return;
   }
-  if (!tokensMatch(ctx.token, header(req, 'x-goog-channel-token'))) {
+  if (!tokenOk) {
     forgedToken.warn({ calendar: calendarId });
     send(res, 403, 'forbidden\n');
     return;

@@ -19,7 +19,7 @@ import { send, sendJson } from './respond.js';
 import { StateReader } from './state-reader.js';
 import { WEBHOOK_PATH } from './webhook-address.js';
 import { WebhookCounter } from './webhook-counter.js';
-import { resolveWebhookToken } from './webhook-token.js';
+import { WebhookTokenCheck } from './webhook-token.js';
 
 export interface WebhookServerOptions {
   settings: Settings;
@@ -86,7 +86,9 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     return;
   }
   const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  // end() alone only half-closes: a client that never closes its side would
+  // keep the socket, and its place under the connection cap, for ever.
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }
 
 /**
@@ -105,7 +107,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   let notificationsAccepted = 0;
   const notification: NotificationContext = {
     channels,
-    token: resolveWebhookToken(settings),
+    token: new WebhookTokenCheck(settings),
     queue,
     counter,
     onAccepted: () => {

@@ -4,6 +4,7 @@ import { webhookTokenPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { registerSecret } from '../util/log.js';
+import { tokensMatch } from './token-check.js';
 
 export { webhookTokenPath };
 
@@ -53,4 +54,41 @@ export function resolveWebhookToken(settings: Pick<Settings, 'webhookToken' | 'c
   }
   registerSecret(token);
   return token;
+}
+
+/** A token file is looked at again at most this often, and only when a notification's token does not match. */
+const TOKEN_RELOAD_INTERVAL_MS = 1_000;
+
+/**
+ * The token the server checks notifications against. When it lives in the
+ * token file, a mismatch re-reads the file (at most once a second): a token
+ * rotated by deleting the file is then taken, once `calsync watch` has
+ * renewed the channels with it, without restarting the server.
+ */
+export class WebhookTokenCheck {
+  private current: string;
+  private lastReload = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly settings: Pick<Settings, 'webhookToken' | 'configDir'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.current = resolveWebhookToken(settings);
+  }
+
+  matches(received: string | undefined): boolean {
+    if (tokensMatch(this.current, received)) return true;
+    if (this.settings.webhookToken || this.now() - this.lastReload < TOKEN_RELOAD_INTERVAL_MS) return false;
+    this.lastReload = this.now();
+    let fresh: string | undefined;
+    try {
+      fresh = readTokenFile(webhookTokenPath(this.settings.configDir));
+    } catch {
+      return false; // a broken file keeps the token in use; `calsync watch` reports the file
+    }
+    if (fresh === undefined || fresh === this.current) return false;
+    registerSecret(fresh);
+    this.current = fresh;
+    return tokensMatch(this.current, received);
+  }
 }
