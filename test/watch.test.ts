@@ -182,10 +182,10 @@ describe('calsync watch', () => {
     expect(requestsTo('/events/watch').length).toBe(watchesBefore);
     expect((await readState(f.dir)).channels[f.calendar]?.id).toBe(first?.id);
 
-    // Pretend the channel ends within 24 h.
+    // A channel with 24 h 15 min left (what a daily timer with its random delay finds) is renewed, not kept into health-check's 24 h warning.
     await editState(f.dir, (s) => {
       const c = s.channels[f.calendar];
-      if (c) c.expiration = Date.now() + 3_600_000;
+      if (c) c.expiration = Date.now() + 24.25 * 3_600_000;
     });
     const renewed = await runCli(['watch'], f.env);
     expect(renewed.code, renewed.stderr).toBe(0);
@@ -227,6 +227,29 @@ describe('calsync watch', () => {
     expect((JSON.parse(stop.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe('stopped');
     expect(stopRequestFor(second?.id ?? '?')).toBeDefined();
     expect((await readState(f.dir)).channels[f.calendar]).toBeUndefined();
+  });
+
+  it('stops the channel of a calendar no longer among the sources, and forgets one Google cannot be told about', async () => {
+    const f = await fixture(tmp);
+    const other = `other${seq}-${process.pid}@example.com`;
+    writeFileSync(join(f.dir, 'tokens', `${other}.json`), JSON.stringify(emu.authorizedUser(other)), { mode: 0o600 });
+    expect((await runCli(['watch'], { ...f.env, CALSYNC_SOURCE_CALENDARS: `${f.calendar},${other}` })).code).toBe(0);
+    const dropped = (await readState(f.dir)).channels[other];
+    expect(dropped).toBeDefined();
+    const r = await runCli(['watch', '--json'], f.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { calendars: Array<{ calendarId: string; action: string }> }).calendars).toContainEqual(expect.objectContaining({ calendarId: other, action: 'stopped' }));
+    expect(stopRequestFor(dropped?.id ?? '?')?.status).toBeLessThan(300);
+    expect((await readState(f.dir)).channels[other]).toBeUndefined();
+
+    // A channel whose account is gone altogether: forgotten, with a warning, and the run still succeeds.
+    await editState(f.dir, (s) => {
+      s.channels['gone@example.com'] = { id: 'chan-gone', resourceId: 'r', expiration: Date.now() + 86_400_000, address: 'x', createdAt: new Date().toISOString() };
+    });
+    const again = await runCli(['watch', '--json'], f.env);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { calendars: Array<{ calendarId: string; stopWarning?: string }> }).calendars.find((c) => c.calendarId === 'gone@example.com')?.stopWarning).toMatch(/expires on its own/);
+    expect((await readState(f.dir)).channels['gone@example.com']).toBeUndefined();
   });
 
   it('exits 1 and reports the calendar when Google refuses the channel', async () => {

@@ -16,8 +16,14 @@ export { resolveWebhookToken };
 
 /** Google's maximum channel lifetime (it may shorten it): one week. */
 export const CHANNEL_TTL_SECONDS = 604_800;
-/** A channel that ends sooner than this is renewed (a daily `calsync watch` then never lets one lapse). */
-export const RENEW_WITHIN_MS = 24 * 3_600_000;
+/**
+ * A channel that ends sooner than this is renewed. Not 24 h: the daily timer
+ * (with its random delay of up to 30 min) would then keep a channel with
+ * 24 h 15 min left, which health-check warns about for the next day, and renew
+ * it only after it lapsed. 60 h renews every channel at least a day before
+ * health-check's 24 h threshold.
+ */
+export const RENEW_WITHIN_MS = 60 * 3_600_000;
 
 export type ChannelAction = 'created' | 'renewed' | 'kept' | 'stopped' | 'none' | 'failed';
 
@@ -158,8 +164,25 @@ async function stopOne(clientFor: (calendarId: string) => Calendar, store: State
 }
 
 /**
+ * The channel of a calendar no longer among the sources. Its account may be
+ * gone too: when Google cannot be told, the channel is forgotten anyway
+ * (its notifications then get 404 until it expires), rather than failing
+ * every daily run.
+ */
+async function stopDropped(clientFor: (calendarId: string) => Calendar, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
+  try {
+    return await stopOne(clientFor, store, calendarId);
+  } catch (err) {
+    const existing = store.state.channels[calendarId];
+    delete store.state.channels[calendarId];
+    await store.save();
+    return { calendarId, action: 'stopped', stoppedChannelId: existing?.id, stopWarning: `not a source calendar any more; Google could not be told to stop its channel (${errorMessage(err)}), which now expires on its own` };
+  }
+}
+
+/**
  * `calsync watch`: creates push channels for source calendars that have none,
- * renews those that expire within 24 h (all with `force`), or stops them all.
+ * renews those that expire within 60 h (all with `force`), or stops them all.
  * One calendar's failure does not stop the others; it makes the exit status 1.
  */
 export async function runWatch(options: WatchOptions): Promise<WatchReport> {
@@ -174,19 +197,16 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   const token = options.stop ? '' : resolveWebhookToken(settings);
 
   const renew: RenewContext = { now, clientFor, force: options.force === true, address, token };
-  const targets = [...settings.sourceCalendars];
-  // With --stop, channels of calendars no longer polled are stopped too: they would deliver until they expire.
-  if (options.stop) {
-    for (const calendarId of Object.keys((await readState(settings.configDir)).channels)) {
-      if (!targets.includes(calendarId)) targets.push(calendarId);
-    }
-  }
+  const sources = settings.sourceCalendars;
+  // Channels of calendars no longer polled are stopped (with or without
+  // --stop): they would deliver notifications nobody polls for until they expire.
+  const dropped = Object.keys((await readState(settings.configDir)).channels).filter((calendarId) => !sources.includes(calendarId));
   const calendars: ChannelOutcome[] = [];
-  for (const calendarId of targets) {
+  for (const calendarId of [...sources, ...dropped]) {
+    const act = (store: StateStore): Promise<ChannelOutcome> =>
+      !sources.includes(calendarId) ? stopDropped(clientFor, store, calendarId) : options.stop ? stopOne(clientFor, store, calendarId) : renewOne(renew, store, calendarId);
     try {
-      calendars.push(
-        await underLock(settings.configDir, (store) => (options.stop ? stopOne(clientFor, store, calendarId) : renewOne(renew, store, calendarId))),
-      );
+      calendars.push(await underLock(settings.configDir, act));
     } catch (err) {
       log.error('watch channel failed', { calendar: calendarId, error: errorMessage(err) });
       calendars.push({ calendarId, action: 'failed', error: errorMessage(err) });
