@@ -84,6 +84,7 @@ describe('rendered systemd units', () => {
     expect(timer).toContain('AccuracySec=1us\n');
     const webhook = plan.units.find((u) => u.name === 'calsync-webhook.service')?.content ?? '';
     expect(webhook).toContain('Restart=on-failure');
+    expect(webhook).toContain('RestartPreventExitStatus=2\n');
     expect(webhook).toContain('WantedBy=default.target');
     const health = plan.units.find((u) => u.name === 'calsync-health.service')?.content ?? '';
     expect(health).toMatch(/^ExecStart=.* health-check --url http:\/\/127\.0\.0\.1:5000\/health$/m);
@@ -129,6 +130,8 @@ describe('calsync systemd install (built binary)', () => {
       expect(r.firstLine).toBe(`# dry run: nothing written. 9 user units for ${join(xdg, 'systemd', 'user')}:`);
       for (const name of UNIT_NAMES) expect(r.stdout).toContain(`# ---- ${join(xdg, 'systemd', 'user', name)}`);
       expect(r.stdout).toContain('OnCalendar=*-*-* *:00/10:00');
+      // Every service sees the interval the timer was made with: health thresholds match it.
+      expect(r.stdout.match(/^Environment=CALSYNC_POLL_INTERVAL_MINUTES=10$/gm)).toHaveLength(5);
       expect(r.stdout).toMatch(/ExecStart=\S+ \S+\/bin\/calsync\.js poll\n/);
       expect(r.stdout).toContain('systemctl --user daemon-reload\n');
       expect(r.stdout).toContain('systemctl --user enable --now calsync-poll.timer calsync-clean.timer calsync-watch.timer calsync-health.timer\n');

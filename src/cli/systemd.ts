@@ -24,9 +24,11 @@ export function registerSystemd(program: Command): void {
       const g = globalOptions(cmd);
       if (flags.user && flags.system) throw new UsageError('--user and --system exclude each other');
       const mode: InstallMode = flags.system ? 'system' : 'user';
-      const { settings, sources } = loadSettings({ env: process.env });
-      applyLogLevel(g, settings.logLevel);
-      const configDir = mode === 'system' ? systemConfigDir(settings.configDir, sources.configDir !== 'default') : settings.configDir;
+      const loaded = loadSettings({ env: process.env });
+      applyLogLevel(g, loaded.settings.logLevel);
+      const configDir = mode === 'system' ? systemConfigDir(loaded.settings.configDir, loaded.sources.configDir !== 'default') : loaded.settings.configDir;
+      // Under sudo the units run as the invoking user: their config.json, not root's, says the interval and the webhook.
+      const settings = configDir === loaded.settings.configDir ? loaded.settings : loadSettings({ env: { ...process.env, CALSYNC_CONFIG_DIR: configDir } }).settings;
       const plan = await planInstall({
         mode,
         configDir,
