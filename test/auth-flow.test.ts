@@ -58,14 +58,22 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', code_verifier: expect.any(String) as unknown });
   });
 
-  it('refuses an answer whose state was tampered with: exit 1, one clear line, no token file', async () => {
+  it('refuses an answer whose state was tampered with, and still signs in with the real one after it', async () => {
     const dir = tempConfigDir();
-    const { page, result } = await signInVia(dir, [], (u) => u.searchParams.set('state', 'forged'));
-    expect(page.status).toBe(400);
-    expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^calsync: the answer from the browser carries a state that does not match this sign-in/);
+    const secrets = writeClientSecrets(dir, desktopClient(emu));
+    const cli = startCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir));
+    const back = await consentRedirect(await cli.authUrl);
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'forged');
+    const refused = await land(forged);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('does not match');
     expect(existsSync(join(dir, 'tokens', `${ACCOUNT}.json`))).toBe(false);
+    expect((await land(back)).status).toBe(200);
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/state that does not match this sign-in .*still waiting for the real one/);
+    expect(existsSync(join(dir, 'tokens', `${ACCOUNT}.json`))).toBe(true);
   });
 
   it('reports access_denied from the consent screen: exit 1, one clear line, no token file', async () => {
@@ -99,7 +107,7 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     const dir = tempConfigDir();
     const secrets = writeClientSecrets(dir, { web: { client_id: emu.clientId, client_secret: emu.clientSecret, redirect_uris: ['https://calsync.example.com/cb'] } });
     const result = await runCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir));
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(/^calsync: the "web" client in .*client_secret\.json has no loopback redirect URI/);
     expect(result.stdout).toBe('');
     expect(existsSync(join(dir, 'tokens'))).toBe(false);
@@ -124,10 +132,10 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     expect(noSecrets.stderr).toMatch(/missing --client-secrets/);
   });
 
-  it('says a missing client secrets file does not exist (exit 1)', async () => {
+  it('says a missing client secrets file does not exist (exit 2: a bad flag)', async () => {
     const dir = tempConfigDir();
     const result = await runCli(['auth', ACCOUNT, '--client-secrets', join(dir, 'nope.json'), '--no-browser'], cliEnv(emu, dir));
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(`calsync: client secrets file ${join(dir, 'nope.json')} does not exist`);
   });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../src/errors.js';
 import { startLoopbackServer, type LoopbackServer } from '../src/google/loopback-server.js';
 
 const redirect = { host: '127.0.0.1', port: 0, path: '/', fixedPort: false };
@@ -35,13 +34,16 @@ describe('loopback server', () => {
     });
   });
 
-  it('refuses a state that does not match, telling the browser why', async () => {
+  it('refuses a state that does not match, telling the browser why, and still takes the real answer after it', async () => {
     await withServer(10_000, async (s) => {
       const res = await fetch(`${s.redirectUri}?code=c&state=forged`);
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('does not match');
-      await expect(s.code).rejects.toThrow(/state that does not match/);
-      await expect(s.code).rejects.toBeInstanceOf(AuthError);
+      const forgedError = await fetch(`${s.redirectUri}?error=access_denied&state=forged`);
+      expect(forgedError.status).toBe(400);
+      const real = await fetch(`${s.redirectUri}?code=the-real-code&state=good-state`);
+      expect(real.status).toBe(200);
+      await expect(s.code).resolves.toBe('the-real-code');
     });
   });
 

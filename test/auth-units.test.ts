@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auth } from '@googleapis/calendar';
 import { describe, expect, it } from 'vitest';
-import { AuthError, ConfigError, OperationError } from '../src/errors.js';
+import { AuthError, ConfigError } from '../src/errors.js';
 import { loopbackRedirectFor, parseClientSecrets, readClientSecrets } from '../src/google/client-secrets.js';
 import { clearNeedsAuth, markNeedsAuth } from '../src/google/needs-auth.js';
 import { authTimeoutMs, buildAuthUrl, CALENDAR_SCOPE, DEFAULT_AUTH_TIMEOUT_MS } from '../src/google/oauth-flow.js';
@@ -33,7 +33,7 @@ describe('client secrets file', () => {
   it('refuses a web client without a loopback redirect URI', () => {
     const s = parseClientSecrets(JSON.stringify({ web: { client_id: 'id2', client_secret: 'sec-123456', redirect_uris: ['https://example.com/cb'] } }), 'w.json');
     expect(() => loopbackRedirectFor(s, 'w.json', undefined)).toThrow(/no loopback redirect URI/);
-    expect(() => loopbackRedirectFor(s, 'w.json', undefined)).toThrow(OperationError);
+    expect(() => loopbackRedirectFor(s, 'w.json', undefined)).toThrow(ConfigError);
   });
 
   it('refuses invalid JSON, a file without a client, and a client without a secret, each with its own message', () => {

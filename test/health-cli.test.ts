@@ -121,6 +121,8 @@ describe.concurrent('calsync health-check (built binary, --offline)', () => {
     const r = await runCalsync(['health-check', '--bogus'], box, base);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("unknown option '--bogus'");
+    // Nagios shows stdout: the plugin line says what is wrong.
+    expect(r.stdout).toBe("CALSYNC UNKNOWN - health-check: unknown option '--bogus'\n");
   }));
 
   it('settings that cannot be loaded are UNKNOWN, exit 3', inBox(async (box) => {

@@ -106,6 +106,13 @@ describe('calsync metrics', () => {
     expect(promtoolCheck(r.stdout).status).toBe(0);
   });
 
+  it('refuses --json with a usage error (its only format is Prometheus text)', async () => {
+    const r = await runCli(['metrics', '--json'], childEnv(tmp.dir));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('metrics prints the Prometheus text format only; --json does not apply');
+  });
+
   it('writes --output atomically, world-readable for node_exporter, leaving no temp file', async () => {
     const outDir = join(tmp.dir, 'textfile');
     const out = join(outDir, 'calsync.prom');

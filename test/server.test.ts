@@ -241,6 +241,15 @@ describe('robustness', () => {
     expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status).toBe(403);
   });
 
+  it('a port in use is one clear error, not an unexpected one', async () => {
+    const s = await start(gatedPoll().poll);
+    const { port } = new URL(s.url);
+    const settings = settingsFor(tmp.dir, { CALSYNC_SOURCE_CALENDARS: CAL, CALSYNC_WEBHOOK_TOKEN: TOKEN });
+    await expect(startWebhookServer({ settings, host: '127.0.0.1', port: Number(port), poll: gatedPoll().poll })).rejects.toThrow(
+      new RegExp(`^port ${port} on 127\\.0\\.0\\.1 is in use`),
+    );
+  });
+
   it('answers other paths and methods with 404', async () => {
     const s = await start(gatedPoll().poll);
     expect((await httpRequest(`${s.url}/`)).status).toBe(404);

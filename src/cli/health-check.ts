@@ -28,7 +28,14 @@ export function registerHealthCheck(program: Command): void {
     .addHelpText('after', '\nUsage errors exit 3 (UNKNOWN), so a monitoring system never reads a typo as CRITICAL.')
     .action(async (flags: HealthCheckFlags, cmd: Command) => {
       const g = globalOptions(cmd);
-      const url = checkUsage(flags, cmd.args);
+      let url: string | undefined;
+      try {
+        url = checkUsage(flags, cmd.args);
+      } catch (err) {
+        // A monitoring system shows stdout: "(No output)" would hide the typo.
+        printUnknown(errorMessage(err), g.json);
+        throw err;
+      }
       let outcome: HealthCheckOutcome;
       try {
         const { settings } = loadSettings({ env: process.env });
@@ -72,7 +79,7 @@ function isHttpUrl(text: string | boolean): text is string {
 function report(outcome: HealthCheckOutcome, json: boolean): void {
   const { alert } = outcome;
   if (alert && !alert.sent) log.error(`alert mail not sent: ${alert.error ?? 'unknown error'}`);
-  if (outcome.recordError) log.warn(`health status not recorded in the state: ${outcome.recordError}`);
+  if (outcome.recordError) log.warn(`health status not recorded: ${outcome.recordError}`);
   // Messages may quote errors from token files or SendGrid: redact like any log line.
   if (json) printJson(JSON.parse(redact(JSON.stringify(toJson(outcome.report, outcome)))));
   else process.stdout.write(redact(renderPluginOutput(outcome.report)));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../config/index.js';
-import { OperationError, errorMessage } from '../errors.js';
+import { OperationError, UsageError, errorMessage } from '../errors.js';
 import { packageVersion } from '../metrics/package-version.js';
 import { readState, writeFileAtomic } from '../state/index.js';
 import { applyLogLevel, globalOptions } from './globals.js';
@@ -16,6 +16,8 @@ export function registerMetrics(program: Command): void {
     .option('--output <file>', 'write them to <file> atomically instead (node_exporter textfile collector: a *.prom file in its directory)')
     .action(async (flags: MetricsFlags, cmd: Command) => {
       const g = globalOptions(cmd);
+      // Prometheus text is the format: a JSON document would be a second one to keep in step.
+      if (g.json) throw new UsageError('metrics prints the Prometheus text format only; --json does not apply', { hint: 'the same counters are in calsync poll --json and health-check --json' });
       const { settings } = loadSettings({ env: process.env });
       applyLogLevel(g, settings.logLevel);
       const { renderMetrics } = await import('../metrics/render.js');

@@ -5,7 +5,7 @@
  * of its registered redirect URIs is a loopback address calsync can listen on.
  */
 import { readFileSync } from 'node:fs';
-import { OperationError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { registerSecret } from '../util/log.js';
 
 export interface ClientSecrets {
@@ -34,7 +34,7 @@ export function readClientSecrets(file: string): ClientSecrets {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? errorMessage(err)})`;
-    throw new OperationError(`client secrets file ${file} ${why}`, { hint: SETUP_DOC });
+    throw new ConfigError(`client secrets file ${file} ${why}`, { hint: SETUP_DOC });
   }
   return parseClientSecrets(text, file);
 }
@@ -44,18 +44,18 @@ export function parseClientSecrets(text: string, file: string): ClientSecrets {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new OperationError(`client secrets file ${file} is not valid JSON`, { hint: SETUP_DOC });
+    throw new ConfigError(`client secrets file ${file} is not valid JSON`, { hint: SETUP_DOC });
   }
   const root = isRecord(parsed) ? parsed : {};
   const kind = isRecord(root.installed) ? 'installed' : isRecord(root.web) ? 'web' : undefined;
   const body = kind === undefined ? undefined : root[kind];
   if (kind === undefined || !isRecord(body)) {
-    throw new OperationError(`client secrets file ${file} has neither an "installed" nor a "web" client`, { hint: SETUP_DOC });
+    throw new ConfigError(`client secrets file ${file} has neither an "installed" nor a "web" client`, { hint: SETUP_DOC });
   }
   const clientId = body.client_id;
   const clientSecret = body.client_secret;
   if (typeof clientId !== 'string' || clientId === '' || typeof clientSecret !== 'string' || clientSecret === '') {
-    throw new OperationError(`client secrets file ${file} lacks client_id or client_secret`, { hint: SETUP_DOC });
+    throw new ConfigError(`client secrets file ${file} lacks client_id or client_secret`, { hint: SETUP_DOC });
   }
   registerSecret(clientSecret);
   const uris = Array.isArray(body.redirect_uris) ? body.redirect_uris.filter((u): u is string => typeof u === 'string') : [];
@@ -76,7 +76,7 @@ export function loopbackRedirectFor(secrets: ClientSecrets, file: string, port: 
   const chosen = port === undefined ? loopbacks[0] : loopbacks.find((l) => l.port === port);
   if (!chosen) {
     const wanted = port === undefined ? 'http://127.0.0.1:<port>/ or http://localhost:<port>/' : `http://localhost:${port}/`;
-    throw new OperationError(`the "web" client in ${file} has no loopback redirect URI (${wanted}) among its redirect_uris`, {
+    throw new ConfigError(`the "web" client in ${file} has no loopback redirect URI (${wanted}) among its redirect_uris`, {
       hint: 'use a "Desktop app" OAuth client, or add a loopback redirect URI to the web client (see docs/google-setup.md)',
     });
   }

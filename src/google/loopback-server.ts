@@ -50,6 +50,12 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
       reply(res, 404, 'Not found', 'calsync is waiting for the Google sign-in on another path.');
       return;
     }
+    if (outcome === 'foreign') {
+      // Not this sign-in's answer (an old tab, or a forgery): refused, and the real one may still come.
+      log.warn('the browser sent an answer with a state that does not match this sign-in (an old tab, or a forgery); still waiting for the real one');
+      reply(res, 400, 'Not this sign-in', 'This answer carries a state that does not match the sign-in calsync is waiting for. Open the URL calsync printed last.');
+      return;
+    }
     if (done) {
       reply(res, 409, 'Already answered', 'This sign-in has already been answered; look at the terminal.');
       return;
@@ -100,7 +106,7 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
   };
 }
 
-function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | { code: string } | { error: AuthError } {
+function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | 'foreign' | { code: string } | { error: AuthError } {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method !== 'GET' || url.pathname !== opts.redirect.path) return 'ignore';
   const q = url.searchParams;
@@ -108,13 +114,7 @@ function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | 
   if (!q.has('code') && !q.has('error') && !q.has('state')) return 'ignore';
   const account = opts.account;
   // The state first: only the browser that Google sent back may end the sign-in, even with an error.
-  if (q.get('state') !== opts.state) {
-    return {
-      error: new AuthError(account, 'the answer from the browser carries a state that does not match this sign-in (possible forgery); no token was saved', {
-        hint: 'run calsync auth again and open only the URL it prints',
-      }),
-    };
-  }
+  if (q.get('state') !== opts.state) return 'foreign';
   const error = q.get('error');
   if (error !== null) {
     const safe = error.replace(/[^\w.-]/g, '').slice(0, 64) || 'unknown';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Settings } from '../config/types.js';
-import { errorMessage } from '../errors.js';
+import { OperationError, errorMessage } from '../errors.js';
 import { packageVersion } from '../metrics/package-version.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { log } from '../util/log.js';
@@ -48,9 +48,13 @@ const CLOSE_GRACE_MS = 2_000;
 
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'is in use (another serve-webhook?)' : err.code === 'EACCES' ? 'may not be used by this user' : `cannot be listened on (${err.code ?? err.message})`;
+      reject(new OperationError(`port ${port} on ${host} ${why}`, { hint: 'stop what uses it, or pick another with --port' }));
+    };
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve(server.address() as AddressInfo);
     });
   });
