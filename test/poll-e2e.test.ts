@@ -192,7 +192,10 @@ describe('calsync poll against the emulator (built binary)', () => {
     const report = JSON.parse(first.stdout) as { writes: number; calendars: { deferred: number }[] };
     expect(report.writes).toBe(5);
     expect(report.calendars[0]?.deferred).toBe(7);
+    world.emu.clearRequestLog();
     await world.cli.run(['poll']);
+    // What waited is listed again (the token stayed), not fetched one by one.
+    expect(world.emu.requests.filter((r) => r.method === 'GET' && /\/events\/[^/]+$/.test(r.path))).toEqual([]);
     await world.cli.run(['poll']);
     for (let i = 0; i < 12; i++) expect(countBySummary(world.emu, ALICE, `Trip ${i}`)).toBe(2);
   });

@@ -161,8 +161,10 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     const actions = await plan(run, calendarId, events);
     await applyPlan(run, calendarId, actions, events, report);
     if (!run.opts.dryRun) {
-      // Only now, with every outcome recorded, may the token move on.
-      if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
+      // Only now, with every outcome recorded, may the token move on; and not
+      // while changes wait (write budget, usage limits): the next poll lists
+      // them again with the old token, a page per 250 instead of a GET each.
+      if (listing.nextSyncToken && report.deferred === 0) calState.syncToken = listing.nextSyncToken;
       calState.lastPollAt = new Date().toISOString();
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
