@@ -126,6 +126,20 @@ describe('alert mails from health-check', () => {
     }
   }, 60_000);
 
+  it('a health.json left over that does not parse is removed once the state can be read', async () => {
+    const box = await sandbox();
+    try {
+      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
+      await writeFile(join(box.configDir, 'health.json'), 'garbage', { mode: 0o600 });
+      const r = await runCalsync(['health-check', '--offline', '--no-alert'], box, env());
+      expect(r.code).toBe(0);
+      expect(existsSync(join(box.configDir, 'health.json'))).toBe(false);
+      expect((await readState(box.configDir)).health?.status).toBe('OK');
+    } finally {
+      await box.cleanup();
+    }
+  }, 60_000);
+
   it('a SendGrid failure is reported on stderr, keeps the exit code, and the next run sends the mail', async () => {
     const box = await sandbox();
     sendgrid.requests.length = 0;

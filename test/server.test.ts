@@ -250,6 +250,19 @@ describe('robustness', () => {
     );
   });
 
+  it('/metrics answers 503 while the state cannot be read, with one warning line, not one per scrape', async () => {
+    const s = await start(gatedPoll().poll);
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      writeFileSync(join(tmp.dir, 'state.json'), 'not json', { mode: 0o600 });
+      for (let i = 0; i < 3; i++) expect((await httpRequest(`${s.url}/metrics`)).status).toBe(503);
+      expect(lines.filter((l) => l.includes('/metrics: the state file cannot be read'))).toHaveLength(1);
+    } finally {
+      setLogSink((line) => process.stderr.write(line + '\n'));
+    }
+  });
+
   it('answers other paths and methods with 404', async () => {
     const s = await start(gatedPoll().poll);
     expect((await httpRequest(`${s.url}/`)).status).toBe(404);

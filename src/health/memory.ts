@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openState, writeFileAtomic } from '../state/index.js';
@@ -55,12 +56,19 @@ export function fallbackMemory(configDir: string): HealthMemory {
 export async function stateMemory(configDir: string): Promise<HealthMemory> {
   const store = await openState(configDir);
   const fallback = await readFallbackHealth(configDir);
+  // One that does not parse is removed too: the state is the memory again.
+  const leftOver = fallbackLeftOver(configDir);
   return {
     read: () => Promise.resolve(fallback ?? store.state.health),
     write: async (health) => {
       store.state.health = health;
       await store.save();
-      if (fallback) await unlink(fallbackHealthPath(configDir)).catch(() => undefined);
+      if (leftOver) await unlink(fallbackHealthPath(configDir)).catch(() => undefined);
     },
   };
+}
+
+/** Whether a fallback file is there to be taken over (parsed or not). */
+export function fallbackLeftOver(configDir: string): boolean {
+  return existsSync(fallbackHealthPath(configDir));
 }

@@ -7,7 +7,7 @@ import { readState, statePath, withStateLock } from '../state/index.js';
 import type { HealthState, State } from '../state/types.js';
 import { composeAlertMail, decideTransition, markAlerted, sameHealth, type AlertKind } from './alert.js';
 import { checkConfigured, evaluateState } from './evaluate.js';
-import { fallbackMemory, readFallbackHealth, stateMemory, type HealthMemory } from './memory.js';
+import { fallbackLeftOver, fallbackMemory, readFallbackHealth, stateMemory, type HealthMemory } from './memory.js';
 import { checkUrl } from './probes.js';
 import { buildReport, type HealthReport } from './report.js';
 import type { CheckResult } from './types.js';
@@ -65,7 +65,7 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
     const fallback = await readFallbackHealth(configDir);
     const memory = state ? () => stateMemory(configDir) : () => Promise.resolve(fallbackMemory(configDir));
     const seen = fallback ?? state?.health;
-    const recorded = await recordAndAlert(settings, report, { seen, memory, mustWrite: state !== undefined && fallback !== undefined }, now, opts.alert !== false);
+    const recorded = await recordAndAlert(settings, report, { seen, memory, mustWrite: state !== undefined && fallbackLeftOver(configDir) }, now, opts.alert !== false);
     return { report, ...recorded };
   } catch (err) {
     return { report, health: undefined, alert: undefined, recordError: errorMessage(err) };

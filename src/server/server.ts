@@ -16,7 +16,9 @@ import { PollQueue } from './poll-queue.js';
 import type { PollFn } from './poll-queue.js';
 import { consumeBody } from './read-body.js';
 import { send, sendJson } from './respond.js';
+import type { State } from '../state/types.js';
 import { StateReader } from './state-reader.js';
+import { ThrottledWarning } from './throttled-warning.js';
 import { WEBHOOK_PATH } from './webhook-address.js';
 import { WebhookCounter } from './webhook-counter.js';
 import { WebhookTokenCheck } from './webhook-token.js';
@@ -82,6 +84,8 @@ function notificationPaths(webhookUrl: string | undefined): Set<string> {
   return paths;
 }
 
+const metricsUnreadable = new ThrottledWarning('/metrics: the state file cannot be read');
+
 /** Malformed or slow requests get a short answer and a closed socket, never an exception. */
 function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   log.debug('bad request from a client', { code: err.code });
@@ -139,7 +143,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return;
     }
     if (read && path === '/metrics') {
-      const state = await reader.read();
+      let state: State;
+      try {
+        state = await reader.read();
+      } catch (err) {
+        // Every scrape would log it again: once a minute is enough (health-check reports it CRITICAL).
+        metricsUnreadable.warn({ error: errorMessage(err) });
+        send(res, 503, 'state unreadable\n');
+        return;
+      }
       // Notifications counted since the last flush belong in the answer already.
       const shown = { ...state, metrics: { ...state.metrics, webhooksReceived: state.metrics.webhooksReceived + counter.unflushed } };
       send(res, 200, await renderMetrics(shown, { includeProcess: true, version: packageVersion() }), METRICS_CONTENT_TYPE);
