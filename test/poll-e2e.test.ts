@@ -223,6 +223,31 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect(mirror()?.start?.date).toBeUndefined();
   });
 
+  it('after a 410 while changes wait, the expired token is dropped: the next polls list once, not 410 then list', async () => {
+    world = await startWorld();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    for (let i = 0; i < 6; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 2 }));
+    world.emu.invalidateSyncTokens();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    world.emu.clearRequestLog();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(world.emu.requests.filter((r) => r.path.endsWith('/events') && r.method === 'GET').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('an action dearer than the whole write budget runs alone instead of waiting for ever', async () => {
+    world = await startWorld();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 1, gmailOriginal: 'delete' }));
+    const flight = world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Flight', start: at(3, 8), end: at(3, 9) }));
+    const r = await world.cli.run(['poll', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { writes: number }).writes).toBe(2);
+    expect(world.emu.getEvent(ALICE, flight.id ?? '')?.status).toBe('cancelled');
+    expect(countBySummary(world.emu, ALICE, 'Flight')).toBe(1);
+  });
+
   it('a moved occurrence waits with its series when the write budget is used up, and follows the mirror next poll', async () => {
     world = await startWorld();
     for (let i = 0; i < 3; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
+import { MARKER } from '../src/sync/types.js';
 import { SHARED, at, attendeeCount, countBySummary, startWorld, type World } from './helpers/world.js';
 
 const ALICE = 'alice@example.test';
@@ -85,6 +86,20 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
   });
 
+  it('a dry run shows what the real run does when both accounts let go of a mirror at once: its deletion', async () => {
+    world = await startWorld({ sources: [ALICE, CAROL] });
+    const meeting = world.emu.seedEvent('bob@corp.test', samples.meeting({ summary: 'Offsite', start: at(3, 9), end: at(3, 17), attendees: [ALICE, CAROL] }));
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    world.emu.cancelEvent('bob@corp.test', meeting.id ?? '');
+    const kinds = (stdout: string) => (JSON.parse(stdout) as { actions: { action: string; result: string }[] }).actions.map((a) => `${a.action} ${a.result}`).sort();
+    const dry = await world.cli.run(['poll', '--json', '--dry-run']);
+    expect(kinds(dry.stdout)).toEqual(['delete-copy planned', 'skip skipped']);
+    expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(1);
+    const real = await world.cli.run(['poll', '--json']);
+    expect(kinds(real.stdout)).toEqual(['delete-copy done', 'skip skipped']);
+    expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
+  });
+
   it('an occurrence one of two attending accounts declines stays on the mirror, and goes when the other declines too', async () => {
     world = await startWorld({ sources: [ALICE, CAROL] });
     const start = new Date(at(1, 9));
@@ -110,13 +125,20 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     expect(mirrorOccurrence()?.status).toBe('cancelled');
   });
 
-  it('a meeting one source account organizes and another attends reaches the shared calendar once: as the organizer\'s guest, never also as a mirror', async () => {
+  it('a meeting one source account organizes and another attends ends up once on the shared calendar: as the organizer\'s guest, the mirror let go', async () => {
     world = await startWorld({ sources: [ALICE, CAROL] });
     world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Planning', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }));
-    for (let i = 0; i < 2; i++) {
-      const r = await world.cli.run(['poll']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(countBySummary(world.emu, SHARED, 'Planning')).toBe(1);
-    }
+    for (let i = 0; i < 2; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Planning')).toBe(1);
+    expect(world.emu.listEvents(SHARED).find((e) => e.summary === 'Planning')?.extendedProperties?.private?.calsyncSource).toBeUndefined();
+  });
+
+  it('a meeting whose organizer (a source account) had the shared calendar removed by a person still reaches it, as the guest account\'s mirror', async () => {
+    world = await startWorld({ sources: [ALICE, CAROL] });
+    const meeting = world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Private-ish', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }));
+    // calsync invited the shared calendar once, and a person took it off again: respected on Alice's side.
+    world.emu.updateEvent(ALICE, meeting.id ?? '', { extendedProperties: { private: { [MARKER.invited]: '1' } } });
+    for (let i = 0; i < 2; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Private-ish')).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import type { ProcessedEvent } from '../src/state/types.js';
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
 const CAROL = 'carol@example.com';
-const settings: RuleSettings = { inviteEmail: SHARED, sharedWritable: true, birthdayCopyCalendar: undefined, gmailOriginal: 'keep', sourceCalendars: [CAL, CAROL] };
+const settings: RuleSettings = { inviteEmail: SHARED, sharedWritable: true, birthdayCopyCalendar: undefined, gmailOriginal: 'keep' };
 const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({ holdsMirror: () => holdsMirror, attendsOccurrence: () => attendsOccurrence });
 
 const T = { start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' }, updated: '2026-11-20T00:00:00.000Z' };
@@ -108,7 +108,7 @@ const rows: Row[] = [
   { name: 'a mirrored meeting whose organizer became the account loses its mirror first', event: own(), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
   { name: 'a meeting the shared calendar organizes is not mirrored onto it', event: others({ organizer: { email: SHARED } }), expect: 'skip', reason: /organized by the shared calendar/ },
   { name: 'a mirror made before of a meeting the shared calendar organizes goes', event: others({ organizer: { email: SHARED }, updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
-  { name: 'a meeting another source calendar organizes is not mirrored: that calendar invites the shared one', event: others({ organizer: { email: CAROL } }), expect: 'skip', reason: /a source calendar, which invites/ },
+  { name: 'a meeting another source calendar organizes is mirrored until the shared calendar is its guest (its organizer may never invite it)', event: others({ organizer: { email: CAROL } }), expect: 'mirror' },
   // A copy whose creation a killed run began (recordIntent): it may or may not exist.
   { name: 'an interrupted birthday copy is created again, even when the source did not change', event: birthday, entry: interrupted('birthday', 'x1'), expect: 'copy-birthday' },
   { name: 'an interrupted Gmail copy is created again', event: gmail, entry: interrupted('gmail', 'x2'), expect: 'copy-gmail' },
@@ -180,8 +180,16 @@ describe('sync rules (one action per changed event)', () => {
     expect(planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry, seriesMirrored: true, settings, elsewhere: holding(true, false) }).kind).toBe('delete-copy');
   });
 
-  it('events on the shared calendar itself (listed as a source by mistake) are left alone', () => {
+  it('events on the shared calendar itself (listed as a source by mistake) are left alone; a copy made of one before still goes with it', () => {
     expect(planEvent({ calendarId: SHARED, event: own({ organizer: { email: SHARED, self: true } }), entry: undefined, seriesMirrored: false, settings }).kind).toBe('skip');
+    const gone = planEvent({ calendarId: SHARED, event: { id: 'gm1', status: 'cancelled' }, entry: copied('gmail', 'x2', SHARED), seriesMirrored: false, settings });
+    expect(gone.kind).toBe('delete-copy');
+  });
+
+  it('a cancelled occurrence records when it was due as its end (clean keeps its entry until then); other cancellations none', () => {
+    const cancelled = planEvent({ calendarId: CAL, event: { id: 'ser1_20270308T100000Z', status: 'cancelled', recurringEventId: 'ser1', originalStartTime: { dateTime: '2027-03-08T10:00:00Z' } }, entry: undefined, seriesMirrored: true, settings });
+    expect(cancelled.source).toMatchObject({ cancelled: true, end: Date.UTC(2027, 2, 8, 10) / 1000, recurring: false });
+    expect(planEvent({ calendarId: CAL, event: { id: 'x', status: 'cancelled' }, entry: undefined, seriesMirrored: false, settings }).source.end).toBeUndefined();
   });
 
   it('a series that became a single event clears the recurrence of its copy; a restored occurrence is confirmed', () => {

@@ -164,7 +164,9 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       // Only now, with every outcome recorded, may the token move on; and not
       // while changes wait (write budget, usage limits): the next poll lists
       // them again with the old token, a page per 250 instead of a GET each.
-      if (listing.nextSyncToken && report.deferred === 0) calState.syncToken = listing.nextSyncToken;
+      if (report.deferred === 0) {
+        if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
+      } else if (listing.full) delete calState.syncToken; // (expired, or never had one: listing with it again would be a 410 first)
       calState.lastPollAt = new Date().toISOString();
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
@@ -225,7 +227,6 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     sharedWritable,
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
-    sourceCalendars: settings.sourceCalendars,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
@@ -266,11 +267,12 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
     for (const planned of phase) {
       // Checked again now, with no await before its record: another calendar
       // polled alongside may have let go of the same mirror since planning.
-      const action = run.opts.dryRun ? planned : recheckLetGo(planned, elsewhere);
+      const action = recheckLetGo(planned, elsewhere);
       if (action.kind === 'skip') {
         report.skipped++;
         push(action, 'skipped');
-        if (!run.opts.dryRun) recordSkip(run.state, calendarId, action);
+        // Also in a dry run (whose state is never saved), so its re-checks show what a real run would do.
+        recordSkip(run.state, calendarId, action);
         continue;
       }
       if (run.opts.dryRun) {
@@ -283,7 +285,8 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
         push(action, 'deferred', why);
         recordOutcome(run.state, calendarId, action, { ok: false, writes: 0, successes: [], entry: {} }, DEFERRED);
       };
-      if (cost > run.writesLeft) {
+      // An action dearer than the whole budget runs alone at the start of a poll, or it would wait for ever.
+      if (cost > run.writesLeft && run.writesLeft < run.opts.settings.maxWritesPerPoll) {
         defer('write budget of this poll used up; waits for the next poll');
         continue;
       }

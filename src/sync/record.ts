@@ -71,12 +71,12 @@ export function recordSkip(state: State, calendarId: string, action: Extract<Act
 /**
  * What the entry remembers of the source: when it changed, when it ends,
  * whether it repeats. A cancelled source counts as ended when it was
- * cancelled (or earlier), so `calsync clean` drops its entry in time rather
- * than keep it for ever as one without an end.
+ * cancelled (an occurrence: when it was due), so `calsync clean` drops its
+ * entry in time rather than keep it for ever as one without an end.
  */
 function sourceFields(action: Action): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
   const { updated, end, recurring, cancelled } = action.source;
-  if (cancelled) return { sourceUpdated: updated, end: nowSeconds(), recurring: undefined };
+  if (cancelled) return { sourceUpdated: updated, end: end ?? nowSeconds(), recurring: undefined };
   return { sourceUpdated: updated, end, recurring: recurring || undefined };
 }
 

@@ -69,7 +69,12 @@ function seriesEnd(recurrence: string[]): string | undefined {
 export function sourceFacts(calendarId: string, event: GoogleEvent): SourceFacts {
   const recurring = Boolean(event.recurrence?.length);
   const end = recurring ? seriesEnd(event.recurrence ?? []) : (event.end?.dateTime ?? event.end?.date);
-  return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(end), recurring, ...(event.status === 'cancelled' ? { cancelled: true as const } : {}) };
+  if (event.status === 'cancelled') {
+    // A cancellation carries no end; an occurrence's still says when it was due, which is when its entry may go.
+    const due = event.originalStartTime?.dateTime ?? event.originalStartTime?.date;
+    return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(due ?? undefined), recurring: false, cancelled: true };
+  }
+  return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(end), recurring };
 }
 
 function masterIdOf(event: GoogleEvent): string | undefined {
@@ -126,7 +131,6 @@ export function planEvent(input: PlanInput): Action {
   };
 
   if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
-  if (sameEmail(calendarId, settings.inviteEmail)) return skip('on the shared calendar itself');
 
   if (event.status === 'cancelled') {
     if (entry?.rule === 'gmail' && entry.action === 'delete-original') return skip('original deleted by calsync after copying; the copy stays');
@@ -135,6 +139,8 @@ export function planEvent(input: PlanInput): Action {
     if (occurrence) return letGoOccurrence(occurrence);
     return skip('cancelled');
   }
+  // Listed as a source by mistake: its events are on the shared calendar already (copies made before still go with their source, above).
+  if (sameEmail(calendarId, settings.inviteEmail)) return skip('on the shared calendar itself');
 
   const type = event.eventType ?? 'default';
   if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
@@ -168,11 +174,8 @@ export function planEvent(input: PlanInput): Action {
   }
 
   // Someone else organizes it: never edit their meeting, mirror it instead,
-  // unless it reaches the shared calendar without one: the shared calendar
-  // organizes it, or another source calendar does (and invites it).
-  const organizer = event.organizer?.email ?? '';
-  if (sameEmail(organizer, settings.inviteEmail)) return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
-  if (settings.sourceCalendars.some((c) => sameEmail(organizer, c))) return copy ? letGo(copy) : skip(`organized by ${organizer}, a source calendar, which invites the shared calendar`);
+  // unless the shared calendar organizes it (it is there already).
+  if (sameEmail(event.organizer?.email, settings.inviteEmail)) return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
   if (declined || invited) {
     if (copy) return letGo(copy);

@@ -27,7 +27,7 @@ export interface SourceFacts extends EventRef {
   /** End of the event or of its series, seconds since the epoch; undefined for a series without end. */
   end: number | undefined;
   recurring: boolean;
-  /** Google's cancellation carries only the id: no end, no recurrence. */
+  /** Google's cancellation carries only the id (and, for an occurrence, its original start): `end` is that start, if any. */
   cancelled?: true;
 }
 
@@ -62,8 +62,6 @@ export interface RuleSettings {
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
-  /** Every source calendar: a meeting one of them organizes reaches the shared calendar as its guest, not as a mirror. */
-  sourceCalendars: readonly string[];
 }
 
 /** What other source calendars still hold: a mirror, or an occurrence of a mirrored series they attend. */
