@@ -194,8 +194,8 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect(report.calendars[0]?.deferred).toBe(7);
     world.emu.clearRequestLog();
     await world.cli.run(['poll']);
-    // What waited is listed again (the token stayed), not fetched one by one.
-    expect(world.emu.requests.filter((r) => r.method === 'GET' && /\/events\/[^/]+$/.test(r.path))).toEqual([]);
+    // What waited is fetched again by id, but no more than one poll can write.
+    expect(world.emu.requests.filter((r) => r.method === 'GET' && /\/events\/[^/]+$/.test(r.path))).toHaveLength(5);
     await world.cli.run(['poll']);
     for (let i = 0; i < 12; i++) expect(countBySummary(world.emu, ALICE, `Trip ${i}`)).toBe(2);
   });
@@ -223,7 +223,7 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect(mirror()?.start?.date).toBeUndefined();
   });
 
-  it('after a 410 while changes wait, the expired token is dropped: the next polls list once, not 410 then list', async () => {
+  it('after a 410 while changes wait, the next poll lists once with the fresh token (no 410 again)', async () => {
     world = await startWorld();
     expect((await world.cli.run(['poll'])).code).toBe(0);
     for (let i = 0; i < 6; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
@@ -246,6 +246,30 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect((JSON.parse(r.stdout) as { writes: number }).writes).toBe(2);
     expect(world.emu.getEvent(ALICE, flight.id ?? '')?.status).toBe('cancelled');
     expect(countBySummary(world.emu, ALICE, 'Flight')).toBe(1);
+  });
+
+  it('while a first sync waits on the write budget, a copied event moved into the past (out of the listing window) is still followed', async () => {
+    world = await startWorld();
+    const trips = Array.from({ length: 8 }, (_, i) => world?.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) })));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 3 }));
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const first = trips[0];
+    world.emu.updateEvent(ALICE, first?.id ?? '', { start: { dateTime: at(-10, 8) }, end: { dateTime: at(-10, 9) } });
+    for (let i = 0; i < 3; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
+    const copy = world.emu.listEvents(ALICE).find((e) => e.summary === 'Trip 0' && e.id !== first?.id);
+    expect(copy?.start?.dateTime).toBe(at(-10, 8));
+  });
+
+  it('a dry run on a corrupt state file changes nothing: the file stays, and it says the next poll repairs it', async () => {
+    world = await startWorld();
+    const { readdirSync, writeFileSync } = await import('node:fs');
+    writeFileSync(join(world.cli.dir, 'state.json'), '{ not json', { mode: 0o600 });
+    const dry = await world.cli.run(['poll', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toMatch(/is corrupt \(not valid JSON\); the next poll moves it aside/);
+    expect(readdirSync(world.cli.dir).filter((n) => n.startsWith('state.json'))).toEqual(['state.json']);
+    expect(world.writes()).toBe(0);
   });
 
   it('a moved occurrence waits with its series when the write budget is used up, and follows the mirror next poll', async () => {

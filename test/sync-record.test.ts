@@ -94,4 +94,13 @@ describe('what the state remembers of an outcome', () => {
     expect(entry?.end).toBeGreaterThanOrEqual(before);
     expect(entry?.end).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
   });
+
+  it('an occurrence moved later and then cancelled keeps its later end (clean keeps the entry until then)', () => {
+    const state = emptyState();
+    const later = 1_900_000_000;
+    state.events[CAL] = EventTable.of({ e1: { action: 'skip', at: 1, rule: 'occurrence', end: later } });
+    const cancelled = { ...source, end: 1_800_000_000, recurring: false, cancelled: true as const };
+    recordSkip(state, CAL, { kind: 'skip', source: cancelled, reason: 'cancelled' });
+    expect(state.events[CAL]?.get('e1')?.end).toBe(later);
+  });
 });

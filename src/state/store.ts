@@ -40,13 +40,14 @@ class FileStateStore implements StateStore {
 /**
  * Loads the state for reading and writing (empty when there is none yet),
  * migrated to the current version. Throws StateError for a file from a newer
- * calsync. Also removes temp files left by writers that crashed mid-save.
+ * calsync, and for a corrupt one with `repair: false` (else it is moved
+ * aside). Also removes temp files left by writers that crashed mid-save.
  */
-export async function openState(configDir: string): Promise<StateStore> {
+export async function openState(configDir: string, opts: { repair?: boolean } = {}): Promise<StateStore> {
   const path = statePath(configDir);
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   await removeCrashedTempFiles(path);
-  const { state } = await loadState(path);
+  const { state } = await loadState(path, opts);
   return new FileStateStore(path, state);
 }
 

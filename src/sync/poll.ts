@@ -104,7 +104,8 @@ export function summaryLine(report: PollReport): string {
 
 async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollReport> {
   const started = Date.now();
-  const store = await openState(opts.settings.configDir);
+  // A dry run writes nothing, not even a corrupt file moved aside.
+  const store = await openState(opts.settings.configDir, { repair: !opts.dryRun });
   const run: PollRun = {
     opts,
     state: store.state,
@@ -161,12 +162,9 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     const actions = await plan(run, calendarId, events);
     await applyPlan(run, calendarId, actions, events, report);
     if (!run.opts.dryRun) {
-      // Only now, with every outcome recorded, may the token move on; and not
-      // while changes wait (write budget, usage limits): the next poll lists
-      // them again with the old token, a page per 250 instead of a GET each.
-      if (report.deferred === 0) {
-        if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
-      } else if (listing.full) delete calState.syncToken; // (expired, or never had one: listing with it again would be a 410 first)
+      // Only now, with every outcome recorded, may the token move on. What
+      // failed or waits (write budget, usage limits) is fetched again by id.
+      if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
       calState.lastPollAt = new Date().toISOString();
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
@@ -197,13 +195,22 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
 
 /**
  * Events whose last action failed or was deferred: the token moved on past
- * them, so they are fetched again by id.
+ * them, so they are fetched again by id; the longest waiting first, and no
+ * more than one poll can write (a first sync of thousands under the write
+ * budget then costs a GET per event in all, not one per event per poll).
  */
 async function refetchPending(run: PollRun, calendarId: string, listed: GoogleEvent[]): Promise<GoogleEvent[]> {
   const entries = run.state.events[calendarId];
   if (!entries) return [];
   const seen = new Set(listed.map((e) => e.id));
-  const pending = entries.pendingIds().filter((id) => !seen.has(id));
+  const waitingSince = (id: string) => entries.get(id)?.failure?.at ?? 0;
+  const pending = entries
+    .pendingIds()
+    .filter((id) => !seen.has(id))
+    .map((id) => ({ id, since: waitingSince(id) }))
+    .sort((a, b) => a.since - b.since)
+    .slice(0, run.opts.settings.maxWritesPerPoll)
+    .map((p) => p.id);
   const account = run.api.accountOf(calendarId);
   const out: GoogleEvent[] = [];
   for (const eventId of pending) {

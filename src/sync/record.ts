@@ -63,7 +63,7 @@ export function recordSkip(state: State, calendarId: string, action: Extract<Act
     ...(prev ?? { action: 'skip' }),
     at: nowSeconds(),
     ...action.remember,
-    ...sourceFields(action),
+    ...sourceFields(action, prev),
     failure: undefined,
   }));
 }
@@ -74,9 +74,10 @@ export function recordSkip(state: State, calendarId: string, action: Extract<Act
  * cancelled (an occurrence: when it was due), so `calsync clean` drops its
  * entry in time rather than keep it for ever as one without an end.
  */
-function sourceFields(action: Action): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
+function sourceFields(action: Action, prev: ProcessedEvent | undefined): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
   const { updated, end, recurring, cancelled } = action.source;
-  if (cancelled) return { sourceUpdated: updated, end: end ?? nowSeconds(), recurring: undefined };
+  // (An occurrence moved later before it was cancelled keeps its later end.)
+  if (cancelled) return { sourceUpdated: updated, end: Math.max(end ?? 0, prev?.end ?? 0) || nowSeconds(), recurring: undefined };
   return { sourceUpdated: updated, end, recurring: recurring || undefined };
 }
 
@@ -91,7 +92,7 @@ export function recordOutcome(state: State, calendarId: string, action: Action, 
   const now = nowSeconds();
   if (failureReason) {
     // The source's `updated` is not recorded: the retry must see the event as changed.
-    const { end, recurring } = sourceFields(action);
+    const { end, recurring } = sourceFields(action, prev);
     entries.set(action.source.eventId, withoutUndefined({
       ...(prev ?? { action: 'pending', at: now }),
       end,
@@ -106,7 +107,7 @@ export function recordOutcome(state: State, calendarId: string, action: Action, 
     action: action.kind,
     at: now,
     ...outcome.entry,
-    ...sourceFields(action),
+    ...sourceFields(action, prev),
     // Fetched again next poll, and seen as changed, so its next action is planned.
     ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
     // Created, or deleted: either way no longer in doubt.
