@@ -32,6 +32,17 @@ function gatedPoll() {
   };
 }
 
+/** Runs `fn` with the log lines captured, then gives stderr its lines back. */
+async function withLogLines(fn: (lines: string[]) => Promise<void>): Promise<void> {
+  const lines: string[] = [];
+  setLogSink((line) => lines.push(line));
+  try {
+    await fn(lines);
+  } finally {
+    setLogSink((line) => process.stderr.write(line + '\n'));
+  }
+}
+
 function valid(state = 'exists'): Record<string, string> {
   return { 'X-Goog-Channel-ID': CHANNEL, 'X-Goog-Channel-Token': TOKEN, 'X-Goog-Resource-State': state, 'X-Goog-Message-Number': '2' };
 }
@@ -212,9 +223,7 @@ describe('robustness', () => {
 
   it('a forged notification for an unknown channel is 404 without reading the state', async () => {
     const s = await start(gatedPoll().poll);
-    const lines: string[] = [];
-    setLogSink((line) => lines.push(line));
-    try {
+    await withLogLines(async (lines) => {
       // Were the state read, this corrupt file would cost a warning line per read.
       writeFileSync(join(tmp.dir, 'state.json'), 'not json', { mode: 0o600 });
       for (let i = 0; i < 5; i++) {
@@ -223,9 +232,7 @@ describe('robustness', () => {
       }
       expect((await notify(s.url, { ...valid(), 'X-Goog-Channel-Token': 'wrong' })).status).toBe(403);
       expect(lines.filter((l) => l.includes('could not read watch channels'))).toEqual([]);
-    } finally {
-      setLogSink((line) => process.stderr.write(line + '\n'));
-    }
+    });
   });
 
   it('takes a token rotated in the token file without a restart', async () => {
@@ -252,15 +259,11 @@ describe('robustness', () => {
 
   it('/metrics answers 503 while the state cannot be read, with one warning line, not one per scrape', async () => {
     const s = await start(gatedPoll().poll);
-    const lines: string[] = [];
-    setLogSink((line) => lines.push(line));
-    try {
+    await withLogLines(async (lines) => {
       writeFileSync(join(tmp.dir, 'state.json'), 'not json', { mode: 0o600 });
       for (let i = 0; i < 3; i++) expect((await httpRequest(`${s.url}/metrics`)).status).toBe(503);
       expect(lines.filter((l) => l.includes('/metrics: the state file cannot be read'))).toHaveLength(1);
-    } finally {
-      setLogSink((line) => process.stderr.write(line + '\n'));
-    }
+    });
   });
 
   it('answers other paths and methods with 404', async () => {
