@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests spawn the built binary and real HTTP servers; two cores are all CI has.
+// test/tools/ needs programs from outside npm: `npm run test:tools` (vitest.tools.config.ts).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/tools/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -36,7 +36,13 @@ export function timed(cmd, args, env = process.env) {
     child.on('close', (code) => {
       const ms = performance.now() - start;
       const m = /__RSS_KB__=(\d+)/.exec(stderr);
-      resolvePromise({ code, ms, rssMb: m ? Number(m[1]) / 1024 : undefined, stdout, stderr: stderr.replace(/__RSS_KB__=\d+\n?/, '') });
+      resolvePromise({
+        code,
+        ms,
+        rssMb: m ? Number(m[1]) / 1024 : undefined,
+        stdout,
+        stderr: stderr.replace(/__RSS_KB__=\d+\n?/, ''),
+      });
     });
   });
 }
@@ -45,7 +51,8 @@ export function timed(cmd, args, env = process.env) {
 export function worldEnv(emu, accounts, settings = {}, config = undefined) {
   const dir = mkdtempSync(join(tmpdir(), 'calsync-bench-'));
   mkdirSync(join(dir, 'tokens'), { mode: 0o700 });
-  for (const a of accounts) writeFileSync(join(dir, 'tokens', `${a}.json`), JSON.stringify(emu.authorizedUser(a)), { mode: 0o600 });
+  for (const a of accounts)
+    writeFileSync(join(dir, 'tokens', `${a}.json`), JSON.stringify(emu.authorizedUser(a)), { mode: 0o600 });
   if (config) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const env = {
     PATH: process.env.PATH,

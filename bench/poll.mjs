@@ -22,14 +22,26 @@ async function idleCalls() {
   const sources = ['a@bench.test', 'b@bench.test', 'c@bench.test'];
   for (const a of [...sources, SHARED]) emu.addAccount(a);
   emu.addCalendar(SHARED, { owner: SHARED, writers: sources });
-  for (const s of sources) for (let i = 0; i < 20; i++) emu.seedEvent(s, samples.meeting({ summary: `m${i}`, start: day(1 + (i % 5), 9), end: day(1 + (i % 5), 10) }));
-  const w = worldEnv(emu, [...sources, SHARED], { CALSYNC_SOURCE_CALENDARS: sources.join(','), CALSYNC_INVITE_EMAIL: SHARED }, { requestsPerSecond: 100 });
+  for (const s of sources)
+    for (let i = 0; i < 20; i++)
+      emu.seedEvent(
+        s,
+        samples.meeting({ summary: `m${i}`, start: day(1 + (i % 5), 9), end: day(1 + (i % 5), 10) }),
+      );
+  const w = worldEnv(
+    emu,
+    [...sources, SHARED],
+    { CALSYNC_SOURCE_CALENDARS: sources.join(','), CALSYNC_INVITE_EMAIL: SHARED },
+    { requestsPerSecond: 100 },
+  );
   await timed(process.execPath, [BIN, 'poll'], w.env);
   await timed(process.execPath, [BIN, 'poll'], w.env);
   emu.clearRequestLog();
   await timed(process.execPath, [BIN, 'poll'], w.env);
   const calls = emu.requests.filter((r) => r.path.startsWith('/calendar/v3/')).length;
-  console.log(`idle poll: ${calls} Calendar API calls for ${sources.length} calendars = ${fmt(calls / sources.length, 2)} per calendar (goal: exactly 1)`);
+  console.log(
+    `idle poll: ${calls} Calendar API calls for ${sources.length} calendars = ${fmt(calls / sources.length, 2)} per calendar (goal: exactly 1)`,
+  );
   await emu.close();
   w.cleanup();
 }
@@ -43,23 +55,50 @@ async function firstSync(total) {
   // Events that each need one write: Gmail copies and birthday copies.
   for (const s of sources) {
     for (let i = 0; i < per; i++) {
-      if (i % 4 === 0) emu.seedEvent(s, samples.birthdayEvent({ summary: `b${i}`, date: day(1 + (i % 300), 0).slice(0, 10) }));
-      else emu.seedEvent(s, samples.gmailEvent({ summary: `Trip ${i}`, start: day(1 + (i % 300), 8), end: day(1 + (i % 300), 9) }));
+      if (i % 4 === 0)
+        emu.seedEvent(
+          s,
+          samples.birthdayEvent({ summary: `b${i}`, date: day(1 + (i % 300), 0).slice(0, 10) }),
+        );
+      else
+        emu.seedEvent(
+          s,
+          samples.gmailEvent({
+            summary: `Trip ${i}`,
+            start: day(1 + (i % 300), 8),
+            end: day(1 + (i % 300), 9),
+          }),
+        );
     }
   }
-  const w = worldEnv(emu, [...sources, SHARED], { CALSYNC_SOURCE_CALENDARS: sources.join(','), CALSYNC_INVITE_EMAIL: SHARED }, { maxWritesPerPoll: total * 2 });
-  console.log(`first sync: ${total} events needing action on ${sources.length} accounts, emulator quota 600 requests/minute per user (takes a few minutes)...`);
+  const w = worldEnv(
+    emu,
+    [...sources, SHARED],
+    { CALSYNC_SOURCE_CALENDARS: sources.join(','), CALSYNC_INVITE_EMAIL: SHARED },
+    { maxWritesPerPoll: total * 2 },
+  );
+  console.log(
+    `first sync: ${total} events needing action on ${sources.length} accounts, emulator quota 600 requests/minute per user (takes a few minutes)...`,
+  );
   const run = await timed(process.execPath, [BIN, 'poll', '--json'], w.env);
   const report = JSON.parse(run.stdout || '{}');
   const perAccount = new Map();
-  for (const r of emu.requests) if (r.path.startsWith('/calendar/v3/') && r.account) perAccount.set(r.account, (perAccount.get(r.account) ?? 0) + 1);
+  for (const r of emu.requests)
+    if (r.path.startsWith('/calendar/v3/') && r.account)
+      perAccount.set(r.account, (perAccount.get(r.account) ?? 0) + 1);
   const worst = Math.max(...perAccount.values());
   const optimalMs = (worst / 600) * 60_000;
   const limited = emu.requests.filter((r) => r.status === 403).length;
   const failed = (report.calendars ?? []).reduce((n, c) => n + c.failed, 0);
-  const failureCounter = Object.values(JSON.parse((await import('node:fs')).readFileSync(join(w.dir, 'state.json'), 'utf8')).metrics.failure).reduce((a, b) => a + b, 0);
-  console.log(`  elapsed ${fmt(run.ms / 1000)} s; quota-optimal ${fmt(optimalMs / 1000)} s (${worst} requests by the busiest account at 600/min); ratio ${fmt(run.ms / optimalMs, 2)} (goal <= 1.1)`);
-  console.log(`  exit ${run.code}; failed events ${failed}; 403s answered by the emulator ${limited}; failures counted ${failureCounter} (goal: 0); peak RSS ${fmt(run.rssMb)} MB (goal < 120)`);
+  const failureCounter = Object.values(
+    JSON.parse((await import('node:fs')).readFileSync(join(w.dir, 'state.json'), 'utf8')).metrics.failure,
+  ).reduce((a, b) => a + b, 0);
+  console.log(
+    `  elapsed ${fmt(run.ms / 1000)} s; quota-optimal ${fmt(optimalMs / 1000)} s (${worst} requests by the busiest account at 600/min); ratio ${fmt(run.ms / optimalMs, 2)} (goal <= 1.1)`,
+  );
+  console.log(
+    `  exit ${run.code}; failed events ${failed}; 403s answered by the emulator ${limited}; failures counted ${failureCounter} (goal: 0); peak RSS ${fmt(run.rssMb)} MB (goal < 120)`,
+  );
   await emu.close();
   w.cleanup();
 }
@@ -72,7 +111,16 @@ async function idleWithBigState() {
   await timed(process.execPath, [BIN, 'poll'], w.env);
   const store = await openState(w.dir);
   const entries = (store.state.events[src] ??= new EventTable());
-  for (let i = 0; i < 100_000; i++) entries.set(`ev${i.toString(32)}x`, { action: 'mirror', at: 1_767_225_600, end: 1_798_761_600, rule: 'mirror', copyId: `cs${i.toString(32)}`, copyCalendar: SHARED, sourceUpdated: 1_767_225_600_000 });
+  for (let i = 0; i < 100_000; i++)
+    entries.set(`ev${i.toString(32)}x`, {
+      action: 'mirror',
+      at: 1_767_225_600,
+      end: 1_798_761_600,
+      rule: 'mirror',
+      copyId: `cs${i.toString(32)}`,
+      copyCalendar: SHARED,
+      sourceUpdated: 1_767_225_600_000,
+    });
   await store.save();
   const polls = [];
   const bare = [];
@@ -80,7 +128,9 @@ async function idleWithBigState() {
     bare.push((await timed(process.execPath, ['-e', '0'])).ms);
     polls.push(await timed(process.execPath, [BIN, 'poll'], w.env));
   }
-  console.log(`idle poll with 100,000 state entries: median ${fmt(median(polls.map((p) => p.ms)), 0)} ms, peak RSS ${fmt(median(polls.map((p) => p.rssMb ?? 0)))} MB`);
+  console.log(
+    `idle poll with 100,000 state entries: median ${fmt(median(polls.map((p) => p.ms)), 0)} ms, peak RSS ${fmt(median(polls.map((p) => p.rssMb ?? 0)))} MB`,
+  );
   await emu.close();
   w.cleanup();
   return median(bare);
@@ -101,7 +151,9 @@ async function idleOverNode() {
   }
   const p = median(polls);
   const b = median(bare);
-  console.log(`idle poll wall time: median ${fmt(p, 0)} ms vs node -e 0 ${fmt(b, 0)} ms, ratio ${fmt(p / b, 2)} (goal <= 4)`);
+  console.log(
+    `idle poll wall time: median ${fmt(p, 0)} ms vs node -e 0 ${fmt(b, 0)} ms, ratio ${fmt(p / b, 2)} (goal <= 4)`,
+  );
   await emu.close();
   w.cleanup();
 }

@@ -13,10 +13,18 @@ const suites = [
   ['webhook', () => import('./webhook.mjs')],
 ];
 
-console.log(`calsync benchmarks, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `calsync benchmarks, node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 for (const [name, load] of suites) {
   if (only.length && !only.includes(name)) continue;
   const mod = await load();
   await mod.run();
 }
-console.log(`done, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `done, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -15,7 +15,9 @@ export async function run({ runs = 15 } = {}) {
     help.push((await timed(process.execPath, [BIN, 'poll', '--help'])).ms);
   }
   const b = median(bare);
-  console.log(`node -e 0 ${fmt(b, 0)} ms; calsync --version ${fmt(median(version), 0)} ms, ratio ${fmt(median(version) / b, 2)} (goal <= 2.5); calsync poll --help ${fmt(median(help), 0)} ms, ratio ${fmt(median(help) / b, 2)}`);
+  console.log(
+    `node -e 0 ${fmt(b, 0)} ms; calsync --version ${fmt(median(version), 0)} ms, ratio ${fmt(median(version) / b, 2)} (goal <= 2.5); calsync poll --help ${fmt(median(help), 0)} ms, ratio ${fmt(median(help) / b, 2)}`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -28,7 +28,9 @@ export function bigState(entries = ENTRIES, calendars = CALENDARS) {
       at: Math.floor(atMs / 1000),
       end: Math.floor(atMs / 1000) + 3600,
       sourceUpdated: atMs,
-      ...(i % 3 === 1 ? {} : { copyCalendar: 'shared@example.com', copyId: `cs${i.toString(32).padStart(24, '0')}` }),
+      ...(i % 3 === 1
+        ? {}
+        : { copyCalendar: 'shared@example.com', copyId: `cs${i.toString(32).padStart(24, '0')}` }),
     });
   }
   return state;

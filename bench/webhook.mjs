@@ -80,7 +80,10 @@ function waitFor(check, timeoutMs) {
 }
 
 function startServer(env, port) {
-  const child = spawn(process.execPath, [BIN, 'serve-webhook', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve-webhook', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => {
@@ -145,7 +148,12 @@ async function flood(url, headersFor, count) {
   );
   const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
-  return { requests: count, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(count / seconds), statuses };
+  return {
+    requests: count,
+    seconds: Number(seconds.toFixed(2)),
+    perSecond: Math.round(count / seconds),
+    statuses,
+  };
 }
 
 export async function run() {
@@ -156,7 +164,10 @@ export async function run() {
     emu.addAccount(CAL);
     emu.addAccount(SHARED);
     mkdirSync(join(dir, 'tokens'), { recursive: true, mode: 0o700 });
-    for (const account of [CAL, SHARED]) writeFileSync(join(dir, 'tokens', `${account}.json`), JSON.stringify(emu.authorizedUser(account)), { mode: 0o600 });
+    for (const account of [CAL, SHARED])
+      writeFileSync(join(dir, 'tokens', `${account}.json`), JSON.stringify(emu.authorizedUser(account)), {
+        mode: 0o600,
+      });
     const port = await freePort();
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -173,24 +184,47 @@ export async function run() {
     if (watch.exitCode !== 0) throw new Error(`watch failed: ${JSON.stringify(watch)}`);
     server = await startServer(env, port);
     // Warm up: the first poll is a full listing; later ones are incremental.
-    const warm = emu.seedEvent(CAL, { summary: 'warm-up', start: { dateTime: new Date(Date.now() + 3_600_000).toISOString() }, end: { dateTime: new Date(Date.now() + 5_400_000).toISOString() } });
+    const warm = emu.seedEvent(CAL, {
+      summary: 'warm-up',
+      start: { dateTime: new Date(Date.now() + 3_600_000).toISOString() },
+      end: { dateTime: new Date(Date.now() + 5_400_000).toISOString() },
+    });
     await waitFor(() => invited(emu, warm.id), 30_000);
 
     const latency = await measureLatency(emu);
-    console.log(`webhook: change → applied over ${latency.changes} changes: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`);
+    console.log(
+      `webhook: change → applied over ${latency.changes} changes: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`,
+    );
 
     const channel = (await readState(dir)).channels[CAL];
     // calsync's own writes are changes too: each one is pushed and polled once more. Let that settle.
     await quiet(emu);
     const listsBefore = emu.requests.filter((r) => r.method === 'GET' && r.path.includes('/events')).length;
     const rssBefore = rssMiB(server.child.pid);
-    const forged = await flood(server.url, () => ({ 'X-Goog-Channel-ID': channel.id, 'X-Goog-Channel-Token': 'forged', 'X-Goog-Resource-State': 'exists' }), FORGED);
-    const unknown = await flood(server.url, (i) => ({ 'X-Goog-Channel-ID': `unknown-${i}`, 'X-Goog-Channel-Token': 'forged', 'X-Goog-Resource-State': 'exists' }), UNKNOWN);
+    const forged = await flood(
+      server.url,
+      () => ({
+        'X-Goog-Channel-ID': channel.id,
+        'X-Goog-Channel-Token': 'forged',
+        'X-Goog-Resource-State': 'exists',
+      }),
+      FORGED,
+    );
+    const unknown = await flood(
+      server.url,
+      (i) => ({
+        'X-Goog-Channel-ID': `unknown-${i}`,
+        'X-Goog-Channel-Token': 'forged',
+        'X-Goog-Resource-State': 'exists',
+      }),
+      UNKNOWN,
+    );
     const rssAfter = rssMiB(server.child.pid);
     const t0 = performance.now();
     const health = await httpCall(`${server.url}/health`);
     const healthMs = Number((performance.now() - t0).toFixed(1));
-    const polls = emu.requests.filter((r) => r.method === 'GET' && r.path.includes('/events')).length - listsBefore;
+    const polls =
+      emu.requests.filter((r) => r.method === 'GET' && r.path.includes('/events')).length - listsBefore;
     const result = {
       latency,
       forged,

@@ -2,7 +2,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
-import { cliEnv, consentRedirect, desktopClient, land, runCli, startCli, tempConfigDir, writeClientSecrets } from './auth-helpers.js';
+import {
+  cliEnv,
+  consentRedirect,
+  desktopClient,
+  land,
+  runCli,
+  startCli,
+  tempConfigDir,
+  writeClientSecrets,
+} from './auth-helpers.js';
 
 const ACCOUNT = 'alice@example.com';
 let emu: Emulator;
@@ -10,7 +19,10 @@ let emu: Emulator;
 /** Runs `calsync auth` and plays the browser with `tamper` applied to the redirect back. */
 async function signInVia(dir: string, extraArgs: string[] = [], tamper: (u: URL) => void = () => undefined) {
   const secrets = writeClientSecrets(dir, desktopClient(emu));
-  const cli = startCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser', ...extraArgs], cliEnv(emu, dir));
+  const cli = startCli(
+    ['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser', ...extraArgs],
+    cliEnv(emu, dir),
+  );
   const back = await consentRedirect(await cli.authUrl);
   tamper(back);
   const page = await land(back);
@@ -45,17 +57,30 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     const file = join(dir, 'tokens', `${ACCOUNT}.json`);
     expect(result.stdout).toContain(file);
     const token = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    expect(token).toEqual({ type: 'authorized_user', client_id: emu.clientId, client_secret: emu.clientSecret, refresh_token: expect.stringMatching(/^1\/\//) as unknown });
+    expect(token).toEqual({
+      type: 'authorized_user',
+      client_id: emu.clientId,
+      client_secret: emu.clientSecret,
+      refresh_token: expect.stringMatching(/^1\/\//) as unknown,
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'tokens')).mode & 0o777).toBe(0o700);
   });
 
   it('sends PKCE S256, offline access and forced consent, and proves the verifier at the token endpoint', () => {
     const authorize = requests.find((r) => r.path.endsWith('/o/oauth2/v2/auth'));
-    expect(authorize?.query).toMatchObject({ access_type: 'offline', prompt: 'consent', code_challenge_method: 'S256', scope: 'https://www.googleapis.com/auth/calendar' });
+    expect(authorize?.query).toMatchObject({
+      access_type: 'offline',
+      prompt: 'consent',
+      code_challenge_method: 'S256',
+      scope: 'https://www.googleapis.com/auth/calendar',
+    });
     const exchange = requests.find((r) => r.path.endsWith('/token'));
     expect(exchange?.status).toBe(200);
-    expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', code_verifier: expect.any(String) as unknown });
+    expect(exchange?.body).toMatchObject({
+      grant_type: 'authorization_code',
+      code_verifier: expect.any(String) as unknown,
+    });
   });
 
   it('refuses an answer whose state was tampered with, and still signs in with the real one after it', async () => {
@@ -82,7 +107,9 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     try {
       const { result } = await signInVia(dir);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toEqual(['calsync: access was denied on the Google consent screen (access_denied); no token was saved']);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        'calsync: access was denied on the Google consent screen (access_denied); no token was saved',
+      ]);
       expect(existsSync(join(dir, 'tokens'))).toBe(false);
     } finally {
       emu.consent = { mode: 'approve' };
@@ -99,16 +126,29 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     await land(await consentRedirect(url.toString()));
     const result = await cli.done;
     expect(result.code).toBe(1);
-    expect(result.stderr.split('\n')[0]).toBe('calsync: Google answered without a refresh token, so calsync could not keep access; no token was saved');
+    expect(result.stderr.split('\n')[0]).toBe(
+      'calsync: Google answered without a refresh token, so calsync could not keep access; no token was saved',
+    );
     expect(existsSync(join(dir, 'tokens'))).toBe(false);
   });
 
   it('refuses a "web" client without a loopback redirect URI before listening', async () => {
     const dir = tempConfigDir();
-    const secrets = writeClientSecrets(dir, { web: { client_id: emu.clientId, client_secret: emu.clientSecret, redirect_uris: ['https://calsync.example.com/cb'] } });
-    const result = await runCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir));
+    const secrets = writeClientSecrets(dir, {
+      web: {
+        client_id: emu.clientId,
+        client_secret: emu.clientSecret,
+        redirect_uris: ['https://calsync.example.com/cb'],
+      },
+    });
+    const result = await runCli(
+      ['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'],
+      cliEnv(emu, dir),
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toMatch(/^calsync: the "web" client in .*client_secret\.json has no loopback redirect URI/);
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /^calsync: the "web" client in .*client_secret\.json has no loopback redirect URI/,
+    );
     expect(result.stdout).toBe('');
     expect(existsSync(join(dir, 'tokens'))).toBe(false);
   });
@@ -116,7 +156,10 @@ describe('calsync auth (loopback flow against the emulator)', () => {
   it('gives up after CALSYNC_AUTH_TIMEOUT_MS when the browser never comes back', async () => {
     const dir = tempConfigDir();
     const secrets = writeClientSecrets(dir, desktopClient(emu));
-    const result = await runCli(['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'], cliEnv(emu, dir, { CALSYNC_AUTH_TIMEOUT_MS: '300' }));
+    const result = await runCli(
+      ['auth', ACCOUNT, '--client-secrets', secrets, '--no-browser'],
+      cliEnv(emu, dir, { CALSYNC_AUTH_TIMEOUT_MS: '300' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^calsync: no answer from the browser within 300 ms; no token was saved/);
     expect(existsSync(join(dir, 'tokens'))).toBe(false);
@@ -134,15 +177,22 @@ describe('calsync auth (loopback flow against the emulator)', () => {
 
   it('says a missing client secrets file does not exist (exit 2: a bad flag)', async () => {
     const dir = tempConfigDir();
-    const result = await runCli(['auth', ACCOUNT, '--client-secrets', join(dir, 'nope.json'), '--no-browser'], cliEnv(emu, dir));
+    const result = await runCli(
+      ['auth', ACCOUNT, '--client-secrets', join(dir, 'nope.json'), '--no-browser'],
+      cliEnv(emu, dir),
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe(`calsync: client secrets file ${join(dir, 'nope.json')} does not exist`);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `calsync: client secrets file ${join(dir, 'nope.json')} does not exist`,
+    );
   });
 
   it('prints no refresh token, client secret, access token or code at --verbose', async () => {
     const { result, back } = signedIn;
     expect(result.code).toBe(0);
-    const token = JSON.parse(readFileSync(join(dir, 'tokens', `${ACCOUNT}.json`), 'utf8')) as { refresh_token: string };
+    const token = JSON.parse(readFileSync(join(dir, 'tokens', `${ACCOUNT}.json`), 'utf8')) as {
+      refresh_token: string;
+    };
     const list = await runCli(['auth', '--list', '--verbose'], cliEnv(emu, dir));
     expect(list.code).toBe(0);
     for (const out of [result.stdout, result.stderr, list.stdout, list.stderr]) {

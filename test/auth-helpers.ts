@@ -22,7 +22,11 @@ export function tempConfigDir(): string {
 }
 
 /** A clean environment: no desktop (so no browser), no settings but the emulator's endpoints. */
-export function cliEnv(emu: Emulator, configDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function cliEnv(
+  emu: Emulator,
+  configDir: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: configDir,
@@ -41,7 +45,13 @@ export function writeClientSecrets(dir: string, body: unknown, name = 'client_se
 }
 
 export function desktopClient(emu: Emulator): unknown {
-  return { installed: { client_id: emu.clientId, client_secret: emu.clientSecret, redirect_uris: ['http://localhost'] } };
+  return {
+    installed: {
+      client_id: emu.clientId,
+      client_secret: emu.clientSecret,
+      redirect_uris: ['http://localhost'],
+    },
+  };
 }
 
 export interface RunningCli {
@@ -94,7 +104,8 @@ export async function consentRedirect(authUrl: string): Promise<URL> {
   const res = await fetch(authUrl, { redirect: 'manual' });
   await res.text();
   const location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`expected a 302 from the consent screen, got ${res.status}`);
+  if (res.status !== 302 || !location)
+    throw new Error(`expected a 302 from the consent screen, got ${res.status}`);
   return new URL(location);
 }
 

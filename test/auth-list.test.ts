@@ -56,7 +56,10 @@ describe('calsync auth --list', () => {
 
   it('adds the accounts the settings need: source calendars and the shared calendar, missing ones marked', async () => {
     const dir = await configWithTokens();
-    const env = cliEnv(emu, dir, { CALSYNC_SOURCE_CALENDARS: `${GOOD},carol@example.com`, CALSYNC_INVITE_EMAIL: 'shared@example.com' });
+    const env = cliEnv(emu, dir, {
+      CALSYNC_SOURCE_CALENDARS: `${GOOD},carol@example.com`,
+      CALSYNC_INVITE_EMAIL: 'shared@example.com',
+    });
     const result = await runCli(['auth', '--list'], env);
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n');
@@ -67,7 +70,9 @@ describe('calsync auth --list', () => {
       `shared@example.com ${join(dir, 'tokens', 'shared@example.com.json')} missing:`,
       `${REVOKED} ${join(dir, 'tokens', `${REVOKED}.json`)} revoked:`,
     ]);
-    expect(result.stdout).toContain(`revoked: run calsync auth ${REVOKED} --client-secrets <client_secret.json>`);
+    expect(result.stdout).toContain(
+      `revoked: run calsync auth ${REVOKED} --client-secrets <client_secret.json>`,
+    );
   });
 
   it('exits 0 when every token refreshes', async () => {
@@ -108,7 +113,10 @@ describe('checkAccountToken and revoked tokens', () => {
     const settings = settingsFor(await configWithTokens());
     const err = await calendarFor(settings, REVOKED)
       .events.list({ calendarId: REVOKED })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const authErr = toAuthError(REVOKED, err);
     expect(authErr).toBeInstanceOf(AuthError);
     expect(authErr?.account).toBe(REVOKED);
@@ -120,9 +128,14 @@ describe('checkAccountToken and revoked tokens', () => {
     const settings = settingsFor(await configWithTokens());
     const err = await calendarFor(settings, GOOD)
       .events.get({ calendarId: GOOD, eventId: 'doesnotexist1' })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeDefined();
     expect(toAuthError(GOOD, err)).toBeUndefined();
-    await expect(loadAccountAuth(settings, GOOD).getAccessToken()).resolves.toMatchObject({ token: expect.any(String) as unknown });
+    await expect(loadAccountAuth(settings, GOOD).getAccessToken()).resolves.toMatchObject({
+      token: expect.any(String) as unknown,
+    });
   });
 });

@@ -4,7 +4,12 @@ import { startLoopbackServer, type LoopbackServer } from '../src/google/loopback
 const redirect = { host: '127.0.0.1', port: 0, path: '/', fixedPort: false };
 
 async function withServer(timeoutMs: number, fn: (s: LoopbackServer) => Promise<void>): Promise<void> {
-  const server = await startLoopbackServer({ account: 'a@example.com', redirect, state: 'good-state', timeoutMs });
+  const server = await startLoopbackServer({
+    account: 'a@example.com',
+    redirect,
+    state: 'good-state',
+    timeoutMs,
+  });
   try {
     await fn(server);
   } finally {
@@ -52,7 +57,9 @@ describe('loopback server', () => {
       const res = await fetch(`${s.redirectUri}?error=access_denied&state=good-state`);
       expect(res.status).toBe(400);
       await res.text();
-      await expect(s.code).rejects.toThrow(/access was denied on the Google consent screen \(access_denied\)/);
+      await expect(s.code).rejects.toThrow(
+        /access was denied on the Google consent screen \(access_denied\)/,
+      );
     });
   });
 
@@ -65,7 +72,12 @@ describe('loopback server', () => {
   it('says which port is taken when --port is in use', async () => {
     await withServer(10_000, async (s) => {
       await expect(
-        startLoopbackServer({ account: 'a', redirect: { ...redirect, port: s.port, fixedPort: true }, state: 'x', timeoutMs: 1000 }),
+        startLoopbackServer({
+          account: 'a',
+          redirect: { ...redirect, port: s.port, fixedPort: true },
+          state: 'x',
+          timeoutMs: 1000,
+        }),
       ).rejects.toThrow(new RegExp(`port ${s.port} on 127.0.0.1 is in use`));
     });
   });

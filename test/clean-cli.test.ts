@@ -21,7 +21,9 @@ async function seeded(): Promise<Sandbox> {
         recent: { action: 'invite', at: daysAgo(5), end: daysAgo(2) },
         series: { action: 'mirror', at: daysAgo(400), recurring: true },
       });
-      s.events['b@example.com'] = EventTable.of({ older: { action: 'copy-birthday', at: daysAgo(400), end: daysAgo(365) } });
+      s.events['b@example.com'] = EventTable.of({
+        older: { action: 'copy-birthday', at: daysAgo(400), end: daysAgo(365) },
+      });
     }),
   );
   return box;
@@ -35,7 +37,9 @@ describe.concurrent('calsync clean (built binary)', () => {
     try {
       const r = await runCalsync(['clean'], box);
       expect(r.code).toBe(0);
-      expect(r.firstLine).toBe('removed 2 of 4 event entries that ended more than 30d ago; kept 2 (1 recent, 1 open-ended series)');
+      expect(r.firstLine).toBe(
+        'removed 2 of 4 event entries that ended more than 30d ago; kept 2 (1 recent, 1 open-ended series)',
+      );
       const state = await readStateFile(box);
       expect(Object.keys(state.events)).toEqual(['a@example.com']);
       expect([...(state.events['a@example.com']?.ids() ?? [])].sort()).toEqual(['recent', 'series']);
@@ -51,8 +55,20 @@ describe.concurrent('calsync clean (built binary)', () => {
       const before = await readFile(join(box.configDir, 'state.json'), 'utf8');
       const r = await runCalsync(['clean', '--dry-run', '--older-than', '7d', '--json'], box);
       expect(r.code).toBe(0);
-      const doc = JSON.parse(r.stdout) as { dryRun: boolean; removed: number; before: number; after: number; byCalendar: Record<string, number> };
-      expect(doc).toMatchObject({ dryRun: true, removed: 2, before: 4, after: 2, byCalendar: { 'a@example.com': 1, 'b@example.com': 1 } });
+      const doc = JSON.parse(r.stdout) as {
+        dryRun: boolean;
+        removed: number;
+        before: number;
+        after: number;
+        byCalendar: Record<string, number>;
+      };
+      expect(doc).toMatchObject({
+        dryRun: true,
+        removed: 2,
+        before: 4,
+        after: 2,
+        byCalendar: { 'a@example.com': 1, 'b@example.com': 1 },
+      });
       expect(await readFile(join(box.configDir, 'state.json'), 'utf8')).toBe(before);
     } finally {
       await box.cleanup();

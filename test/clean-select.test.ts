@@ -10,19 +10,46 @@ const cutoff = now.getTime() - 30 * DAY; // 2026-03-01
 
 /** Seconds since the epoch of an ISO date or date-time (what the state stores). */
 const t = (iso: string): number => Math.floor(Date.parse(/T/.test(iso) ? iso : `${iso}T00:00:00Z`) / 1000);
-const entry = (extra: Partial<ProcessedEvent>): ProcessedEvent => ({ action: 'mirror', at: t('2026-01-01'), ...extra });
+const entry = (extra: Partial<ProcessedEvent>): ProcessedEvent => ({
+  action: 'mirror',
+  at: t('2026-01-01'),
+  ...extra,
+});
 
 describe('which entries clean keeps', () => {
   it.each<{ name: string; e: ProcessedEvent; keep: KeepReason | undefined }>([
-    { name: 'an event that ended before the cutoff is dropped', e: entry({ end: t('2026-02-01T10:00:00Z') }), keep: undefined },
-    { name: 'an all-day event that ended before the cutoff is dropped', e: entry({ end: t('2026-02-01') }), keep: undefined },
-    { name: 'an event that ended after the cutoff stays', e: entry({ end: t('2026-03-15T10:00:00Z') }), keep: 'recent' },
+    {
+      name: 'an event that ended before the cutoff is dropped',
+      e: entry({ end: t('2026-02-01T10:00:00Z') }),
+      keep: undefined,
+    },
+    {
+      name: 'an all-day event that ended before the cutoff is dropped',
+      e: entry({ end: t('2026-02-01') }),
+      keep: undefined,
+    },
+    {
+      name: 'an event that ended after the cutoff stays',
+      e: entry({ end: t('2026-03-15T10:00:00Z') }),
+      keep: 'recent',
+    },
     { name: 'a future event stays', e: entry({ end: t('2027-01-01') }), keep: 'recent' },
-    { name: 'a recurring series without an end stays', e: entry({ recurring: true }), keep: 'open-ended-series' },
-    { name: 'a recurring series that ended long ago is dropped', e: entry({ recurring: true, end: t('2025-12-31') }), keep: undefined },
+    {
+      name: 'a recurring series without an end stays',
+      e: entry({ recurring: true }),
+      keep: 'open-ended-series',
+    },
+    {
+      name: 'a recurring series that ended long ago is dropped',
+      e: entry({ recurring: true, end: t('2025-12-31') }),
+      keep: undefined,
+    },
     {
       name: 'an entry with a pending failure stays, however old',
-      e: entry({ end: t('2025-01-01'), failure: { reason: 'rateLimitExceeded', at: t('2026-03-30T00:00:00Z'), attempts: 2 } }),
+      e: entry({
+        end: t('2025-01-01'),
+        failure: { reason: 'rateLimitExceeded', at: t('2026-03-30T00:00:00Z'), attempts: 2 },
+      }),
       keep: 'pending-failure',
     },
     { name: 'an entry without an end stays', e: entry({}), keep: 'no-end' },

@@ -81,26 +81,41 @@ describe('an invalid config.json', () => {
   it.each([
     ['bad JSON', '{"pollIntervalMinutes": 5,', 'not valid JSON'],
     ['a wrong type', '{"pollIntervalMinutes": "5"}', 'key "pollIntervalMinutes": must be a positive integer'],
-    ['a secret', '{"sendgridApiKey": "SG.in-the-file"}', 'key "sendgridApiKey": secrets are not read from config.json'],
-  ])('with %s makes config show exit 2 naming file and key, and is left unchanged', (_name, content, message) => {
-    writeFileSync(configFile, content);
-    const before = statSync(configFile).mtimeMs;
-    const out = calsync(['config', 'show']);
-    expect(out.status).toBe(2);
-    expect(out.stderr.split('\n')[0]).toContain(`calsync: ${configFile}: ${message}`);
-    expect(out.stderr).not.toContain('SG.in-the-file');
-    expect(out.stdout).toBe('');
-    expect(readFileSync(configFile, 'utf8')).toBe(content);
-    expect(statSync(configFile).mtimeMs).toBe(before);
-  });
+    [
+      'a secret',
+      '{"sendgridApiKey": "SG.in-the-file"}',
+      'key "sendgridApiKey": secrets are not read from config.json',
+    ],
+  ])(
+    'with %s makes config show exit 2 naming file and key, and is left unchanged',
+    (_name, content, message) => {
+      writeFileSync(configFile, content);
+      const before = statSync(configFile).mtimeMs;
+      const out = calsync(['config', 'show']);
+      expect(out.status).toBe(2);
+      expect(out.stderr.split('\n')[0]).toContain(`calsync: ${configFile}: ${message}`);
+      expect(out.stderr).not.toContain('SG.in-the-file');
+      expect(out.stdout).toBe('');
+      expect(readFileSync(configFile, 'utf8')).toBe(content);
+      expect(statSync(configFile).mtimeMs).toBe(before);
+    },
+  );
 });
 
 describe('calsync config set and unset', () => {
   it('writes a value that config show then reports from config.json, and unset removes it', () => {
     const set = calsync(['config', 'set', 'pollIntervalMinutes', '10', '--json']);
     expect(set.status).toBe(0);
-    expect(JSON.parse(set.stdout)).toEqual({ file: configFile, key: 'pollIntervalMinutes', value: 10, changed: true });
-    const doc = JSON.parse(calsync(['config', 'show', '--json']).stdout) as Record<string, { value: unknown; source: string }>;
+    expect(JSON.parse(set.stdout)).toEqual({
+      file: configFile,
+      key: 'pollIntervalMinutes',
+      value: 10,
+      changed: true,
+    });
+    const doc = JSON.parse(calsync(['config', 'show', '--json']).stdout) as Record<
+      string,
+      { value: unknown; source: string }
+    >;
     expect(doc.pollIntervalMinutes).toEqual({ value: 10, source: 'config.json' });
     const unset = calsync(['config', 'unset', 'pollIntervalMinutes']);
     expect(unset.status).toBe(0);
@@ -126,7 +141,9 @@ describe('calsync config set and unset', () => {
     const out = calsync(['config', 'set', 'lookbackDays', '3'], { POLL_INTERVAL_MINUTES: '3' });
     expect(out.status).toBe(0);
     expect(out.stderr).toBe('');
-    const overridden = calsync(['config', 'set', 'pollIntervalMinutes', '10'], { POLL_INTERVAL_MINUTES: '3' });
+    const overridden = calsync(['config', 'set', 'pollIntervalMinutes', '10'], {
+      POLL_INTERVAL_MINUTES: '3',
+    });
     expect(overridden.status).toBe(0);
     expect(overridden.stderr).toContain('pollIntervalMinutes is also set by the environment');
   });

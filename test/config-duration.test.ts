@@ -16,9 +16,12 @@ describe('parseDuration', () => {
     expect(parseDuration('0d')).toBe(0);
   });
 
-  it.each(['', '30', 'd', '30x', '-1d', '1.5h', '30 days', '1e3s', '99999999999999999w'])('rejects %j with a UsageError', (text) => {
-    expect(() => parseDuration(text)).toThrow(UsageError);
-  });
+  it.each(['', '30', 'd', '30x', '-1d', '1.5h', '30 days', '1e3s', '99999999999999999w'])(
+    'rejects %j with a UsageError',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(UsageError);
+    },
+  );
 
   it('says which units are accepted', () => {
     let caught: unknown;

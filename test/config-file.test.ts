@@ -32,36 +32,55 @@ const invalidFiles: [string, string, string][] = [
   ['a zero count', '{"maxWritesPerPoll": 0}', 'key "maxWritesPerPoll": must be a positive integer'],
   ['a fractional count', '{"writeConcurrency": 1.5}', 'key "writeConcurrency": must be a positive integer'],
   ['an unknown key', '{"pollInterval": 5}', 'key "pollInterval": unknown setting'],
-  ['a secret', '{"sendgridApiKey": "SG.in-the-file"}', 'key "sendgridApiKey": secrets are not read from config.json'],
-  ['a list of numbers', '{"sourceCalendars": [1]}', 'key "sourceCalendars": must be a list of non-empty strings'],
-  ['a calendarAccounts entry for no source calendar', '{"sourceCalendars": ["a@x.com"], "calendarAccounts": {"b@x.com": "bob"}}', 'key "calendarAccounts": calendar "b@x.com" is not one of the source calendars'],
-  ['an unsafe account name', '{"sourceCalendars": ["a@x.com"], "calendarAccounts": {"a@x.com": "../bob"}}', 'key "calendarAccounts": account "../bob" is not a safe file name'],
+  [
+    'a secret',
+    '{"sendgridApiKey": "SG.in-the-file"}',
+    'key "sendgridApiKey": secrets are not read from config.json',
+  ],
+  [
+    'a list of numbers',
+    '{"sourceCalendars": [1]}',
+    'key "sourceCalendars": must be a list of non-empty strings',
+  ],
+  [
+    'a calendarAccounts entry for no source calendar',
+    '{"sourceCalendars": ["a@x.com"], "calendarAccounts": {"b@x.com": "bob"}}',
+    'key "calendarAccounts": calendar "b@x.com" is not one of the source calendars',
+  ],
+  [
+    'an unsafe account name',
+    '{"sourceCalendars": ["a@x.com"], "calendarAccounts": {"a@x.com": "../bob"}}',
+    'key "calendarAccounts": account "../bob" is not a safe file name',
+  ],
   ['a bad gmailOriginal', '{"gmailOriginal": "trash"}', 'key "gmailOriginal": must be keep or delete'],
   ['not an object', '[1, 2]', 'must hold one JSON object'],
 ];
 
 describe('an invalid config.json', () => {
-  it.each(invalidFiles)('with %s is a ConfigError (exit 2) naming file and key, and neither load nor set changes it', async (_name, content, message) => {
-    writeFileSync(configFile, content);
-    const before = statSync(configFile).mtimeMs;
-    const loadError = (() => {
-      try {
-        loadSettings({ env });
-      } catch (err) {
-        return err;
-      }
-      return undefined;
-    })();
-    expect(loadError).toBeInstanceOf(ConfigError);
-    expect((loadError as ConfigError).exitCode).toBe(2);
-    expect((loadError as ConfigError).message).toContain(`${configFile}: ${message}`);
-    expect((loadError as ConfigError).message).not.toContain('\n');
+  it.each(invalidFiles)(
+    'with %s is a ConfigError (exit 2) naming file and key, and neither load nor set changes it',
+    async (_name, content, message) => {
+      writeFileSync(configFile, content);
+      const before = statSync(configFile).mtimeMs;
+      const loadError = (() => {
+        try {
+          loadSettings({ env });
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      })();
+      expect(loadError).toBeInstanceOf(ConfigError);
+      expect((loadError as ConfigError).exitCode).toBe(2);
+      expect((loadError as ConfigError).message).toContain(`${configFile}: ${message}`);
+      expect((loadError as ConfigError).message).not.toContain('\n');
 
-    const setError = await rejection(setConfigValue('lookbackDays', '2', env));
-    expect(setError).toBeInstanceOf(ConfigError);
-    expect(readFileSync(configFile, 'utf8')).toBe(content);
-    expect(statSync(configFile).mtimeMs).toBe(before);
-  });
+      const setError = await rejection(setConfigValue('lookbackDays', '2', env));
+      expect(setError).toBeInstanceOf(ConfigError);
+      expect(readFileSync(configFile, 'utf8')).toBe(content);
+      expect(statSync(configFile).mtimeMs).toBe(before);
+    },
+  );
 });
 
 describe('setConfigValue and unsetConfigValue', () => {
@@ -120,7 +139,9 @@ describe('setConfigValue and unsetConfigValue', () => {
   });
 
   it('refuses a calendarAccounts entry for a calendar that is not a source calendar', async () => {
-    const err = await rejection(setConfigValue('calendarAccounts', 'z@x.com=zed', { ...env, SOURCE_CALENDARS: 'a@x.com' }));
+    const err = await rejection(
+      setConfigValue('calendarAccounts', 'z@x.com=zed', { ...env, SOURCE_CALENDARS: 'a@x.com' }),
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('calendar "z@x.com" is not one of the source calendars (a@x.com)');
     expect(existsSync(configFile)).toBe(false);

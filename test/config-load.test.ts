@@ -129,14 +129,21 @@ describe('environment values', () => {
   });
 
   it('trims values and splits comma lists, dropping empty items and duplicates', () => {
-    const { settings } = load({ CALSYNC_SOURCE_CALENDARS: ' a@x.com , ,b@x.com,,a@x.com ', CALSYNC_INVITE_EMAIL: '  s@x.com\n' });
+    const { settings } = load({
+      CALSYNC_SOURCE_CALENDARS: ' a@x.com , ,b@x.com,,a@x.com ',
+      CALSYNC_INVITE_EMAIL: '  s@x.com\n',
+    });
     expect(settings.sourceCalendars).toEqual(['a@x.com', 'b@x.com']);
     expect(settings.inviteEmail).toBe('s@x.com');
   });
 
   it('gives a webhook URL with no path the /webhook path', () => {
-    expect(load({ CALSYNC_WEBHOOK_URL: 'https://hooks.example.com' }).settings.webhookUrl).toBe('https://hooks.example.com/webhook');
-    expect(load({ CALSYNC_WEBHOOK_URL: 'https://hooks.example.com/x/y' }).settings.webhookUrl).toBe('https://hooks.example.com/x/y');
+    expect(load({ CALSYNC_WEBHOOK_URL: 'https://hooks.example.com' }).settings.webhookUrl).toBe(
+      'https://hooks.example.com/webhook',
+    );
+    expect(load({ CALSYNC_WEBHOOK_URL: 'https://hooks.example.com/x/y' }).settings.webhookUrl).toBe(
+      'https://hooks.example.com/x/y',
+    );
   });
 
   it.each([
@@ -152,7 +159,9 @@ describe('environment values', () => {
   });
 
   it('rejects a flag value that is not valid for its setting', () => {
-    expect(() => load({}, { pollIntervalMinutes: Number.NaN })).toThrow(/pollIntervalMinutes: must be a positive integer/);
+    expect(() => load({}, { pollIntervalMinutes: Number.NaN })).toThrow(
+      /pollIntervalMinutes: must be a positive integer/,
+    );
   });
 });
 
@@ -183,8 +192,12 @@ describe('config.json values', () => {
 
   it('checks calendarAccounts against source calendars from the environment too', () => {
     writeConfig({ calendarAccounts: { 'cal@x.com': 'alice@x.com' } });
-    expect(load({ SOURCE_CALENDARS: 'cal@x.com' }).settings.calendarAccounts).toEqual({ 'cal@x.com': 'alice@x.com' });
-    expect(() => load({ SOURCE_CALENDARS: 'other@x.com' })).toThrow(/config\.json: key "calendarAccounts": calendar "cal@x.com"/);
+    expect(load({ SOURCE_CALENDARS: 'cal@x.com' }).settings.calendarAccounts).toEqual({
+      'cal@x.com': 'alice@x.com',
+    });
+    expect(() => load({ SOURCE_CALENDARS: 'other@x.com' })).toThrow(
+      /config\.json: key "calendarAccounts": calendar "cal@x.com"/,
+    );
   });
 
   it('treats an empty config.json as no settings', () => {

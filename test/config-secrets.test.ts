@@ -43,7 +43,9 @@ describe('secrets', () => {
 
   it('reads the seed name with _FILE too', () => {
     const file = secretFile('kuma', 'https://kuma.example.com/api/push/seedtoken99\n');
-    expect(load({ UPTIME_KUMA_PUSH_URL_FILE: file }).settings.uptimeKumaPushUrl).toBe('https://kuma.example.com/api/push/seedtoken99');
+    expect(load({ UPTIME_KUMA_PUSH_URL_FILE: file }).settings.uptimeKumaPushUrl).toBe(
+      'https://kuma.example.com/api/push/seedtoken99',
+    );
   });
 
   it('reads a systemd credential from $CREDENTIALS_DIRECTORY', () => {
@@ -62,8 +64,14 @@ describe('secrets', () => {
     mkdirSync(creds);
     writeFileSync(join(creds, 'CALSYNC_WEBHOOK_TOKEN'), 'credential-token-value', { mode: 0o400 });
     const file = secretFile('token', 'file-token-value');
-    expect(load({ CREDENTIALS_DIRECTORY: creds, CALSYNC_WEBHOOK_TOKEN_FILE: file }).settings.webhookToken).toBe('file-token-value');
-    const loaded = load({ CREDENTIALS_DIRECTORY: creds, CALSYNC_WEBHOOK_TOKEN_FILE: file, CALSYNC_WEBHOOK_TOKEN: 'env-token-value' });
+    expect(
+      load({ CREDENTIALS_DIRECTORY: creds, CALSYNC_WEBHOOK_TOKEN_FILE: file }).settings.webhookToken,
+    ).toBe('file-token-value');
+    const loaded = load({
+      CREDENTIALS_DIRECTORY: creds,
+      CALSYNC_WEBHOOK_TOKEN_FILE: file,
+      CALSYNC_WEBHOOK_TOKEN: 'env-token-value',
+    });
     expect(loaded.settings.webhookToken).toBe('env-token-value');
     expect(loaded.sources.webhookToken).toBe('environment');
   });
@@ -77,7 +85,9 @@ describe('secrets', () => {
   });
 
   it('names the variable when a secret file is missing or empty', () => {
-    expect(caught(() => load({ CALSYNC_WEBHOOK_TOKEN_FILE: join(dir, 'nope') })).message).toMatch(/^CALSYNC_WEBHOOK_TOKEN_FILE: cannot read /);
+    expect(caught(() => load({ CALSYNC_WEBHOOK_TOKEN_FILE: join(dir, 'nope') })).message).toMatch(
+      /^CALSYNC_WEBHOOK_TOKEN_FILE: cannot read /,
+    );
     const empty = secretFile('empty', '\n');
     expect(caught(() => load({ CALSYNC_WEBHOOK_TOKEN_FILE: empty })).message).toContain('is empty');
   });
@@ -102,7 +112,12 @@ describe('secrets', () => {
   });
 
   it('redacts set secrets and shows the webhook URL as is', () => {
-    const shown = redactedSettings(load({ CALSYNC_SENDGRID_API_KEY: 'SG.redact-me-please', CALSYNC_WEBHOOK_URL: 'https://h.example.com/webhook' }));
+    const shown = redactedSettings(
+      load({
+        CALSYNC_SENDGRID_API_KEY: 'SG.redact-me-please',
+        CALSYNC_WEBHOOK_URL: 'https://h.example.com/webhook',
+      }),
+    );
     expect(shown.sendgridApiKey).toEqual({ value: '[redacted]', source: 'environment' });
     expect(shown.webhookToken).toEqual({ value: null, source: 'default' });
     expect(shown.webhookUrl).toEqual({ value: 'https://h.example.com/webhook', source: 'environment' });

@@ -12,7 +12,16 @@ describe('calsync demo', () => {
     const res = await cli.run(['demo']);
     cli.cleanup();
     expect(res.code, res.stderr).toBe(0);
-    for (const line of [/copy-birthday/, /copy-gmail/, /invite/, /mirror/, /focusTime events are personal/, /update-copy/, /update-occurrence/, /0 writes/]) {
+    for (const line of [
+      /copy-birthday/,
+      /copy-gmail/,
+      /invite/,
+      /mirror/,
+      /focusTime events are personal/,
+      /update-copy/,
+      /update-occurrence/,
+      /0 writes/,
+    ]) {
       expect(res.stdout).toMatch(line);
     }
     expect(res.stdout).toMatch(/occurrence of .* is cancelled/);

@@ -19,34 +19,72 @@ beforeEach(() => {
 
 describe('scripted faults', () => {
   it('answers 429 rateLimitExceeded with Retry-After, then recovers after `times`', async () => {
-    t.emu.injectFaults({ method: 'GET', pathIncludes: '/events', status: 429, retryAfterSeconds: 7, times: 1 });
+    t.emu.injectFaults({
+      method: 'GET',
+      pathIncludes: '/events',
+      status: 429,
+      retryAfterSeconds: 7,
+      times: 1,
+    });
     const cal = t.calendarFor(ALICE);
     const e = await googleError(() => cal.events.list({ calendarId: ALICE }));
     expect(e.status).toBe(429);
     expect(e.headers['retry-after']).toBe('7');
-    expect(e.body).toEqual({ error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } });
+    expect(e.body).toEqual({
+      error: {
+        code: 429,
+        message: 'Rate Limit Exceeded',
+        errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }],
+      },
+    });
     expect((await cal.events.list({ calendarId: ALICE })).status).toBe(200);
   });
 
   it("sends Google's bodies for backendError, 503 and quotaExceeded", async () => {
     const cal = t.calendarFor(ALICE);
     await cal.calendarList.list(); // the token is fetched before the rules apply
-    t.emu.injectFaults({ status: 500, times: 1 }, { status: 503, times: 1 }, { status: 403, reason: 'quotaExceeded', times: 1 });
+    t.emu.injectFaults(
+      { status: 500, times: 1 },
+      { status: 503, times: 1 },
+      { status: 403, reason: 'quotaExceeded', times: 1 },
+    );
     const a = await googleError(() => cal.calendarList.list());
     expect([a.status, a.reason, a.message]).toEqual([500, 'backendError', 'Backend Error']);
     const b = await googleError(() => cal.calendarList.list());
     expect([b.status, b.reason]).toEqual([503, 'backendError']);
     const c = await googleError(() => cal.calendarList.list());
-    expect(c.body).toEqual({ error: { code: 403, message: 'Calendar usage limits exceeded.', errors: [{ domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' }] } });
+    expect(c.body).toEqual({
+      error: {
+        code: 403,
+        message: 'Calendar usage limits exceeded.',
+        errors: [
+          { domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' },
+        ],
+      },
+    });
   });
 
   it('matches on method, path and account', async () => {
-    t.emu.injectFaults({ method: 'POST', pathIncludes: '/events', account: BOB, status: 403, reason: 'rateLimitExceeded' });
-    const asAlice = await t.calendarFor(ALICE).events.insert({ calendarId: ALICE, requestBody: { summary: 'a', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } } });
+    t.emu.injectFaults({
+      method: 'POST',
+      pathIncludes: '/events',
+      account: BOB,
+      status: 403,
+      reason: 'rateLimitExceeded',
+    });
+    const asAlice = await t.calendarFor(ALICE).events.insert({
+      calendarId: ALICE,
+      requestBody: { summary: 'a', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } },
+    });
     expect(asAlice.status).toBe(200);
     const asBobRead = await t.calendarFor(BOB).events.list({ calendarId: BOB });
     expect(asBobRead.status).toBe(200);
-    const asBob = await googleError(() => t.calendarFor(BOB).events.insert({ calendarId: BOB, requestBody: { summary: 'b', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } } }));
+    const asBob = await googleError(() =>
+      t.calendarFor(BOB).events.insert({
+        calendarId: BOB,
+        requestBody: { summary: 'b', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } },
+      }),
+    );
     expect([asBob.status, asBob.reason]).toEqual([403, 'rateLimitExceeded']);
   });
 
@@ -73,12 +111,20 @@ describe('scripted faults', () => {
     t.emu.injectFaults({ method: 'POST', pathIncludes: '/events', answerAfterMs: 400, times: 1 });
     let answered = false;
     const insert = cal.events
-      .insert({ calendarId: ALICE, requestBody: { summary: 'slow answer', start: { dateTime: '2026-12-02T10:00:00Z' }, end: { dateTime: '2026-12-02T11:00:00Z' } } })
+      .insert({
+        calendarId: ALICE,
+        requestBody: {
+          summary: 'slow answer',
+          start: { dateTime: '2026-12-02T10:00:00Z' },
+          end: { dateTime: '2026-12-02T11:00:00Z' },
+        },
+      })
       .then((r) => {
         answered = true;
         return r;
       });
-    while (!t.emu.listEvents(ALICE).some((e) => e.summary === 'slow answer')) await new Promise((r) => setTimeout(r, 5));
+    while (!t.emu.listEvents(ALICE).some((e) => e.summary === 'slow answer'))
+      await new Promise((r) => setTimeout(r, 5));
     expect(answered).toBe(false);
     const res = await insert;
     expect(res.status).toBe(200);
@@ -94,13 +140,21 @@ describe('scripted faults', () => {
     t.emu.injectFaults({ method: 'GET', pathIncludes: 'calendarList', status: 503, times: 1 });
     const { status } = await t.calendarFor(ALICE, { retry: true }).calendarList.list();
     expect(status).toBe(200);
-    expect(t.emu.requests.filter((r) => r.path.endsWith('calendarList')).map((r) => r.status)).toEqual([503, 200]);
+    expect(t.emu.requests.filter((r) => r.path.endsWith('calendarList')).map((r) => r.status)).toEqual([
+      503, 200,
+    ]);
   });
 });
 
 describe('faults on the token endpoint', () => {
   it('answer in the OAuth shape, for the account whose refresh token was sent', async () => {
-    t.emu.injectFaults({ pathIncludes: '/token', account: BOB, status: 400, reason: 'invalid_grant', times: 1 });
+    t.emu.injectFaults({
+      pathIncludes: '/token',
+      account: BOB,
+      status: 400,
+      reason: 'invalid_grant',
+      times: 1,
+    });
     expect((await oauthClientFor(t.emu, ALICE).getAccessToken()).token).toBeTruthy();
     const e = await googleError(() => oauthClientFor(t.emu, BOB).getAccessToken());
     expect(e.status).toBe(400);
@@ -125,7 +179,15 @@ describe('per-user quota', () => {
     const alice = t.calendarFor(ALICE);
     for (let i = 0; i < 3; i += 1) expect((await alice.calendarList.list()).status).toBe(200);
     const e = await googleError(() => alice.calendarList.list());
-    expect(e.body).toEqual({ error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' }] } });
+    expect(e.body).toEqual({
+      error: {
+        code: 403,
+        message: 'User Rate Limit Exceeded',
+        errors: [
+          { domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' },
+        ],
+      },
+    });
     expect((await t.calendarFor(BOB).calendarList.list()).status).toBe(200);
     t.emu.setQuota(null);
     expect((await alice.calendarList.list()).status).toBe(200);
@@ -135,13 +197,24 @@ describe('per-user quota', () => {
 describe('request log', () => {
   it('records method, path, query, account, status and body of every request', async () => {
     const cal = t.calendarFor(ALICE);
-    await cal.events.insert({ calendarId: ALICE, sendUpdates: 'none', requestBody: { summary: 'logged', start: { date: '2026-02-01' }, end: { date: '2026-02-02' } } });
+    await cal.events.insert({
+      calendarId: ALICE,
+      sendUpdates: 'none',
+      requestBody: { summary: 'logged', start: { date: '2026-02-01' }, end: { date: '2026-02-02' } },
+    });
     const token = t.emu.requests.find((r) => r.path === '/token');
     expect(token?.method).toBe('POST');
     expect(token?.status).toBe(200);
     expect(token?.account).toBe(ALICE);
-    const insert = t.emu.requests.find((r) => r.method === 'POST' && r.path === `/calendar/v3/calendars/${ALICE}/events`);
-    expect(insert).toMatchObject({ account: ALICE, status: 200, query: { sendUpdates: 'none' }, body: { summary: 'logged' } });
+    const insert = t.emu.requests.find(
+      (r) => r.method === 'POST' && r.path === `/calendar/v3/calendars/${ALICE}/events`,
+    );
+    expect(insert).toMatchObject({
+      account: ALICE,
+      status: 200,
+      query: { sendUpdates: 'none' },
+      body: { summary: 'logged' },
+    });
     expect(typeof insert?.at).toBe('number');
     t.emu.clearRequestLog();
     expect(t.emu.requests).toHaveLength(0);

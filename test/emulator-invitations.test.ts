@@ -17,7 +17,15 @@ const timed = { start: { dateTime: '2026-04-01T10:00:00Z' }, end: { dateTime: '2
 describe('invitations', () => {
   it('an event inviting a calendar of the emulator appears there with the same id and organizer', async () => {
     const cal = t.calendarFor(ALICE);
-    const { data } = await cal.events.insert({ calendarId: ALICE, requestBody: { summary: 'Picnic', ...timed, attendees: [{ email: SHARED }], extendedProperties: { private: { mine: 'alice' } } } });
+    const { data } = await cal.events.insert({
+      calendarId: ALICE,
+      requestBody: {
+        summary: 'Picnic',
+        ...timed,
+        attendees: [{ email: SHARED }],
+        extendedProperties: { private: { mine: 'alice' } },
+      },
+    });
     const copy = t.emu.getEvent(SHARED, data.id ?? '');
     expect(copy?.summary).toBe('Picnic');
     expect(copy?.organizer).toEqual({ email: ALICE });
@@ -31,16 +39,30 @@ describe('invitations', () => {
 
   it('follows the organizer: a change updates the copy, removing the attendee cancels it', async () => {
     const cal = t.calendarFor(ALICE);
-    const { data } = await cal.events.insert({ calendarId: ALICE, requestBody: { summary: 'Trip', ...timed, attendees: [{ email: SHARED }, { email: 'x@example.com' }] } });
-    await cal.events.patch({ calendarId: ALICE, eventId: data.id ?? '', requestBody: { summary: 'Trip (moved)' } });
+    const { data } = await cal.events.insert({
+      calendarId: ALICE,
+      requestBody: { summary: 'Trip', ...timed, attendees: [{ email: SHARED }, { email: 'x@example.com' }] },
+    });
+    await cal.events.patch({
+      calendarId: ALICE,
+      eventId: data.id ?? '',
+      requestBody: { summary: 'Trip (moved)' },
+    });
     expect(t.emu.getEvent(SHARED, data.id ?? '')?.summary).toBe('Trip (moved)');
-    await cal.events.patch({ calendarId: ALICE, eventId: data.id ?? '', requestBody: { attendees: [{ email: 'x@example.com' }] } });
+    await cal.events.patch({
+      calendarId: ALICE,
+      eventId: data.id ?? '',
+      requestBody: { attendees: [{ email: 'x@example.com' }] },
+    });
     expect(t.emu.getEvent(SHARED, data.id ?? '')?.status).toBe('cancelled');
   });
 
-  it('deleting the event cancels the copy, which then shows in the invited calendar\'s sync stream', async () => {
+  it("deleting the event cancels the copy, which then shows in the invited calendar's sync stream", async () => {
     const cal = t.calendarFor(ALICE);
-    const { data } = await cal.events.insert({ calendarId: ALICE, requestBody: { summary: 'Concert', ...timed, attendees: [{ email: SHARED }] } });
+    const { data } = await cal.events.insert({
+      calendarId: ALICE,
+      requestBody: { summary: 'Concert', ...timed, attendees: [{ email: SHARED }] },
+    });
     const shared = t.calendarFor(SHARED);
     const full = await shared.events.list({ calendarId: SHARED });
     await cal.events.delete({ calendarId: ALICE, eventId: data.id ?? '' });

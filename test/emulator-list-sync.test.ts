@@ -19,18 +19,24 @@ function freshCalendar(): string {
 }
 
 const cal = () => t.calendarFor('lister@example.com');
-const at = (day: number, hour = 10) => `2026-07-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
+const at = (day: number, hour = 10) =>
+  `2026-07-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
 
 describe('events.list paging', () => {
   it('pages with nextPageToken on every page but the last, and nextSyncToken only on the last', async () => {
     const id = freshCalendar();
-    for (let i = 0; i < 7; i += 1) t.emu.seedEvent(id, meeting({ summary: `e${i}`, start: at(1 + i), end: at(1 + i, 11) }));
+    for (let i = 0; i < 7; i += 1)
+      t.emu.seedEvent(id, meeting({ summary: `e${i}`, start: at(1 + i), end: at(1 + i, 11) }));
     const pages: { count: number; next: boolean; sync: boolean }[] = [];
     const seen: string[] = [];
     let pageToken: string | undefined;
     do {
       const { data } = await cal().events.list({ calendarId: id, maxResults: 3, pageToken });
-      pages.push({ count: data.items?.length ?? 0, next: Boolean(data.nextPageToken), sync: Boolean(data.nextSyncToken) });
+      pages.push({
+        count: data.items?.length ?? 0,
+        next: Boolean(data.nextPageToken),
+        sync: Boolean(data.nextSyncToken),
+      });
       seen.push(...(data.items ?? []).map((e) => e.summary ?? ''));
       pageToken = data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -44,7 +50,8 @@ describe('events.list paging', () => {
 
   it('returns at most 250 by default and 2500 when more is asked', async () => {
     const id = freshCalendar();
-    for (let i = 0; i < 260; i += 1) t.emu.seedEvent(id, meeting({ summary: `bulk${i}`, start: at(1), end: at(1, 11) }));
+    for (let i = 0; i < 260; i += 1)
+      t.emu.seedEvent(id, meeting({ summary: `bulk${i}`, start: at(1), end: at(1, 11) }));
     const first = await cal().events.list({ calendarId: id });
     expect(first.data.items).toHaveLength(250);
     expect(first.data.nextPageToken).toBeTruthy();
@@ -66,7 +73,10 @@ describe('incremental sync', () => {
 
     t.emu.updateEvent(id, a.id ?? '', { summary: 'a2' });
     await cal().events.delete({ calendarId: id, eventId: b.id ?? '' });
-    const added = await cal().events.insert({ calendarId: id, requestBody: { summary: 'd', start: { dateTime: at(4) }, end: { dateTime: at(4, 11) } } });
+    const added = await cal().events.insert({
+      calendarId: id,
+      requestBody: { summary: 'd', start: { dateTime: at(4) }, end: { dateTime: at(4, 11) } },
+    });
 
     const inc = await cal().events.list({ calendarId: id, syncToken: token });
     const byId = new Map((inc.data.items ?? []).map((e) => [e.id ?? '', e]));
@@ -84,13 +94,23 @@ describe('incremental sync', () => {
     t.emu.seedEvent(id, meeting({ summary: 'a', start: at(1), end: at(1, 11) }));
     const { data } = await cal().events.list({ calendarId: id });
     t.emu.invalidateSyncTokens(id);
-    const e = await googleError(() => cal().events.list({ calendarId: id, syncToken: data.nextSyncToken ?? '' }));
+    const e = await googleError(() =>
+      cal().events.list({ calendarId: id, syncToken: data.nextSyncToken ?? '' }),
+    );
     expect(e.status).toBe(410);
     expect(e.body).toEqual({
       error: {
         code: 410,
         message: 'Sync token is no longer valid, a full sync is required.',
-        errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.', location: 'syncToken', locationType: 'parameter' }],
+        errors: [
+          {
+            domain: 'calendar',
+            reason: 'fullSyncRequired',
+            message: 'Sync token is no longer valid, a full sync is required.',
+            location: 'syncToken',
+            locationType: 'parameter',
+          },
+        ],
       },
     });
     const again = await cal().events.list({ calendarId: id });
@@ -120,11 +140,16 @@ describe('incremental sync', () => {
 
   it('keeps a change made while paging for the next incremental listing', async () => {
     const id = freshCalendar();
-    for (let i = 0; i < 4; i += 1) t.emu.seedEvent(id, meeting({ summary: `p${i}`, start: at(1 + i), end: at(1 + i, 11) }));
+    for (let i = 0; i < 4; i += 1)
+      t.emu.seedEvent(id, meeting({ summary: `p${i}`, start: at(1 + i), end: at(1 + i, 11) }));
     const first = await cal().events.list({ calendarId: id, maxResults: 2 });
     const early = t.emu.listEvents(id)[0];
     t.emu.updateEvent(id, early?.id ?? '', { summary: 'changed while paging' });
-    const second = await cal().events.list({ calendarId: id, maxResults: 2, pageToken: first.data.nextPageToken ?? '' });
+    const second = await cal().events.list({
+      calendarId: id,
+      maxResults: 2,
+      pageToken: first.data.nextPageToken ?? '',
+    });
     const inc = await cal().events.list({ calendarId: id, syncToken: second.data.nextSyncToken ?? '' });
     expect(inc.data.items?.map((e) => e.summary)).toEqual(['changed while paging']);
   });
@@ -136,8 +161,24 @@ describe('filters', () => {
     t.emu.seedEvent(id, meeting({ summary: 'before', start: at(1), end: at(1, 11) }));
     t.emu.seedEvent(id, meeting({ summary: 'inside', start: at(10), end: at(10, 11) }));
     t.emu.seedEvent(id, meeting({ summary: 'after', start: at(25), end: at(25, 11) }));
-    t.emu.seedEvent(id, meeting({ summary: 'series', start: '2026-01-05T09:00:00Z', end: '2026-01-05T10:00:00Z', recurrence: ['RRULE:FREQ=WEEKLY'] }));
-    t.emu.seedEvent(id, meeting({ summary: 'ended series', start: '2026-01-05T09:00:00Z', end: '2026-01-05T10:00:00Z', recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20260301T000000Z'] }));
+    t.emu.seedEvent(
+      id,
+      meeting({
+        summary: 'series',
+        start: '2026-01-05T09:00:00Z',
+        end: '2026-01-05T10:00:00Z',
+        recurrence: ['RRULE:FREQ=WEEKLY'],
+      }),
+    );
+    t.emu.seedEvent(
+      id,
+      meeting({
+        summary: 'ended series',
+        start: '2026-01-05T09:00:00Z',
+        end: '2026-01-05T10:00:00Z',
+        recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20260301T000000Z'],
+      }),
+    );
     const { data } = await cal().events.list({ calendarId: id, timeMin: at(5), timeMax: at(20) });
     expect(data.items?.map((e) => e.summary).sort()).toEqual(['inside', 'series']);
     const series = data.items?.find((e) => e.summary === 'series');
@@ -148,9 +189,16 @@ describe('filters', () => {
     const id = freshCalendar();
     const gone = t.emu.seedEvent(id, meeting({ summary: 'gone', start: at(1), end: at(1, 11) }));
     t.emu.cancelEvent(id, gone.id ?? '');
-    const master = t.emu.seedEvent(id, meeting({ summary: 'weekly', start: at(6, 9), end: at(6, 10), recurrence: ['RRULE:FREQ=WEEKLY'] }));
+    const master = t.emu.seedEvent(
+      id,
+      meeting({ summary: 'weekly', start: at(6, 9), end: at(6, 10), recurrence: ['RRULE:FREQ=WEEKLY'] }),
+    );
     await cal().events.delete({ calendarId: id, eventId: `${master.id}_20260713T090000Z` });
-    const moved = await cal().events.patch({ calendarId: id, eventId: `${master.id}_20260720T090000Z`, requestBody: { summary: 'weekly (late)' } });
+    const moved = await cal().events.patch({
+      calendarId: id,
+      eventId: `${master.id}_20260720T090000Z`,
+      requestBody: { summary: 'weekly (late)' },
+    });
     expect(moved.data.recurringEventId).toBe(master.id);
 
     const { data } = await cal().events.list({ calendarId: id });
@@ -169,10 +217,19 @@ describe('filters', () => {
 
   it('filters by privateExtendedProperty', async () => {
     const id = freshCalendar();
-    t.emu.seedEvent(id, { ...meeting({ summary: 'tagged', start: at(1), end: at(1, 11) }), extendedProperties: { private: { calsyncSource: 'abc' } } });
-    t.emu.seedEvent(id, { ...meeting({ summary: 'other', start: at(1), end: at(1, 11) }), extendedProperties: { private: { calsyncSource: 'def' } } });
+    t.emu.seedEvent(id, {
+      ...meeting({ summary: 'tagged', start: at(1), end: at(1, 11) }),
+      extendedProperties: { private: { calsyncSource: 'abc' } },
+    });
+    t.emu.seedEvent(id, {
+      ...meeting({ summary: 'other', start: at(1), end: at(1, 11) }),
+      extendedProperties: { private: { calsyncSource: 'def' } },
+    });
     t.emu.seedEvent(id, meeting({ summary: 'plain', start: at(1), end: at(1, 11) }));
-    const { data } = await cal().events.list({ calendarId: id, privateExtendedProperty: ['calsyncSource=abc'] });
+    const { data } = await cal().events.list({
+      calendarId: id,
+      privateExtendedProperty: ['calsyncSource=abc'],
+    });
     expect(data.items?.map((e) => e.summary)).toEqual(['tagged']);
   });
 

@@ -18,7 +18,9 @@ describe('emulator main', () => {
     expect(existsSync(MAIN), `${MAIN} is missing: run npm run build first`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'calsync-emu-main-'));
     dirs.push(dir);
-    const child = spawn(process.execPath, [MAIN, '--port', '0', '--seed', 'demo', '--tokens-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, '--port', '0', '--seed', 'demo', '--tokens-dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const lines = createInterface({ input: child.stdout });
     const url = await new Promise<string>((resolve, reject) => {
@@ -29,9 +31,18 @@ describe('emulator main', () => {
 
     const tokenFile = join(dir, `${DEMO_ACCOUNTS.personal}.json`);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
-    const user = JSON.parse(readFileSync(tokenFile, 'utf8')) as { type: string; client_id: string; client_secret: string; refresh_token: string };
+    const user = JSON.parse(readFileSync(tokenFile, 'utf8')) as {
+      type: string;
+      client_id: string;
+      client_secret: string;
+      refresh_token: string;
+    };
     expect(user.type).toBe('authorized_user');
-    const client = new auth.OAuth2({ clientId: user.client_id, clientSecret: user.client_secret, endpoints: { oauth2TokenUrl: `${url}/token` } });
+    const client = new auth.OAuth2({
+      clientId: user.client_id,
+      clientSecret: user.client_secret,
+      endpoints: { oauth2TokenUrl: `${url}/token` },
+    });
     client.setCredentials({ refresh_token: user.refresh_token });
     const api = calendar({ version: 'v3', auth: client, rootUrl: `${url}/`, retry: false });
     const { data } = await api.events.list({ calendarId: DEMO_ACCOUNTS.personal });

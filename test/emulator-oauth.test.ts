@@ -15,7 +15,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function tokenRequest(form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+async function tokenRequest(
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${t.emu.url}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -30,26 +32,51 @@ function pkce(): { verifier: string; challenge: string } {
 }
 
 async function authorize(params: Record<string, string>): Promise<Response> {
-  const q = new URLSearchParams({ client_id: t.emu.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'https://www.googleapis.com/auth/calendar', ...params });
+  const q = new URLSearchParams({
+    client_id: t.emu.clientId,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'https://www.googleapis.com/auth/calendar',
+    ...params,
+  });
   return fetch(`${t.emu.url}/o/oauth2/v2/auth?${q.toString()}`, { redirect: 'manual' });
 }
 
 describe('token endpoint', () => {
   it('exchanges a refresh token for a Bearer access token valid 3599 s', async () => {
     const { refresh_token } = t.emu.authorizedUser(ALICE);
-    const { status, body } = await tokenRequest({ grant_type: 'refresh_token', refresh_token, client_id: t.emu.clientId, client_secret: t.emu.clientSecret });
+    const { status, body } = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token,
+      client_id: t.emu.clientId,
+      client_secret: t.emu.clientSecret,
+    });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ expires_in: 3599, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/calendar' });
+    expect(body).toMatchObject({
+      expires_in: 3599,
+      token_type: 'Bearer',
+      scope: 'https://www.googleapis.com/auth/calendar',
+    });
     expect(typeof body.access_token).toBe('string');
     expect(body.refresh_token).toBeUndefined();
   });
 
   it('answers a wrong client with 401 invalid_client', async () => {
     const { refresh_token } = t.emu.authorizedUser(ALICE);
-    const wrongSecret = await tokenRequest({ grant_type: 'refresh_token', refresh_token, client_id: t.emu.clientId, client_secret: 'nope' });
+    const wrongSecret = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token,
+      client_id: t.emu.clientId,
+      client_secret: 'nope',
+    });
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.body.error).toBe('invalid_client');
-    const unknown = await tokenRequest({ grant_type: 'refresh_token', refresh_token, client_id: 'other.apps.googleusercontent.com', client_secret: t.emu.clientSecret });
+    const unknown = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token,
+      client_id: 'other.apps.googleusercontent.com',
+      client_secret: t.emu.clientSecret,
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toBe('invalid_client');
   });
@@ -58,16 +85,28 @@ describe('token endpoint', () => {
     t.emu.addAccount('revoked@example.com');
     const user = t.emu.authorizedUser('revoked@example.com');
     t.emu.revokeRefreshTokens('revoked@example.com');
-    const { status, body } = await tokenRequest({ grant_type: 'refresh_token', refresh_token: user.refresh_token, client_id: user.client_id, client_secret: user.client_secret });
+    const { status, body } = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: user.refresh_token,
+      client_id: user.client_id,
+      client_secret: user.client_secret,
+    });
     expect(status).toBe(400);
     expect(body).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
 
     // The real client library surfaces the same body.
-    const client = new auth.OAuth2({ clientId: user.client_id, clientSecret: user.client_secret, endpoints: { oauth2TokenUrl: `${t.emu.url}/token` } });
+    const client = new auth.OAuth2({
+      clientId: user.client_id,
+      clientSecret: user.client_secret,
+      endpoints: { oauth2TokenUrl: `${t.emu.url}/token` },
+    });
     client.setCredentials({ refresh_token: user.refresh_token });
     const e = await googleError(() => client.getAccessToken());
     expect(e.status).toBe(400);
-    expect(e.body).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    expect(e.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Token has been expired or revoked.',
+    });
   });
 
   it('issues a new refresh token after a revocation when asked again', async () => {
@@ -89,14 +128,24 @@ describe('bearer authentication', () => {
       error: {
         code: 401,
         message: 'Login Required.',
-        errors: [{ domain: 'global', reason: 'required', message: 'Login Required.', location: 'Authorization', locationType: 'header' }],
+        errors: [
+          {
+            domain: 'global',
+            reason: 'required',
+            message: 'Login Required.',
+            location: 'Authorization',
+            locationType: 'header',
+          },
+        ],
         status: 'UNAUTHENTICATED',
       },
     });
   });
 
   it('answers an unknown or expired token with 401 authError', async () => {
-    const res = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: 'Bearer ya29.forged' } });
+    const res = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, {
+      headers: { authorization: 'Bearer ya29.forged' },
+    });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { error: { errors: { reason: string }[]; status: string } };
     expect(body.error.errors[0]?.reason).toBe('authError');
@@ -106,24 +155,37 @@ describe('bearer authentication', () => {
   it('stops accepting access tokens the emulator expired', async () => {
     const client = t.authFor(ALICE);
     const { token } = await client.getAccessToken();
-    const ok = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+    const ok = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, {
+      headers: { authorization: `Bearer ${token ?? ''}` },
+    });
     expect(ok.status).toBe(200);
     t.emu.expireAccessTokens(ALICE);
-    const expired = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+    const expired = await fetch(`${t.emu.url}/calendar/v3/users/me/calendarList`, {
+      headers: { authorization: `Bearer ${token ?? ''}` },
+    });
     expect(expired.status).toBe(401);
   });
 
   it('identifies the account by its bearer token', async () => {
     const { data } = await t.calendarFor(BOB).calendarList.list();
     expect(data.items?.map((c) => c.id)).toEqual([BOB]);
-    expect(t.emu.requests.filter((r) => r.path === '/calendar/v3/users/me/calendarList' && r.status === 200).at(-1)?.account).toBe(BOB);
+    expect(
+      t.emu.requests.filter((r) => r.path === '/calendar/v3/users/me/calendarList' && r.status === 200).at(-1)
+        ?.account,
+    ).toBe(BOB);
   });
 });
 
 describe('authorization endpoint (loopback flow with PKCE)', () => {
   it('redirects with a code and the state; the code with its verifier yields a refresh token when prompt=consent', async () => {
     const { verifier, challenge } = pkce();
-    const res = await authorize({ state: 's1', code_challenge: challenge, code_challenge_method: 'S256', access_type: 'offline', prompt: 'consent' });
+    const res = await authorize({
+      state: 's1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      access_type: 'offline',
+      prompt: 'consent',
+    });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location') ?? '');
     expect(location.origin + location.pathname).toBe(REDIRECT);
@@ -141,16 +203,35 @@ describe('authorization endpoint (loopback flow with PKCE)', () => {
     expect(typeof body.refresh_token).toBe('string');
     expect(body.token_type).toBe('Bearer');
     // A code works once.
-    const reuse = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: t.emu.clientId, client_secret: t.emu.clientSecret });
+    const reuse = await tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: t.emu.clientId,
+      client_secret: t.emu.clientSecret,
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.body.error).toBe('invalid_grant');
   });
 
   it('omits the refresh token on a re-consent without prompt=consent', async () => {
     const { verifier, challenge } = pkce();
-    const res = await authorize({ state: 's2', code_challenge: challenge, code_challenge_method: 'S256', access_type: 'offline' });
+    const res = await authorize({
+      state: 's2',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      access_type: 'offline',
+    });
     const code = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const { status, body } = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: t.emu.clientId, client_secret: t.emu.clientSecret });
+    const { status, body } = await tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: t.emu.clientId,
+      client_secret: t.emu.clientSecret,
+    });
     expect(status).toBe(200);
     expect(body.refresh_token).toBeUndefined();
     expect(typeof body.access_token).toBe('string');
@@ -160,14 +241,28 @@ describe('authorization endpoint (loopback flow with PKCE)', () => {
     const { challenge } = pkce();
     const one = await authorize({ code_challenge: challenge, code_challenge_method: 'S256' });
     const code1 = new URL(one.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const bad = await tokenRequest({ grant_type: 'authorization_code', code: code1, code_verifier: 'wrong', redirect_uri: REDIRECT, client_id: t.emu.clientId, client_secret: t.emu.clientSecret });
+    const bad = await tokenRequest({
+      grant_type: 'authorization_code',
+      code: code1,
+      code_verifier: 'wrong',
+      redirect_uri: REDIRECT,
+      client_id: t.emu.clientId,
+      client_secret: t.emu.clientSecret,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_grant');
 
     const p = pkce();
     const two = await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' });
     const code2 = new URL(two.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const mismatch = await tokenRequest({ grant_type: 'authorization_code', code: code2, code_verifier: p.verifier, redirect_uri: 'http://127.0.0.1:9999/other', client_id: t.emu.clientId, client_secret: t.emu.clientSecret });
+    const mismatch = await tokenRequest({
+      grant_type: 'authorization_code',
+      code: code2,
+      code_verifier: p.verifier,
+      redirect_uri: 'http://127.0.0.1:9999/other',
+      client_id: t.emu.clientId,
+      client_secret: t.emu.clientSecret,
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error).toBe('redirect_uri_mismatch');
   });
@@ -198,7 +293,10 @@ describe('authorization endpoint (loopback flow with PKCE)', () => {
         clientId: t.emu.clientId,
         clientSecret: t.emu.clientSecret,
         redirectUri: REDIRECT,
-        endpoints: { oauth2TokenUrl: `${t.emu.url}/token`, oauth2AuthBaseUrl: `${t.emu.url}/o/oauth2/v2/auth` },
+        endpoints: {
+          oauth2TokenUrl: `${t.emu.url}/token`,
+          oauth2AuthBaseUrl: `${t.emu.url}/o/oauth2/v2/auth`,
+        },
       });
       const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
       const url = client.generateAuthUrl({

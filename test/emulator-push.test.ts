@@ -30,10 +30,13 @@ beforeAll(async () => {
       received.push({ method: req.method ?? '', headers: req.headers, body });
       // "/slow" answers late, like an overloaded webhook.
       const slow = req.url === '/slow';
-      setTimeout(() => {
-        res.writeHead(answerStatus).end();
-        if (slow) slowAnswers += 1;
-      }, slow ? 1500 : 0);
+      setTimeout(
+        () => {
+          res.writeHead(answerStatus).end();
+          if (slow) slowAnswers += 1;
+        },
+        slow ? 1500 : 0,
+      );
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -49,7 +52,10 @@ const forChannel = (id: string) => received.filter((r) => r.headers['x-goog-chan
 describe('events.watch', () => {
   it('creates a channel, sends sync, then exists on every change, with Google headers', async () => {
     const cal = t.calendarFor(ALICE);
-    const { data } = await cal.events.watch({ calendarId: ALICE, requestBody: { id: 'chan-1', type: 'web_hook', address: hookUrl, token: 'secret-token' } });
+    const { data } = await cal.events.watch({
+      calendarId: ALICE,
+      requestBody: { id: 'chan-1', type: 'web_hook', address: hookUrl, token: 'secret-token' },
+    });
     expect(data).toMatchObject({ kind: 'api#channel', id: 'chan-1', token: 'secret-token' });
     expect(data.resourceId).toBeTruthy();
     expect(data.resourceUri).toContain('/calendar/v3/calendars/');
@@ -58,7 +64,10 @@ describe('events.watch', () => {
     expect(expiration - Date.now()).toBeGreaterThan(604_800_000 - 60_000);
     expect(expiration - Date.now()).toBeLessThanOrEqual(604_800_000);
 
-    const { data: ev } = await cal.events.insert({ calendarId: ALICE, requestBody: { summary: 'ping', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } } });
+    const { data: ev } = await cal.events.insert({
+      calendarId: ALICE,
+      requestBody: { summary: 'ping', start: { date: '2026-01-01' }, end: { date: '2026-01-02' } },
+    });
     t.emu.updateEvent(ALICE, ev.id ?? '', { summary: 'pong' });
     await t.emu.settleDeliveries();
 
@@ -78,12 +87,17 @@ describe('events.watch', () => {
       expect(Date.parse(r.headers['x-goog-channel-expiration'] as string)).toBeGreaterThan(Date.now());
       expect(r.headers['x-goog-channel-expiration']).toMatch(/GMT$/);
     }
-    expect(t.emu.deliveries.filter((d) => d.channelId === 'chan-1').map((d) => d.status)).toEqual([200, 200, 200]);
+    expect(t.emu.deliveries.filter((d) => d.channelId === 'chan-1').map((d) => d.status)).toEqual([
+      200, 200, 200,
+    ]);
   });
 
   it('honours a ttl and omits X-Goog-Channel-Token when no token was set', async () => {
     const cal = t.calendarFor(BOB);
-    const { data } = await cal.events.watch({ calendarId: BOB, requestBody: { id: 'chan-ttl', type: 'web_hook', address: hookUrl, params: { ttl: '3600' } } });
+    const { data } = await cal.events.watch({
+      calendarId: BOB,
+      requestBody: { id: 'chan-ttl', type: 'web_hook', address: hookUrl, params: { ttl: '3600' } },
+    });
     expect(Number(data.expiration) - Date.now()).toBeLessThanOrEqual(3_600_000);
     expect(Number(data.expiration) - Date.now()).toBeGreaterThan(3_500_000);
     await t.emu.settleDeliveries();
@@ -94,9 +108,15 @@ describe('events.watch', () => {
 
   it('does not block the API call on a slow receiver', async () => {
     const cal = t.calendarFor(ALICE);
-    const { data } = await cal.events.watch({ calendarId: ALICE, requestBody: { id: 'chan-slow', type: 'web_hook', address: hookUrl.replace('/webhook', '/slow') } });
+    const { data } = await cal.events.watch({
+      calendarId: ALICE,
+      requestBody: { id: 'chan-slow', type: 'web_hook', address: hookUrl.replace('/webhook', '/slow') },
+    });
     const answeredBefore = slowAnswers;
-    await cal.events.insert({ calendarId: ALICE, requestBody: { summary: 'fast', start: { date: '2026-01-03' }, end: { date: '2026-01-04' } } });
+    await cal.events.insert({
+      calendarId: ALICE,
+      requestBody: { summary: 'fast', start: { date: '2026-01-03' }, end: { date: '2026-01-04' } },
+    });
     // The insert came back while the receiver still sat on the sync and exists notifications
     // (an order, not a time limit: a slow machine cannot make this flaky).
     expect(slowAnswers - answeredBefore).toBeLessThan(2);
@@ -105,8 +125,16 @@ describe('events.watch', () => {
 
   it('refuses a second channel with the same id', async () => {
     const cal = t.calendarFor(ALICE);
-    await cal.events.watch({ calendarId: ALICE, requestBody: { id: 'chan-dup', type: 'web_hook', address: hookUrl } });
-    const e = await googleError(() => cal.events.watch({ calendarId: ALICE, requestBody: { id: 'chan-dup', type: 'web_hook', address: hookUrl } }));
+    await cal.events.watch({
+      calendarId: ALICE,
+      requestBody: { id: 'chan-dup', type: 'web_hook', address: hookUrl },
+    });
+    const e = await googleError(() =>
+      cal.events.watch({
+        calendarId: ALICE,
+        requestBody: { id: 'chan-dup', type: 'web_hook', address: hookUrl },
+      }),
+    );
     expect(e.status).toBe(400);
   });
 });
@@ -114,17 +142,29 @@ describe('events.watch', () => {
 describe('channels.stop', () => {
   it('answers 204 and nothing is delivered afterwards; only the creator may stop it', async () => {
     const cal = t.calendarFor(ALICE);
-    const { data } = await cal.events.watch({ calendarId: ALICE, requestBody: { id: 'chan-stop', type: 'web_hook', address: hookUrl } });
+    const { data } = await cal.events.watch({
+      calendarId: ALICE,
+      requestBody: { id: 'chan-stop', type: 'web_hook', address: hookUrl },
+    });
     await t.emu.settleDeliveries();
-    const other = await googleError(() => t.calendarFor(BOB).channels.stop({ requestBody: { id: 'chan-stop', resourceId: data.resourceId } }));
+    const other = await googleError(() =>
+      t.calendarFor(BOB).channels.stop({ requestBody: { id: 'chan-stop', resourceId: data.resourceId } }),
+    );
     expect(other.status).toBe(404);
-    const stopped = await cal.channels.stop({ requestBody: { id: 'chan-stop', resourceId: data.resourceId } });
+    const stopped = await cal.channels.stop({
+      requestBody: { id: 'chan-stop', resourceId: data.resourceId },
+    });
     expect(stopped.status).toBe(204);
     const before = forChannel('chan-stop').length;
-    t.emu.seedEvent(ALICE, meeting({ summary: 'after stop', start: '2026-03-01T10:00:00Z', end: '2026-03-01T11:00:00Z' }));
+    t.emu.seedEvent(
+      ALICE,
+      meeting({ summary: 'after stop', start: '2026-03-01T10:00:00Z', end: '2026-03-01T11:00:00Z' }),
+    );
     await t.emu.settleDeliveries();
     expect(forChannel('chan-stop').length).toBe(before);
-    const again = await googleError(() => cal.channels.stop({ requestBody: { id: 'chan-stop', resourceId: data.resourceId } }));
+    const again = await googleError(() =>
+      cal.channels.stop({ requestBody: { id: 'chan-stop', resourceId: data.resourceId } }),
+    );
     expect(again.status).toBe(404);
   });
 
@@ -132,7 +172,10 @@ describe('channels.stop', () => {
     answerStatus = 503;
     try {
       const cal = t.calendarFor(BOB);
-      await cal.events.watch({ calendarId: BOB, requestBody: { id: 'chan-retry', type: 'web_hook', address: hookUrl } });
+      await cal.events.watch({
+        calendarId: BOB,
+        requestBody: { id: 'chan-retry', type: 'web_hook', address: hookUrl },
+      });
       await t.emu.settleDeliveries();
       expect(forChannel('chan-retry').length).toBeGreaterThan(1);
       expect(forChannel('chan-retry').every((r) => r.headers['x-goog-message-number'] === '1')).toBe(true);

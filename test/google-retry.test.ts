@@ -31,7 +31,13 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
 
 describe('retries of Google calls (p-retry, client retries off)', () => {
   it('429 rateLimitExceeded with Retry-After is retried until it succeeds', async () => {
-    emu.injectFaults({ pathIncludes: '/events', status: 429, reason: 'rateLimitExceeded', retryAfterSeconds: 1, times: 2 });
+    emu.injectFaults({
+      pathIncludes: '/events',
+      status: 429,
+      reason: 'rateLimitExceeded',
+      retryAfterSeconds: 1,
+      times: 2,
+    });
     const res = await withRetry(listOnce, { label: 'list' });
     expect(res.status).toBe(200);
     expect(listCalls()).toBe(3);
@@ -57,13 +63,22 @@ describe('retries of Google calls (p-retry, client retries off)', () => {
   it('400, 404 and 403 quotaExceeded fail at once without a retry', async () => {
     emu.injectFaults({ pathIncludes: '/events', status: 403, reason: 'quotaExceeded', times: 1 });
     const err = await caught(withRetry(listOnce, { label: 'list' }));
-    expect(classifyGoogleError(err)).toMatchObject({ status: 403, reason: 'quotaExceeded', kind: 'quota-exhausted' });
+    expect(classifyGoogleError(err)).toMatchObject({
+      status: 403,
+      reason: 'quotaExceeded',
+      kind: 'quota-exhausted',
+    });
     expect(listCalls()).toBe(1);
-    const notFound = await caught(withRetry(() => calendarClientFor(emu, ALICE).events.get({ calendarId: ALICE, eventId: 'nosuchevent' }), { label: 'get' }));
+    const notFound = await caught(
+      withRetry(
+        () => calendarClientFor(emu, ALICE).events.get({ calendarId: ALICE, eventId: 'nosuchevent' }),
+        { label: 'get' },
+      ),
+    );
     expect(classifyGoogleError(notFound)).toMatchObject({ status: 404, kind: 'permanent' });
   });
 
-  it('gives up after a bounded number of retries and surfaces Google\'s error', async () => {
+  it("gives up after a bounded number of retries and surfaces Google's error", async () => {
     emu.injectFaults({ pathIncludes: '/events', status: 503, reason: 'backendError' });
     const err = await caught(withRetry(listOnce, { label: 'list', retries: 3 }));
     expect(classifyGoogleError(err)).toMatchObject({ status: 503, kind: 'retryable' });
@@ -73,8 +88,17 @@ describe('retries of Google calls (p-retry, client retries off)', () => {
   it('a 410 fullSyncRequired is classified as an expired sync token', async () => {
     const first = await calendarClientFor(emu, ALICE).events.list({ calendarId: ALICE });
     emu.invalidateSyncTokens();
-    const err = await caught(calendarClientFor(emu, ALICE).events.list({ calendarId: ALICE, syncToken: first.data.nextSyncToken ?? '' }));
-    expect(classifyGoogleError(err)).toMatchObject({ status: 410, reason: 'fullSyncRequired', kind: 'sync-token-expired' });
+    const err = await caught(
+      calendarClientFor(emu, ALICE).events.list({
+        calendarId: ALICE,
+        syncToken: first.data.nextSyncToken ?? '',
+      }),
+    );
+    expect(classifyGoogleError(err)).toMatchObject({
+      status: 410,
+      reason: 'fullSyncRequired',
+      kind: 'sync-token-expired',
+    });
   });
 
   it('Retry-After is read as seconds or as an HTTP date', () => {

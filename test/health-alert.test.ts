@@ -3,7 +3,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../src/state/index.js';
-import { assertBuilt, fakeServer, isoAgo, runCalsync, sandbox, stateWith, writeState, type FakeServer, type Sandbox } from './health-helpers.js';
+import {
+  assertBuilt,
+  fakeServer,
+  isoAgo,
+  runCalsync,
+  sandbox,
+  stateWith,
+  writeState,
+  type FakeServer,
+  type Sandbox,
+} from './health-helpers.js';
 
 const CAL = 'alice@example.com';
 const KEY = 'SG.test-key-0123456789abcdef';
@@ -47,14 +57,21 @@ describe('alert mails from health-check', () => {
     const mails: MailBody[] = [];
     sendgrid.requests.length = 0;
     sendgrid.answer = (req) => {
-      if (req.method === 'POST' && req.url === '/v3/mail/send' && req.headers.authorization === `Bearer ${KEY}`) {
+      if (
+        req.method === 'POST' &&
+        req.url === '/v3/mail/send' &&
+        req.headers.authorization === `Bearer ${KEY}`
+      ) {
         mails.push(JSON.parse(req.body) as MailBody);
         return { status: 202 };
       }
       return { status: 401, body: '{"errors":[{"message":"bad request"}]}' };
     };
     try {
-      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
+      await writeState(
+        box.configDir,
+        stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })),
+      );
       const ok = await runCalsync(['health-check', '--offline'], box, env());
       expect(ok.code).toBe(0);
       expect(mails).toHaveLength(0);
@@ -65,7 +82,10 @@ describe('alert mails from health-check', () => {
       expect(mails).toHaveLength(1);
       const mail = mails[0];
       expect(mail?.from).toEqual({ email: 'calsync@example.com' });
-      expect(mail?.personalizations[0]?.to).toEqual([{ email: 'ops@example.com' }, { email: 'oncall@example.com' }]);
+      expect(mail?.personalizations[0]?.to).toEqual([
+        { email: 'ops@example.com' },
+        { email: 'oncall@example.com' },
+      ]);
       expect(mail?.subject).toMatch(/^\[calsync\] CRITICAL on .+: alice@example.com: last successful poll/);
       expect(mail?.content[0]?.type).toBe('text/plain');
       expect(mail?.content[0]?.value).toMatch(/is CRITICAL since \d{4}-\d\d-\d\dT/);
@@ -99,7 +119,10 @@ describe('alert mails from health-check', () => {
       return { status: 202 };
     };
     try {
-      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
+      await writeState(
+        box.configDir,
+        stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })),
+      );
       const good = await readFile(join(box.configDir, 'state.json'), 'utf8');
       await writeFile(join(box.configDir, 'state.json'), JSON.stringify({ version: 999 }), { mode: 0o600 });
       const broken = await runCalsync(['health-check', '--offline'], box, env());
@@ -112,7 +135,9 @@ describe('alert mails from health-check', () => {
       const still = await runCalsync(['health-check', '--offline'], box, env());
       expect(still.code).toBe(2);
       expect(mails).toHaveLength(1);
-      expect(await readFile(join(box.configDir, 'state.json'), 'utf8')).toBe(JSON.stringify({ version: 999 }));
+      expect(await readFile(join(box.configDir, 'state.json'), 'utf8')).toBe(
+        JSON.stringify({ version: 999 }),
+      );
 
       await writeFile(join(box.configDir, 'state.json'), good, { mode: 0o600 });
       const repaired = await runCalsync(['health-check', '--offline'], box, env());
@@ -129,7 +154,10 @@ describe('alert mails from health-check', () => {
   it('a health.json left over that does not parse is removed once the state can be read', async () => {
     const box = await sandbox();
     try {
-      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })));
+      await writeState(
+        box.configDir,
+        stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 60) })),
+      );
       await writeFile(join(box.configDir, 'health.json'), 'garbage', { mode: 0o600 });
       const r = await runCalsync(['health-check', '--offline', '--no-alert'], box, env());
       expect(r.code).toBe(0);
@@ -143,13 +171,22 @@ describe('alert mails from health-check', () => {
   it('a SendGrid failure is reported on stderr, keeps the exit code, and the next run sends the mail', async () => {
     const box = await sandbox();
     sendgrid.requests.length = 0;
-    sendgrid.answer = () => ({ status: 400, body: '{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from"}]}', headers: { 'content-type': 'application/json' } });
+    sendgrid.answer = () => ({
+      status: 400,
+      body: '{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from"}]}',
+      headers: { 'content-type': 'application/json' },
+    });
     try {
-      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 7200) })));
+      await writeState(
+        box.configDir,
+        stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 7200) })),
+      );
       const failed = await runCalsync(['health-check', '--offline'], box, env());
       expect(failed.code).toBe(2);
       expect(failed.firstLine).toMatch(/^CALSYNC CRITICAL - /);
-      expect(failed.stderr).toContain('alert mail not sent: SendGrid did not accept the alert mail: HTTP 400: The from address does not match a verified Sender Identity.');
+      expect(failed.stderr).toContain(
+        'alert mail not sent: SendGrid did not accept the alert mail: HTTP 400: The from address does not match a verified Sender Identity.',
+      );
       expect(failed.stderr).not.toContain(KEY);
 
       sendgrid.answer = () => ({ status: 202 });
@@ -167,7 +204,10 @@ describe('alert mails from health-check', () => {
     sendgrid.requests.length = 0;
     sendgrid.answer = () => ({ status: 202 });
     try {
-      await writeState(box.configDir, stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 7200) })));
+      await writeState(
+        box.configDir,
+        stateWith((s) => (s.calendars[CAL] = { lastSuccessAt: isoAgo(new Date(), 7200) })),
+      );
       const r = await runCalsync(['health-check', '--offline', '--no-alert'], box, env());
       expect(r.code).toBe(2);
       expect(sendgrid.requests).toHaveLength(0);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { composeAlertMail, decideTransition } from '../src/health/alert.js';
-import { accountsInUse, checkChannels, checkConfigured, checkNeedsAuth, checkPolls, evaluateState, type HealthSettings } from '../src/health/evaluate.js';
+import {
+  accountsInUse,
+  checkChannels,
+  checkConfigured,
+  checkNeedsAuth,
+  checkPolls,
+  evaluateState,
+  type HealthSettings,
+} from '../src/health/evaluate.js';
 import { buildReport, renderPluginOutput } from '../src/health/report.js';
 import { worstStatus } from '../src/health/status.js';
 import type { HealthStatus } from '../src/health/types.js';
@@ -8,7 +16,11 @@ import type { HealthState } from '../src/state/index.js';
 import { isoAgo, stateWith } from './health-helpers.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
-const settings: HealthSettings = { sourceCalendars: ['a@example.com'], pollIntervalMinutes: 5, webhookUrl: undefined };
+const settings: HealthSettings = {
+  sourceCalendars: ['a@example.com'],
+  pollIntervalMinutes: 5,
+  webhookUrl: undefined,
+};
 
 describe('poll freshness', () => {
   // 5-minute interval: WARNING from 900 s (3 intervals), CRITICAL from 1800 s (6).
@@ -26,13 +38,20 @@ describe('poll freshness', () => {
   });
 
   it('a calendar that never had a successful poll is a WARNING that says so', () => {
-    const [result] = checkPolls(stateWith(() => undefined), settings, now);
+    const [result] = checkPolls(
+      stateWith(() => undefined),
+      settings,
+      now,
+    );
     expect(result).toMatchObject({ status: 'WARNING', message: 'a@example.com: no successful poll yet' });
     expect(result?.fix).toContain('calsync poll');
   });
 
   it('the last error of the calendar is part of the message', () => {
-    const state = stateWith((s) => (s.calendars['a@example.com'] = { lastSuccessAt: isoAgo(now, 4000), lastError: 'quota exceeded' }));
+    const state = stateWith(
+      (s) =>
+        (s.calendars['a@example.com'] = { lastSuccessAt: isoAgo(now, 4000), lastError: 'quota exceeded' }),
+    );
     expect(checkPolls(state, settings, now)[0]?.message).toContain('last error: quota exceeded');
   });
 
@@ -44,7 +63,12 @@ describe('poll freshness', () => {
 
 describe('accounts that need authorization', () => {
   it('an account marked needsAuth is CRITICAL with the auth command', () => {
-    const state = stateWith((s) => (s.accounts['a@example.com'] = { needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' } }));
+    const state = stateWith(
+      (s) =>
+        (s.accounts['a@example.com'] = {
+          needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' },
+        }),
+    );
     const [result] = checkNeedsAuth(state);
     expect(result).toMatchObject({ kind: 'auth', status: 'CRITICAL' });
     expect(result?.message).toContain('since 2026-02-28T00:00:00Z');
@@ -52,9 +76,16 @@ describe('accounts that need authorization', () => {
   });
 
   it('the mark of an account the settings no longer use (a calendar removed) is not a problem', () => {
-    const state = stateWith((s) => (s.accounts['ghost@example.com'] = { needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' } }));
+    const state = stateWith(
+      (s) =>
+        (s.accounts['ghost@example.com'] = {
+          needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' },
+        }),
+    );
     expect(evaluateState(state, settings, now).filter((r) => r.kind === 'auth')).toEqual([]);
-    expect(checkNeedsAuth(state, accountsInUse({ ...settings, sourceCalendars: ['ghost@example.com'] }))).toHaveLength(1);
+    expect(
+      checkNeedsAuth(state, accountsInUse({ ...settings, sourceCalendars: ['ghost@example.com'] })),
+    ).toHaveLength(1);
   });
 
   it('an account without the mark gives no result', () => {
@@ -64,7 +95,13 @@ describe('accounts that need authorization', () => {
 
 describe('watch channels', () => {
   const withWebhook = { ...settings, webhookUrl: 'https://hooks.example.com/webhook' };
-  const channel = (hoursLeft: number) => ({ id: 'c', resourceId: 'r', expiration: now.getTime() + hoursLeft * 3_600_000, address: 'x', createdAt: 'y' });
+  const channel = (hoursLeft: number) => ({
+    id: 'c',
+    resourceId: 'r',
+    expiration: now.getTime() + hoursLeft * 3_600_000,
+    address: 'x',
+    createdAt: 'y',
+  });
 
   it.each([
     { name: 'a channel with days left is OK', hours: 72, status: 'OK', text: 'push channel until' },
@@ -78,11 +115,23 @@ describe('watch channels', () => {
   });
 
   it('a missing channel is a WARNING that says to run watch', () => {
-    expect(checkChannels(stateWith(() => undefined), withWebhook, now)[0]).toMatchObject({ status: 'WARNING', fix: 'run: calsync watch' });
+    expect(
+      checkChannels(
+        stateWith(() => undefined),
+        withWebhook,
+        now,
+      )[0],
+    ).toMatchObject({ status: 'WARNING', fix: 'run: calsync watch' });
   });
 
   it('channels are not checked without a webhook URL', () => {
-    expect(checkChannels(stateWith(() => undefined), settings, now)).toEqual([]);
+    expect(
+      checkChannels(
+        stateWith(() => undefined),
+        settings,
+        now,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -107,7 +156,9 @@ describe('combining results', () => {
       s.calendars['b@example.com'] = { lastSuccessAt: isoAgo(now, 240) };
     });
     const out = renderPluginOutput(buildReport(evaluateState(state, two, now), state, two, now));
-    expect(out).toBe("CALSYNC OK - 2 calendars synced, last poll 240s ago | 'last_poll_age'=240s;900;1800;0 'calendars'=2;;;0 'problems'=0;;;0\n");
+    expect(out).toBe(
+      "CALSYNC OK - 2 calendars synced, last poll 240s ago | 'last_poll_age'=240s;900;1800;0 'calendars'=2;;;0 'problems'=0;;;0\n",
+    );
   });
 
   it('problems follow the status line, worst first, each with its fix', () => {
@@ -115,7 +166,9 @@ describe('combining results', () => {
       s.calendars['a@example.com'] = { lastSuccessAt: isoAgo(now, 1000) };
       s.accounts['a@example.com'] = { needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' } };
     });
-    const lines = renderPluginOutput(buildReport(evaluateState(state, settings, now), state, settings, now)).trimEnd().split('\n');
+    const lines = renderPluginOutput(buildReport(evaluateState(state, settings, now), state, settings, now))
+      .trimEnd()
+      .split('\n');
     expect(lines[0]).toMatch(/^CALSYNC CRITICAL - 2 problems, first: a@example.com: needs authorization/);
     expect(lines[1]).toMatch(/^CRITICAL: .*\(run: calsync auth a@example.com --client-secrets/);
     expect(lines[2]).toMatch(/^WARNING: a@example.com: last successful poll 1000s ago/);
@@ -123,23 +176,77 @@ describe('combining results', () => {
 
   it('an undetermined poll age is U in the perfdata', () => {
     const state = stateWith(() => undefined);
-    expect(renderPluginOutput(buildReport(evaluateState(state, settings, now), state, settings, now))).toContain("'last_poll_age'=U;900;1800;0");
+    expect(
+      renderPluginOutput(buildReport(evaluateState(state, settings, now), state, settings, now)),
+    ).toContain("'last_poll_age'=U;900;1800;0");
   });
 });
 
 describe('alert transitions', () => {
-  const at = (status: HealthStatus, alertedStatus?: HealthStatus): HealthState => ({ status, since: '2026-03-01T00:00:00Z', ...(alertedStatus ? { alertedStatus } : {}) });
+  const at = (status: HealthStatus, alertedStatus?: HealthStatus): HealthState => ({
+    status,
+    since: '2026-03-01T00:00:00Z',
+    ...(alertedStatus ? { alertedStatus } : {}),
+  });
 
-  it.each<{ name: string; prev: HealthState | undefined; status: HealthStatus; mail: 'problem' | 'recovery' | undefined; sinceKept: boolean }>([
+  it.each<{
+    name: string;
+    prev: HealthState | undefined;
+    status: HealthStatus;
+    mail: 'problem' | 'recovery' | undefined;
+    sinceKept: boolean;
+  }>([
     { name: 'first run, OK: no mail', prev: undefined, status: 'OK', mail: undefined, sinceKept: false },
-    { name: 'OK turns WARNING: a problem mail', prev: at('OK'), status: 'WARNING', mail: 'problem', sinceKept: false },
-    { name: 'still WARNING after the mail: none', prev: at('WARNING', 'WARNING'), status: 'WARNING', mail: undefined, sinceKept: true },
-    { name: 'WARNING turns CRITICAL: another problem mail', prev: at('WARNING', 'WARNING'), status: 'CRITICAL', mail: 'problem', sinceKept: false },
-    { name: 'back to OK after an alert: a recovery mail', prev: at('CRITICAL', 'CRITICAL'), status: 'OK', mail: 'recovery', sinceKept: false },
-    { name: 'still OK after the recovery mail: none', prev: at('OK', 'OK'), status: 'OK', mail: undefined, sinceKept: true },
-    { name: 'a WARNING whose mail failed is mailed by the next run', prev: at('WARNING'), status: 'WARNING', mail: 'problem', sinceKept: true },
+    {
+      name: 'OK turns WARNING: a problem mail',
+      prev: at('OK'),
+      status: 'WARNING',
+      mail: 'problem',
+      sinceKept: false,
+    },
+    {
+      name: 'still WARNING after the mail: none',
+      prev: at('WARNING', 'WARNING'),
+      status: 'WARNING',
+      mail: undefined,
+      sinceKept: true,
+    },
+    {
+      name: 'WARNING turns CRITICAL: another problem mail',
+      prev: at('WARNING', 'WARNING'),
+      status: 'CRITICAL',
+      mail: 'problem',
+      sinceKept: false,
+    },
+    {
+      name: 'back to OK after an alert: a recovery mail',
+      prev: at('CRITICAL', 'CRITICAL'),
+      status: 'OK',
+      mail: 'recovery',
+      sinceKept: false,
+    },
+    {
+      name: 'still OK after the recovery mail: none',
+      prev: at('OK', 'OK'),
+      status: 'OK',
+      mail: undefined,
+      sinceKept: true,
+    },
+    {
+      name: 'a WARNING whose mail failed is mailed by the next run',
+      prev: at('WARNING'),
+      status: 'WARNING',
+      mail: 'problem',
+      sinceKept: true,
+    },
     { name: 'UNKNOWN never mails', prev: at('OK'), status: 'UNKNOWN', mail: undefined, sinceKept: false },
-    { name: 'OK after a WARNING nobody was told about: no recovery mail', prev: at('WARNING'), status: 'OK', mail: undefined, sinceKept: false },
+    {
+      name: 'OK after a WARNING nobody was told about: no recovery mail',
+      prev: at('WARNING'),
+      status: 'OK',
+      mail: undefined,
+      sinceKept: false,
+    },
   ])('$name', ({ prev, status, mail, sinceKept }) => {
     const t = decideTransition(prev, status, now, true);
     expect(t.mail).toBe(mail);
@@ -153,7 +260,12 @@ describe('alert transitions', () => {
   });
 
   it('the problem mail says what is wrong, since when, and the fixing command', () => {
-    const state = stateWith((s) => (s.accounts['a@example.com'] = { needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' } }));
+    const state = stateWith(
+      (s) =>
+        (s.accounts['a@example.com'] = {
+          needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'invalid_grant' },
+        }),
+    );
     const report = buildReport(evaluateState(state, settings, now), state, settings, now);
     const mail = composeAlertMail('problem', report, '2026-03-01T11:00:00.000Z', 'host1');
     expect(mail.subject).toMatch(/^\[calsync\] CRITICAL on host1: /);

@@ -53,9 +53,19 @@ export interface RunResult {
 }
 
 /** Runs bin/calsync.js with only the given environment (plus PATH), never the developer's own. */
-export function runCalsync(args: string[], box: Sandbox, env: Record<string, string> = {}): Promise<RunResult> {
+export function runCalsync(
+  args: string[],
+  box: Sandbox,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: box.home, CALSYNC_CONFIG_DIR: box.configDir, NO_COLOR: '1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: box.home,
+      CALSYNC_CONFIG_DIR: box.configDir,
+      NO_COLOR: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -95,7 +105,12 @@ export async function fakeServer(): Promise<FakeServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec: Recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       fake.requests.push(rec);
       const a = fake.answer(rec);
       res.writeHead(a.status, a.headers ?? {});

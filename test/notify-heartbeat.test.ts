@@ -34,7 +34,12 @@ describe('Uptime Kuma push', () => {
     const url = new URL(req?.url ?? '', server.url);
     expect(req?.method).toBe('GET');
     expect(url.pathname).toBe('/api/push/Tok3nAbc');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ status: 'up', msg: '2 calendars, 3 changes', ping: '1234', keep: '1' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      status: 'up',
+      msg: '2 calendars, 3 changes',
+      ping: '1234',
+      keep: '1',
+    });
   });
 
   it('failure pushes status=down with the reason and no ping', async () => {
@@ -47,7 +52,9 @@ describe('Uptime Kuma push', () => {
 
   it('a monitor that answers 404 is one warning line without the push token, and no exception', async () => {
     server.answer = () => ({ status: 404, body: '{"ok":false,"msg":"Monitor not found or not active."}' });
-    await expect(uptimeKumaHeartbeat(`${server.url}/api/push/SecretPushTok`).success('ok', 5)).resolves.toBeUndefined();
+    await expect(
+      uptimeKumaHeartbeat(`${server.url}/api/push/SecretPushTok`).success('ok', 5),
+    ).resolves.toBeUndefined();
     expect(logLines).toHaveLength(1);
     expect(logLines[0]).toMatch(/^calsync warn: Uptime Kuma ping failed .*status=404/);
     expect(logLines[0]).not.toContain('SecretPushTok');
@@ -88,7 +95,11 @@ describe('healthchecks.io pings', () => {
     await hb.failure('quota exceeded');
     const urls = server.requests.map((r) => new URL(r.url, server.url));
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
-    expect(urls.map((u) => u.pathname)).toEqual(['/ping/0b6b4a8e-uuid/start', '/ping/0b6b4a8e-uuid', '/ping/0b6b4a8e-uuid/fail']);
+    expect(urls.map((u) => u.pathname)).toEqual([
+      '/ping/0b6b4a8e-uuid/start',
+      '/ping/0b6b4a8e-uuid',
+      '/ping/0b6b4a8e-uuid/fail',
+    ]);
     expect(server.requests.map((r) => r.body)).toEqual(['', 'synced 2 calendars', 'quota exceeded']);
     const rids = new Set(urls.map((u) => u.searchParams.get('rid')));
     expect(rids.size).toBe(1);
@@ -105,17 +116,27 @@ describe('healthchecks.io pings', () => {
 
 describe('heartbeatFromSettings', () => {
   it('is a no-op without any monitor', () => {
-    expect(heartbeatFromSettings({ uptimeKumaPushUrl: undefined, healthchecksUrl: undefined })).toBe(noHeartbeat);
+    expect(heartbeatFromSettings({ uptimeKumaPushUrl: undefined, healthchecksUrl: undefined })).toBe(
+      noHeartbeat,
+    );
   });
 
   it('tells every configured monitor', async () => {
-    const hb = heartbeatFromSettings({ uptimeKumaPushUrl: `${server.url}/api/push/k`, healthchecksUrl: `${server.url}/hc` });
+    const hb = heartbeatFromSettings({
+      uptimeKumaPushUrl: `${server.url}/api/push/k`,
+      healthchecksUrl: `${server.url}/hc`,
+    });
     await hb.success('fine', 10);
-    expect(server.requests.map((r) => new URL(r.url, server.url).pathname).sort()).toEqual(['/api/push/k', '/hc']);
+    expect(server.requests.map((r) => new URL(r.url, server.url).pathname).sort()).toEqual([
+      '/api/push/k',
+      '/hc',
+    ]);
   });
 
   it('a malformed monitor URL is a warning, not an exception', async () => {
-    await expect(heartbeatFromSettings({ uptimeKumaPushUrl: 'not a url', healthchecksUrl: undefined }).failure('x')).resolves.toBeUndefined();
+    await expect(
+      heartbeatFromSettings({ uptimeKumaPushUrl: 'not a url', healthchecksUrl: undefined }).failure('x'),
+    ).resolves.toBeUndefined();
     expect(logLines[0]).toContain('not a valid URL');
   });
 });

@@ -12,7 +12,12 @@ afterAll(async () => {
   await server.close();
 });
 
-const settings = () => ({ sendgridApiKey: KEY, alertFrom: 'bot@example.com', alertTo: ['a@example.com', 'b@example.com'], sendgridApiRoot: server.url });
+const settings = () => ({
+  sendgridApiKey: KEY,
+  alertFrom: 'bot@example.com',
+  alertTo: ['a@example.com', 'b@example.com'],
+  sendgridApiRoot: server.url,
+});
 
 describe('sendAlertMail', () => {
   it('posts the v3 mail body to the configured API root with the bearer key', async () => {
@@ -36,16 +41,28 @@ describe('sendAlertMail', () => {
     server.answer = () => ({
       status: 401,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ errors: [{ message: `The provided authorization grant is invalid, expired, or revoked (${KEY})`, field: null, help: null }] }),
+      body: JSON.stringify({
+        errors: [
+          {
+            message: `The provided authorization grant is invalid, expired, or revoked (${KEY})`,
+            field: null,
+            help: null,
+          },
+        ],
+      }),
     });
     const err = await sendAlertMail(settings(), { subject: 's', text: 't' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AlertMailError);
-    expect((err as Error).message).toContain('HTTP 401: The provided authorization grant is invalid, expired, or revoked');
+    expect((err as Error).message).toContain(
+      'HTTP 401: The provided authorization grant is invalid, expired, or revoked',
+    );
     expect((err as Error).message).not.toContain(KEY);
   });
 
   it('is refused with a ConfigError when the key, sender or recipients are missing', async () => {
-    await expect(sendAlertMail({ ...settings(), alertTo: [] }, { subject: 's', text: 't' })).rejects.toBeInstanceOf(ConfigError);
+    await expect(
+      sendAlertMail({ ...settings(), alertTo: [] }, { subject: 's', text: 't' }),
+    ).rejects.toBeInstanceOf(ConfigError);
     expect(sendgridConfigured({ ...settings(), sendgridApiKey: undefined })).toBe(false);
     expect(sendgridConfigured(settings())).toBe(true);
   });

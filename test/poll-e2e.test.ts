@@ -15,10 +15,33 @@ afterEach(async () => {
 /** One event of every kind calsync handles, on Alice's calendar. */
 function seedEveryKind(w: World) {
   const { emu } = w;
-  const birthday = emu.seedEvent(ALICE, samples.birthdayEvent({ summary: 'Ann', date: at(3, 0).slice(0, 10) }));
-  const flight = emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Flight BA 117', start: at(4, 8), end: at(4, 16), location: 'LHR' }));
-  const own = emu.seedEvent(ALICE, samples.meeting({ summary: 'Dentist', start: at(1, 9), end: at(1, 10), attendees: [{ email: 'jo@example.test', responseStatus: 'accepted' }] }));
-  const others = emu.seedEvent(ALICE, samples.meeting({ summary: 'Board meeting', start: at(2, 14), end: at(2, 15), organizer: 'bob@corp.test', attendees: ['bob@corp.test', { email: ALICE, responseStatus: 'accepted' }] }));
+  const birthday = emu.seedEvent(
+    ALICE,
+    samples.birthdayEvent({ summary: 'Ann', date: at(3, 0).slice(0, 10) }),
+  );
+  const flight = emu.seedEvent(
+    ALICE,
+    samples.gmailEvent({ summary: 'Flight BA 117', start: at(4, 8), end: at(4, 16), location: 'LHR' }),
+  );
+  const own = emu.seedEvent(
+    ALICE,
+    samples.meeting({
+      summary: 'Dentist',
+      start: at(1, 9),
+      end: at(1, 10),
+      attendees: [{ email: 'jo@example.test', responseStatus: 'accepted' }],
+    }),
+  );
+  const others = emu.seedEvent(
+    ALICE,
+    samples.meeting({
+      summary: 'Board meeting',
+      start: at(2, 14),
+      end: at(2, 15),
+      organizer: 'bob@corp.test',
+      attendees: ['bob@corp.test', { email: ALICE, responseStatus: 'accepted' }],
+    }),
+  );
   const focus = emu.seedEvent(ALICE, samples.focusTimeEvent({ start: at(1, 13), end: at(1, 15) }));
   return { birthday, flight, own, others, focus };
 }
@@ -29,7 +52,9 @@ describe('calsync poll against the emulator (built binary)', () => {
     const seeded = seedEveryKind(world);
     const res = await world.cli.run(['poll', '--json']);
     expect(res.code, res.stderr).toBe(0);
-    const report = JSON.parse(res.stdout) as { actions: { action: string; result: string; eventId: string }[] };
+    const report = JSON.parse(res.stdout) as {
+      actions: { action: string; result: string; eventId: string }[];
+    };
     const kinds = Object.fromEntries(report.actions.map((a) => [a.eventId, `${a.action}:${a.result}`]));
     expect(kinds[seeded.birthday.id ?? '']).toBe('copy-birthday:done');
     expect(kinds[seeded.flight.id ?? '']).toBe('copy-gmail:done');
@@ -72,7 +97,10 @@ describe('calsync poll against the emulator (built binary)', () => {
     world = await startWorld();
     const seeded = seedEveryKind(world);
     expect((await world.cli.run(['poll'])).code).toBe(0);
-    world.emu.updateEvent(ALICE, seeded.flight.id ?? '', { start: { dateTime: at(4, 10) }, end: { dateTime: at(4, 18) } });
+    world.emu.updateEvent(ALICE, seeded.flight.id ?? '', {
+      start: { dateTime: at(4, 10) },
+      end: { dateTime: at(4, 18) },
+    });
     world.emu.cancelEvent(ALICE, seeded.others.id ?? '');
     const res = await world.cli.run(['poll']);
     expect(res.code, res.stderr).toBe(0);
@@ -102,7 +130,9 @@ describe('calsync poll against the emulator (built binary)', () => {
     world.emu.invalidateSyncTokens();
     const res = await world.cli.run(['poll', '--json']);
     expect(res.code, res.stderr).toBe(0);
-    expect((JSON.parse(res.stdout) as { calendars: { fullSync: boolean }[] }).calendars[0]?.fullSync).toBe(true);
+    expect((JSON.parse(res.stdout) as { calendars: { fullSync: boolean }[] }).calendars[0]?.fullSync).toBe(
+      true,
+    );
     expect(countBySummary(world.emu, ALICE, 'Ann')).toBe(2);
     expect(countBySummary(world.emu, SHARED, 'Board meeting')).toBe(1);
     expect(attendeeCount(world.emu.getEvent(ALICE, seeded.own.id ?? ''), SHARED)).toBe(1);
@@ -113,7 +143,9 @@ describe('calsync poll against the emulator (built binary)', () => {
     const seeded = seedEveryKind(world);
     expect((await world.cli.run(['poll'])).code).toBe(0);
     const dentist = world.emu.getEvent(ALICE, seeded.own.id ?? '');
-    world.emu.updateEvent(ALICE, seeded.own.id ?? '', { attendees: (dentist?.attendees ?? []).filter((a) => a.email !== SHARED) });
+    world.emu.updateEvent(ALICE, seeded.own.id ?? '', {
+      attendees: (dentist?.attendees ?? []).filter((a) => a.email !== SHARED),
+    });
     expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(attendeeCount(world.emu.getEvent(ALICE, seeded.own.id ?? ''), SHARED)).toBe(0);
   });
@@ -132,7 +164,12 @@ describe('calsync poll against the emulator (built binary)', () => {
   it('an event that always gets 400 fails alone: exit 1, everything else done, retried next poll', async () => {
     world = await startWorld();
     const seeded = seedEveryKind(world);
-    world.emu.injectFaults({ pathIncludes: `/events/${seeded.own.id ?? ''}`, method: 'PATCH', status: 400, reason: 'invalid' });
+    world.emu.injectFaults({
+      pathIncludes: `/events/${seeded.own.id ?? ''}`,
+      method: 'PATCH',
+      status: 400,
+      reason: 'invalid',
+    });
     const res = await world.cli.run(['poll']);
     expect(res.code).toBe(1);
     expect(countBySummary(world.emu, SHARED, 'Board meeting')).toBe(1);
@@ -147,12 +184,40 @@ describe('calsync poll against the emulator (built binary)', () => {
   it('a fault storm (30% 429/503/403 rate limits with Retry-After) finishes within two polls with nothing lost', async () => {
     world = await startWorld();
     const ids: string[] = [];
-    for (let i = 0; i < 25; i++) ids.push(world.emu.seedEvent(ALICE, samples.meeting({ summary: `Own ${i}`, start: at(1 + (i % 5), 8), end: at(1 + (i % 5), 9) })).id ?? '');
-    for (let i = 0; i < 10; i++) world.emu.seedEvent(ALICE, samples.meeting({ summary: `Other ${i}`, start: at(2, 10), end: at(2, 11), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] }));
+    for (let i = 0; i < 25; i++)
+      ids.push(
+        world.emu.seedEvent(
+          ALICE,
+          samples.meeting({ summary: `Own ${i}`, start: at(1 + (i % 5), 8), end: at(1 + (i % 5), 9) }),
+        ).id ?? '',
+      );
+    for (let i = 0; i < 10; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.meeting({
+          summary: `Other ${i}`,
+          start: at(2, 10),
+          end: at(2, 11),
+          organizer: 'bob@corp.test',
+          attendees: ['bob@corp.test', ALICE],
+        }),
+      );
     world.emu.injectFaults(
-      { pathIncludes: '/calendar/v3/', probability: 0.1, status: 429, reason: 'rateLimitExceeded', retryAfterSeconds: 1 },
+      {
+        pathIncludes: '/calendar/v3/',
+        probability: 0.1,
+        status: 429,
+        reason: 'rateLimitExceeded',
+        retryAfterSeconds: 1,
+      },
       { pathIncludes: '/calendar/v3/', probability: 0.1, status: 503, reason: 'backendError' },
-      { pathIncludes: '/calendar/v3/', probability: 0.1, status: 403, reason: 'userRateLimitExceeded', retryAfterSeconds: 1 },
+      {
+        pathIncludes: '/calendar/v3/',
+        probability: 0.1,
+        status: 403,
+        reason: 'userRateLimitExceeded',
+        retryAfterSeconds: 1,
+      },
     );
     const first = await world.cli.run(['poll']);
     if (first.code !== 0) await world.cli.run(['poll']);
@@ -163,7 +228,11 @@ describe('calsync poll against the emulator (built binary)', () => {
 
   it('two polls at once create no duplicate (the second waits for the lock)', async () => {
     world = await startWorld();
-    for (let i = 0; i < 20; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
+    for (let i = 0; i < 20; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }),
+      );
     const [a, b] = await Promise.all([world.cli.run(['poll']), world.cli.run(['poll'])]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
@@ -173,7 +242,10 @@ describe('calsync poll against the emulator (built binary)', () => {
   it('a revoked account fails alone with the command that fixes it; the other account is still synced', async () => {
     world = await startWorld({ sources: [ALICE, 'carol@example.test'] });
     world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Alice trip', start: at(3, 8), end: at(3, 9) }));
-    world.emu.seedEvent('carol@example.test', samples.gmailEvent({ summary: 'Carol trip', start: at(3, 8), end: at(3, 9) }));
+    world.emu.seedEvent(
+      'carol@example.test',
+      samples.gmailEvent({ summary: 'Carol trip', start: at(3, 8), end: at(3, 9) }),
+    );
     world.emu.revokeRefreshTokens('carol@example.test');
     const res = await world.cli.run(['poll']);
     expect(res.code).toBe(1);
@@ -184,7 +256,11 @@ describe('calsync poll against the emulator (built binary)', () => {
 
   it('writes stop at maxWritesPerPoll and the rest waits for the next poll', async () => {
     world = await startWorld();
-    for (let i = 0; i < 12; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
+    for (let i = 0; i < 12; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }),
+      );
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 5 }));
     const first = await world.cli.run(['poll', '--json']);
@@ -195,20 +271,37 @@ describe('calsync poll against the emulator (built binary)', () => {
     world.emu.clearRequestLog();
     await world.cli.run(['poll']);
     // What waited is fetched again by id, but no more than one poll can write.
-    expect(world.emu.requests.filter((r) => r.method === 'GET' && /\/events\/[^/]+$/.test(r.path))).toHaveLength(5);
+    expect(
+      world.emu.requests.filter((r) => r.method === 'GET' && /\/events\/[^/]+$/.test(r.path)),
+    ).toHaveLength(5);
     await world.cli.run(['poll']);
     for (let i = 0; i < 12; i++) expect(countBySummary(world.emu, ALICE, `Trip ${i}`)).toBe(2);
   });
 
   it('copies follow a source that turns all-day and back (patches clear the other form of time, as Google needs)', async () => {
     world = await startWorld();
-    const meeting = world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Offsite', start: at(4, 9), end: at(4, 17), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] }));
-    const flight = world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Flight', start: at(5, 8), end: at(5, 10) }));
+    const meeting = world.emu.seedEvent(
+      ALICE,
+      samples.meeting({
+        summary: 'Offsite',
+        start: at(4, 9),
+        end: at(4, 17),
+        organizer: 'bob@corp.test',
+        attendees: ['bob@corp.test', ALICE],
+      }),
+    );
+    const flight = world.emu.seedEvent(
+      ALICE,
+      samples.gmailEvent({ summary: 'Flight', start: at(5, 8), end: at(5, 10) }),
+    );
     expect((await world.cli.run(['poll'])).code).toBe(0);
     const day = at(4, 0).slice(0, 10);
     const next = at(5, 0).slice(0, 10);
     world.emu.updateEvent(ALICE, meeting.id ?? '', { start: { date: day }, end: { date: next } });
-    world.emu.updateEvent(ALICE, flight.id ?? '', { start: { date: next }, end: { date: at(6, 0).slice(0, 10) } });
+    world.emu.updateEvent(ALICE, flight.id ?? '', {
+      start: { date: next },
+      end: { date: at(6, 0).slice(0, 10) },
+    });
     const allDay = await world.cli.run(['poll']);
     expect(allDay.code, allDay.stderr).toBe(0);
     const mirror = () => world?.emu.listEvents(SHARED).find((e) => e.summary === 'Offsite');
@@ -216,7 +309,10 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect([mirror()?.start, mirror()?.end]).toEqual([{ date: day }, { date: next }]);
     expect(copy()?.start).toEqual({ date: next });
 
-    world.emu.updateEvent(ALICE, meeting.id ?? '', { start: { dateTime: at(4, 10) }, end: { dateTime: at(4, 11) } });
+    world.emu.updateEvent(ALICE, meeting.id ?? '', {
+      start: { dateTime: at(4, 10) },
+      end: { dateTime: at(4, 11) },
+    });
     const timedAgain = await world.cli.run(['poll']);
     expect(timedAgain.code, timedAgain.stderr).toBe(0);
     expect(mirror()?.start?.dateTime).toBe(at(4, 10));
@@ -226,21 +322,33 @@ describe('calsync poll against the emulator (built binary)', () => {
   it('after a 410 while changes wait, the next poll lists once with the fresh token (no 410 again)', async () => {
     world = await startWorld();
     expect((await world.cli.run(['poll'])).code).toBe(0);
-    for (let i = 0; i < 6; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
+    for (let i = 0; i < 6; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }),
+      );
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 2 }));
     world.emu.invalidateSyncTokens();
     expect((await world.cli.run(['poll'])).code).toBe(0);
     world.emu.clearRequestLog();
     expect((await world.cli.run(['poll'])).code).toBe(0);
-    expect(world.emu.requests.filter((r) => r.path.endsWith('/events') && r.method === 'GET').map((r) => r.status)).toEqual([200]);
+    expect(
+      world.emu.requests.filter((r) => r.path.endsWith('/events') && r.method === 'GET').map((r) => r.status),
+    ).toEqual([200]);
   });
 
   it('an action dearer than the whole write budget runs alone instead of waiting for ever', async () => {
     world = await startWorld();
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 1, gmailOriginal: 'delete' }));
-    const flight = world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Flight', start: at(3, 8), end: at(3, 9) }));
+    writeFileSync(
+      join(world.cli.dir, 'config.json'),
+      JSON.stringify({ maxWritesPerPoll: 1, gmailOriginal: 'delete' }),
+    );
+    const flight = world.emu.seedEvent(
+      ALICE,
+      samples.gmailEvent({ summary: 'Flight', start: at(3, 8), end: at(3, 9) }),
+    );
     const r = await world.cli.run(['poll', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { writes: number }).writes).toBe(2);
@@ -250,12 +358,20 @@ describe('calsync poll against the emulator (built binary)', () => {
 
   it('while a first sync waits on the write budget, a copied event moved into the past (out of the listing window) is still followed', async () => {
     world = await startWorld();
-    const trips = Array.from({ length: 8 }, (_, i) => world?.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) })));
+    const trips = Array.from({ length: 8 }, (_, i) =>
+      world?.emu.seedEvent(
+        ALICE,
+        samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }),
+      ),
+    );
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 3 }));
     expect((await world.cli.run(['poll'])).code).toBe(0);
     const first = trips[0];
-    world.emu.updateEvent(ALICE, first?.id ?? '', { start: { dateTime: at(-10, 8) }, end: { dateTime: at(-10, 9) } });
+    world.emu.updateEvent(ALICE, first?.id ?? '', {
+      start: { dateTime: at(-10, 8) },
+      end: { dateTime: at(-10, 9) },
+    });
     for (let i = 0; i < 3; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
     const copy = world.emu.listEvents(ALICE).find((e) => e.summary === 'Trip 0' && e.id !== first?.id);
     expect(copy?.start?.dateTime).toBe(at(-10, 8));
@@ -274,23 +390,46 @@ describe('calsync poll against the emulator (built binary)', () => {
 
   it('a moved occurrence waits with its series when the write budget is used up, and follows the mirror next poll', async () => {
     world = await startWorld();
-    for (let i = 0; i < 3; i++) world.emu.seedEvent(ALICE, samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }));
+    for (let i = 0; i < 3; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.gmailEvent({ summary: `Trip ${i}`, start: at(3, 8), end: at(3, 9) }),
+      );
     const start = new Date(at(1, 9));
     const series = world.emu.seedEvent(
       ALICE,
-      samples.meeting({ summary: 'Weekly', start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE], recurrence: ['RRULE:FREQ=WEEKLY'] }),
+      samples.meeting({
+        summary: 'Weekly',
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 1_800_000).toISOString(),
+        organizer: 'bob@corp.test',
+        attendees: ['bob@corp.test', ALICE],
+        recurrence: ['RRULE:FREQ=WEEKLY'],
+      }),
     );
     const next = new Date(start.getTime() + 7 * 86_400_000);
-    const occurrence = `${series.id ?? ''}_${next.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
-    world.emu.updateEvent(ALICE, occurrence, { summary: 'Weekly (moved)', start: { dateTime: new Date(next.getTime() + 3_600_000).toISOString() }, end: { dateTime: new Date(next.getTime() + 5_400_000).toISOString() } });
+    const occurrence = `${series.id ?? ''}_${next
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '')}`;
+    world.emu.updateEvent(ALICE, occurrence, {
+      summary: 'Weekly (moved)',
+      start: { dateTime: new Date(next.getTime() + 3_600_000).toISOString() },
+      end: { dateTime: new Date(next.getTime() + 5_400_000).toISOString() },
+    });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ maxWritesPerPoll: 3 }));
 
     const first = await world.cli.run(['poll', '--json']);
     expect(first.code, first.stderr).toBe(0);
-    const report = JSON.parse(first.stdout) as { calendars: { deferred: number; failed: number }[]; actions: { action: string; result: string; reason?: string }[] };
+    const report = JSON.parse(first.stdout) as {
+      calendars: { deferred: number; failed: number }[];
+      actions: { action: string; result: string; reason?: string }[];
+    };
     expect(report.calendars[0]).toMatchObject({ failed: 0, deferred: 2 });
-    expect(report.actions.find((a) => a.action === 'update-occurrence')).toMatchObject({ result: 'deferred' });
+    expect(report.actions.find((a) => a.action === 'update-occurrence')).toMatchObject({
+      result: 'deferred',
+    });
 
     const second = await world.cli.run(['poll']);
     expect(second.code, second.stderr).toBe(0);

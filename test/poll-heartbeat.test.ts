@@ -29,7 +29,10 @@ describe('poll heartbeats (Uptime Kuma push)', () => {
   it('a successful poll pushes status=up with a message and the duration', async () => {
     const k = await fakeKuma();
     world = await startWorld({ env: { CALSYNC_UPTIME_KUMA_PUSH_URL: k.url } });
-    world.emu.seedEvent('alice@example.test', samples.gmailEvent({ summary: 'Trip', start: at(2, 8), end: at(2, 9) }));
+    world.emu.seedEvent(
+      'alice@example.test',
+      samples.gmailEvent({ summary: 'Trip', start: at(2, 8), end: at(2, 9) }),
+    );
     const res = await world.cli.run(['poll']);
     expect(res.code, res.stderr).toBe(0);
     expect(k.pushes).toHaveLength(1);
@@ -49,7 +52,9 @@ describe('poll heartbeats (Uptime Kuma push)', () => {
   });
 
   it('a push that cannot be delivered is logged and never fails the poll', async () => {
-    world = await startWorld({ env: { CALSYNC_UPTIME_KUMA_PUSH_URL: 'http://127.0.0.1:9/api/push/tok123456' } });
+    world = await startWorld({
+      env: { CALSYNC_UPTIME_KUMA_PUSH_URL: 'http://127.0.0.1:9/api/push/tok123456' },
+    });
     const res = await world.cli.run(['poll']);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/warn/);

@@ -16,9 +16,16 @@ afterEach(async () => {
 describe('calsync poll under Google usage limits, outages and shared meetings', () => {
   it('403 quotaExceeded stops writing for that account: the rest is deferred, not hammered, and done next poll', async () => {
     world = await startWorld();
-    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ requestsPerSecond: 200, writeConcurrency: 1 }));
+    writeFileSync(
+      join(world.cli.dir, 'config.json'),
+      JSON.stringify({ requestsPerSecond: 200, writeConcurrency: 1 }),
+    );
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(world.emu.seedEvent(ALICE, samples.meeting({ summary: `Own ${i}`, start: at(1, 8), end: at(1, 9) })).id ?? '');
+    for (let i = 0; i < 30; i++)
+      ids.push(
+        world.emu.seedEvent(ALICE, samples.meeting({ summary: `Own ${i}`, start: at(1, 8), end: at(1, 9) }))
+          .id ?? '',
+      );
     world.emu.injectFaults({ method: 'PATCH', status: 403, reason: 'quotaExceeded' });
     const first = await world.cli.run(['poll', '--json']);
     expect(first.code, first.stderr).toBe(0);
@@ -38,7 +45,16 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
 
   it('an outage of the shared-calendar check fails the calendar (token kept) and the mirror comes with the next poll', async () => {
     world = await startWorld();
-    world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Board', start: at(2, 9), end: at(2, 10), organizer: 'bob@corp.test', attendees: ['bob@corp.test', ALICE] }));
+    world.emu.seedEvent(
+      ALICE,
+      samples.meeting({
+        summary: 'Board',
+        start: at(2, 9),
+        end: at(2, 10),
+        organizer: 'bob@corp.test',
+        attendees: ['bob@corp.test', ALICE],
+      }),
+    );
     world.emu.injectFaults({ pathIncludes: '/calendarList', status: 500, reason: 'backendError' });
     const first = await world.cli.run(['poll']);
     expect(first.code).toBe(1);
@@ -62,7 +78,9 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     const decline = (who: string) => {
       const e = world?.emu.getEvent('bob@corp.test', meeting.id ?? '');
       world?.emu.updateEvent('bob@corp.test', meeting.id ?? '', {
-        attendees: (e?.attendees ?? []).map((a) => (a.email === who ? { ...a, responseStatus: 'declined' } : a)),
+        attendees: (e?.attendees ?? []).map((a) =>
+          a.email === who ? { ...a, responseStatus: 'declined' } : a,
+        ),
       });
     };
     decline(ALICE);
@@ -73,25 +91,41 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
   });
 
-  it.each([false, true])('a meeting two accounts attend, cancelled by its organizer, leaves no mirror behind (both calendars polled side by side; another change in the same poll: %s)', async (another) => {
-    world = await startWorld({ sources: [ALICE, CAROL] });
-    const meeting = world.emu.seedEvent('bob@corp.test', samples.meeting({ summary: 'Offsite', start: at(3, 9), end: at(3, 17), attendees: [ALICE, CAROL] }));
-    expect((await world.cli.run(['poll'])).code).toBe(0);
-    expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(1);
-    world.emu.cancelEvent('bob@corp.test', meeting.id ?? '');
-    // A new invitation makes the poll ask whether the shared calendar is writable: an await between planning and recording.
-    if (another) world.emu.seedEvent('bob@corp.test', samples.meeting({ summary: 'New one', start: at(5, 9), end: at(5, 10), attendees: [ALICE] }));
-    const next = await world.cli.run(['poll']);
-    expect(next.code, next.stderr).toBe(0);
-    expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
-  });
+  it.each([false, true])(
+    'a meeting two accounts attend, cancelled by its organizer, leaves no mirror behind (both calendars polled side by side; another change in the same poll: %s)',
+    async (another) => {
+      world = await startWorld({ sources: [ALICE, CAROL] });
+      const meeting = world.emu.seedEvent(
+        'bob@corp.test',
+        samples.meeting({ summary: 'Offsite', start: at(3, 9), end: at(3, 17), attendees: [ALICE, CAROL] }),
+      );
+      expect((await world.cli.run(['poll'])).code).toBe(0);
+      expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(1);
+      world.emu.cancelEvent('bob@corp.test', meeting.id ?? '');
+      // A new invitation makes the poll ask whether the shared calendar is writable: an await between planning and recording.
+      if (another)
+        world.emu.seedEvent(
+          'bob@corp.test',
+          samples.meeting({ summary: 'New one', start: at(5, 9), end: at(5, 10), attendees: [ALICE] }),
+        );
+      const next = await world.cli.run(['poll']);
+      expect(next.code, next.stderr).toBe(0);
+      expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(0);
+    },
+  );
 
   it('a dry run shows what the real run does when both accounts let go of a mirror at once: its deletion', async () => {
     world = await startWorld({ sources: [ALICE, CAROL] });
-    const meeting = world.emu.seedEvent('bob@corp.test', samples.meeting({ summary: 'Offsite', start: at(3, 9), end: at(3, 17), attendees: [ALICE, CAROL] }));
+    const meeting = world.emu.seedEvent(
+      'bob@corp.test',
+      samples.meeting({ summary: 'Offsite', start: at(3, 9), end: at(3, 17), attendees: [ALICE, CAROL] }),
+    );
     expect((await world.cli.run(['poll'])).code).toBe(0);
     world.emu.cancelEvent('bob@corp.test', meeting.id ?? '');
-    const kinds = (stdout: string) => (JSON.parse(stdout) as { actions: { action: string; result: string }[] }).actions.map((a) => `${a.action} ${a.result}`).sort();
+    const kinds = (stdout: string) =>
+      (JSON.parse(stdout) as { actions: { action: string; result: string }[] }).actions
+        .map((a) => `${a.action} ${a.result}`)
+        .sort();
     const dry = await world.cli.run(['poll', '--json', '--dry-run']);
     expect(kinds(dry.stdout)).toEqual(['delete-copy planned', 'skip skipped']);
     expect(countBySummary(world.emu, SHARED, 'Offsite')).toBe(1);
@@ -105,39 +139,71 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     const start = new Date(at(1, 9));
     const series = world.emu.seedEvent(
       'bob@corp.test',
-      samples.meeting({ summary: 'Weekly', start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString(), attendees: [ALICE, CAROL], recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'] }),
+      samples.meeting({
+        summary: 'Weekly',
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 3_600_000).toISOString(),
+        attendees: [ALICE, CAROL],
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
+      }),
     );
     expect((await world.cli.run(['poll'])).code).toBe(0);
-    const stamp = new Date(start.getTime() + 7 * 86_400_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const stamp = new Date(start.getTime() + 7 * 86_400_000)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     const occurrence = `${series.id ?? ''}_${stamp}`;
     const mirrorOccurrence = () => {
       const mirror = world?.emu.listEvents(SHARED).find((e) => e.summary === 'Weekly');
-      return world?.emu.listEvents(SHARED, { includeCancelled: true }).find((e) => e.id === `${mirror?.id ?? ''}_${stamp}`);
+      return world?.emu
+        .listEvents(SHARED, { includeCancelled: true })
+        .find((e) => e.id === `${mirror?.id ?? ''}_${stamp}`);
     };
-    world.emu.updateEvent(ALICE, occurrence, { attendees: [{ email: ALICE, responseStatus: 'declined' }, { email: CAROL, responseStatus: 'accepted' }] });
+    world.emu.updateEvent(ALICE, occurrence, {
+      attendees: [
+        { email: ALICE, responseStatus: 'declined' },
+        { email: CAROL, responseStatus: 'accepted' },
+      ],
+    });
     const one = await world.cli.run(['poll']);
     expect(one.code, one.stderr).toBe(0);
     expect(mirrorOccurrence()?.status ?? 'confirmed').toBe('confirmed');
 
-    world.emu.updateEvent(CAROL, occurrence, { attendees: [{ email: ALICE, responseStatus: 'declined' }, { email: CAROL, responseStatus: 'declined' }] });
+    world.emu.updateEvent(CAROL, occurrence, {
+      attendees: [
+        { email: ALICE, responseStatus: 'declined' },
+        { email: CAROL, responseStatus: 'declined' },
+      ],
+    });
     const both = await world.cli.run(['poll']);
     expect(both.code, both.stderr).toBe(0);
     expect(mirrorOccurrence()?.status).toBe('cancelled');
   });
 
-  it('a meeting one source account organizes and another attends ends up once on the shared calendar: as the organizer\'s guest, the mirror let go', async () => {
+  it("a meeting one source account organizes and another attends ends up once on the shared calendar: as the organizer's guest, the mirror let go", async () => {
     world = await startWorld({ sources: [ALICE, CAROL] });
-    world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Planning', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }));
+    world.emu.seedEvent(
+      ALICE,
+      samples.meeting({ summary: 'Planning', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }),
+    );
     for (let i = 0; i < 2; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(countBySummary(world.emu, SHARED, 'Planning')).toBe(1);
-    expect(world.emu.listEvents(SHARED).find((e) => e.summary === 'Planning')?.extendedProperties?.private?.calsyncSource).toBeUndefined();
+    expect(
+      world.emu.listEvents(SHARED).find((e) => e.summary === 'Planning')?.extendedProperties?.private
+        ?.calsyncSource,
+    ).toBeUndefined();
   });
 
-  it('a meeting whose organizer (a source account) had the shared calendar removed by a person still reaches it, as the guest account\'s mirror', async () => {
+  it("a meeting whose organizer (a source account) had the shared calendar removed by a person still reaches it, as the guest account's mirror", async () => {
     world = await startWorld({ sources: [ALICE, CAROL] });
-    const meeting = world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Private-ish', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }));
+    const meeting = world.emu.seedEvent(
+      ALICE,
+      samples.meeting({ summary: 'Private-ish', start: at(2, 9), end: at(2, 10), attendees: [CAROL] }),
+    );
     // calsync invited the shared calendar once, and a person took it off again: respected on Alice's side.
-    world.emu.updateEvent(ALICE, meeting.id ?? '', { extendedProperties: { private: { [MARKER.invited]: '1' } } });
+    world.emu.updateEvent(ALICE, meeting.id ?? '', {
+      extendedProperties: { private: { [MARKER.invited]: '1' } },
+    });
     for (let i = 0; i < 2; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(countBySummary(world.emu, SHARED, 'Private-ish')).toBe(1);
   });

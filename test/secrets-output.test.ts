@@ -36,8 +36,14 @@ beforeAll(async () => {
       XDG_CONFIG_HOME: '/nonexistent-xdg',
     },
   });
-  world.emu.seedEvent('alice@example.test', samples.gmailEvent({ summary: 'Trip', start: at(2, 8), end: at(2, 9) }));
-  world.emu.seedEvent('alice@example.test', samples.meeting({ summary: 'Own', start: at(2, 10), end: at(2, 11) }));
+  world.emu.seedEvent(
+    'alice@example.test',
+    samples.gmailEvent({ summary: 'Trip', start: at(2, 8), end: at(2, 9) }),
+  );
+  world.emu.seedEvent(
+    'alice@example.test',
+    samples.meeting({ summary: 'Own', start: at(2, 10), end: at(2, 11) }),
+  );
 });
 
 afterAll(async () => {
@@ -79,7 +85,8 @@ describe('secrets never reach output', () => {
       const res = await world.cli.run(args, { CALSYNC_LOG_LEVEL: 'debug' });
       const output = res.stdout + res.stderr;
       expect(output.length, args.join(' ')).toBeGreaterThan(0);
-      for (const secret of secrets) expect(output, `${args.join(' ')} printed a secret`).not.toContain(secret);
+      for (const secret of secrets)
+        expect(output, `${args.join(' ')} printed a secret`).not.toContain(secret);
       ran++;
     }
     expect(ran).toBe(commands.length);

@@ -53,12 +53,21 @@ export interface HttpAnswer {
 }
 
 /** A plain request with Node's http client (fetch hides the raw status handling of a closed socket). */
-export function httpRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<HttpAnswer> {
+export function httpRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -67,7 +76,10 @@ export function httpRequest(url: string, opts: { method?: string; headers?: Reco
 }
 
 export function notify(url: string, headers: Record<string, string>): Promise<HttpAnswer> {
-  return httpRequest(`${url}/webhook`, { method: 'POST', headers: { 'User-Agent': 'APIs-Google', ...headers } });
+  return httpRequest(`${url}/webhook`, {
+    method: 'POST',
+    headers: { 'User-Agent': 'APIs-Google', ...headers },
+  });
 }
 
 export interface RunningCli {
@@ -88,13 +100,21 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
     stderr += d.toString();
     for (const w of waiters) w();
   });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   const waitForStderr = (pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} on stderr within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${String(pattern)} on stderr within ${timeoutMs} ms; stderr: ${stderr}`)),
+        timeoutMs,
+      );
       const check = (): void => {
         const m = pattern.exec(stderr);
         if (m) {
@@ -114,17 +134,29 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
   return { child, output: () => ({ stdout, stderr }), waitForStderr, done };
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return startCli(args, env).done;
 }
 
 /** A clean environment for a child: nothing from the developer's own settings leaks in. */
 export function childEnv(configDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: configDir, CALSYNC_CONFIG_DIR: configDir, ...extra };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: configDir,
+    CALSYNC_CONFIG_DIR: configDir,
+    ...extra,
+  };
 }
 
 /** Polls `check` until it returns true; the limit is generous, never a timing assertion. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);

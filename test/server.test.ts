@@ -9,7 +9,15 @@ import type { WebhookServer } from '../src/server/index.js';
 import { StateReader } from '../src/server/state-reader.js';
 import { readState } from '../src/state/index.js';
 import { setLogSink } from '../src/util/log.js';
-import { TOKEN, editState, eventually, httpRequest, notify, settingsFor, tempConfigDir } from './server-helpers.js';
+import {
+  TOKEN,
+  editState,
+  eventually,
+  httpRequest,
+  notify,
+  settingsFor,
+  tempConfigDir,
+} from './server-helpers.js';
 import type { TempDir } from './server-helpers.js';
 
 const CAL = 'alice@example.com';
@@ -44,7 +52,12 @@ async function withLogLines(fn: (lines: string[]) => Promise<void>): Promise<voi
 }
 
 function valid(state = 'exists'): Record<string, string> {
-  return { 'X-Goog-Channel-ID': CHANNEL, 'X-Goog-Channel-Token': TOKEN, 'X-Goog-Resource-State': state, 'X-Goog-Message-Number': '2' };
+  return {
+    'X-Goog-Channel-ID': CHANNEL,
+    'X-Goog-Channel-Token': TOKEN,
+    'X-Goog-Resource-State': state,
+    'X-Goog-Message-Number': '2',
+  };
 }
 
 let tmp: TempDir;
@@ -53,7 +66,13 @@ let server: WebhookServer | undefined;
 beforeEach(async () => {
   tmp = tempConfigDir();
   await editState(tmp.dir, (s) => {
-    s.channels[CAL] = { id: CHANNEL, resourceId: 'res-1', expiration: Date.now() + 6 * 86_400_000, address: 'https://x.example/webhook', createdAt: new Date().toISOString() };
+    s.channels[CAL] = {
+      id: CHANNEL,
+      resourceId: 'res-1',
+      expiration: Date.now() + 6 * 86_400_000,
+      address: 'https://x.example/webhook',
+      createdAt: new Date().toISOString(),
+    };
     s.calendars[CAL] = { lastSuccessAt: new Date().toISOString() };
   });
 });
@@ -64,8 +83,15 @@ afterEach(async () => {
   await tmp.cleanup();
 });
 
-async function start(poll: (id: string) => Promise<unknown>, env: Record<string, string> = {}): Promise<WebhookServer> {
-  const settings = settingsFor(tmp.dir, { CALSYNC_SOURCE_CALENDARS: CAL, CALSYNC_WEBHOOK_TOKEN: TOKEN, ...env });
+async function start(
+  poll: (id: string) => Promise<unknown>,
+  env: Record<string, string> = {},
+): Promise<WebhookServer> {
+  const settings = settingsFor(tmp.dir, {
+    CALSYNC_SOURCE_CALENDARS: CAL,
+    CALSYNC_WEBHOOK_TOKEN: TOKEN,
+    ...env,
+  });
   server = await startWebhookServer({ settings, host: '127.0.0.1', port: 0, poll });
   return server;
 }
@@ -114,7 +140,11 @@ describe('POST /webhook', () => {
   it('refuses a 100 KiB body with 413 and polls nothing', async () => {
     const g = gatedPoll();
     const s = await start(g.poll);
-    const res = await httpRequest(`${s.url}/webhook`, { method: 'POST', headers: valid(), body: Buffer.alloc(100 * 1024, 0x61) });
+    const res = await httpRequest(`${s.url}/webhook`, {
+      method: 'POST',
+      headers: valid(),
+      body: Buffer.alloc(100 * 1024, 0x61),
+    });
     expect(res.status).toBe(413);
     expect(s.stats.pollsStarted).toBe(0);
   });
@@ -123,11 +153,15 @@ describe('POST /webhook', () => {
     const g = gatedPoll();
     const s = await start(g.poll);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${s.url}/webhook`, { method: 'POST', headers: { ...valid(), 'Transfer-Encoding': 'chunked' }, agent: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = request(
+        `${s.url}/webhook`,
+        { method: 'POST', headers: { ...valid(), 'Transfer-Encoding': 'chunked' }, agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on('error', (err) => reject(err));
       // Keep sending 8 KiB chunks without ever ending the body: only the byte count can stop it.
       const chunk = Buffer.alloc(8 * 1024, 0x62);
@@ -171,11 +205,23 @@ describe('POST /webhook', () => {
   it('recognises a channel that another process added after the server started', async () => {
     const s = await start(gatedPoll().poll);
     await editState(tmp.dir, (st) => {
-      st.channels['bob@example.com'] = { id: 'chan-bob', resourceId: 'res-b', expiration: Date.now() + 86_400_000 * 6, address: 'x', createdAt: new Date().toISOString() };
+      st.channels['bob@example.com'] = {
+        id: 'chan-bob',
+        resourceId: 'res-b',
+        expiration: Date.now() + 86_400_000 * 6,
+        address: 'x',
+        createdAt: new Date().toISOString(),
+      };
     });
     // The server re-reads the state for an unknown id at most once a second; keep asking.
     let status = 0;
-    await eventually(async () => (status = (await notify(s.url, { ...valid('sync'), 'X-Goog-Channel-ID': 'chan-bob' })).status) === 200, 5_000, 'the new channel');
+    await eventually(
+      async () =>
+        (status = (await notify(s.url, { ...valid('sync'), 'X-Goog-Channel-ID': 'chan-bob' })).status) ===
+        200,
+      5_000,
+      'the new channel',
+    );
     expect(status).toBe(200);
   });
 });
@@ -184,7 +230,12 @@ describe('robustness', () => {
   it('survives malformed requests and keeps answering', async () => {
     const s = await start(gatedPoll().poll);
     const { port } = new URL(s.url);
-    const garbage = ['GARBAGE\r\n\r\n', 'POST /webhook HTTP/1.1\r\nContent-Length: nope\r\n\r\n', `GET /health HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, '\x00\x01\x02\r\n\r\n'];
+    const garbage = [
+      'GARBAGE\r\n\r\n',
+      'POST /webhook HTTP/1.1\r\nContent-Length: nope\r\n\r\n',
+      `GET /health HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      '\x00\x01\x02\r\n\r\n',
+    ];
     for (const text of garbage) {
       const answer = await new Promise<string>((resolve) => {
         const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
@@ -206,7 +257,9 @@ describe('robustness', () => {
       // More half-open clients than the cap (512): each gets its 400, then keeps its end open.
       for (let i = 0; i < 530; i++) {
         const answered = await new Promise<string>((resolve) => {
-          const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true }, () => socket.write('GARBAGE\r\n\r\n'));
+          const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true }, () =>
+            socket.write('GARBAGE\r\n\r\n'),
+          );
           clients.push(socket);
           let data = '';
           socket.on('data', (d: Buffer) => (data += d.toString()));
@@ -227,7 +280,15 @@ describe('robustness', () => {
       // Were the state read, this corrupt file would cost a warning line per read.
       writeFileSync(join(tmp.dir, 'state.json'), 'not json', { mode: 0o600 });
       for (let i = 0; i < 5; i++) {
-        expect((await notify(s.url, { ...valid(), 'X-Goog-Channel-ID': `forged-${i}`, 'X-Goog-Channel-Token': 'wrong' })).status).toBe(404);
+        expect(
+          (
+            await notify(s.url, {
+              ...valid(),
+              'X-Goog-Channel-ID': `forged-${i}`,
+              'X-Goog-Channel-Token': 'wrong',
+            })
+          ).status,
+        ).toBe(404);
         await new Promise((r) => setTimeout(r, 300));
       }
       expect((await notify(s.url, { ...valid(), 'X-Goog-Channel-Token': 'wrong' })).status).toBe(403);
@@ -241,20 +302,26 @@ describe('robustness', () => {
     writeFileSync(tokenFile, 'old-token-0123456789\n', { mode: 0o600 });
     const poll = gatedPoll();
     server = await startWebhookServer({ settings, host: '127.0.0.1', port: 0, poll: poll.poll });
-    expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status).toBe(200);
+    expect(
+      (await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status,
+    ).toBe(200);
     writeFileSync(tokenFile, 'new-token-0123456789\n', { mode: 0o600 });
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'new-token-0123456789' })).status).toBe(200);
-    expect((await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status).toBe(403);
+    expect(
+      (await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'new-token-0123456789' })).status,
+    ).toBe(200);
+    expect(
+      (await notify(server.url, { ...valid('sync'), 'X-Goog-Channel-Token': 'old-token-0123456789' })).status,
+    ).toBe(403);
   });
 
   it('a port in use is one clear error, not an unexpected one', async () => {
     const s = await start(gatedPoll().poll);
     const { port } = new URL(s.url);
     const settings = settingsFor(tmp.dir, { CALSYNC_SOURCE_CALENDARS: CAL, CALSYNC_WEBHOOK_TOKEN: TOKEN });
-    await expect(startWebhookServer({ settings, host: '127.0.0.1', port: Number(port), poll: gatedPoll().poll })).rejects.toThrow(
-      new RegExp(`^port ${port} on 127\\.0\\.0\\.1 is in use`),
-    );
+    await expect(
+      startWebhookServer({ settings, host: '127.0.0.1', port: Number(port), poll: gatedPoll().poll }),
+    ).rejects.toThrow(new RegExp(`^port ${port} on 127\\.0\\.0\\.1 is in use`));
   });
 
   it('/metrics answers 503 while the state cannot be read, with one warning line, not one per scrape', async () => {
@@ -290,7 +357,10 @@ describe('GET /health and /metrics', () => {
     const s = await start(gatedPoll().poll, { CALSYNC_POLL_INTERVAL_MINUTES: '5' });
     const res = await httpRequest(`${s.url}/health`);
     expect(res.status).toBe(503);
-    const body = JSON.parse(res.body) as { status: string; checks: Array<{ subject: string; status: string }> };
+    const body = JSON.parse(res.body) as {
+      status: string;
+      checks: Array<{ subject: string; status: string }>;
+    };
     expect(body.status).toBe('fail');
     expect(body.checks).toContainEqual(expect.objectContaining({ subject: CAL, status: 'WARNING' }));
   });
@@ -307,7 +377,9 @@ describe('GET /health and /metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(res.body).toMatch(/^calsync_webhooks_received_total 1$/m);
-    expect(res.body).toMatch(/^calsync_watch_channel_expiry_timestamp_seconds\{calendar_id="alice@example.com"\} \d+/m);
+    expect(res.body).toMatch(
+      /^calsync_watch_channel_expiry_timestamp_seconds\{calendar_id="alice@example.com"\} \d+/m,
+    );
     expect(res.body).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 });
@@ -342,9 +414,18 @@ describe('ChannelDirectory', () => {
     expect(await dir.calendarFor(CHANNEL)).toBe(CAL);
     // A channel saved by another process after the load: found by the one shared re-read.
     await editState(tmp.dir, (st) => {
-      st.channels['carol@example.com'] = { id: 'chan-carol', resourceId: 'r', expiration: Date.now() + 86_400_000, address: 'x', createdAt: new Date().toISOString() };
+      st.channels['carol@example.com'] = {
+        id: 'chan-carol',
+        resourceId: 'r',
+        expiration: Date.now() + 86_400_000,
+        address: 'x',
+        createdAt: new Date().toISOString(),
+      };
     });
-    const answers = await Promise.all([...Array.from({ length: 100 }, (_, i) => dir.calendarFor(`forged-${i}`)), dir.calendarFor('chan-carol')]);
+    const answers = await Promise.all([
+      ...Array.from({ length: 100 }, (_, i) => dir.calendarFor(`forged-${i}`)),
+      dir.calendarFor('chan-carol'),
+    ]);
     expect(answers.slice(0, 100).every((a) => a === undefined)).toBe(true);
     expect(answers[100]).toBe('carol@example.com');
     expect(reads).toBe(2);

@@ -10,10 +10,23 @@ const rows: Array<{ name: string; id: string; entry: ProcessedEvent; row: string
   {
     name: 'a mirror with every copy field',
     id: 'abc123',
-    entry: { action: 'mirror', at: AT, end: AT + 3600, rule: 'mirror', copyCalendar: 'family@group.calendar.google.com', copyId: 'cs0v6k3', sourceUpdated: AT * 1000 + 123 },
+    entry: {
+      action: 'mirror',
+      at: AT,
+      end: AT + 3600,
+      rule: 'mirror',
+      copyCalendar: 'family@group.calendar.google.com',
+      copyId: 'cs0v6k3',
+      sourceUpdated: AT * 1000 + 123,
+    },
     row: `abc123  cs0v6k3 family@group.calendar.google.com mirror mirror ${AT} ${AT + 3600} ${AT * 1000 + 123}`,
   },
-  { name: 'an open-ended series', id: 's1', entry: { action: 'mirror', at: AT, recurring: true, rule: 'mirror', copyId: 'm1' }, row: `s1  m1  mirror mirror ${AT}   1` },
+  {
+    name: 'an open-ended series',
+    id: 's1',
+    entry: { action: 'mirror', at: AT, recurring: true, rule: 'mirror', copyId: 'm1' },
+    row: `s1  m1  mirror mirror ${AT}   1`,
+  },
   {
     name: 'a pending failure',
     id: 'e2',
@@ -23,17 +36,40 @@ const rows: Array<{ name: string; id: string; entry: ProcessedEvent; row: string
   {
     name: 'separators and percent signs inside strings',
     id: 'odd id,%',
-    entry: { action: 'copy birthday', at: AT, copyCalendar: 'a b@x', failure: { reason: 'rate, limited 100%', at: AT, attempts: 0 } },
+    entry: {
+      action: 'copy birthday',
+      at: AT,
+      copyCalendar: 'a b@x',
+      failure: { reason: 'rate, limited 100%', at: AT, attempts: 0 },
+    },
     row: `odd%20id%2C%25 ${AT},0,rate%2C%20limited%20100%25  a%20b@x  copy%20birthday ${AT}`,
   },
-  { name: 'text outside ASCII', id: 'zoë', entry: { action: 'invite', at: AT, rule: 'invite', copyCalendar: 'zoë@example.com' }, row: `zoë   zoë@example.com invite invite ${AT}` },
+  {
+    name: 'text outside ASCII',
+    id: 'zoë',
+    entry: { action: 'invite', at: AT, rule: 'invite', copyCalendar: 'zoë@example.com' },
+    row: `zoë   zoë@example.com invite invite ${AT}`,
+  },
   {
     name: 'a copy whose creation was interrupted',
     id: 'g1',
-    entry: { action: 'pending', at: AT, rule: 'gmail', copyCalendar: 'a@x', copyId: 'cg1', copyUnconfirmed: true, failure: { reason: 'interrupted', at: AT, attempts: 0 } },
+    entry: {
+      action: 'pending',
+      at: AT,
+      rule: 'gmail',
+      copyCalendar: 'a@x',
+      copyId: 'cg1',
+      copyUnconfirmed: true,
+      failure: { reason: 'interrupted', at: AT, attempts: 0 },
+    },
     row: `g1 ${AT},0,interrupted cg1 a@x gmail pending ${AT}    1`,
   },
-  { name: 'a failure with an empty reason', id: 'e3', entry: { action: 'pending', at: AT, failure: { reason: '', at: AT, attempts: 1 } }, row: `e3 ${AT},1,    pending ${AT}` },
+  {
+    name: 'a failure with an empty reason',
+    id: 'e3',
+    entry: { action: 'pending', at: AT, failure: { reason: '', at: AT, attempts: 1 } },
+    row: `e3 ${AT},1,    pending ${AT}`,
+  },
 ];
 
 describe('event rows (state.json v3)', () => {
@@ -62,12 +98,25 @@ describe('event rows (state.json v3)', () => {
   });
 
   it('fields of a hand-edited row that do not parse read as absent, which the sync treats as "handle again"', () => {
-    expect(decodeRow(`e1  c1 s@x nonsense mirror soon later never yes`)).toEqual({ action: 'mirror', at: 0, copyId: 'c1', copyCalendar: 's@x' });
+    expect(decodeRow(`e1  c1 s@x nonsense mirror soon later never yes`)).toEqual({
+      action: 'mirror',
+      at: 0,
+      copyId: 'c1',
+      copyCalendar: 's@x',
+    });
     expect(decodeRow(`e1    x 100%zz 5`).action).toBe('100%zz');
   });
 
   it('leaves out absent and non-finite values', () => {
-    expect(encodeRow('e1', { action: 'skip', at: AT, end: Number.NaN, sourceUpdated: undefined, recurring: false })).toBe(`e1     skip ${AT}`);
+    expect(
+      encodeRow('e1', {
+        action: 'skip',
+        at: AT,
+        end: Number.NaN,
+        sourceUpdated: undefined,
+        recurring: false,
+      }),
+    ).toBe(`e1     skip ${AT}`);
   });
 });
 
@@ -105,7 +154,10 @@ describe('EventTable', () => {
   });
 
   it('serializes as its rows and is rebuilt from them', () => {
-    const table = EventTable.of({ 'x y': { action: 'mirror', at: AT, copyId: 'm1' }, b: { action: 'skip', at: AT } });
+    const table = EventTable.of({
+      'x y': { action: 'mirror', at: AT, copyId: 'm1' },
+      b: { action: 'skip', at: AT },
+    });
     const json = JSON.parse(JSON.stringify({ t: table })) as { t: string[] };
     expect(json.t).toEqual([`x%20y  m1   mirror ${AT}`, `b     skip ${AT}`]);
     const again = EventTable.fromRows(json.t);
@@ -113,7 +165,7 @@ describe('EventTable', () => {
     expect(again?.get('x y')).toEqual({ action: 'mirror', at: AT, copyId: 'm1' });
   });
 
-  it('refuses rows that are not text, and drops rows without an id (no one\'s entry)', () => {
+  it("refuses rows that are not text, and drops rows without an id (no one's entry)", () => {
     expect(EventTable.fromRows(['ok', 3])).toBeUndefined();
     expect([...(EventTable.fromRows(['', ' 1,1,x', 'ok']) ?? new EventTable()).ids()]).toEqual(['ok']);
     expect(EventTable.fromRows([])?.size).toBe(0);

@@ -21,9 +21,19 @@ function deadPid(): number {
   return child.pid ?? 999_999_999;
 }
 
-async function writeLock(owner: { pid: number; hostname: string; startedAt?: string; nonce?: string; bootId?: string; processStart?: string }): Promise<void> {
+async function writeLock(owner: {
+  pid: number;
+  hostname: string;
+  startedAt?: string;
+  nonce?: string;
+  bootId?: string;
+  processStart?: string;
+}): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(lockPath(dir), JSON.stringify({ startedAt: '2024-01-01T00:00:00.000Z', nonce: 'n0', ...owner }));
+  await writeFile(
+    lockPath(dir),
+    JSON.stringify({ startedAt: '2024-01-01T00:00:00.000Z', nonce: 'n0', ...owner }),
+  );
 }
 
 const INCREMENT_SCRIPT = `
@@ -45,7 +55,9 @@ describe('state lock', () => {
   it('lets two processes increment a counter under the lock without losing an update', async () => {
     const times = 40;
     await mkdir(dir, { recursive: true });
-    const children = [0, 1].map(() => spawnModuleScript(INCREMENT_SCRIPT, builtStateModule, [dir, String(times)]));
+    const children = [0, 1].map(() =>
+      spawnModuleScript(INCREMENT_SCRIPT, builtStateModule, [dir, String(times)]),
+    );
     const results = await Promise.all(children.map(waitForExit));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     expect((await readState(dir)).metrics.pollsInitiated).toBe(2 * times);
@@ -55,7 +67,9 @@ describe('state lock', () => {
   it('lets two processes racing to take over the same stale lock lose no update', async () => {
     const times = 15;
     await writeLock({ pid: deadPid(), hostname: hostname() });
-    const children = [0, 1].map(() => spawnModuleScript(INCREMENT_SCRIPT, builtStateModule, [dir, String(times)]));
+    const children = [0, 1].map(() =>
+      spawnModuleScript(INCREMENT_SCRIPT, builtStateModule, [dir, String(times)]),
+    );
     const results = await Promise.all(children.map(waitForExit));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     expect((await readState(dir)).metrics.pollsInitiated).toBe(2 * times);
@@ -80,7 +94,11 @@ describe('state lock', () => {
 
   it('returns the value of fn and removes the lock file afterwards', async () => {
     const value = await withStateLock(dir, async () => {
-      const lock = JSON.parse(await readFile(lockPath(dir), 'utf8')) as { pid: number; hostname: string; startedAt: string };
+      const lock = JSON.parse(await readFile(lockPath(dir), 'utf8')) as {
+        pid: number;
+        hostname: string;
+        startedAt: string;
+      };
       expect(lock.pid).toBe(process.pid);
       expect(lock.hostname).toBe(hostname());
       expect(Number.isNaN(Date.parse(lock.startedAt))).toBe(false);
@@ -100,7 +118,10 @@ describe('state lock', () => {
     const pid = deadPid();
     await writeLock({ pid, hostname: hostname() });
     let waited = false;
-    const value = await withStateLock(dir, () => Promise.resolve('ran'), { waitMs: 2000, onWait: () => (waited = true) });
+    const value = await withStateLock(dir, () => Promise.resolve('ran'), {
+      waitMs: 2000,
+      onWait: () => (waited = true),
+    });
     expect(value).toBe('ran');
     expect(waited).toBe(false);
     expect(await readdir(dir)).toEqual([]);
@@ -114,30 +135,47 @@ describe('state lock', () => {
     await expect(withStateLock(dir, () => Promise.resolve('ran'), { waitMs: 2000 })).resolves.toBe('ran');
   });
 
-  it('takes over a lock from an earlier boot, or whose pid now names another process, and not a live holder\'s', async () => {
+  it("takes over a lock from an earlier boot, or whose pid now names another process, and not a live holder's", async () => {
     // The parent of this test process is alive for as long as the test runs.
-    const live = { pid: process.ppid, hostname: hostname(), bootId: bootId(), processStart: processStart(process.ppid) };
+    const live = {
+      pid: process.ppid,
+      hostname: hostname(),
+      bootId: bootId(),
+      processStart: processStart(process.ppid),
+    };
     expect(live.bootId).toMatch(/^[0-9a-f-]{36}$/);
     expect(live.processStart).toMatch(/^\d+$/);
     await writeLock({ ...live, bootId: '00000000-0000-0000-0000-000000000000' });
-    await expect(withStateLock(dir, () => Promise.resolve('after a reboot'), { waitMs: 2000 })).resolves.toBe('after a reboot');
+    await expect(withStateLock(dir, () => Promise.resolve('after a reboot'), { waitMs: 2000 })).resolves.toBe(
+      'after a reboot',
+    );
     await writeLock({ ...live, processStart: String(Number(live.processStart) + 1) });
-    await expect(withStateLock(dir, () => Promise.resolve('pid reused'), { waitMs: 2000 })).resolves.toBe('pid reused');
+    await expect(withStateLock(dir, () => Promise.resolve('pid reused'), { waitMs: 2000 })).resolves.toBe(
+      'pid reused',
+    );
     expect(logLines.filter((l) => l.includes('stale state lock'))).toHaveLength(2);
     await writeLock(live);
-    await expect(withStateLock(dir, () => Promise.resolve('never'), { waitMs: 150 })).rejects.toThrow(/held by pid/);
+    await expect(withStateLock(dir, () => Promise.resolve('never'), { waitMs: 150 })).rejects.toThrow(
+      /held by pid/,
+    );
   });
 
   it('records the boot and its own process start in the lock it holds', async () => {
     await withStateLock(dir, async () => {
-      expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.pid, bootId: bootId(), processStart: processStart(process.pid) });
+      expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({
+        pid: process.pid,
+        bootId: bootId(),
+        processStart: processStart(process.pid),
+      });
     });
   });
 
   it('takes over an unreadable lock file only once it is old', async () => {
     await mkdir(dir, { recursive: true });
     await writeFile(lockPath(dir), '');
-    await expect(withStateLock(dir, () => Promise.resolve('ran'), { waitMs: 100 })).rejects.toThrow(/unreadable lock file/);
+    await expect(withStateLock(dir, () => Promise.resolve('ran'), { waitMs: 100 })).rejects.toThrow(
+      /unreadable lock file/,
+    );
     const old = new Date(Date.now() - 60_000);
     await utimes(lockPath(dir), old, old);
     await expect(withStateLock(dir, () => Promise.resolve('ran'), { waitMs: 100 })).resolves.toBe('ran');
@@ -147,9 +185,14 @@ describe('state lock', () => {
     // The parent of this test process is alive for as long as the test runs.
     await writeLock({ pid: process.ppid, hostname: hostname() });
     const waits: string[] = [];
-    const attempt = withStateLock(dir, () => Promise.resolve('never'), { waitMs: 150, onWait: (holder) => waits.push(holder) });
+    const attempt = withStateLock(dir, () => Promise.resolve('never'), {
+      waitMs: 150,
+      onWait: (holder) => waits.push(holder),
+    });
     await expect(attempt).rejects.toThrow(StateError);
-    await expect(attempt).rejects.toThrow(new RegExp(`held by pid ${process.ppid} on .*gave up after 150 ms`));
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`held by pid ${process.ppid} on .*gave up after 150 ms`),
+    );
     expect(waits).toEqual([`pid ${process.ppid} on ${hostname()} (since 2024-01-01T00:00:00.000Z)`]);
     // The live holder's lock is left alone.
     expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.ppid });
@@ -157,11 +200,15 @@ describe('state lock', () => {
 
   it('never takes over a lock from another host', async () => {
     await writeLock({ pid: deadPid(), hostname: `not-${hostname()}` });
-    await expect(withStateLock(dir, () => Promise.resolve('never'), { waitMs: 100 })).rejects.toThrow(/held by pid \d+ on not-/);
+    await expect(withStateLock(dir, () => Promise.resolve('never'), { waitMs: 100 })).rejects.toThrow(
+      /held by pid \d+ on not-/,
+    );
   });
 
   it('refuses re-entrance at once instead of waiting for itself', async () => {
-    const nested = withStateLock(dir, () => withStateLock(dir, () => Promise.resolve('inner'), { waitMs: 60_000 }));
+    const nested = withStateLock(dir, () =>
+      withStateLock(dir, () => Promise.resolve('inner'), { waitMs: 60_000 }),
+    );
     await expect(nested).rejects.toThrow(/not re-entrant/);
     expect(await readdir(dir)).toEqual([]);
   });

@@ -1,7 +1,15 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
-import { emptyState, entryCount, EventTable, openState, readState, statePath, STATE_VERSION } from '../src/state/index.js';
+import {
+  emptyState,
+  entryCount,
+  EventTable,
+  openState,
+  readState,
+  statePath,
+  STATE_VERSION,
+} from '../src/state/index.js';
 import { entriesOf, stateWithEntries, useStateSandbox } from './helpers/state-fixtures.js';
 
 let dir: string;
@@ -19,7 +27,9 @@ describe('state store', () => {
 
   it('round-trips every part of the state through save and open', async () => {
     const store = await openState(dir);
-    store.state.events['a@example.com'] = EventTable.of({ e1: { action: 'mirror', at: 1_704_067_200, copyId: 'c1' } });
+    store.state.events['a@example.com'] = EventTable.of({
+      e1: { action: 'mirror', at: 1_704_067_200, copyId: 'c1' },
+    });
     store.state.calendars['a@example.com'] = { syncToken: 'tok', lastSuccessAt: '2024-01-01T00:00:00.000Z' };
     store.state.channels['a@example.com'] = {
       id: 'ch',
@@ -28,7 +38,9 @@ describe('state store', () => {
       address: 'https://x/webhook',
       createdAt: '2024-01-01T00:00:00.000Z',
     };
-    store.state.accounts['a@example.com'] = { needsAuth: { since: '2024-01-01T00:00:00.000Z', reason: 'invalid_grant' } };
+    store.state.accounts['a@example.com'] = {
+      needsAuth: { since: '2024-01-01T00:00:00.000Z', reason: 'invalid_grant' },
+    };
     store.state.health = { status: 'WARNING', since: '2024-01-01T00:00:00.000Z', alertedStatus: 'WARNING' };
     store.state.metrics.pollsInitiated = 7;
     await store.save();
@@ -98,7 +110,10 @@ describe('state store', () => {
     ['a JSON array', '[]'],
     ['events of the wrong type', JSON.stringify({ ...emptyState(), events: [] })],
     ['a calendar whose entries are not an object', JSON.stringify({ ...emptyState(), events: { a: 'x' } })],
-    ['a non-numeric counter', JSON.stringify({ ...emptyState(), metrics: { ...emptyState().metrics, pollsInitiated: 'x' } })],
+    [
+      'a non-numeric counter',
+      JSON.stringify({ ...emptyState(), metrics: { ...emptyState().metrics, pollsInitiated: 'x' } }),
+    ],
     ['a nonsense version', JSON.stringify({ ...emptyState(), version: 'one' })],
   ])('moves a corrupt state file (%s) aside with one warning and starts empty', async (_what, content) => {
     await mkdir(dir, { recursive: true });
@@ -122,7 +137,9 @@ describe('state store', () => {
   it('a read-only snapshot of a corrupt file is an error and leaves the file alone (the next writer repairs)', async () => {
     await mkdir(dir, { recursive: true });
     await writeFile(statePath(dir), 'not json');
-    await expect(readState(dir)).rejects.toThrow(/is corrupt \(not valid JSON\); the next poll moves it aside/);
+    await expect(readState(dir)).rejects.toThrow(
+      /is corrupt \(not valid JSON\); the next poll moves it aside/,
+    );
     expect(await readdir(dir)).toEqual(['state.json']);
     expect(await readFile(statePath(dir), 'utf8')).toBe('not json');
     expect(logLines).toHaveLength(0);
@@ -135,7 +152,9 @@ describe('state store', () => {
     const before = await stat(statePath(dir));
 
     await expect(openState(dir)).rejects.toThrow(StateError);
-    await expect(openState(dir)).rejects.toThrow(new RegExp(`state\\.json was written by a newer calsync \\(version ${STATE_VERSION + 1}\\)`));
+    await expect(openState(dir)).rejects.toThrow(
+      new RegExp(`state\\.json was written by a newer calsync \\(version ${STATE_VERSION + 1}\\)`),
+    );
     await expect(readState(dir)).rejects.toThrow(StateError);
 
     expect(await readFile(statePath(dir), 'utf8')).toBe(content);
@@ -154,7 +173,9 @@ describe('state store', () => {
     const store = await openState(dir);
     expect(store.state.version).toBe(STATE_VERSION);
     expect(Object.keys(store.state.events)).toEqual(['a@example.com']);
-    expect(entriesOf(store.state.events['a@example.com'])).toEqual({ e1: { action: 'invite', at: Date.UTC(2023, 0, 1) / 1000 } });
+    expect(entriesOf(store.state.events['a@example.com'])).toEqual({
+      e1: { action: 'invite', at: Date.UTC(2023, 0, 1) / 1000 },
+    });
     expect(store.state.calendars['a@example.com']?.syncToken).toBe('old-token');
     expect(store.state.channels).toEqual({});
     expect(store.state.metrics).toEqual(emptyState().metrics);
@@ -172,32 +193,73 @@ describe('state store', () => {
       version: 1,
       events: {
         'a@example.com': {
-          e1: { action: 'mirror', at: '2026-01-01T00:00:00.000Z', end: '2026-01-02', sourceUpdated: '2025-12-31T10:00:00.123Z', copyId: 'cs1', copyCalendar: 's@x' },
-          e2: { action: 'pending', at: '2026-01-01T00:00:00Z', failure: { reason: 'backendError', at: '2026-01-01T00:00:05Z', attempts: 1 } },
+          e1: {
+            action: 'mirror',
+            at: '2026-01-01T00:00:00.000Z',
+            end: '2026-01-02',
+            sourceUpdated: '2025-12-31T10:00:00.123Z',
+            copyId: 'cs1',
+            copyCalendar: 's@x',
+          },
+          e2: {
+            action: 'pending',
+            at: '2026-01-01T00:00:00Z',
+            failure: { reason: 'backendError', at: '2026-01-01T00:00:05Z', attempts: 1 },
+          },
         },
       },
     };
     await writeFile(statePath(dir), JSON.stringify(v1));
     const store = await openState(dir);
     expect(entriesOf(store.state.events['a@example.com'])).toEqual({
-      e1: { action: 'mirror', at: Date.UTC(2026, 0, 1) / 1000, end: Date.UTC(2026, 0, 2) / 1000, sourceUpdated: Date.UTC(2025, 11, 31, 10, 0, 0, 123), copyId: 'cs1', copyCalendar: 's@x' },
-      e2: { action: 'pending', at: Date.UTC(2026, 0, 1) / 1000, failure: { reason: 'backendError', at: Date.UTC(2026, 0, 1) / 1000 + 5, attempts: 1 } },
+      e1: {
+        action: 'mirror',
+        at: Date.UTC(2026, 0, 1) / 1000,
+        end: Date.UTC(2026, 0, 2) / 1000,
+        sourceUpdated: Date.UTC(2025, 11, 31, 10, 0, 0, 123),
+        copyId: 'cs1',
+        copyCalendar: 's@x',
+      },
+      e2: {
+        action: 'pending',
+        at: Date.UTC(2026, 0, 1) / 1000,
+        failure: { reason: 'backendError', at: Date.UTC(2026, 0, 1) / 1000 + 5, attempts: 1 },
+      },
     });
   });
 
   it('migrates version 2 (an object per entry) to rows, keeping every field, and saves rows', async () => {
     await mkdir(dir, { recursive: true });
-    const e1 = { action: 'mirror', at: 1_767_225_600, end: 1_767_229_200, rule: 'mirror', copyCalendar: 's@x', copyId: 'cs1', sourceUpdated: 1_767_225_600_123 };
-    const e2 = { action: 'pending', at: 1_767_225_600, recurring: true, failure: { reason: 'backendError', at: 1_767_225_605, attempts: 1 } };
+    const e1 = {
+      action: 'mirror',
+      at: 1_767_225_600,
+      end: 1_767_229_200,
+      rule: 'mirror',
+      copyCalendar: 's@x',
+      copyId: 'cs1',
+      sourceUpdated: 1_767_225_600_123,
+    };
+    const e2 = {
+      action: 'pending',
+      at: 1_767_225_600,
+      recurring: true,
+      failure: { reason: 'backendError', at: 1_767_225_605, attempts: 1 },
+    };
     const v2 = { ...emptyState(), version: 2, events: { 'a@example.com': { e1, e2 } } };
     await writeFile(statePath(dir), JSON.stringify(v2));
     const store = await openState(dir);
     expect(entriesOf(store.state.events['a@example.com'])).toEqual({ e1, e2 });
     expect(store.state.events['a@example.com']?.pendingIds()).toEqual(['e2']);
     await store.save();
-    const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as { version: number; eventColumns: string; events: Record<string, string[]> };
+    const saved = JSON.parse(await readFile(statePath(dir), 'utf8')) as {
+      version: number;
+      eventColumns: string;
+      events: Record<string, string[]>;
+    };
     expect(saved.version).toBe(3);
-    expect(saved.eventColumns).toBe('id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed');
+    expect(saved.eventColumns).toBe(
+      'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed',
+    );
     expect(saved.events['a@example.com']).toEqual([
       'e1  cs1 s@x mirror mirror 1767225600 1767229200 1767225600123',
       'e2 1767225605,1,backendError    pending 1767225600   1',
@@ -219,7 +281,12 @@ describe('state store', () => {
 
   it('refuses, and leaves untouched, a file with event columns this version does not know', async () => {
     await mkdir(dir, { recursive: true });
-    const content = JSON.stringify({ ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed later', events: { a: ['e1     x 1          1'] } });
+    const content = JSON.stringify({
+      ...emptyState(),
+      eventColumns:
+        'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed later',
+      events: { a: ['e1     x 1          1'] },
+    });
     await writeFile(statePath(dir), content);
     await expect(openState(dir)).rejects.toThrow(/event columns this calsync does not know \(later\)/);
     await expect(openState(dir)).rejects.toBeInstanceOf(StateError);
@@ -229,10 +296,16 @@ describe('state store', () => {
 
   it('reads a file that names fewer columns (written before one was added at the end)', async () => {
     await mkdir(dir, { recursive: true });
-    const older = { ...emptyState(), eventColumns: 'id failure copyId copyCalendar rule action at', events: { 'a@example.com': ['e1  m1 s@x mirror mirror 1767225600'] } };
+    const older = {
+      ...emptyState(),
+      eventColumns: 'id failure copyId copyCalendar rule action at',
+      events: { 'a@example.com': ['e1  m1 s@x mirror mirror 1767225600'] },
+    };
     await writeFile(statePath(dir), JSON.stringify(older));
     const store = await openState(dir);
-    expect(entriesOf(store.state.events['a@example.com'])).toEqual({ e1: { action: 'mirror', at: 1_767_225_600, rule: 'mirror', copyId: 'm1', copyCalendar: 's@x' } });
+    expect(entriesOf(store.state.events['a@example.com'])).toEqual({
+      e1: { action: 'mirror', at: 1_767_225_600, rule: 'mirror', copyId: 'm1', copyCalendar: 's@x' },
+    });
     expect(logLines).toEqual([]);
   });
 
@@ -251,7 +324,9 @@ describe('state store', () => {
     await store.save();
     const loaded = await readState(dir);
     expect(entryCount(loaded)).toBe(100_000);
-    expect(loaded.events['person1@example.com']?.get('evt1x')).toEqual(store.state.events['person1@example.com']?.get('evt1x'));
+    expect(loaded.events['person1@example.com']?.get('evt1x')).toEqual(
+      store.state.events['person1@example.com']?.get('evt1x'),
+    );
     expect(loaded).toEqual(store.state);
   });
 });

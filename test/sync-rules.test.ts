@@ -8,23 +8,64 @@ import type { ProcessedEvent } from '../src/state/types.js';
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
 const CAROL = 'carol@example.com';
-const settings: RuleSettings = { inviteEmail: SHARED, sharedWritable: true, birthdayCopyCalendar: undefined, gmailOriginal: 'keep' };
-const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({ holdsMirror: () => holdsMirror, attendsOccurrence: () => attendsOccurrence });
+const settings: RuleSettings = {
+  inviteEmail: SHARED,
+  sharedWritable: true,
+  birthdayCopyCalendar: undefined,
+  gmailOriginal: 'keep',
+};
+const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({
+  holdsMirror: () => holdsMirror,
+  attendsOccurrence: () => attendsOccurrence,
+});
 
-const T = { start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' }, updated: '2026-11-20T00:00:00.000Z' };
-const own = (extra: GoogleEvent = {}): GoogleEvent => ({ id: 'own1', summary: 'Dentist', organizer: { email: CAL, self: true }, ...T, ...extra });
+const T = {
+  start: { dateTime: '2026-12-01T10:00:00Z' },
+  end: { dateTime: '2026-12-01T11:00:00Z' },
+  updated: '2026-11-20T00:00:00.000Z',
+};
+const own = (extra: GoogleEvent = {}): GoogleEvent => ({
+  id: 'own1',
+  summary: 'Dentist',
+  organizer: { email: CAL, self: true },
+  ...T,
+  ...extra,
+});
 const others = (extra: GoogleEvent = {}): GoogleEvent => ({
   id: 'other1',
   summary: 'Team sync',
   organizer: { email: 'boss@corp.example' },
-  attendees: [{ email: 'boss@corp.example', organizer: true }, { email: CAL, self: true, responseStatus: 'accepted' }],
+  attendees: [
+    { email: 'boss@corp.example', organizer: true },
+    { email: CAL, self: true, responseStatus: 'accepted' },
+  ],
   ...T,
   ...extra,
 });
-const birthday: GoogleEvent = { id: 'bday1', eventType: 'birthday', summary: 'Ann', start: { date: '2026-05-04' }, end: { date: '2026-05-05' }, recurrence: ['RRULE:FREQ=YEARLY'], updated: T.updated };
-const gmail: GoogleEvent = { id: 'gm1', eventType: 'fromGmail', summary: 'Flight BA123', location: 'LHR', htmlLink: 'https://calendar.example/e/gm1', ...T };
+const birthday: GoogleEvent = {
+  id: 'bday1',
+  eventType: 'birthday',
+  summary: 'Ann',
+  start: { date: '2026-05-04' },
+  end: { date: '2026-05-05' },
+  recurrence: ['RRULE:FREQ=YEARLY'],
+  updated: T.updated,
+};
+const gmail: GoogleEvent = {
+  id: 'gm1',
+  eventType: 'fromGmail',
+  summary: 'Flight BA123',
+  location: 'LHR',
+  htmlLink: 'https://calendar.example/e/gm1',
+  ...T,
+};
 
-const copied = (rule: ProcessedEvent['rule'], copyId: string, calendar = CAL, extra: Partial<ProcessedEvent> = {}): ProcessedEvent => ({
+const copied = (
+  rule: ProcessedEvent['rule'],
+  copyId: string,
+  calendar = CAL,
+  extra: Partial<ProcessedEvent> = {},
+): ProcessedEvent => ({
   action: 'x',
   at: 1_795_132_800,
   rule,
@@ -52,68 +93,259 @@ interface Row {
 
 const rows: Row[] = [
   { name: 'a birthday is copied', event: birthday, expect: 'copy-birthday' },
-  { name: 'a copied birthday that did not change is skipped', event: birthday, entry: copied('birthday', 'x1'), expect: 'skip', reason: /up to date/ },
-  { name: 'a copied birthday that changed updates its copy', event: { ...birthday, updated: '2026-11-21T00:00:00Z' }, entry: copied('birthday', 'x1'), expect: 'update-copy' },
+  {
+    name: 'a copied birthday that did not change is skipped',
+    event: birthday,
+    entry: copied('birthday', 'x1'),
+    expect: 'skip',
+    reason: /up to date/,
+  },
+  {
+    name: 'a copied birthday that changed updates its copy',
+    event: { ...birthday, updated: '2026-11-21T00:00:00Z' },
+    entry: copied('birthday', 'x1'),
+    expect: 'update-copy',
+  },
   { name: 'a Gmail event is copied', event: gmail, expect: 'copy-gmail' },
-  { name: 'a Gmail event whose copy exists is skipped when originals are kept', event: gmail, entry: copied('gmail', 'x2'), expect: 'skip' },
-  { name: 'a Gmail event whose copy exists is deleted with gmailOriginal delete', event: gmail, entry: copied('gmail', 'x2'), settings: { gmailOriginal: 'delete' }, expect: 'delete-original' },
-  { name: 'a moved Gmail event moves its copy', event: { ...gmail, updated: '2026-11-22T00:00:00Z' }, entry: copied('gmail', 'x2'), expect: 'update-copy' },
-  { name: 'a cancelled Gmail event deletes its copy', event: { id: 'gm1', status: 'cancelled' }, entry: copied('gmail', 'x2'), expect: 'delete-copy' },
-  { name: 'the cancellation of an original calsync deleted keeps the copy', event: { id: 'gm1', status: 'cancelled' }, entry: copied('gmail', 'x2', CAL, { action: 'delete-original' }), expect: 'skip', reason: /copy stays/ },
+  {
+    name: 'a Gmail event whose copy exists is skipped when originals are kept',
+    event: gmail,
+    entry: copied('gmail', 'x2'),
+    expect: 'skip',
+  },
+  {
+    name: 'a Gmail event whose copy exists is deleted with gmailOriginal delete',
+    event: gmail,
+    entry: copied('gmail', 'x2'),
+    settings: { gmailOriginal: 'delete' },
+    expect: 'delete-original',
+  },
+  {
+    name: 'a moved Gmail event moves its copy',
+    event: { ...gmail, updated: '2026-11-22T00:00:00Z' },
+    entry: copied('gmail', 'x2'),
+    expect: 'update-copy',
+  },
+  {
+    name: 'a cancelled Gmail event deletes its copy',
+    event: { id: 'gm1', status: 'cancelled' },
+    entry: copied('gmail', 'x2'),
+    expect: 'delete-copy',
+  },
+  {
+    name: 'the cancellation of an original calsync deleted keeps the copy',
+    event: { id: 'gm1', status: 'cancelled' },
+    entry: copied('gmail', 'x2', CAL, { action: 'delete-original' }),
+    expect: 'skip',
+    reason: /copy stays/,
+  },
   { name: 'an own event without the invitee gets invited', event: own(), expect: 'invite' },
-  { name: 'an own event with the invitee already is skipped', event: own({ attendees: [{ email: SHARED }] }), expect: 'skip', reason: /already invited/ },
-  { name: 'an invitee a person removed stays removed', event: own(), entry: { action: 'invite', at: 0, rule: 'invite' }, expect: 'skip', reason: /respected/ },
-  { name: 'an invitee removal is respected even without state (marker)', event: own({ extendedProperties: { private: { [MARKER.invited]: '1' } } }), expect: 'skip', reason: /respected/ },
-  { name: 'an own event with guestsCanInviteOthers false is still invited', event: own({ guestsCanInviteOthers: false }), expect: 'invite' },
-  { name: 'an own cancelled ordinary event is skipped', event: { id: 'own1', status: 'cancelled' }, expect: 'skip', reason: /cancelled/ },
+  {
+    name: 'an own event with the invitee already is skipped',
+    event: own({ attendees: [{ email: SHARED }] }),
+    expect: 'skip',
+    reason: /already invited/,
+  },
+  {
+    name: 'an invitee a person removed stays removed',
+    event: own(),
+    entry: { action: 'invite', at: 0, rule: 'invite' },
+    expect: 'skip',
+    reason: /respected/,
+  },
+  {
+    name: 'an invitee removal is respected even without state (marker)',
+    event: own({ extendedProperties: { private: { [MARKER.invited]: '1' } } }),
+    expect: 'skip',
+    reason: /respected/,
+  },
+  {
+    name: 'an own event with guestsCanInviteOthers false is still invited',
+    event: own({ guestsCanInviteOthers: false }),
+    expect: 'invite',
+  },
+  {
+    name: 'an own cancelled ordinary event is skipped',
+    event: { id: 'own1', status: 'cancelled' },
+    expect: 'skip',
+    reason: /cancelled/,
+  },
   { name: 'an event organized by someone else is mirrored', event: others(), expect: 'mirror' },
-  { name: 'guestsCanInviteOthers does not make calsync edit another person\'s meeting', event: others({ guestsCanInviteOthers: true }), expect: 'mirror' },
-  { name: 'a mirror is skipped when the shared calendar is not writable', event: others(), settings: { sharedWritable: false }, expect: 'skip', reason: /not writable/ },
-  { name: 'a meeting the account declined is not mirrored', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), expect: 'skip', reason: /declined/ },
-  { name: 'a mirrored meeting the account declines loses its mirror', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
-  { name: 'a meeting that already invites the shared calendar is not mirrored', event: others({ attendees: [{ email: SHARED }, { email: CAL, self: true }] }), expect: 'skip', reason: /guest already/ },
-  { name: 'a mirrored meeting that moved moves its mirror', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), expect: 'update-copy' },
-  { name: 'an unchanged mirrored meeting is skipped', event: others(), entry: copied('mirror', 'm1', SHARED), expect: 'skip', reason: /up to date/ },
-  { name: 'a cancelled mirrored meeting deletes its mirror', event: { id: 'other1', status: 'cancelled' }, entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
-  { name: 'events calsync created are skipped', event: own({ extendedProperties: { private: { [MARKER.source]: 'x/y' } } }), expect: 'skip', reason: /created by calsync/ },
-  { name: 'focus time is skipped', event: own({ eventType: 'focusTime' }), expect: 'skip', reason: /focusTime/ },
-  { name: 'out of office is skipped', event: own({ eventType: 'outOfOffice' }), expect: 'skip', reason: /outOfOffice/ },
-  { name: 'working location is skipped', event: own({ eventType: 'workingLocation' }), expect: 'skip', reason: /workingLocation/ },
-  { name: 'a recurring master organized by someone else is mirrored', event: others({ id: 'ser1', recurrence: ['RRULE:FREQ=WEEKLY'] }), expect: 'mirror' },
+  {
+    name: "guestsCanInviteOthers does not make calsync edit another person's meeting",
+    event: others({ guestsCanInviteOthers: true }),
+    expect: 'mirror',
+  },
+  {
+    name: 'a mirror is skipped when the shared calendar is not writable',
+    event: others(),
+    settings: { sharedWritable: false },
+    expect: 'skip',
+    reason: /not writable/,
+  },
+  {
+    name: 'a meeting the account declined is not mirrored',
+    event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }),
+    expect: 'skip',
+    reason: /declined/,
+  },
+  {
+    name: 'a mirrored meeting the account declines loses its mirror',
+    event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }),
+    entry: copied('mirror', 'm1', SHARED),
+    expect: 'delete-copy',
+  },
+  {
+    name: 'a meeting that already invites the shared calendar is not mirrored',
+    event: others({ attendees: [{ email: SHARED }, { email: CAL, self: true }] }),
+    expect: 'skip',
+    reason: /guest already/,
+  },
+  {
+    name: 'a mirrored meeting that moved moves its mirror',
+    event: others({ updated: '2026-11-23T00:00:00Z' }),
+    entry: copied('mirror', 'm1', SHARED),
+    expect: 'update-copy',
+  },
+  {
+    name: 'an unchanged mirrored meeting is skipped',
+    event: others(),
+    entry: copied('mirror', 'm1', SHARED),
+    expect: 'skip',
+    reason: /up to date/,
+  },
+  {
+    name: 'a cancelled mirrored meeting deletes its mirror',
+    event: { id: 'other1', status: 'cancelled' },
+    entry: copied('mirror', 'm1', SHARED),
+    expect: 'delete-copy',
+  },
+  {
+    name: 'events calsync created are skipped',
+    event: own({ extendedProperties: { private: { [MARKER.source]: 'x/y' } } }),
+    expect: 'skip',
+    reason: /created by calsync/,
+  },
+  {
+    name: 'focus time is skipped',
+    event: own({ eventType: 'focusTime' }),
+    expect: 'skip',
+    reason: /focusTime/,
+  },
+  {
+    name: 'out of office is skipped',
+    event: own({ eventType: 'outOfOffice' }),
+    expect: 'skip',
+    reason: /outOfOffice/,
+  },
+  {
+    name: 'working location is skipped',
+    event: own({ eventType: 'workingLocation' }),
+    expect: 'skip',
+    reason: /workingLocation/,
+  },
+  {
+    name: 'a recurring master organized by someone else is mirrored',
+    event: others({ id: 'ser1', recurrence: ['RRULE:FREQ=WEEKLY'] }),
+    expect: 'mirror',
+  },
   {
     name: 'a changed occurrence of a mirrored series updates the same occurrence of the mirror',
-    event: others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }),
+    event: others({
+      id: 'ser1_20261208T100000Z',
+      recurringEventId: 'ser1',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    }),
     seriesMirrored: true,
     expect: 'update-occurrence',
   },
   {
     name: 'a cancelled occurrence of a mirrored series cancels the mirror occurrence',
-    event: { id: 'ser1_20261208T100000Z', status: 'cancelled', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } },
+    event: {
+      id: 'ser1_20261208T100000Z',
+      status: 'cancelled',
+      recurringEventId: 'ser1',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    },
     seriesMirrored: true,
     expect: 'update-occurrence',
   },
   {
     name: 'an occurrence of a series that is not mirrored is skipped',
-    event: others({ id: 'ser2_20261208T100000Z', recurringEventId: 'ser2', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }),
+    event: others({
+      id: 'ser2_20261208T100000Z',
+      recurringEventId: 'ser2',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    }),
     expect: 'skip',
     reason: /not mirrored/,
   },
   {
     name: 'one declined occurrence of a mirrored series leaves the mirror',
-    event: others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' }, attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }),
+    event: others({
+      id: 'ser1_20261208T100000Z',
+      recurringEventId: 'ser1',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+      attendees: [{ email: CAL, self: true, responseStatus: 'declined' }],
+    }),
     seriesMirrored: true,
     expect: 'update-occurrence',
   },
-  { name: 'a mirror that exists is updated even when the shared calendar looks read-only', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), settings: { sharedWritable: false }, expect: 'update-copy' },
-  { name: 'a mirrored meeting whose organizer became the account loses its mirror first', event: own(), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
-  { name: 'a meeting the shared calendar organizes is not mirrored onto it', event: others({ organizer: { email: SHARED } }), expect: 'skip', reason: /organized by the shared calendar/ },
-  { name: 'a mirror made before of a meeting the shared calendar organizes goes', event: others({ organizer: { email: SHARED }, updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), expect: 'delete-copy' },
-  { name: 'a meeting another source calendar organizes is mirrored until the shared calendar is its guest (its organizer may never invite it)', event: others({ organizer: { email: CAROL } }), expect: 'mirror' },
+  {
+    name: 'a mirror that exists is updated even when the shared calendar looks read-only',
+    event: others({ updated: '2026-11-23T00:00:00Z' }),
+    entry: copied('mirror', 'm1', SHARED),
+    settings: { sharedWritable: false },
+    expect: 'update-copy',
+  },
+  {
+    name: 'a mirrored meeting whose organizer became the account loses its mirror first',
+    event: own(),
+    entry: copied('mirror', 'm1', SHARED),
+    expect: 'delete-copy',
+  },
+  {
+    name: 'a meeting the shared calendar organizes is not mirrored onto it',
+    event: others({ organizer: { email: SHARED } }),
+    expect: 'skip',
+    reason: /organized by the shared calendar/,
+  },
+  {
+    name: 'a mirror made before of a meeting the shared calendar organizes goes',
+    event: others({ organizer: { email: SHARED }, updated: '2026-11-23T00:00:00Z' }),
+    entry: copied('mirror', 'm1', SHARED),
+    expect: 'delete-copy',
+  },
+  {
+    name: 'a meeting another source calendar organizes is mirrored until the shared calendar is its guest (its organizer may never invite it)',
+    event: others({ organizer: { email: CAROL } }),
+    expect: 'mirror',
+  },
   // A copy whose creation a killed run began (recordIntent): it may or may not exist.
-  { name: 'an interrupted birthday copy is created again, even when the source did not change', event: birthday, entry: interrupted('birthday', 'x1'), expect: 'copy-birthday' },
-  { name: 'an interrupted Gmail copy is created again', event: gmail, entry: interrupted('gmail', 'x2'), expect: 'copy-gmail' },
-  { name: 'an interrupted mirror is created again, not patched', event: others({ updated: '2026-11-23T00:00:00Z' }), entry: interrupted('mirror', 'm1', SHARED), expect: 'mirror' },
-  { name: 'an interrupted copy whose source was cancelled meanwhile is deleted', event: { id: 'gm1', status: 'cancelled' }, entry: interrupted('gmail', 'x2'), expect: 'delete-copy' },
+  {
+    name: 'an interrupted birthday copy is created again, even when the source did not change',
+    event: birthday,
+    entry: interrupted('birthday', 'x1'),
+    expect: 'copy-birthday',
+  },
+  {
+    name: 'an interrupted Gmail copy is created again',
+    event: gmail,
+    entry: interrupted('gmail', 'x2'),
+    expect: 'copy-gmail',
+  },
+  {
+    name: 'an interrupted mirror is created again, not patched',
+    event: others({ updated: '2026-11-23T00:00:00Z' }),
+    entry: interrupted('mirror', 'm1', SHARED),
+    expect: 'mirror',
+  },
+  {
+    name: 'an interrupted copy whose source was cancelled meanwhile is deleted',
+    event: { id: 'gm1', status: 'cancelled' },
+    entry: interrupted('gmail', 'x2'),
+    expect: 'delete-copy',
+  },
   {
     name: 'an interrupted Gmail copy whose original calsync was about to delete stays when the original is gone',
     event: { id: 'gm1', status: 'cancelled' },
@@ -122,14 +354,33 @@ const rows: Row[] = [
     expect: 'skip',
     reason: /copy stays/,
   },
-  { name: 'an interrupted mirror of a meeting declined meanwhile is deleted', event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }), entry: interrupted('mirror', 'm1', SHARED), expect: 'delete-copy' },
-  { name: 'an exception of an own series without the invitee is invited', event: own({ id: 'ser3_20261208T100000Z', recurringEventId: 'ser3', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }), expect: 'invite' },
+  {
+    name: 'an interrupted mirror of a meeting declined meanwhile is deleted',
+    event: others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] }),
+    entry: interrupted('mirror', 'm1', SHARED),
+    expect: 'delete-copy',
+  },
+  {
+    name: 'an exception of an own series without the invitee is invited',
+    event: own({
+      id: 'ser3_20261208T100000Z',
+      recurringEventId: 'ser3',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    }),
+    expect: 'invite',
+  },
 ];
 
 describe('sync rules (one action per changed event)', () => {
   for (const row of rows) {
     it(row.name, () => {
-      const input: PlanInput = { calendarId: CAL, event: row.event, entry: row.entry, seriesMirrored: row.seriesMirrored ?? false, settings: { ...settings, ...row.settings } };
+      const input: PlanInput = {
+        calendarId: CAL,
+        event: row.event,
+        entry: row.entry,
+        seriesMirrored: row.seriesMirrored ?? false,
+        settings: { ...settings, ...row.settings },
+      };
       const action = planEvent(input);
       expect(action.kind).toBe(row.expect);
       if (row.reason) {
@@ -140,64 +391,197 @@ describe('sync rules (one action per changed event)', () => {
   }
 
   it('an own event already inviting the shared calendar is remembered as invited, so a later removal is respected', () => {
-    const action = planEvent({ calendarId: CAL, event: own({ attendees: [{ email: SHARED }] }), entry: undefined, seriesMirrored: false, settings });
+    const action = planEvent({
+      calendarId: CAL,
+      event: own({ attendees: [{ email: SHARED }] }),
+      entry: undefined,
+      seriesMirrored: false,
+      settings,
+    });
     expect(action.kind === 'skip' && action.remember).toEqual({ rule: 'invite' });
   });
 
   it('a mirror another source calendar still holds is let go, not deleted', () => {
     const cancelled: GoogleEvent = { id: 'other1', status: 'cancelled' };
-    const held = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, elsewhere: holding(true) });
+    const held = planEvent({
+      calendarId: CAL,
+      event: cancelled,
+      entry: copied('mirror', 'm1', SHARED),
+      seriesMirrored: false,
+      settings,
+      elsewhere: holding(true),
+    });
     expect(held.kind).toBe('skip');
-    expect(held.kind === 'skip' && held.remember).toEqual({ rule: undefined, copyId: undefined, copyCalendar: undefined });
-    expect(held.kind === 'skip' && held.otherwise).toEqual({ kind: 'delete-copy', source: held.source, target: { calendarId: SHARED, eventId: 'm1' }, copyKind: 'mirror' });
-    const alone = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, elsewhere: holding(false) });
+    expect(held.kind === 'skip' && held.remember).toEqual({
+      rule: undefined,
+      copyId: undefined,
+      copyCalendar: undefined,
+    });
+    expect(held.kind === 'skip' && held.otherwise).toEqual({
+      kind: 'delete-copy',
+      source: held.source,
+      target: { calendarId: SHARED, eventId: 'm1' },
+      copyKind: 'mirror',
+    });
+    const alone = planEvent({
+      calendarId: CAL,
+      event: cancelled,
+      entry: copied('mirror', 'm1', SHARED),
+      seriesMirrored: false,
+      settings,
+      elsewhere: holding(false),
+    });
     expect(alone.kind).toBe('delete-copy');
   });
 
   it('a let-go is checked again when recorded: if the other calendar let go meanwhile, the removal happens after all', () => {
     const cancelled: GoogleEvent = { id: 'other1', status: 'cancelled' };
-    const held = planEvent({ calendarId: CAL, event: cancelled, entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings, elsewhere: holding(true) });
+    const held = planEvent({
+      calendarId: CAL,
+      event: cancelled,
+      entry: copied('mirror', 'm1', SHARED),
+      seriesMirrored: false,
+      settings,
+      elsewhere: holding(true),
+    });
     expect(recheckLetGo(held, holding(true))).toBe(held);
     expect(recheckLetGo(held, holding(false)).kind).toBe('delete-copy');
-    const plain = planEvent({ calendarId: CAL, event: others(), entry: undefined, seriesMirrored: false, settings });
+    const plain = planEvent({
+      calendarId: CAL,
+      event: others(),
+      entry: undefined,
+      seriesMirrored: false,
+      settings,
+    });
     expect(recheckLetGo(plain, holding(false))).toBe(plain);
   });
 
-  const occurrence = (extra: GoogleEvent = {}) => others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' }, ...extra });
+  const occurrence = (extra: GoogleEvent = {}) =>
+    others({
+      id: 'ser1_20261208T100000Z',
+      recurringEventId: 'ser1',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+      ...extra,
+    });
   const declinedHere = { attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] };
 
   it('an occurrence one account declines stays on the mirror while another source calendar attends it', () => {
-    const kept = planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry: undefined, seriesMirrored: true, settings, elsewhere: holding(true, true) });
-    expect(kept.kind === 'skip' && [kept.reason, kept.remember, kept.otherwise?.kind]).toEqual(['the occurrence stays: another source calendar still attends it', { rule: 'occurrence' }, 'update-occurrence']);
-    const gone = planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry: undefined, seriesMirrored: true, settings, elsewhere: holding(true, false) });
+    const kept = planEvent({
+      calendarId: CAL,
+      event: occurrence(declinedHere),
+      entry: undefined,
+      seriesMirrored: true,
+      settings,
+      elsewhere: holding(true, true),
+    });
+    expect(kept.kind === 'skip' && [kept.reason, kept.remember, kept.otherwise?.kind]).toEqual([
+      'the occurrence stays: another source calendar still attends it',
+      { rule: 'occurrence' },
+      'update-occurrence',
+    ]);
+    const gone = planEvent({
+      calendarId: CAL,
+      event: occurrence(declinedHere),
+      entry: undefined,
+      seriesMirrored: true,
+      settings,
+      elsewhere: holding(true, false),
+    });
     expect(gone.kind === 'update-occurrence' && gone.body).toBeNull();
   });
 
   it('a patched occurrence the account declines stays while another calendar attends it (judged by the occurrence, not the series)', () => {
     const entry = copied('occurrence', `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z`, SHARED);
-    const kept = planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry, seriesMirrored: true, settings, elsewhere: holding(false, true) });
-    expect(kept.kind === 'skip' && kept.remember).toEqual({ rule: 'occurrence', copyId: undefined, copyCalendar: undefined });
-    expect(planEvent({ calendarId: CAL, event: occurrence(declinedHere), entry, seriesMirrored: true, settings, elsewhere: holding(true, false) }).kind).toBe('delete-copy');
+    const kept = planEvent({
+      calendarId: CAL,
+      event: occurrence(declinedHere),
+      entry,
+      seriesMirrored: true,
+      settings,
+      elsewhere: holding(false, true),
+    });
+    expect(kept.kind === 'skip' && kept.remember).toEqual({
+      rule: 'occurrence',
+      copyId: undefined,
+      copyCalendar: undefined,
+    });
+    expect(
+      planEvent({
+        calendarId: CAL,
+        event: occurrence(declinedHere),
+        entry,
+        seriesMirrored: true,
+        settings,
+        elsewhere: holding(true, false),
+      }).kind,
+    ).toBe('delete-copy');
   });
 
   it('events on the shared calendar itself (listed as a source by mistake) are left alone; a copy made of one before still goes with it', () => {
-    expect(planEvent({ calendarId: SHARED, event: own({ organizer: { email: SHARED, self: true } }), entry: undefined, seriesMirrored: false, settings }).kind).toBe('skip');
-    const gone = planEvent({ calendarId: SHARED, event: { id: 'gm1', status: 'cancelled' }, entry: copied('gmail', 'x2', SHARED), seriesMirrored: false, settings });
+    expect(
+      planEvent({
+        calendarId: SHARED,
+        event: own({ organizer: { email: SHARED, self: true } }),
+        entry: undefined,
+        seriesMirrored: false,
+        settings,
+      }).kind,
+    ).toBe('skip');
+    const gone = planEvent({
+      calendarId: SHARED,
+      event: { id: 'gm1', status: 'cancelled' },
+      entry: copied('gmail', 'x2', SHARED),
+      seriesMirrored: false,
+      settings,
+    });
     expect(gone.kind).toBe('delete-copy');
   });
 
   it('a cancelled occurrence records when it was due as its end (clean keeps its entry until then); other cancellations none', () => {
-    const cancelled = planEvent({ calendarId: CAL, event: { id: 'ser1_20270308T100000Z', status: 'cancelled', recurringEventId: 'ser1', originalStartTime: { dateTime: '2027-03-08T10:00:00Z' } }, entry: undefined, seriesMirrored: true, settings });
-    expect(cancelled.source).toMatchObject({ cancelled: true, end: Date.UTC(2027, 2, 8, 10) / 1000, recurring: false });
-    expect(planEvent({ calendarId: CAL, event: { id: 'x', status: 'cancelled' }, entry: undefined, seriesMirrored: false, settings }).source.end).toBeUndefined();
+    const cancelled = planEvent({
+      calendarId: CAL,
+      event: {
+        id: 'ser1_20270308T100000Z',
+        status: 'cancelled',
+        recurringEventId: 'ser1',
+        originalStartTime: { dateTime: '2027-03-08T10:00:00Z' },
+      },
+      entry: undefined,
+      seriesMirrored: true,
+      settings,
+    });
+    expect(cancelled.source).toMatchObject({
+      cancelled: true,
+      end: Date.UTC(2027, 2, 8, 10) / 1000,
+      recurring: false,
+    });
+    expect(
+      planEvent({
+        calendarId: CAL,
+        event: { id: 'x', status: 'cancelled' },
+        entry: undefined,
+        seriesMirrored: false,
+        settings,
+      }).source.end,
+    ).toBeUndefined();
   });
 
   it('a series that became a single event clears the recurrence of its copy; a restored occurrence is confirmed', () => {
-    const single = planEvent({ calendarId: CAL, event: others({ updated: '2026-11-23T00:00:00Z' }), entry: copied('mirror', 'm1', SHARED), seriesMirrored: false, settings });
+    const single = planEvent({
+      calendarId: CAL,
+      event: others({ updated: '2026-11-23T00:00:00Z' }),
+      entry: copied('mirror', 'm1', SHARED),
+      seriesMirrored: false,
+      settings,
+    });
     expect(single.kind === 'update-copy' && single.body.recurrence).toEqual([]);
     const occ = planEvent({
       calendarId: CAL,
-      event: others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } }),
+      event: others({
+        id: 'ser1_20261208T100000Z',
+        recurringEventId: 'ser1',
+        originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+      }),
       entry: undefined,
       seriesMirrored: true,
       settings,
@@ -206,7 +590,9 @@ describe('sync rules (one action per changed event)', () => {
   });
 
   it('the same meeting seen from two invited accounts maps to one mirror id', () => {
-    expect(copyEventId(CAL, 'meeting1', 'mirror')).toBe(copyEventId('carol@example.com', 'meeting1', 'mirror'));
+    expect(copyEventId(CAL, 'meeting1', 'mirror')).toBe(
+      copyEventId('carol@example.com', 'meeting1', 'mirror'),
+    );
   });
 
   it('copies get deterministic base32hex ids that differ per rule and calendar', () => {
@@ -218,7 +604,13 @@ describe('sync rules (one action per changed event)', () => {
   });
 
   it('a birthday copy carries the invitee and a marker naming its source', () => {
-    const action = planEvent({ calendarId: CAL, event: birthday, entry: undefined, seriesMirrored: false, settings });
+    const action = planEvent({
+      calendarId: CAL,
+      event: birthday,
+      entry: undefined,
+      seriesMirrored: false,
+      settings,
+    });
     if (action.kind !== 'copy-birthday') throw new Error(`expected copy-birthday, got ${action.kind}`);
     expect(action.body.attendees).toEqual([{ email: SHARED }]);
     expect(action.body.extendedProperties?.private?.[MARKER.source]).toBe(`${CAL}/bday1`);
@@ -227,12 +619,24 @@ describe('sync rules (one action per changed event)', () => {
   });
 
   it('birthday copies go to the configured copy calendar', () => {
-    const action = planEvent({ calendarId: CAL, event: birthday, entry: undefined, seriesMirrored: false, settings: { ...settings, birthdayCopyCalendar: 'bdays@x' } });
+    const action = planEvent({
+      calendarId: CAL,
+      event: birthday,
+      entry: undefined,
+      seriesMirrored: false,
+      settings: { ...settings, birthdayCopyCalendar: 'bdays@x' },
+    });
     expect(action.kind === 'copy-birthday' && action.target.calendarId).toBe('bdays@x');
   });
 
   it('a Gmail copy links back to the original', () => {
-    const action = planEvent({ calendarId: CAL, event: gmail, entry: undefined, seriesMirrored: false, settings });
+    const action = planEvent({
+      calendarId: CAL,
+      event: gmail,
+      entry: undefined,
+      seriesMirrored: false,
+      settings,
+    });
     if (action.kind !== 'copy-gmail') throw new Error('expected copy-gmail');
     expect(action.body.description).toContain('https://calendar.example/e/gm1');
     expect(action.body.location).toBe('LHR');
@@ -240,18 +644,35 @@ describe('sync rules (one action per changed event)', () => {
   });
 
   it('a mirror occurrence id is the mirror master id plus the occurrence suffix', () => {
-    const event = others({ id: 'ser1_20261208T100000Z', recurringEventId: 'ser1', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
+    const event = others({
+      id: 'ser1_20261208T100000Z',
+      recurringEventId: 'ser1',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    });
     const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: true, settings });
-    expect(action.kind === 'update-occurrence' && action.target).toEqual({ calendarId: SHARED, eventId: `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z` });
+    expect(action.kind === 'update-occurrence' && action.target).toEqual({
+      calendarId: SHARED,
+      eventId: `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z`,
+    });
   });
 
   it('an interrupted copy is created again where the intent named it', () => {
-    const action = planEvent({ calendarId: CAL, event: others(), entry: interrupted('mirror', 'm1', SHARED), seriesMirrored: false, settings });
+    const action = planEvent({
+      calendarId: CAL,
+      event: others(),
+      entry: interrupted('mirror', 'm1', SHARED),
+      seriesMirrored: false,
+      settings,
+    });
     expect(action.kind === 'mirror' && action.target).toEqual({ calendarId: SHARED, eventId: 'm1' });
   });
 
   it('occurrences of a series whose mirror is in doubt are not patched: that series is not mirrored yet', () => {
-    const occurrence = others({ id: 'ser7_20261208T100000Z', recurringEventId: 'ser7', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
+    const occurrence = others({
+      id: 'ser7_20261208T100000Z',
+      recurringEventId: 'ser7',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    });
     const doubtful = EventTable.of({ ser7: interrupted('mirror', 'm7', SHARED) });
     const made = EventTable.of({ ser7: copied('mirror', 'm7', SHARED) });
     expect(planChanges(CAL, [occurrence], doubtful, settings).map((a) => a.kind)).toEqual(['skip']);
@@ -260,16 +681,32 @@ describe('sync rules (one action per changed event)', () => {
 
   it('a listing is planned masters first, so an exception listed before its master follows the mirror', () => {
     const master = others({ id: 'ser9', recurrence: ['RRULE:FREQ=WEEKLY'] });
-    const exception = others({ id: 'ser9_20261208T100000Z', recurringEventId: 'ser9', originalStartTime: { dateTime: '2026-12-08T10:00:00Z' } });
+    const exception = others({
+      id: 'ser9_20261208T100000Z',
+      recurringEventId: 'ser9',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    });
     const actions = planChanges(CAL, [exception, master], new EventTable(), settings);
     expect(actions.map((a) => a.kind)).toEqual(['mirror', 'update-occurrence']);
   });
 
   it('a series with UNTIL records its end; one without records none (kept by clean)', () => {
-    const bounded = planEvent({ calendarId: CAL, event: others({ id: 's', recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20270101T000000Z'] }), entry: undefined, seriesMirrored: false, settings });
+    const bounded = planEvent({
+      calendarId: CAL,
+      event: others({ id: 's', recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20270101T000000Z'] }),
+      entry: undefined,
+      seriesMirrored: false,
+      settings,
+    });
     expect(bounded.source.end).toBe(Date.UTC(2027, 0, 1) / 1000);
     expect(bounded.source.recurring).toBe(true);
-    const open = planEvent({ calendarId: CAL, event: others({ id: 's', recurrence: ['RRULE:FREQ=WEEKLY'] }), entry: undefined, seriesMirrored: false, settings });
+    const open = planEvent({
+      calendarId: CAL,
+      event: others({ id: 's', recurrence: ['RRULE:FREQ=WEEKLY'] }),
+      entry: undefined,
+      seriesMirrored: false,
+      settings,
+    });
     expect(open.source.end).toBeUndefined();
   });
 });

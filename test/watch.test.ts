@@ -9,13 +9,23 @@ import { resolveWebhookToken } from '../src/google/watch.js';
 import { webhookAddress } from '../src/server/webhook-address.js';
 import { webhookTokenPath } from '../src/server/webhook-token.js';
 import { readState, withStateLock } from '../src/state/index.js';
-import { assertBuilt, editState, eventually, httpRequest, runCli, startCli, tempConfigDir } from './server-helpers.js';
+import {
+  assertBuilt,
+  editState,
+  eventually,
+  httpRequest,
+  runCli,
+  startCli,
+  tempConfigDir,
+} from './server-helpers.js';
 import type { RunningCli, TempDir } from './server-helpers.js';
 
 describe('webhookAddress', () => {
   it('adds /webhook to a URL without a path and keeps a given path', () => {
     expect(webhookAddress('https://calsync.example.org')).toBe('https://calsync.example.org/webhook');
-    expect(webhookAddress('https://calsync.example.org/hooks/google')).toBe('https://calsync.example.org/hooks/google');
+    expect(webhookAddress('https://calsync.example.org/hooks/google')).toBe(
+      'https://calsync.example.org/hooks/google',
+    );
   });
 
   it('refuses plain http except on loopback', () => {
@@ -41,7 +51,9 @@ describe('resolveWebhookToken', () => {
   afterEach(() => tmp.cleanup());
 
   it('prefers the setting', () => {
-    expect(resolveWebhookToken({ configDir: tmp.dir, webhookToken: 'from-the-settings' })).toBe('from-the-settings');
+    expect(resolveWebhookToken({ configDir: tmp.dir, webhookToken: 'from-the-settings' })).toBe(
+      'from-the-settings',
+    );
   });
 
   it('generates a 32-byte base64url token once, mode 0600, and reuses it', () => {
@@ -54,7 +66,9 @@ describe('resolveWebhookToken', () => {
   it('refuses a token file readable by others, saying how to fix it', () => {
     writeFileSync(webhookTokenPath(tmp.dir), 'abcdefghijklmnop\n', { mode: 0o644 });
     chmodSync(webhookTokenPath(tmp.dir), 0o644);
-    expect(() => resolveWebhookToken({ configDir: tmp.dir, webhookToken: undefined })).toThrow(/readable by group or others/);
+    expect(() => resolveWebhookToken({ configDir: tmp.dir, webhookToken: undefined })).toThrow(
+      /readable by group or others/,
+    );
   });
 });
 
@@ -99,7 +113,9 @@ async function fixture(tmp: TempDir, extraEnv: Record<string, string> = {}): Pro
   const tokens = join(tmp.dir, 'tokens');
   mkdirSync(tokens, { recursive: true, mode: 0o700 });
   for (const account of [calendar, SHARED]) {
-    writeFileSync(join(tokens, `${account}.json`), JSON.stringify(emu.authorizedUser(account)), { mode: 0o600 });
+    writeFileSync(join(tokens, `${account}.json`), JSON.stringify(emu.authorizedUser(account)), {
+      mode: 0o600,
+    });
   }
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -124,11 +140,17 @@ async function pollOnce(f: Fixture): Promise<void> {
 }
 
 function requestsTo(fragment: string, calendarOrChannel?: string): RequestLogEntry[] {
-  return emu.requests.filter((r) => r.path.includes(fragment) && (calendarOrChannel === undefined || JSON.stringify(r).includes(calendarOrChannel)));
+  return emu.requests.filter(
+    (r) =>
+      r.path.includes(fragment) &&
+      (calendarOrChannel === undefined || JSON.stringify(r).includes(calendarOrChannel)),
+  );
 }
 
 function stopRequestFor(channelId: string): RequestLogEntry | undefined {
-  return emu.requests.find((r) => r.path.includes('/channels/stop') && JSON.stringify(r.body ?? '').includes(channelId));
+  return emu.requests.find(
+    (r) => r.path.includes('/channels/stop') && JSON.stringify(r.body ?? '').includes(channelId),
+  );
 }
 
 function inOneHour(summary: string) {
@@ -153,8 +175,13 @@ describe('calsync watch', () => {
     const f = await fixture(tmp);
     const r = await runCli(['watch', '--json'], f.env);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { exitCode: number; calendars: Array<{ calendarId: string; action: string }> };
-    expect(report.calendars).toEqual([expect.objectContaining({ calendarId: f.calendar, action: 'created' })]);
+    const report = JSON.parse(r.stdout) as {
+      exitCode: number;
+      calendars: Array<{ calendarId: string; action: string }>;
+    };
+    expect(report.calendars).toEqual([
+      expect.objectContaining({ calendarId: f.calendar, action: 'created' }),
+    ]);
 
     const channel = (await readState(f.dir)).channels[f.calendar];
     expect(channel).toBeDefined();
@@ -165,7 +192,13 @@ describe('calsync watch', () => {
 
     const token = readFileSync(webhookTokenPath(f.dir), 'utf8').trim();
     const watch = requestsTo('/events/watch', channel?.id).at(-1);
-    expect(watch?.body).toMatchObject({ id: channel?.id, type: 'web_hook', address: channel?.address, token, params: { ttl: '604800' } });
+    expect(watch?.body).toMatchObject({
+      id: channel?.id,
+      type: 'web_hook',
+      address: channel?.address,
+      token,
+      params: { ttl: '604800' },
+    });
     // The token is a secret: never printed.
     expect(r.stdout + r.stderr).not.toContain(token);
   });
@@ -191,7 +224,9 @@ describe('calsync watch', () => {
     expect(renewed.code, renewed.stderr).toBe(0);
     const second = (await readState(f.dir)).channels[f.calendar];
     expect(second?.id).not.toBe(first?.id);
-    const createdAt = emu.requests.findIndex((r) => r.path.includes('/events/watch') && JSON.stringify(r.body ?? '').includes(second?.id ?? '?'));
+    const createdAt = emu.requests.findIndex(
+      (r) => r.path.includes('/events/watch') && JSON.stringify(r.body ?? '').includes(second?.id ?? '?'),
+    );
     const stopped = stopRequestFor(first?.id ?? '?');
     expect(stopped?.status).toBeLessThan(300);
     // Successor first, then the stop: notifications never have a gap.
@@ -204,7 +239,10 @@ describe('calsync watch', () => {
     const first = (await readState(f.dir)).channels[f.calendar];
     const kept = await runCli(['watch'], f.env);
     expect(kept.stdout).toContain('kept');
-    const rotated = await runCli(['watch'], { ...f.env, CALSYNC_WEBHOOK_TOKEN: 'a-rotated-webhook-token-0123456789' });
+    const rotated = await runCli(['watch'], {
+      ...f.env,
+      CALSYNC_WEBHOOK_TOKEN: 'a-rotated-webhook-token-0123456789',
+    });
     expect(rotated.code, rotated.stderr).toBe(0);
     const second = (await readState(f.dir)).channels[f.calendar];
     expect(second?.id).not.toBe(first?.id);
@@ -224,7 +262,9 @@ describe('calsync watch', () => {
 
     const stop = await runCli(['watch', '--stop', '--json'], f.env);
     expect(stop.code).toBe(0);
-    expect((JSON.parse(stop.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe('stopped');
+    expect((JSON.parse(stop.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe(
+      'stopped',
+    );
     expect(stopRequestFor(second?.id ?? '?')).toBeDefined();
     expect((await readState(f.dir)).channels[f.calendar]).toBeUndefined();
   });
@@ -232,23 +272,39 @@ describe('calsync watch', () => {
   it('stops the channel of a calendar no longer among the sources, and forgets one Google cannot be told about', async () => {
     const f = await fixture(tmp);
     const other = `other${seq}-${process.pid}@example.com`;
-    writeFileSync(join(f.dir, 'tokens', `${other}.json`), JSON.stringify(emu.authorizedUser(other)), { mode: 0o600 });
-    expect((await runCli(['watch'], { ...f.env, CALSYNC_SOURCE_CALENDARS: `${f.calendar},${other}` })).code).toBe(0);
+    writeFileSync(join(f.dir, 'tokens', `${other}.json`), JSON.stringify(emu.authorizedUser(other)), {
+      mode: 0o600,
+    });
+    expect(
+      (await runCli(['watch'], { ...f.env, CALSYNC_SOURCE_CALENDARS: `${f.calendar},${other}` })).code,
+    ).toBe(0);
     const dropped = (await readState(f.dir)).channels[other];
     expect(dropped).toBeDefined();
     const r = await runCli(['watch', '--json'], f.env);
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { calendars: Array<{ calendarId: string; action: string }> }).calendars).toContainEqual(expect.objectContaining({ calendarId: other, action: 'stopped' }));
+    expect(
+      (JSON.parse(r.stdout) as { calendars: Array<{ calendarId: string; action: string }> }).calendars,
+    ).toContainEqual(expect.objectContaining({ calendarId: other, action: 'stopped' }));
     expect(stopRequestFor(dropped?.id ?? '?')?.status).toBeLessThan(300);
     expect((await readState(f.dir)).channels[other]).toBeUndefined();
 
     // A channel whose account is gone altogether: forgotten, with a warning, and the run still succeeds.
     await editState(f.dir, (s) => {
-      s.channels['gone@example.com'] = { id: 'chan-gone', resourceId: 'r', expiration: Date.now() + 86_400_000, address: 'x', createdAt: new Date().toISOString() };
+      s.channels['gone@example.com'] = {
+        id: 'chan-gone',
+        resourceId: 'r',
+        expiration: Date.now() + 86_400_000,
+        address: 'x',
+        createdAt: new Date().toISOString(),
+      };
     });
     const again = await runCli(['watch', '--json'], f.env);
     expect(again.code, again.stderr).toBe(0);
-    expect((JSON.parse(again.stdout) as { calendars: Array<{ calendarId: string; stopWarning?: string }> }).calendars.find((c) => c.calendarId === 'gone@example.com')?.stopWarning).toMatch(/expires on its own/);
+    expect(
+      (
+        JSON.parse(again.stdout) as { calendars: Array<{ calendarId: string; stopWarning?: string }> }
+      ).calendars.find((c) => c.calendarId === 'gone@example.com')?.stopWarning,
+    ).toMatch(/expires on its own/);
     expect((await readState(f.dir)).channels['gone@example.com']).toBeUndefined();
   });
 
@@ -258,7 +314,9 @@ describe('calsync watch', () => {
     try {
       const r = await runCli(['watch', '--json'], f.env);
       expect(r.code).toBe(1);
-      expect((JSON.parse(r.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe('failed');
+      expect((JSON.parse(r.stdout) as { calendars: Array<{ action: string }> }).calendars[0]?.action).toBe(
+        'failed',
+      );
     } finally {
       emu.clearFaults();
     }
@@ -294,10 +352,16 @@ describe('serve-webhook end to end', () => {
     // How fast is measured by `npm run bench` (webhook: p50/p99 change → applied), not here:
     // a shared CI machine makes any time limit in a test flaky.
     const event = emu.seedEvent(f.calendar, inOneHour('Team lunch'));
-    await eventually(() => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED), 10_000, 'the invite');
+    await eventually(
+      () => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED),
+      10_000,
+      'the invite',
+    );
 
     const channel = (await readState(f.dir)).channels[f.calendar];
-    expect(emu.deliveries.some((d) => d.channelId === channel?.id && d.state === 'exists' && d.status === 200)).toBe(true);
+    expect(
+      emu.deliveries.some((d) => d.channelId === channel?.id && d.state === 'exists' && d.status === 200),
+    ).toBe(true);
     const health = await httpRequest(`${url}/health`);
     expect(health.status).toBe(200);
   });
@@ -313,27 +377,44 @@ describe('serve-webhook end to end', () => {
       const start = new Date(Date.now() + (i + 2) * 3_600_000);
       trips.push(`Trip ${i}`);
       // Each new event is pushed to the server while `calsync poll` runs too.
-      emu.seedEvent(f.calendar, { eventType: 'fromGmail', summary: `Trip ${i}`, start: { dateTime: start.toISOString() }, end: { dateTime: new Date(start.getTime() + 3_600_000).toISOString() } });
+      emu.seedEvent(f.calendar, {
+        eventType: 'fromGmail',
+        summary: `Trip ${i}`,
+        start: { dateTime: start.toISOString() },
+        end: { dateTime: new Date(start.getTime() + 3_600_000).toISOString() },
+      });
       if (i === 5) concurrent = runCli(['poll'], f.env);
     }
     const [cli, other] = await Promise.all([runCli(['poll'], f.env), concurrent]);
     expect(cli.code, cli.stderr).toBe(0);
     expect(other?.code, other?.stderr).toBe(0);
-    await eventually(() => trips.every((t) => emu.listEvents(f.calendar).filter((e) => e.summary === t).length >= 2), 15_000, 'every copy');
+    await eventually(
+      () => trips.every((t) => emu.listEvents(f.calendar).filter((e) => e.summary === t).length >= 2),
+      15_000,
+      'every copy',
+    );
     await emu.settleDeliveries();
     await pollOnce(f);
-    for (const t of trips) expect(emu.listEvents(f.calendar).filter((e) => e.summary === t), t).toHaveLength(2);
+    for (const t of trips)
+      expect(
+        emu.listEvents(f.calendar).filter((e) => e.summary === t),
+        t,
+      ).toHaveLength(2);
   });
 
   it('shows in /metrics a poll that a separate calsync poll process ran', async () => {
     const f = await fixture(tmp);
     const url = await serve(f);
-    const before = /^calsync_polls_initiated_total (\d+)$/m.exec((await httpRequest(`${url}/metrics`)).body)?.[1];
+    const before = /^calsync_polls_initiated_total (\d+)$/m.exec(
+      (await httpRequest(`${url}/metrics`)).body,
+    )?.[1];
     expect(before).toBe('0');
     await pollOnce(f);
     const after = await httpRequest(`${url}/metrics`);
     expect(after.body).toMatch(/^calsync_polls_initiated_total [1-9]\d*$/m);
-    expect(after.body).toMatch(new RegExp(`^calsync_last_success_timestamp_seconds\\{calendar_id="${f.calendar}"\\} \\d+`, 'm'));
+    expect(after.body).toMatch(
+      new RegExp(`^calsync_last_success_timestamp_seconds\\{calendar_id="${f.calendar}"\\} \\d+`, 'm'),
+    );
   });
 
   it('after a renewal, notifications come only through the new channel', async () => {
@@ -363,8 +444,15 @@ describe('serve-webhook end to end', () => {
     try {
       const event = emu.seedEvent(f.calendar, inOneHour('Drained'));
       const mark = emu.requests.length;
-      await eventually(() => emu.requests.slice(mark).some((r) => r.account === f.calendar && r.path.includes('/events')) || emu.deliveries.some((d) => d.calendarId === f.calendar && d.state === 'exists' && d.status === 200), 10_000, 'the poll to start');
-      const invited = () => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED);
+      await eventually(
+        () =>
+          emu.requests.slice(mark).some((r) => r.account === f.calendar && r.path.includes('/events')) ||
+          emu.deliveries.some((d) => d.calendarId === f.calendar && d.state === 'exists' && d.status === 200),
+        10_000,
+        'the poll to start',
+      );
+      const invited = () =>
+        (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED);
       expect(invited()).toBe(false);
       server?.child.kill('SIGTERM');
       const exit = await server?.done;
@@ -397,14 +485,26 @@ describe('serve-webhook end to end', () => {
     const f = await fixture(tmp);
     server = startCli(['serve-webhook', '--port', String(f.port), '--poll-interval', '60'], f.env);
     await server.waitForStderr(/listening on/);
-    await eventually(async () => {
-      const state = await readState(f.dir);
-      return state.channels[f.calendar] !== undefined && state.calendars[f.calendar]?.lastSuccessAt !== undefined;
-    }, 15_000, 'a scheduled poll and a channel');
+    await eventually(
+      async () => {
+        const state = await readState(f.dir);
+        return (
+          state.channels[f.calendar] !== undefined && state.calendars[f.calendar]?.lastSuccessAt !== undefined
+        );
+      },
+      15_000,
+      'a scheduled poll and a channel',
+    );
     // The channel it created delivers to it.
     const event = emu.seedEvent(f.calendar, inOneHour('Scheduled'));
-    await eventually(() => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED), 10_000, 'the invite');
+    await eventually(
+      () => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED),
+      10_000,
+      'the invite',
+    );
     const channel = (await readState(f.dir)).channels[f.calendar];
-    expect(emu.deliveries.some((d) => d.channelId === channel?.id && d.state === 'exists' && d.status === 200)).toBe(true);
+    expect(
+      emu.deliveries.some((d) => d.channelId === channel?.id && d.state === 'exists' && d.status === 200),
+    ).toBe(true);
   });
 });

@@ -50,7 +50,13 @@ export async function runClean(opts: CleanOptions): Promise<CleanReport> {
   });
 }
 
-function reportOf(opts: CleanOptions, now: Date, before: number, selection: CleanSelection, removed: number): CleanReport {
+function reportOf(
+  opts: CleanOptions,
+  now: Date,
+  before: number,
+  selection: CleanSelection,
+  removed: number,
+): CleanReport {
   const byCalendar: Record<string, number> = {};
   for (const { calendar } of selection.drop) byCalendar[calendar] = (byCalendar[calendar] ?? 0) + 1;
   return {

@@ -32,7 +32,10 @@ export function keepReason(entry: ProcessedEvent, cutoffMs: number): KeepReason 
 /** Which entries `clean` drops: those whose event ended more than `olderThanMs` before `now`. */
 export function selectExpired(events: State['events'], now: Date, olderThanMs: number): CleanSelection {
   const cutoff = now.getTime() - olderThanMs;
-  const selection: CleanSelection = { drop: [], kept: { recent: 0, 'open-ended-series': 0, 'pending-failure': 0, 'no-end': 0 } };
+  const selection: CleanSelection = {
+    drop: [],
+    kept: { recent: 0, 'open-ended-series': 0, 'pending-failure': 0, 'no-end': 0 },
+  };
   for (const [calendar, perCalendar] of Object.entries(events)) {
     for (const [id, entry] of perCalendar.entries()) {
       const reason = keepReason(entry, cutoff);

@@ -70,12 +70,19 @@ function hintFor(status: TokenStatus, account: string): string | undefined {
 /** Aligned text lines: ACCOUNT, TOKEN FILE, STATUS (with what to do when not ok). */
 export function renderAccountList(rows: AccountListing[]): string[] {
   if (rows.length === 0) {
-    return ['no accounts yet: set CALSYNC_SOURCE_CALENDARS, then run calsync auth <account> --client-secrets <client_secret.json>'];
+    return [
+      'no accounts yet: set CALSYNC_SOURCE_CALENDARS, then run calsync auth <account> --client-secrets <client_secret.json>',
+    ];
   }
   // "revoked: run calsync auth …" reads better in a table than "revoked: run: calsync auth …".
-  const cells = rows.map((r) => [r.account, r.tokenFile ?? '-', r.hint ? `${r.status}: ${r.hint.replace(/^run: /, 'run ')}` : r.status]);
+  const cells = rows.map((r) => [
+    r.account,
+    r.tokenFile ?? '-',
+    r.hint ? `${r.status}: ${r.hint.replace(/^run: /, 'run ')}` : r.status,
+  ]);
   const header = ['ACCOUNT', 'TOKEN FILE', 'STATUS'];
   const widths = [0, 1].map((i) => Math.max(header[i]?.length ?? 0, ...cells.map((c) => c[i]?.length ?? 0)));
-  const line = (c: string[]): string => c.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ');
+  const line = (c: string[]): string =>
+    c.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ');
   return [line(header), ...cells.map(line)];
 }

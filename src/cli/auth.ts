@@ -20,12 +20,20 @@ const EXAMPLE = 'calsync auth you@gmail.com --client-secrets client_secret.json'
 export function registerAuthCommand(program: Command): void {
   program
     .command('auth')
-    .description("sign an account in to Google and save its token (OAuth loopback flow); --list checks every account's token")
+    .description(
+      "sign an account in to Google and save its token (OAuth loopback flow); --list checks every account's token",
+    )
     .argument('[account]', 'the account, usually its e-mail address (names the token file)')
-    .option('--client-secrets <file>', 'the OAuth client JSON downloaded from Google Cloud (a "Desktop app" client)')
+    .option(
+      '--client-secrets <file>',
+      'the OAuth client JSON downloaded from Google Cloud (a "Desktop app" client)',
+    )
     .option('--no-browser', 'only print the URL to open (headless servers); never start a browser')
     .option('--port <n>', 'the 127.0.0.1 port the browser comes back to (default: any free port)', parsePort)
-    .option('--list', 'list the accounts, their token files and whether each refreshes now (exit 1 when one does not)')
+    .option(
+      '--list',
+      'list the accounts, their token files and whether each refreshes now (exit 1 when one does not)',
+    )
     .addHelpText(
       'after',
       [
@@ -41,20 +49,32 @@ export function registerAuthCommand(program: Command): void {
       const g = globalOptions(cmd);
       if (flags.list) {
         if (flags.clientSecrets !== undefined || flags.port !== undefined) {
-          throw new UsageError('auth: --list takes no --client-secrets or --port', { hint: "see 'calsync auth --help'" });
+          throw new UsageError('auth: --list takes no --client-secrets or --port', {
+            hint: "see 'calsync auth --help'",
+          });
         }
         await runList(g, account);
         return;
       }
-      if (account === undefined) throw new UsageError(`auth: missing the account to sign in (e.g. ${EXAMPLE})`, { hint: "see 'calsync auth --help'" });
+      if (account === undefined)
+        throw new UsageError(`auth: missing the account to sign in (e.g. ${EXAMPLE})`, {
+          hint: "see 'calsync auth --help'",
+        });
       if (flags.clientSecrets === undefined) {
-        throw new UsageError(`auth: missing --client-secrets <file> (e.g. ${EXAMPLE})`, { hint: 'how to get the file: docs/google-setup.md' });
+        throw new UsageError(`auth: missing --client-secrets <file> (e.g. ${EXAMPLE})`, {
+          hint: 'how to get the file: docs/google-setup.md',
+        });
       }
       await runSignIn(g, account, flags.clientSecrets, flags);
     });
 }
 
-async function runSignIn(g: GlobalOptions, account: string, clientSecretsFile: string, flags: AuthFlags): Promise<void> {
+async function runSignIn(
+  g: GlobalOptions,
+  account: string,
+  clientSecretsFile: string,
+  flags: AuthFlags,
+): Promise<void> {
   const { settings } = loadSettings({ env: process.env });
   applyLogLevel(g, settings.logLevel);
   // stdout carries the instructions, except with --json where it carries only the result.
@@ -90,6 +110,7 @@ async function runList(g: GlobalOptions, only: string | undefined): Promise<void
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('a port is a number from 1 to 65535');
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('a port is a number from 1 to 65535');
   return n;
 }

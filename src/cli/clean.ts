@@ -11,7 +11,9 @@ interface CleanFlags {
 export function registerClean(program: Command): void {
   program
     .command('clean')
-    .description('drop state entries of events that ended more than the given time ago (open-ended series and pending retries stay)')
+    .description(
+      'drop state entries of events that ended more than the given time ago (open-ended series and pending retries stay)',
+    )
     .option('--older-than <duration>', 'age of the event end: a whole number and s, m, h, d or w', '30d')
     .option('--dry-run', 'print what would be removed; write nothing')
     .action(async (flags: CleanFlags, cmd: Command) => {
@@ -19,7 +21,11 @@ export function registerClean(program: Command): void {
       const olderThanMs = parseDuration(flags.olderThan);
       const { settings } = loadSettings({ env: process.env });
       applyLogLevel(g, settings.logLevel);
-      const report = await runClean({ configDir: settings.configDir, olderThanMs, dryRun: flags.dryRun === true });
+      const report = await runClean({
+        configDir: settings.configDir,
+        olderThanMs,
+        dryRun: flags.dryRun === true,
+      });
       if (g.json) printJson(report);
       else process.stdout.write(renderCleanReport(report, flags.olderThan));
     });

@@ -27,7 +27,6 @@ function formatValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-
 /** The configured level when the settings load; the default otherwise (the command then reports why). */
 function configuredLogLevel(): LogLevel {
   try {
@@ -43,14 +42,21 @@ function show(cmd: Command): void {
   applyLogLevel(g, loaded.settings.logLevel);
   const shown = redactedSettings(loaded);
   if (g.json) return printJson(shown);
-  process.stdout.write(table(Object.entries(shown).map(([key, { value, source }]) => [key, formatValue(value), source])));
+  process.stdout.write(
+    table(Object.entries(shown).map(([key, { value, source }]) => [key, formatValue(value), source])),
+  );
 }
 
 function paths(cmd: Command): void {
   const g = globalOptions(cmd);
   applyLogLevel(g, 'info');
   const dir = configDir();
-  const files = { configDir: dir, configFile: configFilePath(dir), stateFile: stateFilePath(dir), tokensDir: tokensDirPath(dir) };
+  const files = {
+    configDir: dir,
+    configFile: configFilePath(dir),
+    stateFile: stateFilePath(dir),
+    tokensDir: tokensDirPath(dir),
+  };
   if (g.json) return printJson(files);
   process.stdout.write(
     table([
@@ -67,7 +73,9 @@ function warnIfOverridden(key: string): void {
   if (!isSettingKey(key)) return;
   const source = loadSettings().sources[key];
   if (source !== 'config.json' && source !== 'default') {
-    log.warn(`${key} is also set by the ${source === 'flag' ? 'command line' : 'environment'}, which takes precedence over config.json`);
+    log.warn(
+      `${key} is also set by the ${source === 'flag' ? 'command line' : 'environment'}, which takes precedence over config.json`,
+    );
   }
 }
 
@@ -85,7 +93,9 @@ async function unset(key: string, cmd: Command): Promise<void> {
   applyLogLevel(g, configuredLogLevel());
   const change = await unsetConfigValue(key);
   if (g.json) return printJson(change);
-  process.stdout.write(change.changed ? `${key} removed from ${change.file}\n` : `${key} was not set in ${change.file}\n`);
+  process.stdout.write(
+    change.changed ? `${key} removed from ${change.file}\n` : `${key} was not set in ${change.file}\n`,
+  );
 }
 
 export function registerConfigCommand(program: Command): void {

@@ -16,7 +16,10 @@ import { table } from './table.js';
 
 function when(e: GoogleEvent): string {
   const start = e.start?.dateTime ?? e.start?.date ?? '';
-  return start.replace('T', ' ').replace(/:00(\.000)?Z$/, 'Z').replace(/:00([+-]\d\d:\d\d)$/, '$1');
+  return start
+    .replace('T', ' ')
+    .replace(/:00(\.000)?Z$/, 'Z')
+    .replace(/:00([+-]\d\d:\d\d)$/, '$1');
 }
 
 /** What each poll did; after the first, the echoes of calsync's own writes are only counted. */
@@ -29,7 +32,9 @@ function actionsTable(report: PollReport, names: Map<string, string>, showSkips:
     a.reason ?? '',
   ]);
   const hidden = report.actions.length - shown.length;
-  const note = hidden ? `   (${hidden} more changes seen and skipped: calsync's own copies and invites coming back)\n` : '';
+  const note = hidden
+    ? `   (${hidden} more changes seen and skipped: calsync's own copies and invites coming back)\n`
+    : '';
   return table([['calendar', 'event', 'what calsync did', 'why / note'], ...rows]) + note;
 }
 
@@ -37,12 +42,20 @@ function actionsTable(report: PollReport, names: Map<string, string>, showSkips:
 function occurrenceId(master: GoogleEvent, weeks: number): string {
   const first = new Date(master.start?.dateTime ?? Date.now());
   const when = new Date(first.getTime() + weeks * 7 * 86_400_000);
-  return `${master.id ?? ''}_${when.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+  return `${master.id ?? ''}_${when
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}`;
 }
 
 function sharedTable(emu: Emulator, shared: string): string {
   const events = emu.listEvents(shared).sort((a, b) => when(a).localeCompare(when(b)));
-  const rows = events.map((e) => [when(e), (e.summary ?? '').slice(0, 40), e.recurrence?.length ? 'recurring' : '', e.organizer?.email ?? '']);
+  const rows = events.map((e) => [
+    when(e),
+    (e.summary ?? '').slice(0, 40),
+    e.recurrence?.length ? 'recurring' : '',
+    e.organizer?.email ?? '',
+  ]);
   return table([['starts', 'summary', '', 'organizer'], ...rows]);
 }
 
@@ -68,7 +81,9 @@ async function demo(cmd: Command): Promise<void> {
     const seed = seedDemo(emu);
     mkdirSync(join(dir, 'tokens'), { mode: 0o700 });
     for (const account of [...seed.sourceCalendars, seed.inviteEmail]) {
-      writeFileSync(join(dir, 'tokens', `${account}.json`), JSON.stringify(emu.authorizedUser(account)), { mode: 0o600 });
+      writeFileSync(join(dir, 'tokens', `${account}.json`), JSON.stringify(emu.authorizedUser(account)), {
+        mode: 0o600,
+      });
     }
     const { settings } = loadSettings({
       env: {},
@@ -85,17 +100,24 @@ async function demo(cmd: Command): Promise<void> {
     say(`source calendars: ${seed.sourceCalendars.join(', ')}\nshared calendar:  ${seed.inviteEmail}\n\n`);
 
     const names = new Map<string, string>();
-    for (const cal of seed.sourceCalendars) for (const e of emu.listEvents(cal)) names.set(e.id ?? '', e.summary ?? '');
+    for (const cal of seed.sourceCalendars)
+      for (const e of emu.listEvents(cal)) names.set(e.id ?? '', e.summary ?? '');
 
     const first = await runPoll({ settings, trigger: 'demo' });
-    say(`1. First poll (${first.apiCalls} API calls, ${first.writes} writes):\n${actionsTable(first, names, true)}\n`);
+    say(
+      `1. First poll (${first.apiCalls} API calls, ${first.writes} writes):\n${actionsTable(first, names, true)}\n`,
+    );
     say(`   The shared calendar now shows:\n${sharedTable(emu, seed.inviteEmail)}\n`);
 
     // A person's changes: the flight moves by two hours, dinner is cancelled.
     const personal = seed.sourceCalendars[0] ?? '';
     const flight = emu.listEvents(personal).find((e) => e.eventType === 'fromGmail');
     const dinner = emu.listEvents(personal).find((e) => e.summary?.startsWith('Dinner'));
-    if (flight?.id) emu.updateEvent(personal, flight.id, { start: { dateTime: shiftHours(flight.start?.dateTime, 2) }, end: { dateTime: shiftHours(flight.end?.dateTime, 2) } });
+    if (flight?.id)
+      emu.updateEvent(personal, flight.id, {
+        start: { dateTime: shiftHours(flight.start?.dateTime, 2) },
+        end: { dateTime: shiftHours(flight.end?.dateTime, 2) },
+      });
     if (dinner?.id) emu.cancelEvent(personal, dinner.id);
     // The team lead moves next week's standup by an hour and cancels the one after.
     const work = seed.sourceCalendars[1] ?? '';
@@ -103,26 +125,47 @@ async function demo(cmd: Command): Promise<void> {
     if (standup?.id) {
       const moved = occurrenceId(standup, 1);
       const start = new Date(Date.parse(standup.start?.dateTime ?? '') + 7 * 86_400_000 + 3_600_000);
-      emu.updateEvent(work, moved, { summary: 'Team standup (moved)', start: { dateTime: start.toISOString() }, end: { dateTime: new Date(start.getTime() + 15 * 60_000).toISOString() } });
+      emu.updateEvent(work, moved, {
+        summary: 'Team standup (moved)',
+        start: { dateTime: start.toISOString() },
+        end: { dateTime: new Date(start.getTime() + 15 * 60_000).toISOString() },
+      });
       emu.cancelEvent(work, occurrenceId(standup, 2));
       names.set(moved, 'Team standup (moved)');
       names.set(occurrenceId(standup, 2), 'Team standup (one occurrence)');
     }
-    say('2. Meanwhile: the flight moves two hours later, dinner is cancelled, next week\'s standup\n   moves an hour later and the one after is cancelled.\n\n');
+    say(
+      "2. Meanwhile: the flight moves two hours later, dinner is cancelled, next week's standup\n   moves an hour later and the one after is cancelled.\n\n",
+    );
 
     const second = await runPoll({ settings, trigger: 'demo' });
-    say(`3. Second poll (${second.apiCalls} API calls, ${second.writes} writes):\n${actionsTable(second, names, false)}\n`);
+    say(
+      `3. Second poll (${second.apiCalls} API calls, ${second.writes} writes):\n${actionsTable(second, names, false)}\n`,
+    );
     say(`   The shared calendar now shows:\n${sharedTable(emu, seed.inviteEmail)}`);
-    const mirror = emu.listEvents(seed.inviteEmail).find((e) => e.recurrence?.length && e.summary === standup?.summary);
-    const exceptions = mirror?.id ? emu.listEvents(seed.inviteEmail, { includeCancelled: true }).filter((e) => e.recurringEventId === mirror.id) : [];
-    for (const e of exceptions) say(`   The mirrored standup's occurrence of ${when({ start: e.originalStartTime })} is ${e.status === 'cancelled' ? 'cancelled' : `moved to ${when(e)}`}.\n`);
+    const mirror = emu
+      .listEvents(seed.inviteEmail)
+      .find((e) => e.recurrence?.length && e.summary === standup?.summary);
+    const exceptions = mirror?.id
+      ? emu
+          .listEvents(seed.inviteEmail, { includeCancelled: true })
+          .filter((e) => e.recurringEventId === mirror.id)
+      : [];
+    for (const e of exceptions)
+      say(
+        `   The mirrored standup's occurrence of ${when({ start: e.originalStartTime })} is ${e.status === 'cancelled' ? 'cancelled' : `moved to ${when(e)}`}.\n`,
+      );
     if (dinner?.summary && !emu.listEvents(seed.inviteEmail).some((e) => e.summary === dinner.summary)) {
-      say(`   "${dinner.summary}" left the shared calendar with no write: cancelling an event withdraws its invitations.\n`);
+      say(
+        `   "${dinner.summary}" left the shared calendar with no write: cancelling an event withdraws its invitations.\n`,
+      );
     }
     say('\n');
 
     const third = await runPoll({ settings, trigger: 'demo' });
-    say(`4. A third poll with nothing new: ${third.apiCalls} API calls (one list per calendar), ${third.writes} writes.\n`);
+    say(
+      `4. A third poll with nothing new: ${third.apiCalls} API calls (one list per calendar), ${third.writes} writes.\n`,
+    );
     if (g.json) printJson({ polls: [first, second, third], shared: emu.listEvents(seed.inviteEmail) });
     process.exitCode = [first, second, third].some((r) => r.exitCode !== 0) ? 1 : 0;
   } finally {

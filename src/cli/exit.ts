@@ -6,7 +6,11 @@ import { redact } from '../util/log.js';
  * The one place that turns an error into an exit status and the line a user
  * reads. Unexpected errors print one line; the stack only with --verbose.
  */
-export function reportError(err: unknown, verbose: boolean, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
+export function reportError(
+  err: unknown,
+  verbose: boolean,
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): number {
   if (err instanceof CommanderError) {
     // commander already printed its message (see configureOutput in main.ts).
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -18,14 +18,22 @@ export function registerHealthCheck(program: Command): void {
   program
     .command('health-check')
     .alias('health')
-    .description('check sync freshness, tokens, watch channels and the webhook server (Nagios plugin output; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
-    .option('--url [url]', "also check that serve-webhook's /health answers 200 within 5 s, e.g. http://127.0.0.1:5000/health")
+    .description(
+      'check sync freshness, tokens, watch channels and the webhook server (Nagios plugin output; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)',
+    )
+    .option(
+      '--url [url]',
+      "also check that serve-webhook's /health answers 200 within 5 s, e.g. http://127.0.0.1:5000/health",
+    )
     .option('--no-alert', 'check without sending alert mails')
     .option('--offline', 'skip the checks that need the network (token refreshes)')
     // Usage errors are checked below so they exit 3 (UNKNOWN), the Nagios convention.
     .allowUnknownOption()
     .allowExcessArguments()
-    .addHelpText('after', '\nUsage errors exit 3 (UNKNOWN), so a monitoring system never reads a typo as CRITICAL.')
+    .addHelpText(
+      'after',
+      '\nUsage errors exit 3 (UNKNOWN), so a monitoring system never reads a typo as CRITICAL.',
+    )
     .action(async (flags: HealthCheckFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       let url: string | undefined;
@@ -41,7 +49,12 @@ export function registerHealthCheck(program: Command): void {
         const { settings } = loadSettings({ env: process.env });
         applyLogLevel(g, settings.logLevel);
         const { runHealthCheck } = await import('../health/run.js');
-        outcome = await runHealthCheck({ settings, ...(url ? { url } : {}), offline: flags.offline === true, alert: flags.alert });
+        outcome = await runHealthCheck({
+          settings,
+          ...(url ? { url } : {}),
+          offline: flags.offline === true,
+          alert: flags.alert,
+        });
       } catch (err) {
         // Without settings or state nothing could be checked: UNKNOWN, not a CLI error.
         printUnknown(errorMessage(err), g.json);
@@ -61,7 +74,9 @@ function checkUsage(flags: HealthCheckFlags, args: string[]): string | undefined
   }
   if (flags.url === undefined) return undefined;
   if (flags.url === true || !isHttpUrl(flags.url)) {
-    throw new HealthCheckUsageError('health-check: --url needs an http(s) URL, e.g. http://127.0.0.1:5000/health');
+    throw new HealthCheckUsageError(
+      'health-check: --url needs an http(s) URL, e.g. http://127.0.0.1:5000/health',
+    );
   }
   return flags.url;
 }
@@ -102,6 +117,13 @@ function toJson(report: HealthReport, outcome: HealthCheckOutcome): unknown {
 
 function printUnknown(raw: string, json: boolean): void {
   const message = redact(raw);
-  if (json) printJson({ status: 'UNKNOWN', exitCode: STATUS_EXIT_CODE.UNKNOWN, summary: message, problems: [], checks: [] });
+  if (json)
+    printJson({
+      status: 'UNKNOWN',
+      exitCode: STATUS_EXIT_CODE.UNKNOWN,
+      summary: message,
+      problems: [],
+      checks: [],
+    });
   else process.stdout.write(`CALSYNC UNKNOWN - ${message.replaceAll('|', '/')}\n`);
 }

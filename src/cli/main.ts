@@ -17,7 +17,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .showHelpAfterError(false)
-    .exitOverride()
+    .exitOverride();
   registerCommands(program);
   applyUsageErrorStyle(program, '');
   return program;

@@ -7,19 +7,41 @@ export function formatPollReport(report: PollReport, opts: { color: boolean; sho
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const rows = [['calendar', 'changes', 'done', 'skipped', 'failed', 'deferred', 'note']];
   for (const cal of report.calendars) {
-    const note = cal.error ? c.red(`${cal.error}${cal.hint ? ` (${cal.hint})` : ''}`) : cal.fullSync ? 'full listing' : '';
-    rows.push([cal.calendarId, String(cal.changes), String(cal.done), String(cal.skipped), String(cal.failed), String(cal.deferred), note]);
+    const note = cal.error
+      ? c.red(`${cal.error}${cal.hint ? ` (${cal.hint})` : ''}`)
+      : cal.fullSync
+        ? 'full listing'
+        : '';
+    rows.push([
+      cal.calendarId,
+      String(cal.changes),
+      String(cal.done),
+      String(cal.skipped),
+      String(cal.failed),
+      String(cal.deferred),
+      note,
+    ]);
   }
   let out = table(rows);
   const shown = report.actions.filter((a) => opts.showActions || a.result !== 'skipped');
   if (shown.length > 0) {
-    out += '\n' + table([
-      ['result', 'action', 'event', 'detail'],
-      ...shown.map((a) => [a.result, a.action, `${a.summary ?? a.eventId}`.slice(0, 48), a.reason ?? a.target ?? '']),
-    ]);
+    out +=
+      '\n' +
+      table([
+        ['result', 'action', 'event', 'detail'],
+        ...shown.map((a) => [
+          a.result,
+          a.action,
+          `${a.summary ?? a.eventId}`.slice(0, 48),
+          a.reason ?? a.target ?? '',
+        ]),
+      ]);
   }
   const verb = report.dryRun ? 'planned (dry run: nothing written)' : `${report.writes} writes`;
-  const status = report.exitCode === 0 ? c.green('ok') : c.red('some events or calendars failed; they are retried at the next poll');
+  const status =
+    report.exitCode === 0
+      ? c.green('ok')
+      : c.red('some events or calendars failed; they are retried at the next poll');
   out += `\n${verb}, ${report.apiCalls} API calls, ${(report.durationMs / 1000).toFixed(1)} s: ${status}\n`;
   return out;
 }

@@ -32,7 +32,10 @@ export function registerPollCommand(program: Command): void {
       const { settings } = loadSettings();
       applyLogLevel(g, settings.logLevel);
       // A terminal that reports no width (e.g. `script` without a size) makes ora redraw forever: no spinner there.
-      const spinner = process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !g.json && !g.quiet && g.color ? (await import('ora')).default({ stream: process.stderr }).start('polling') : undefined;
+      const spinner =
+        process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !g.json && !g.quiet && g.color
+          ? (await import('ora')).default({ stream: process.stderr }).start('polling')
+          : undefined;
       try {
         const report = await runPoll({
           settings,
@@ -46,7 +49,13 @@ export function registerPollCommand(program: Command): void {
         });
         spinner?.stop();
         if (g.json) printJson(report);
-        else if (!g.quiet || report.exitCode !== 0) process.stdout.write(formatPollReport(report, { color: g.color && process.stdout.isTTY, showActions: g.verbose || flags.dryRun === true }));
+        else if (!g.quiet || report.exitCode !== 0)
+          process.stdout.write(
+            formatPollReport(report, {
+              color: g.color && process.stdout.isTTY,
+              showActions: g.verbose || flags.dryRun === true,
+            }),
+          );
         process.exitCode = report.exitCode;
       } finally {
         spinner?.stop();

@@ -12,13 +12,15 @@ interface ServeFlags {
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  if (!/^\d+$/.test(value) || n > 65_535)
+    throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
   return n;
 }
 
 function parseMinutes(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('the interval is a positive number of minutes');
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('the interval is a positive number of minutes');
   return n;
 }
 
@@ -38,10 +40,16 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function registerServeWebhook(program: Command): void {
   program
     .command('serve-webhook')
-    .description('receive Google push notifications (POST /webhook) and serve /health and /metrics until SIGTERM')
+    .description(
+      'receive Google push notifications (POST /webhook) and serve /health and /metrics until SIGTERM',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 5000)
-    .option('--poll-interval <minutes>', 'also poll every <minutes> and renew channels before they expire (hosts without systemd timers)', parseMinutes)
+    .option(
+      '--poll-interval <minutes>',
+      'also poll every <minutes> and renew channels before they expire (hosts without systemd timers)',
+      parseMinutes,
+    )
     .action(async (flags: ServeFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       const { settings } = loadSettings({
@@ -59,8 +67,12 @@ export function registerServeWebhook(program: Command): void {
       const line = `listening on ${server.url}`;
       log.info(line);
       // Always on stderr, whatever the log level: with --port 0 it is the only way to learn the port.
-      if (getLogLevel() === 'error' || getLogLevel() === 'warn') process.stderr.write(`calsync serve-webhook: ${line}\n`);
-      const schedule = flags.pollInterval === undefined ? undefined : startSchedule(flags.pollInterval * 60_000, () => ownScheduleTick(settings));
+      if (getLogLevel() === 'error' || getLogLevel() === 'warn')
+        process.stderr.write(`calsync serve-webhook: ${line}\n`);
+      const schedule =
+        flags.pollInterval === undefined
+          ? undefined
+          : startSchedule(flags.pollInterval * 60_000, () => ownScheduleTick(settings));
       const signal = await stopped;
       log.info('shutting down: finishing running polls', { signal });
       await Promise.all([server.close(), schedule?.stop()]);

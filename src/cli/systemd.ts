@@ -13,10 +13,14 @@ interface InstallFlags {
 }
 
 export function registerSystemd(program: Command): void {
-  const systemd = program.command('systemd').description('systemd units: timers for poll, clean, watch and health-check, and the webhook server');
+  const systemd = program
+    .command('systemd')
+    .description('systemd units: timers for poll, clean, watch and health-check, and the webhook server');
   systemd
     .command('install')
-    .description('write the units with this node and calsync, and the configured poll interval; print the systemctl commands to run')
+    .description(
+      'write the units with this node and calsync, and the configured poll interval; print the systemctl commands to run',
+    )
     .option('--user', 'user units in $XDG_CONFIG_HOME/systemd/user (default)')
     .option('--system', 'system units in /etc/systemd/system, run as the invoking user (run with sudo)')
     .option('--dry-run', 'print the units and commands; write nothing')
@@ -26,9 +30,15 @@ export function registerSystemd(program: Command): void {
       const mode: InstallMode = flags.system ? 'system' : 'user';
       const loaded = loadSettings({ env: process.env });
       applyLogLevel(g, loaded.settings.logLevel);
-      const configDir = mode === 'system' ? systemConfigDir(loaded.settings.configDir, loaded.sources.configDir !== 'default') : loaded.settings.configDir;
+      const configDir =
+        mode === 'system'
+          ? systemConfigDir(loaded.settings.configDir, loaded.sources.configDir !== 'default')
+          : loaded.settings.configDir;
       // Under sudo the units run as the invoking user: their config.json, not root's, says the interval and the webhook.
-      const settings = configDir === loaded.settings.configDir ? loaded.settings : loadSettings({ env: { ...process.env, CALSYNC_CONFIG_DIR: configDir } }).settings;
+      const settings =
+        configDir === loaded.settings.configDir
+          ? loaded.settings
+          : loadSettings({ env: { ...process.env, CALSYNC_CONFIG_DIR: configDir } }).settings;
       const plan = await planInstall({
         mode,
         configDir,
@@ -43,7 +53,9 @@ export function registerSystemd(program: Command): void {
 }
 
 function renderDryRun(plan: InstallPlan): string {
-  const units = plan.units.map((u) => `# ---- ${u.path}\n${u.content.endsWith('\n') ? u.content : u.content + '\n'}`).join('\n');
+  const units = plan.units
+    .map((u) => `# ---- ${u.path}\n${u.content.endsWith('\n') ? u.content : u.content + '\n'}`)
+    .join('\n');
   return [
     `# dry run: nothing written. ${plan.units.length} ${plan.mode} units for ${plan.dir}:`,
     '',

@@ -33,7 +33,9 @@ export function renderWatchReport(report: WatchReport): string {
 export function registerWatch(program: Command): void {
   program
     .command('watch')
-    .description('create or renew push channels for every source calendar (those expiring within 60 h), stop replaced ones')
+    .description(
+      'create or renew push channels for every source calendar (those expiring within 60 h), stop replaced ones',
+    )
     .option('--stop', 'stop every channel instead')
     .option('--force', 'renew every channel, however long it still lives')
     .action(async (flags: WatchFlags, cmd: Command) => {

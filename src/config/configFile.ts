@@ -46,21 +46,30 @@ export function readConfigObject(path: string): Record<string, unknown> | undefi
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON: ${errorMessage(err)}`, { hint: 'fix the file (or remove it)' });
+    throw new ConfigError(`${path}: not valid JSON: ${errorMessage(err)}`, {
+      hint: 'fix the file (or remove it)',
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(`${path}: must hold one JSON object of settings`, { hint: 'e.g. {"pollIntervalMinutes": 5}' });
+    throw new ConfigError(`${path}: must hold one JSON object of settings`, {
+      hint: 'e.g. {"pollIntervalMinutes": 5}',
+    });
   }
   return parsed as Record<string, unknown>;
 }
 
 /** Checks every key of a config.json object; throws a ConfigError naming the file and the first bad key. */
-export function checkConfigObject(path: string, object: Record<string, unknown>): Partial<Record<SettingKey, unknown>> {
+export function checkConfigObject(
+  path: string,
+  object: Record<string, unknown>,
+): Partial<Record<SettingKey, unknown>> {
   const values: Partial<Record<SettingKey, unknown>> = {};
   for (const [key, value] of Object.entries(object)) {
     if (key === CONF_INTERNAL_KEY) continue;
     if (isSettingKey(key) && SETTING_SPECS[key].secret) {
-      throw new ConfigError(`${path}: key "${key}": secrets are not read from config.json`, { hint: secretHint(key) });
+      throw new ConfigError(`${path}: key "${key}": secrets are not read from config.json`, {
+        hint: secretHint(key),
+      });
     }
     if (!isConfigFileKey(key)) {
       throw new ConfigError(`${path}: key "${key}": unknown setting`, {

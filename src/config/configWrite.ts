@@ -56,7 +56,11 @@ function rewriteConfError(path: string, err: unknown): ConfigError {
   return new ConfigError(`${path}: cannot write: ${text}`, { cause: err });
 }
 
-async function withConf(dir: string, validate: boolean, fn: (conf: { set(k: string, v: unknown): void; delete(k: string): void }) => void): Promise<void> {
+async function withConf(
+  dir: string,
+  validate: boolean,
+  fn: (conf: { set(k: string, v: unknown): void; delete(k: string): void }) => void,
+): Promise<void> {
   const { default: Conf } = await import('conf');
   const path = configFilePath(dir);
   try {
@@ -79,7 +83,11 @@ async function withConf(dir: string, validate: boolean, fn: (conf: { set(k: stri
   }
 }
 
-export async function setConfigValue(key: string, text: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigChange> {
+export async function setConfigValue(
+  key: string,
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigChange> {
   const settable = settableKey(key);
   const checked = parseText(SETTING_SPECS[settable].kind, text);
   if (!checked.ok) throw new UsageError(`key "${key}": ${checked.problem} (got "${text}")`);
@@ -94,7 +102,10 @@ export async function setConfigValue(key: string, text: string, env: NodeJS.Proc
 }
 
 /** Unset also accepts a key only the file knows (a typo, a secret put there by hand): that is how a user fixes it. */
-export async function unsetConfigValue(key: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigChange> {
+export async function unsetConfigValue(
+  key: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigChange> {
   const dir = resolveConfigDir(env).dir;
   const file = configFilePath(dir);
   const current = readConfigObject(file);

@@ -16,7 +16,8 @@ export function envText(env: NodeJS.ProcessEnv, name: string): string | undefine
 /** The seed bot's DEBUG_LOGGING=true; any other value leaves the level alone. */
 function debugLoggingSwitch(env: NodeJS.ProcessEnv): FoundValue | undefined {
   const text = envText(env, 'DEBUG_LOGGING')?.toLowerCase();
-  if (text === 'true' || text === '1' || text === 'yes') return { value: 'debug', source: 'environment', origin: 'DEBUG_LOGGING' };
+  if (text === 'true' || text === '1' || text === 'yes')
+    return { value: 'debug', source: 'environment', origin: 'DEBUG_LOGGING' };
   return undefined;
 }
 

@@ -27,7 +27,12 @@ function flagValue(key: SettingKey, flags: Partial<Settings>): FoundValue | unde
   return { value: checked.value, source: 'flag', origin: key };
 }
 
-function pick(key: SettingKey, flags: Partial<Settings>, env: NodeJS.ProcessEnv, file: ConfigFile): FoundValue {
+function pick(
+  key: SettingKey,
+  flags: Partial<Settings>,
+  env: NodeJS.ProcessEnv,
+  file: ConfigFile,
+): FoundValue {
   const spec = SETTING_SPECS[key];
   const fromFlag = flagValue(key, flags);
   if (fromFlag) return fromFlag;
@@ -45,12 +50,16 @@ function checkCalendarAccounts(settings: Settings, origin: string): void {
     if (settings.sourceCalendars.includes(calendar)) continue;
     const among = settings.sourceCalendars.length ? settings.sourceCalendars.join(', ') : 'none are set';
     const problem = `calendar "${calendar}" is not one of the source calendars (${among})`;
-    throw origin.endsWith('.json') ? fileKeyError(origin, 'calendarAccounts', problem) : new ConfigError(`${origin}: ${problem}`);
+    throw origin.endsWith('.json')
+      ? fileKeyError(origin, 'calendarAccounts', problem)
+      : new ConfigError(`${origin}: ${problem}`);
   }
 }
 
 /** Settings from explicit parts: `config set` checks a file's would-be content this way before writing it. */
-export function resolveSettings(opts: LoadOptions & { configDir: string; configDirSource: SettingSource; file: ConfigFile }): LoadedSettings {
+export function resolveSettings(
+  opts: LoadOptions & { configDir: string; configDirSource: SettingSource; file: ConfigFile },
+): LoadedSettings {
   const flags = opts.flags ?? {};
   const env = opts.env ?? process.env;
   const values: Record<string, unknown> = { configDir: opts.configDir };

@@ -3,7 +3,10 @@ import { isAbsolute, join } from 'node:path';
 import type { SettingSource } from './types.js';
 
 /** The config dir and how it was chosen (for `calsync config show`). */
-export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): { dir: string; source: SettingSource } {
+export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): {
+  dir: string;
+  source: SettingSource;
+} {
   const explicit = env.CALSYNC_CONFIG_DIR?.trim();
   if (explicit) return { dir: explicit, source: 'environment' };
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.

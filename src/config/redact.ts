@@ -7,7 +7,9 @@ import type { LoadedSettings, SettingSource } from './types.js';
  * Every setting with its value and source, secrets as "[redacted]" when set,
  * unset values as null (so the JSON document lists every key).
  */
-export function redactedSettings(loaded: LoadedSettings): Record<string, { value: unknown; source: SettingSource }> {
+export function redactedSettings(
+  loaded: LoadedSettings,
+): Record<string, { value: unknown; source: SettingSource }> {
   const out: Record<string, { value: unknown; source: SettingSource }> = {
     configDir: { value: loaded.settings.configDir, source: loaded.sources.configDir },
   };
@@ -18,7 +20,9 @@ export function redactedSettings(loaded: LoadedSettings): Record<string, { value
   }
   // Effective values that come from elsewhere than a setting: show what is used.
   const { settings } = loaded;
-  if (!settings.sharedCalendarAccount && settings.inviteEmail) out.sharedCalendarAccount = { value: settings.inviteEmail, source: 'default' };
-  if (!settings.webhookToken && existsSync(webhookTokenPath(settings.configDir))) out.webhookToken = { value: '[redacted]', source: 'file' };
+  if (!settings.sharedCalendarAccount && settings.inviteEmail)
+    out.sharedCalendarAccount = { value: settings.inviteEmail, source: 'default' };
+  if (!settings.webhookToken && existsSync(webhookTokenPath(settings.configDir)))
+    out.webhookToken = { value: '[redacted]', source: 'file' };
   return out;
 }

@@ -36,7 +36,10 @@ function schemaFor(kind: ValueKind): JsonSchema {
     case 'gmailOriginal':
       return { enum: ['keep', 'delete'] };
     case 'accountMap':
-      return { type: 'object', additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,199}$' } };
+      return {
+        type: 'object',
+        additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,199}$' },
+      };
   }
 }
 

@@ -28,7 +28,8 @@ function registerSecretValue(value: string): void {
   if (!URL.canParse(value)) return;
   const url = new URL(value);
   if (url.pathname.length > 1) registerSecret(url.pathname);
-  for (const segment of url.pathname.split('/')) if (segment.length >= KEY_LIKE_LENGTH) registerSecret(segment);
+  for (const segment of url.pathname.split('/'))
+    if (segment.length >= KEY_LIKE_LENGTH) registerSecret(segment);
   if (url.search) registerSecret(url.search.slice(1));
 }
 
@@ -54,20 +55,28 @@ function readSecretFile(file: string, origin: string, checkMode: boolean): strin
   return text;
 }
 
-function findSecretText(name: string, env: NodeJS.ProcessEnv): { text: string; source: SettingSource; origin: string } | undefined {
+function findSecretText(
+  name: string,
+  env: NodeJS.ProcessEnv,
+): { text: string; source: SettingSource; origin: string } | undefined {
   const direct = envText(env, name);
   if (direct !== undefined) {
     registerSecretValue(direct);
     return { text: direct, source: 'environment', origin: name };
   }
   const file = envText(env, `${name}_FILE`);
-  if (file !== undefined) return { text: readSecretFile(file, `${name}_FILE`, true), source: 'file', origin: file };
+  if (file !== undefined)
+    return { text: readSecretFile(file, `${name}_FILE`, true), source: 'file', origin: file };
   const credentials = envText(env, 'CREDENTIALS_DIRECTORY');
   const credential = credentials === undefined ? undefined : join(credentials, name);
   if (credential !== undefined && existsSync(credential)) {
     // No mode check here: systemd keeps the credentials directory private to the
     // service, and the ACL it uses can show up as group bits in the file mode.
-    return { text: readSecretFile(credential, `credential ${name}`, false), source: 'credential', origin: credential };
+    return {
+      text: readSecretFile(credential, `credential ${name}`, false),
+      source: 'credential',
+      origin: credential,
+    };
   }
   return undefined;
 }

@@ -30,15 +30,29 @@ export interface SettingSpec {
 /** Every setting except configDir, which decides where config.json is and so cannot be in it. */
 export type SettingKey = Exclude<keyof Settings, 'configDir'>;
 
-const plain = (kind: ValueKind, env: readonly string[], dflt: unknown): SettingSpec => ({ kind, env, secret: false, default: dflt });
-const secret = (kind: ValueKind, env: readonly string[]): SettingSpec => ({ kind, env, secret: true, default: undefined });
+const plain = (kind: ValueKind, env: readonly string[], dflt: unknown): SettingSpec => ({
+  kind,
+  env,
+  secret: false,
+  default: dflt,
+});
+const secret = (kind: ValueKind, env: readonly string[]): SettingSpec => ({
+  kind,
+  env,
+  secret: true,
+  default: undefined,
+});
 
 export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   sourceCalendars: plain('list', ['CALSYNC_SOURCE_CALENDARS', 'SOURCE_CALENDARS'], []),
   inviteEmail: plain('string', ['CALSYNC_INVITE_EMAIL', 'INVITE_EMAIL'], undefined),
   webhookUrl: plain('webhookUrl', ['CALSYNC_WEBHOOK_URL', 'GOOGLE_WEBHOOK_URL'], undefined),
   webhookToken: secret('string', ['CALSYNC_WEBHOOK_TOKEN']),
-  pollIntervalMinutes: plain('positiveInteger', ['CALSYNC_POLL_INTERVAL_MINUTES', 'POLL_INTERVAL_MINUTES'], 5),
+  pollIntervalMinutes: plain(
+    'positiveInteger',
+    ['CALSYNC_POLL_INTERVAL_MINUTES', 'POLL_INTERVAL_MINUTES'],
+    5,
+  ),
   sendgridApiKey: secret('string', ['CALSYNC_SENDGRID_API_KEY', 'SENDGRID_API_KEY']),
   alertFrom: plain('string', ['CALSYNC_ALERT_FROM', 'SENDER_EMAIL'], undefined),
   alertTo: plain('list', ['CALSYNC_ALERT_TO', 'TO_EMAIL'], []),

@@ -48,7 +48,12 @@ export interface Settings {
  * config.json. webhookUrl is not one: Google and the proxy see it, and the
  * channel token is what guards the webhook.
  */
-export const SECRET_SETTINGS = ['webhookToken', 'sendgridApiKey', 'uptimeKumaPushUrl', 'healthchecksUrl'] as const;
+export const SECRET_SETTINGS = [
+  'webhookToken',
+  'sendgridApiKey',
+  'uptimeKumaPushUrl',
+  'healthchecksUrl',
+] as const;
 
 export interface LoadedSettings {
   settings: Settings;

@@ -38,10 +38,12 @@ function checkWebhookUrl(value: unknown): Checked {
 }
 
 function checkAccountMap(value: unknown): Checked {
-  if (!isPlainObject(value)) return bad('must map calendar ids to account names, e.g. {"cal@example.com": "alice@example.com"}');
+  if (!isPlainObject(value))
+    return bad('must map calendar ids to account names, e.g. {"cal@example.com": "alice@example.com"}');
   const out: Record<string, string> = {};
   for (const [calendar, account] of Object.entries(value)) {
-    if (typeof account !== 'string' || !account.trim()) return bad(`calendar "${calendar}" must map to an account name`);
+    if (typeof account !== 'string' || !account.trim())
+      return bad(`calendar "${calendar}" must map to an account name`);
     const name = account.trim();
     if (!SAFE_ACCOUNT.test(name) || name.startsWith('.')) {
       return bad(`account "${name}" is not a safe file name (letters, digits, ".", "_", "@", "+", "-")`);
@@ -68,13 +70,21 @@ export function checkValue(kind: ValueKind, value: unknown): Checked {
     case 'webhookUrl':
       return checkWebhookUrl(value);
     case 'positiveInteger':
-      return Number.isSafeInteger(value) && (value as number) >= 1 ? ok(value) : bad('must be a positive integer');
+      return Number.isSafeInteger(value) && (value as number) >= 1
+        ? ok(value)
+        : bad('must be a positive integer');
     case 'nonNegativeInteger':
-      return Number.isSafeInteger(value) && (value as number) >= 0 ? ok(value) : bad('must be a whole number, 0 or more');
+      return Number.isSafeInteger(value) && (value as number) >= 0
+        ? ok(value)
+        : bad('must be a whole number, 0 or more');
     case 'positiveNumber':
-      return typeof value === 'number' && Number.isFinite(value) && value > 0 ? ok(value) : bad('must be a positive number');
+      return typeof value === 'number' && Number.isFinite(value) && value > 0
+        ? ok(value)
+        : bad('must be a positive number');
     case 'logLevel':
-      return typeof value === 'string' && isLogLevel(value) ? ok(value) : bad(`must be one of ${LOG_LEVELS.join(', ')}`);
+      return typeof value === 'string' && isLogLevel(value)
+        ? ok(value)
+        : bad(`must be one of ${LOG_LEVELS.join(', ')}`);
     case 'gmailOriginal':
       return value === 'keep' || value === 'delete' ? ok(value) : bad('must be keep or delete');
     case 'accountMap':

@@ -17,7 +17,9 @@ function listEntry(store: Store, cal: CalendarRecord, account: string): Record<s
 }
 
 export function calendarListHandler(store: Store, ctx: RequestContext): HandlerResult {
-  const items = [...store.calendars.values()].filter((c) => store.accessRole(c.id, ctx.account) !== undefined).map((c) => listEntry(store, c, ctx.account));
+  const items = [...store.calendars.values()]
+    .filter((c) => store.accessRole(c.id, ctx.account) !== undefined)
+    .map((c) => listEntry(store, c, ctx.account));
   return { status: 200, body: { kind: 'calendar#calendarList', etag: '"emu"', items } };
 }
 
@@ -28,5 +30,14 @@ export function calendarListEntryHandler(store: Store, ctx: RequestContext): Han
 
 export function calendarGetHandler(store: Store, ctx: RequestContext): HandlerResult {
   const cal = store.readable(ctx.params[0] ?? '', ctx.account);
-  return { status: 200, body: { kind: 'calendar#calendar', etag: `"${cal.syncGeneration}"`, id: cal.id, summary: cal.summary, timeZone: 'UTC' } };
+  return {
+    status: 200,
+    body: {
+      kind: 'calendar#calendar',
+      etag: `"${cal.syncGeneration}"`,
+      id: cal.id,
+      summary: cal.summary,
+      timeZone: 'UTC',
+    },
+  };
 }

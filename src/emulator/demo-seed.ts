@@ -39,10 +39,26 @@ export function seedDemo(emu: Emulator): DemoSeed {
   emu.seedEvent(personal, birthdayEvent({ summary: "Sam's birthday", date: dateFromNow(3) }));
   emu.seedEvent(
     personal,
-    gmailEvent({ summary: 'Flight LH 123 Munich to Lisbon', start: daysFromNow(5, 7), end: daysFromNow(5, 10), location: 'MUC Terminal 2' }),
+    gmailEvent({
+      summary: 'Flight LH 123 Munich to Lisbon',
+      start: daysFromNow(5, 7),
+      end: daysFromNow(5, 10),
+      location: 'MUC Terminal 2',
+    }),
   );
-  emu.seedEvent(personal, meeting({ summary: 'Dentist', start: daysFromNow(1, 8), end: daysFromNow(1, 9), location: 'Main St 5' }));
-  emu.seedEvent(personal, meeting({ summary: 'Dinner with Jo', start: daysFromNow(2, 18), end: daysFromNow(2, 20), attendees: ['jo@demo.calsync.test'] }));
+  emu.seedEvent(
+    personal,
+    meeting({ summary: 'Dentist', start: daysFromNow(1, 8), end: daysFromNow(1, 9), location: 'Main St 5' }),
+  );
+  emu.seedEvent(
+    personal,
+    meeting({
+      summary: 'Dinner with Jo',
+      start: daysFromNow(2, 18),
+      end: daysFromNow(2, 20),
+      attendees: ['jo@demo.calsync.test'],
+    }),
+  );
   emu.seedEvent(
     work,
     meeting({

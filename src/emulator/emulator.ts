@@ -8,7 +8,15 @@ import { OAuthServer } from './oauth.js';
 import { PushService } from './push.js';
 import { createRequestHandler } from './server.js';
 import { Store } from './store.js';
-import type { CalendarOptions, ConsentSettings, Emulator, FaultRule, GoogleEvent, RequestLogEntry, StartEmulatorOptions } from './types.js';
+import type {
+  CalendarOptions,
+  ConsentSettings,
+  Emulator,
+  FaultRule,
+  GoogleEvent,
+  RequestLogEntry,
+  StartEmulatorOptions,
+} from './types.js';
 
 const DEFAULT_QUOTA_PER_MINUTE = 600;
 
@@ -19,11 +27,15 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const oauth = new OAuthServer();
   const push = new PushService(store, () => baseUrl);
   const faults = new FaultInjector();
-  const quota = new UserQuota(opts.quotaPerMinute === undefined ? DEFAULT_QUOTA_PER_MINUTE : opts.quotaPerMinute);
+  const quota = new UserQuota(
+    opts.quotaPerMinute === undefined ? DEFAULT_QUOTA_PER_MINUTE : opts.quotaPerMinute,
+  );
   const requests: RequestLogEntry[] = [];
   let consent: ConsentSettings = { mode: 'approve' };
 
-  const server = createServer(createRequestHandler({ store, service, oauth, push, faults, quota, requests, consent: () => consent }));
+  const server = createServer(
+    createRequestHandler({ store, service, oauth, push, faults, quota, requests, consent: () => consent }),
+  );
   // Keep-alive sockets must not hold close() up.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -60,7 +72,12 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     authorizedUser(email) {
       store.addAccount(email);
       const refreshToken = oauth.refreshTokenOf(email) ?? oauth.issueRefreshToken(email);
-      return { type: 'authorized_user', client_id: oauth.clientId, client_secret: oauth.clientSecret, refresh_token: refreshToken };
+      return {
+        type: 'authorized_user',
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        refresh_token: refreshToken,
+      };
     },
     addCalendar(id: string, o: CalendarOptions) {
       store.createCalendar(id, o);
@@ -80,7 +97,11 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       const { cal, event } = found(calendarId, eventId);
       // A person setting a time in the UI sets it whole (timed or all-day), unlike an API patch.
       const { start: _start, end: _end, ...kept } = event;
-      const base = { ...kept, ...(changes.start ? {} : { start: event.start }), ...(changes.end ? {} : { end: event.end }) };
+      const base = {
+        ...kept,
+        ...(changes.start ? {} : { start: event.start }),
+        ...(changes.end ? {} : { end: event.end }),
+      };
       const stored = service.save(cal, applyPatch(base, changes as Record<string, unknown>));
       return renderEvent(stored.event, cal.id);
     },

@@ -26,7 +26,12 @@ export const READ_ONLY_FIELDS = [
 const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
 
 /** A fresh event as Google would store it, from what a client or a seed supplied. */
-export function buildEvent(calendarId: string, input: GoogleEvent, creatorEmail: string, baseUrl: string): GoogleEvent {
+export function buildEvent(
+  calendarId: string,
+  input: GoogleEvent,
+  creatorEmail: string,
+  baseUrl: string,
+): GoogleEvent {
   const id = input.id ?? newEventId();
   const now = new Date().toISOString();
   const event: GoogleEvent = {
@@ -34,7 +39,9 @@ export function buildEvent(calendarId: string, input: GoogleEvent, creatorEmail:
     ...stripSelfFlags(input),
     id,
     status: input.status ?? 'confirmed',
-    htmlLink: input.htmlLink ?? `${baseUrl}/calendar/event?eid=${Buffer.from(`${id} ${calendarId}`).toString('base64url')}`,
+    htmlLink:
+      input.htmlLink ??
+      `${baseUrl}/calendar/event?eid=${Buffer.from(`${id} ${calendarId}`).toString('base64url')}`,
     created: input.created ?? now,
     updated: input.updated ?? now,
     creator: input.creator ? stripSelf(input.creator) : { email: creatorEmail },
@@ -76,7 +83,13 @@ export function renderEvent(event: GoogleEvent, calendarId: string): GoogleEvent
  * a cancelled occurrence keeps what identifies it within its series.
  */
 export function renderCancelled(event: GoogleEvent): GoogleEvent {
-  const out: GoogleEvent = { kind: 'calendar#event', etag: event.etag, id: event.id, status: 'cancelled', updated: event.updated };
+  const out: GoogleEvent = {
+    kind: 'calendar#event',
+    etag: event.etag,
+    id: event.id,
+    status: 'cancelled',
+    updated: event.updated,
+  };
   if (event.recurringEventId) {
     out.recurringEventId = event.recurringEventId;
     out.originalStartTime = event.originalStartTime;
@@ -119,7 +132,8 @@ function mergeValue(current: unknown, patch: unknown): unknown {
 /** Update (PUT) semantics: the body replaces every writable field; what it omits is gone. */
 export function applyUpdate(current: GoogleEvent, body: Record<string, unknown>): GoogleEvent {
   const next: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) if (!READ_ONLY.has(key) && value !== null) next[key] = structuredClone(value);
+  for (const [key, value] of Object.entries(body))
+    if (!READ_ONLY.has(key) && value !== null) next[key] = structuredClone(value);
   const cur = current as Record<string, unknown>;
   for (const key of READ_ONLY_FIELDS) if (cur[key] !== undefined) next[key] = cur[key];
   // status and reminders keep Google's defaults when a full update omits them.
@@ -174,7 +188,8 @@ export function timeMs(t: EventTime | undefined): number | undefined {
 
 /** Start and end must be there, parse, and not run backwards. */
 export function validateTimes(event: GoogleEvent): void {
-  if (!event.start || (!event.start.date && !event.start.dateTime)) throw errors.required('Missing start time.');
+  if (!event.start || (!event.start.date && !event.start.dateTime))
+    throw errors.required('Missing start time.');
   if (!event.end || (!event.end.date && !event.end.dateTime)) throw errors.required('Missing end time.');
   // A time is a date (all-day) or a dateTime, never both.
   if (event.start.date && event.start.dateTime) throw errors.invalid('Invalid start time.');
@@ -198,7 +213,10 @@ export function instanceStamp(originalStart: EventTime): string | undefined {
   if (originalStart.date) return originalStart.date.replaceAll('-', '');
   const ms = timeMs(originalStart);
   if (ms === undefined) return undefined;
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** The occurrence of a series as an exception, before anyone changed it. */
@@ -213,7 +231,11 @@ export function materializeInstance(master: GoogleEvent, instanceId: string, sta
     const date = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}`;
     originalStartTime = { date };
     start = { date };
-    end = { date: new Date(Date.parse(`${date}T00:00:00Z`) + Math.max(duration, 86_400_000)).toISOString().slice(0, 10) };
+    end = {
+      date: new Date(Date.parse(`${date}T00:00:00Z`) + Math.max(duration, 86_400_000))
+        .toISOString()
+        .slice(0, 10),
+    };
   } else {
     const iso = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`;
     const tz = master.start?.timeZone ?? undefined;
@@ -233,7 +255,9 @@ export function seriesEndMs(event: GoogleEvent): number {
     if (!m?.[1]) continue;
     const d = m[1];
     const t = m[2] ?? '235959';
-    const ms = Date.parse(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}Z`);
+    const ms = Date.parse(
+      `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}Z`,
+    );
     if (!Number.isNaN(ms)) end = Math.min(end, ms + ((timeMs(event.end) ?? 0) - (timeMs(event.start) ?? 0)));
   }
   return end;

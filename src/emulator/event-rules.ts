@@ -7,12 +7,27 @@ import { errors } from './google-errors.js';
 import type { CalendarRecord } from './store.js';
 import type { GoogleEvent } from './types.js';
 
-const KNOWN_TYPES = new Set(['default', 'birthday', 'fromGmail', 'focusTime', 'outOfOffice', 'workingLocation']);
+const KNOWN_TYPES = new Set([
+  'default',
+  'birthday',
+  'fromGmail',
+  'focusTime',
+  'outOfOffice',
+  'workingLocation',
+]);
 const PRIMARY_ONLY = new Set(['focusTime', 'outOfOffice', 'workingLocation']);
 
 /** Fields an update may change, per event type (others answer 400 eventTypeRestriction). */
 const UPDATABLE_BY_TYPE: Record<string, ReadonlySet<string>> = {
-  fromGmail: new Set(['colorId', 'reminders', 'visibility', 'transparency', 'status', 'attendees', 'extendedProperties']),
+  fromGmail: new Set([
+    'colorId',
+    'reminders',
+    'visibility',
+    'transparency',
+    'status',
+    'attendees',
+    'extendedProperties',
+  ]),
   birthday: new Set(['colorId', 'summary', 'reminders', 'start', 'end']),
 };
 
@@ -22,18 +37,23 @@ const GUEST_FIELDS = new Set(['reminders', 'colorId', 'transparency']);
 export function validateInsertType(cal: CalendarRecord, event: GoogleEvent): void {
   const type = event.eventType ?? 'default';
   if (!KNOWN_TYPES.has(type)) throw errors.invalid(`Invalid event type: ${type}.`);
-  if (type === 'fromGmail') throw errors.eventTypeCreate("Events of type 'fromGmail' cannot be created through the API.");
+  if (type === 'fromGmail')
+    throw errors.eventTypeCreate("Events of type 'fromGmail' cannot be created through the API.");
   if (type === 'birthday') validateBirthday(event, 'create');
   if (PRIMARY_ONLY.has(type)) {
-    if (!cal.primary) throw errors.eventTypeCreate(`Events of type '${type}' can only be created on primary calendars.`);
-    if ((event.attendees ?? []).length > 0) throw errors.eventTypeCreate(`Events of type '${type}' cannot have attendees.`);
+    if (!cal.primary)
+      throw errors.eventTypeCreate(`Events of type '${type}' can only be created on primary calendars.`);
+    if ((event.attendees ?? []).length > 0)
+      throw errors.eventTypeCreate(`Events of type '${type}' cannot have attendees.`);
   }
 }
 
 /** Birthday events: all-day, one day, private, transparent, yearly, no guests, no private properties. */
 function validateBirthday(event: GoogleEvent, action: 'create' | 'modify'): void {
   const fail = () =>
-    errors.eventTypeCreate(`Attempt made to ${action} 'birthday' event in a way that is not valid for this event type.`);
+    errors.eventTypeCreate(
+      `Attempt made to ${action} 'birthday' event in a way that is not valid for this event type.`,
+    );
   const start = event.start?.date;
   const end = event.end?.date;
   if (!start || !end || event.start?.dateTime || event.end?.dateTime) throw fail();
@@ -42,7 +62,8 @@ function validateBirthday(event: GoogleEvent, action: 'create' | 'modify'): void
   if (event.visibility !== 'private' || event.transparency !== 'transparent') throw fail();
   if (!(event.recurrence ?? []).some((r) => /^RRULE:.*FREQ=YEARLY/.test(r))) throw fail();
   if ((event.attendees ?? []).length > 0) throw fail();
-  if (event.extendedProperties?.private && Object.keys(event.extendedProperties.private).length > 0) throw fail();
+  if (event.extendedProperties?.private && Object.keys(event.extendedProperties.private).length > 0)
+    throw fail();
 }
 
 /**
@@ -55,7 +76,8 @@ export function validateChange(cal: CalendarRecord, before: GoogleEvent, after: 
   const type = before.eventType ?? 'default';
   const allowed = UPDATABLE_BY_TYPE[type];
   if (allowed && changed.some((f) => !allowed.has(f))) throw errors.eventTypeRestriction(type);
-  if (type === 'birthday' && (changed.includes('start') || changed.includes('end'))) validateBirthday(after, 'modify');
+  if (type === 'birthday' && (changed.includes('start') || changed.includes('end')))
+    validateBirthday(after, 'modify');
   if (PRIMARY_ONLY.has(type) && (after.attendees ?? []).length > 0) {
     throw errors.eventTypeCreate(`Events of type '${type}' cannot have attendees.`);
   }
@@ -68,7 +90,9 @@ function validateGuestChange(before: GoogleEvent, after: GoogleEvent, changed: s
     if (field === 'attendees' && before.guestsCanInviteOthers !== false) continue;
     if (field === 'extendedProperties') {
       // Only the guest's own (private) properties are its to change.
-      const shared = JSON.stringify(before.extendedProperties?.shared ?? {}) === JSON.stringify(after.extendedProperties?.shared ?? {});
+      const shared =
+        JSON.stringify(before.extendedProperties?.shared ?? {}) ===
+        JSON.stringify(after.extendedProperties?.shared ?? {});
       if (shared) continue;
     }
     throw errors.forbiddenForNonOrganizer();

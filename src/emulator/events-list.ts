@@ -12,7 +12,16 @@ import type { GoogleEvent } from './types.js';
 const DEFAULT_PAGE = 250;
 const MAX_PAGE = 2500;
 /** Parameters Google refuses together with syncToken. */
-const NOT_WITH_SYNC_TOKEN = ['iCalUID', 'orderBy', 'privateExtendedProperty', 'q', 'sharedExtendedProperty', 'timeMin', 'timeMax', 'updatedMin'];
+const NOT_WITH_SYNC_TOKEN = [
+  'iCalUID',
+  'orderBy',
+  'privateExtendedProperty',
+  'q',
+  'sharedExtendedProperty',
+  'timeMin',
+  'timeMax',
+  'updatedMin',
+];
 
 interface ListParams {
   since: number | undefined;
@@ -32,14 +41,18 @@ export function listEventsHandler(store: Store, ctx: RequestContext): HandlerRes
   const cal = store.readable(ctx.params[0] ?? '', ctx.account);
   const p = parseParams(ctx.query, (token) => decodeSyncToken(token, cal));
   const pageToken = ctx.query.get('pageToken');
-  const cursor = pageToken ? decodePageToken(pageToken) : { after: p.orderByUpdated ? 0 : -1, snapshot: store.currentSeq };
+  const cursor = pageToken
+    ? decodePageToken(pageToken)
+    : { after: p.orderByUpdated ? 0 : -1, snapshot: store.currentSeq };
 
   const matching = [...cal.events.values()].filter((s) => matches(s, p));
   let page: StoredEvent[];
   let hasMore: boolean;
   let nextAfter: number;
   if (p.orderByUpdated) {
-    matching.sort((a, b) => (a.event.updated ?? '').localeCompare(b.event.updated ?? '') || a.createdSeq - b.createdSeq);
+    matching.sort(
+      (a, b) => (a.event.updated ?? '').localeCompare(b.event.updated ?? '') || a.createdSeq - b.createdSeq,
+    );
     page = matching.slice(cursor.after, cursor.after + p.maxResults);
     hasMore = matching.length > cursor.after + p.maxResults;
     nextAfter = cursor.after + page.length;
@@ -52,7 +65,9 @@ export function listEventsHandler(store: Store, ctx: RequestContext): HandlerRes
     nextAfter = page.at(-1)?.createdSeq ?? cursor.after;
   }
 
-  const items = page.map((s) => (s.event.status === 'cancelled' ? renderCancelled(s.event) : renderEvent(s.event, cal.id)));
+  const items = page.map((s) =>
+    s.event.status === 'cancelled' ? renderCancelled(s.event) : renderEvent(s.event, cal.id),
+  );
   const body: Record<string, unknown> = {
     kind: 'calendar#events',
     etag: `"p${cursor.snapshot}"`,
@@ -71,7 +86,9 @@ export function listEventsHandler(store: Store, ctx: RequestContext): HandlerRes
 
 function parseParams(q: URLSearchParams, decodeSync: (token: string) => number): ListParams {
   if (q.get('singleEvents') === 'true') {
-    throw errors.badRequest('singleEvents=true is not supported by the calsync emulator; list with singleEvents=false.');
+    throw errors.badRequest(
+      'singleEvents=true is not supported by the calsync emulator; list with singleEvents=false.',
+    );
   }
   const syncToken = q.get('syncToken');
   if (syncToken) {
@@ -79,13 +96,19 @@ function parseParams(q: URLSearchParams, decodeSync: (token: string) => number):
     if (clash) throw errors.invalid(`The parameter ${clash} cannot be used together with syncToken.`, clash);
   }
   const orderBy = q.get('orderBy');
-  if (orderBy === 'startTime') throw errors.badRequest('The requested ordering is not available for the particular query.');
-  if (orderBy !== null && orderBy !== 'updated') throw errors.invalid(`Invalid value for orderBy: ${orderBy}`, 'orderBy');
+  if (orderBy === 'startTime')
+    throw errors.badRequest('The requested ordering is not available for the particular query.');
+  if (orderBy !== null && orderBy !== 'updated')
+    throw errors.invalid(`Invalid value for orderBy: ${orderBy}`, 'orderBy');
   const maxRaw = q.get('maxResults');
   let maxResults = DEFAULT_PAGE;
   if (maxRaw !== null) {
     const n = Number(maxRaw);
-    if (!Number.isInteger(n) || n < 1) throw errors.invalid(`Invalid value '${maxRaw}'. Values must be within the range: [1, ${MAX_PAGE}]`, 'maxResults');
+    if (!Number.isInteger(n) || n < 1)
+      throw errors.invalid(
+        `Invalid value '${maxRaw}'. Values must be within the range: [1, ${MAX_PAGE}]`,
+        'maxResults',
+      );
     maxResults = Math.min(n, MAX_PAGE);
   }
   return {
@@ -152,7 +175,12 @@ function inWindow(e: GoogleEvent, timeMin: number | undefined, timeMax: number |
 }
 
 function textOf(e: GoogleEvent): string {
-  return [e.summary, e.description, e.location, ...(e.attendees ?? []).map((a) => `${a.email ?? ''} ${a.displayName ?? ''}`)]
+  return [
+    e.summary,
+    e.description,
+    e.location,
+    ...(e.attendees ?? []).map((a) => `${a.email ?? ''} ${a.displayName ?? ''}`),
+  ]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();

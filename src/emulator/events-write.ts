@@ -12,7 +12,17 @@ import type { GoogleEvent } from './types.js';
 const SEND_UPDATES = new Set(['all', 'externalOnly', 'none']);
 
 /** Fields a client cannot set on insert: the server fills them in. */
-const SERVER_FIELDS = ['kind', 'etag', 'created', 'updated', 'htmlLink', 'organizer', 'creator', 'recurringEventId', 'originalStartTime'];
+const SERVER_FIELDS = [
+  'kind',
+  'etag',
+  'created',
+  'updated',
+  'htmlLink',
+  'organizer',
+  'creator',
+  'recurringEventId',
+  'originalStartTime',
+];
 
 export function insertEventHandler(store: Store, service: EventService, ctx: RequestContext): HandlerResult {
   const cal = store.writable(ctx.params[0] ?? '', ctx.account);
@@ -29,7 +39,11 @@ export function insertEventHandler(store: Store, service: EventService, ctx: Req
   validateInsertType(cal, input);
   validateTimes(input);
   // The organizer is the calendar the event is created in.
-  const stored = service.create(cal, { ...input, organizer: { email: cal.id, displayName: cal.primary ? undefined : cal.summary } }, ctx.account);
+  const stored = service.create(
+    cal,
+    { ...input, organizer: { email: cal.id, displayName: cal.primary ? undefined : cal.summary } },
+    ctx.account,
+  );
   return { status: 200, body: renderEvent(stored.event, cal.id) };
 }
 
@@ -46,7 +60,11 @@ export function patchEventHandler(store: Store, service: EventService, ctx: Requ
 
 export function updateEventHandler(store: Store, service: EventService, ctx: RequestContext): HandlerResult {
   return change(store, service, ctx, (current, body) => {
-    if (body.eventType !== undefined && body.eventType !== null && body.eventType !== (current.eventType ?? 'default')) {
+    if (
+      body.eventType !== undefined &&
+      body.eventType !== null &&
+      body.eventType !== (current.eventType ?? 'default')
+    ) {
       throw errors.invalid('The event type cannot be changed.');
     }
     return applyUpdate(current, body);
@@ -85,7 +103,8 @@ export function deleteEventHandler(store: Store, service: EventService, ctx: Req
 
 function checkSendUpdates(q: URLSearchParams): void {
   const v = q.get('sendUpdates');
-  if (v !== null && !SEND_UPDATES.has(v)) throw errors.invalid(`Invalid value for sendUpdates: ${v}`, 'sendUpdates');
+  if (v !== null && !SEND_UPDATES.has(v))
+    throw errors.invalid(`Invalid value for sendUpdates: ${v}`, 'sendUpdates');
 }
 
 function eventBody(body: unknown): GoogleEvent {

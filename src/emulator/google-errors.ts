@@ -18,7 +18,12 @@ export class ApiError extends Error {
     readonly reason: string,
     message: string,
     readonly domain = 'global',
-    readonly extra: { location?: string; locationType?: string; status?: string; headers?: Record<string, string> } = {},
+    readonly extra: {
+      location?: string;
+      locationType?: string;
+      status?: string;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
   }
@@ -62,24 +67,42 @@ export const errors = {
       locationType: 'header',
       status: 'UNAUTHENTICATED',
     }),
-  writerAccess: () => new ApiError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.'),
+  writerAccess: () =>
+    new ApiError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.'),
   fullSyncRequired: () =>
-    new ApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', 'calendar', {
-      location: 'syncToken',
-      locationType: 'parameter',
-    }),
+    new ApiError(
+      410,
+      'fullSyncRequired',
+      'Sync token is no longer valid, a full sync is required.',
+      'calendar',
+      {
+        location: 'syncToken',
+        locationType: 'parameter',
+      },
+    ),
   deleted: () => new ApiError(410, 'deleted', 'Resource has been deleted'),
   duplicate: () => new ApiError(409, 'duplicate', 'The requested identifier already exists.'),
   invalidId: () => new ApiError(400, 'invalid', 'Invalid resource id value.'),
   invalid: (message: string, location?: string) =>
-    new ApiError(400, 'invalid', message, 'global', location === undefined ? {} : { location, locationType: 'parameter' }),
+    new ApiError(
+      400,
+      'invalid',
+      message,
+      'global',
+      location === undefined ? {} : { location, locationType: 'parameter' },
+    ),
   badRequest: (message: string) => new ApiError(400, 'badRequest', message),
   required: (message: string) => new ApiError(400, 'required', message),
   parseError: () => new ApiError(400, 'parseError', 'Parse Error'),
   tooLarge: () => new ApiError(413, 'uploadTooLarge', 'Request Entity Too Large'),
   userRateLimit: () => new ApiError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', 'usageLimits'),
   forbiddenForNonOrganizer: () =>
-    new ApiError(403, 'forbiddenForNonOrganizer', 'Shared properties can only be changed by the organizer of the event.', 'calendar'),
+    new ApiError(
+      403,
+      'forbiddenForNonOrganizer',
+      'Shared properties can only be changed by the organizer of the event.',
+      'calendar',
+    ),
   eventTypeRestriction: (eventType: string) =>
     new ApiError(
       400,

@@ -12,5 +12,12 @@ export type {
   StartEmulatorOptions,
 } from './types.js';
 export * as samples from './samples.js';
-export { birthdayEvent, focusTimeEvent, gmailEvent, meeting, outOfOfficeEvent, workingLocationEvent } from './samples.js';
+export {
+  birthdayEvent,
+  focusTimeEvent,
+  gmailEvent,
+  meeting,
+  outOfOfficeEvent,
+  workingLocationEvent,
+} from './samples.js';
 export { seedDemo, DEMO_ACCOUNTS, type DemoSeed } from './demo-seed.js';

@@ -28,7 +28,8 @@ export function deliverInvitations(store: Store, cal: CalendarRecord, stored: St
     if (targets.has(previous)) continue;
     const targetCal = store.calendars.get(previous);
     const copy = targetCal?.events.get(event.id ?? '');
-    if (targetCal && copy && copy.event.status !== 'cancelled') store.putEvent(targetCal, { ...copy.event, status: 'cancelled' });
+    if (targetCal && copy && copy.event.status !== 'cancelled')
+      store.putEvent(targetCal, { ...copy.event, status: 'cancelled' });
   }
   stored.invitedCalendars = targets;
 }
@@ -39,7 +40,8 @@ function putGuestCopy(store: Store, target: CalendarRecord, organizerEvent: Goog
   const ownPrivate = existing?.extendedProperties?.private;
   if (copy.extendedProperties?.private) delete copy.extendedProperties.private;
   if (ownPrivate) copy.extendedProperties = { ...(copy.extendedProperties ?? {}), private: ownPrivate };
-  if (copy.extendedProperties && Object.keys(copy.extendedProperties).length === 0) delete copy.extendedProperties;
+  if (copy.extendedProperties && Object.keys(copy.extendedProperties).length === 0)
+    delete copy.extendedProperties;
   if (existing) {
     const own = existing as Record<string, unknown>;
     const out = copy as Record<string, unknown>;

@@ -21,11 +21,14 @@ async function main(): Promise<void> {
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
-  if (values.seed !== undefined && values.seed !== 'demo') throw new Error(`--seed knows only "demo", got ${values.seed}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (values.seed !== undefined && values.seed !== 'demo')
+    throw new Error(`--seed knows only "demo", got ${values.seed}`);
   let quotaPerMinute: number | null | undefined;
   if (values.quota !== undefined) quotaPerMinute = values.quota === 'none' ? null : Number(values.quota);
-  if (typeof quotaPerMinute === 'number' && (!Number.isInteger(quotaPerMinute) || quotaPerMinute < 1)) throw new Error('--quota must be a positive integer or "none"');
+  if (typeof quotaPerMinute === 'number' && (!Number.isInteger(quotaPerMinute) || quotaPerMinute < 1))
+    throw new Error('--quota must be a positive integer or "none"');
 
   const emu = await startEmulator({ port, host: values.host, quotaPerMinute });
   const accounts: string[] = [];
@@ -37,7 +40,11 @@ async function main(): Promise<void> {
   if (tokensDir !== undefined) {
     mkdirSync(tokensDir, { recursive: true, mode: 0o700 });
     for (const account of accounts) {
-      writeFileSync(join(tokensDir, `${account}.json`), JSON.stringify(emu.authorizedUser(account), null, 2) + '\n', { mode: 0o600 });
+      writeFileSync(
+        join(tokensDir, `${account}.json`),
+        JSON.stringify(emu.authorizedUser(account), null, 2) + '\n',
+        { mode: 0o600 },
+      );
     }
   }
   process.stdout.write(`${emu.url}\n`);

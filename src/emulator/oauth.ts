@@ -31,7 +31,9 @@ export interface TokenResponse {
 }
 
 export class OAuthServer {
-  readonly clientId = `${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '0')}-emulator.apps.googleusercontent.com`;
+  readonly clientId = `${randomToken(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')}-emulator.apps.googleusercontent.com`;
   readonly clientSecret = `GOCSPX-${randomToken(18)}`;
   private readonly refreshTokens = new Map<string, { account: string; scope: string }>();
   private readonly accessTokens = new Map<string, { account: string; expiresAt: number }>();
@@ -57,12 +59,14 @@ export class OAuthServer {
   }
 
   revoke(account: string): void {
-    for (const [token, info] of this.refreshTokens) if (info.account === account) this.refreshTokens.delete(token);
+    for (const [token, info] of this.refreshTokens)
+      if (info.account === account) this.refreshTokens.delete(token);
     this.expireAccessTokens(account);
   }
 
   expireAccessTokens(account?: string): void {
-    for (const [token, info] of this.accessTokens) if (account === undefined || info.account === account) this.accessTokens.delete(token);
+    for (const [token, info] of this.accessTokens)
+      if (account === undefined || info.account === account) this.accessTokens.delete(token);
   }
 
   /** The account behind an `Authorization: Bearer` header; 401 as Google answers otherwise. */
@@ -120,11 +124,13 @@ export class OAuthServer {
     if (!info) throw new OAuthError(400, 'invalid_grant', 'Malformed auth code.');
     // A code is good for one exchange.
     this.codes.delete(code);
-    if (form.get('redirect_uri') !== info.redirectUri) throw new OAuthError(400, 'redirect_uri_mismatch', 'Bad Request');
+    if (form.get('redirect_uri') !== info.redirectUri)
+      throw new OAuthError(400, 'redirect_uri_mismatch', 'Bad Request');
     if (info.codeChallenge !== undefined) {
       const verifier = form.get('code_verifier') ?? '';
       const expected = createHash('sha256').update(verifier).digest('base64url');
-      if (!verifier || expected !== info.codeChallenge) throw new OAuthError(400, 'invalid_grant', 'Invalid code verifier.');
+      if (!verifier || expected !== info.codeChallenge)
+        throw new OAuthError(400, 'invalid_grant', 'Invalid code verifier.');
     }
     const response = this.accessTokenFor(info.account, info.scope);
     if (info.issueRefreshToken) response.refresh_token = this.issueRefreshToken(info.account, info.scope);
@@ -135,11 +141,21 @@ export class OAuthServer {
    * GET /o/oauth2/v2/auth: consents at once (no page to click) and redirects to
    * the loopback redirect_uri with a code, or with error=access_denied.
    */
-  authorize(q: URLSearchParams, consent: ConsentSettings, defaultAccount: string | undefined): { status: number; location?: string; text?: string } {
-    if (q.get('client_id') !== this.clientId) return { status: 400, text: 'Error 401: invalid_client. The OAuth client was not found.' };
+  authorize(
+    q: URLSearchParams,
+    consent: ConsentSettings,
+    defaultAccount: string | undefined,
+  ): { status: number; location?: string; text?: string } {
+    if (q.get('client_id') !== this.clientId)
+      return { status: 400, text: 'Error 401: invalid_client. The OAuth client was not found.' };
     const redirectUri = q.get('redirect_uri') ?? '';
-    if (!isLoopback(redirectUri)) return { status: 400, text: 'Error 400: invalid_request. redirect_uri must be a loopback address for a Desktop app client.' };
-    if (q.get('response_type') !== 'code') return { status: 400, text: 'Error 400: invalid_request. response_type must be code.' };
+    if (!isLoopback(redirectUri))
+      return {
+        status: 400,
+        text: 'Error 400: invalid_request. redirect_uri must be a loopback address for a Desktop app client.',
+      };
+    if (q.get('response_type') !== 'code')
+      return { status: 400, text: 'Error 400: invalid_request. response_type must be code.' };
     const challenge = q.get('code_challenge') ?? undefined;
     if (challenge !== undefined && (q.get('code_challenge_method') ?? 'plain') !== 'S256') {
       return { status: 400, text: 'Error 400: invalid_request. code_challenge_method must be S256.' };

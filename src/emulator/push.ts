@@ -50,17 +50,23 @@ export class PushService {
     const body = ctx.body;
     if (!isRecord(body)) throw errors.parseError();
     const id = body.id;
-    if (typeof id !== 'string' || id.length === 0 || id.length > 64) throw errors.required('Required: channel id (at most 64 characters).');
-    if (body.type !== 'web_hook' && body.type !== 'webhook') throw errors.invalid('Unknown channel type. Use web_hook.');
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64)
+      throw errors.required('Required: channel id (at most 64 characters).');
+    if (body.type !== 'web_hook' && body.type !== 'webhook')
+      throw errors.invalid('Unknown channel type. Use web_hook.');
     const address = body.address;
-    if (typeof address !== 'string' || !/^https?:\/\//.test(address)) throw errors.invalid('WebHook callback must be HTTPS: ' + String(address));
+    if (typeof address !== 'string' || !/^https?:\/\//.test(address))
+      throw errors.invalid('WebHook callback must be HTTPS: ' + String(address));
     const token = body.token;
-    if (token !== undefined && (typeof token !== 'string' || token.length > 256)) throw errors.invalid('Channel token must be at most 256 characters.');
-    if (this.channels.has(id)) throw new ApiError(400, 'channelIdNotUnique', `Channel id ${id} not unique`, 'push');
+    if (token !== undefined && (typeof token !== 'string' || token.length > 256))
+      throw errors.invalid('Channel token must be at most 256 characters.');
+    if (this.channels.has(id))
+      throw new ApiError(400, 'channelIdNotUnique', `Channel id ${id} not unique`, 'push');
     const params = isRecord(body.params) ? body.params : {};
     const ttl = Number(params.ttl ?? DEFAULT_TTL_SECONDS);
     // Google caps the lifetime of calendar channels; it may shorten what was asked.
-    const seconds = Number.isFinite(ttl) && ttl > 0 ? Math.min(ttl, DEFAULT_TTL_SECONDS * 4) : DEFAULT_TTL_SECONDS;
+    const seconds =
+      Number.isFinite(ttl) && ttl > 0 ? Math.min(ttl, DEFAULT_TTL_SECONDS * 4) : DEFAULT_TTL_SECONDS;
     const channel: Channel = {
       id,
       resourceId: randomToken(20),
@@ -92,7 +98,11 @@ export class PushService {
     if (!isRecord(body) || typeof body.id !== 'string') throw errors.required('Required: channel id.');
     const ch = this.channels.get(body.id);
     // Only the user (and client) that created a channel can stop it.
-    if (!ch || ch.account !== ctx.account || (body.resourceId !== undefined && body.resourceId !== ch.resourceId)) {
+    if (
+      !ch ||
+      ch.account !== ctx.account ||
+      (body.resourceId !== undefined && body.resourceId !== ch.resourceId)
+    ) {
       throw new ApiError(404, 'notFound', `Channel '${body.id}' not found for project`);
     }
     ch.stopped = true;
@@ -135,7 +145,14 @@ export class PushService {
     if (ch.token !== undefined) headers['X-Goog-Channel-Token'] = ch.token;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       if (ch.stopped) return;
-      const entry: DeliveryLogEntry = { at: Date.now(), channelId: ch.id, calendarId: ch.calendarId, address: ch.address, state, messageNumber };
+      const entry: DeliveryLogEntry = {
+        at: Date.now(),
+        channelId: ch.id,
+        calendarId: ch.calendarId,
+        address: ch.address,
+        state,
+        messageNumber,
+      };
       try {
         const signal = AbortSignal.any([AbortSignal.timeout(10_000), this.shutdown.signal]);
         const res = await fetch(ch.address, { method: 'POST', headers, signal });
@@ -148,7 +165,8 @@ export class PushService {
         this.deliveries.push(entry);
       }
       // Google retries failed deliveries with exponential backoff.
-      if (attempt < MAX_ATTEMPTS && !this.shutdown.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      if (attempt < MAX_ATTEMPTS && !this.shutdown.signal.aborted)
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
     }
   }
 }

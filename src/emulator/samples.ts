@@ -37,7 +37,13 @@ export function birthdayEvent(o: { summary: string; date: string; contact?: stri
 }
 
 /** An event Gmail created from a message (a flight, a booking): not insertable through the API. */
-export function gmailEvent(o: { summary: string; start: TimeInput; end: TimeInput; location?: string; description?: string }): GoogleEvent {
+export function gmailEvent(o: {
+  summary: string;
+  start: TimeInput;
+  end: TimeInput;
+  location?: string;
+  description?: string;
+}): GoogleEvent {
   const event: GoogleEvent = {
     eventType: 'fromGmail',
     summary: o.summary,
@@ -59,7 +65,10 @@ export function focusTimeEvent(o: { start: TimeInput; end: TimeInput; summary?: 
     start: toEventTime(o.start),
     end: toEventTime(o.end),
     transparency: 'opaque',
-    focusTimeProperties: { autoDeclineMode: 'declineOnlyNewConflictingInvitations', chatStatus: 'doNotDisturb' },
+    focusTimeProperties: {
+      autoDeclineMode: 'declineOnlyNewConflictingInvitations',
+      chatStatus: 'doNotDisturb',
+    },
   };
 }
 
@@ -70,11 +79,18 @@ export function outOfOfficeEvent(o: { start: TimeInput; end: TimeInput; summary?
     start: toEventTime(o.start),
     end: toEventTime(o.end),
     transparency: 'opaque',
-    outOfOfficeProperties: { autoDeclineMode: 'declineAllConflictingInvitations', declineMessage: 'Out of office' },
+    outOfOfficeProperties: {
+      autoDeclineMode: 'declineAllConflictingInvitations',
+      declineMessage: 'Out of office',
+    },
   };
 }
 
-export function workingLocationEvent(o: { date: string; type?: 'homeOffice' | 'officeLocation' | 'customLocation'; label?: string }): GoogleEvent {
+export function workingLocationEvent(o: {
+  date: string;
+  type?: 'homeOffice' | 'officeLocation' | 'customLocation';
+  label?: string;
+}): GoogleEvent {
   const type = o.type ?? 'homeOffice';
   const props: calendar_v3.Schema$EventWorkingLocationProperties = { type };
   if (type === 'homeOffice') props.homeOffice = {};
@@ -111,7 +127,9 @@ export function meeting(o: {
   };
   if (o.organizer !== undefined) event.organizer = { email: o.organizer };
   if (o.attendees !== undefined) {
-    event.attendees = o.attendees.map((a) => (typeof a === 'string' ? { email: a, responseStatus: 'needsAction' } : { ...a }));
+    event.attendees = o.attendees.map((a) =>
+      typeof a === 'string' ? { email: a, responseStatus: 'needsAction' } : { ...a },
+    );
   }
   if (o.recurrence !== undefined) event.recurrence = [...o.recurrence];
   if (o.guestsCanInviteOthers !== undefined) event.guestsCanInviteOthers = o.guestsCanInviteOthers;

@@ -8,10 +8,24 @@ import { calendarGetHandler, calendarListEntryHandler, calendarListHandler } fro
 import type { HandlerResult, RequestContext } from './context.js';
 import type { EventService } from './event-service.js';
 import { listEventsHandler } from './events-list.js';
-import { deleteEventHandler, getEventHandler, insertEventHandler, patchEventHandler, updateEventHandler } from './events-write.js';
+import {
+  deleteEventHandler,
+  getEventHandler,
+  insertEventHandler,
+  patchEventHandler,
+  updateEventHandler,
+} from './events-write.js';
 import type { FaultInjector, UserQuota } from './faults.js';
 import { ApiError, errors, faultError, OAuthError } from './google-errors.js';
-import { BodyTooLargeError, isRecord, queryObject, readBody, sendEmpty, sendJson, sleep } from './http-util.js';
+import {
+  BodyTooLargeError,
+  isRecord,
+  queryObject,
+  readBody,
+  sendEmpty,
+  sendJson,
+  sleep,
+} from './http-util.js';
 import type { OAuthServer } from './oauth.js';
 import type { PushService } from './push.js';
 import type { Store } from './store.js';
@@ -39,7 +53,11 @@ interface Route {
 const SEGMENT = '([^/]+)';
 
 function routes(d: ServerDeps): Route[] {
-  const r = (method: string, path: string, handler: Handler): Route => ({ method, pattern: new RegExp(`^/calendar/v3${path}$`), handler });
+  const r = (method: string, path: string, handler: Handler): Route => ({
+    method,
+    pattern: new RegExp(`^/calendar/v3${path}$`),
+    handler,
+  });
   return [
     r('GET', '/users/me/calendarList', (c) => calendarListHandler(d.store, c)),
     r('GET', `/users/me/calendarList/${SEGMENT}`, (c) => calendarListEntryHandler(d.store, c)),
@@ -64,17 +82,31 @@ export function createRequestHandler(d: ServerDeps): (req: IncomingMessage, res:
     handle(d, table, req, res).catch((err: unknown) => {
       // A bug in the emulator must still answer, as Google's backendError would.
       const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message, errors: [{ domain: 'global', reason: 'backendError', message }] } });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          error: { code: 500, message, errors: [{ domain: 'global', reason: 'backendError', message }] },
+        });
       else res.destroy();
     });
   };
 }
 
-async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  d: ServerDeps,
+  table: Route[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const method = (req.method ?? 'GET').toUpperCase();
   const path = safeDecode(url.pathname);
-  const entry: RequestLogEntry = { at: Date.now(), method, path, query: queryObject(url.searchParams), status: 0 };
+  const entry: RequestLogEntry = {
+    at: Date.now(),
+    method,
+    path,
+    query: queryObject(url.searchParams),
+    status: 0,
+  };
   d.requests.push(entry);
   let answerAfterMs = 0;
   const finish = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -103,7 +135,9 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
   const isToken = TOKEN_PATHS.has(url.pathname);
   const form = isToken ? parseForm(raw, req.headers['content-type']) : undefined;
   if (form) entry.body = Object.fromEntries(form);
-  const account = isToken ? d.oauth.accountOfRefreshToken(form?.get('refresh_token') ?? '') : d.oauth.peekBearer(req.headers.authorization);
+  const account = isToken
+    ? d.oauth.accountOfRefreshToken(form?.get('refresh_token') ?? '')
+    : d.oauth.peekBearer(req.headers.authorization);
   if (account !== undefined) entry.account = account;
 
   const fault = d.faults.match({ method, url: path + safeDecode(url.search), account });
@@ -116,16 +150,25 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
       return;
     }
     if (fault.status !== undefined) {
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-      if (isToken) finish(fault.status, { error: fault.reason ?? 'server_error', error_description: 'Injected fault' }, headers);
-      else finish(fault.status, faultError(fault.status, fault.reason, fault.retryAfterSeconds).body(), headers);
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+      if (isToken)
+        finish(
+          fault.status,
+          { error: fault.reason ?? 'server_error', error_description: 'Injected fault' },
+          headers,
+        );
+      else
+        finish(fault.status, faultError(fault.status, fault.reason, fault.retryAfterSeconds).body(), headers);
       return;
     }
   }
 
   try {
     if (isToken && method === 'POST') {
-      finish(200, d.oauth.token(form ?? new URLSearchParams(), req.headers.authorization), { 'cache-control': 'no-store' });
+      finish(200, d.oauth.token(form ?? new URLSearchParams(), req.headers.authorization), {
+        'cache-control': 'no-store',
+      });
       return;
     }
     if (AUTH_PATHS.has(url.pathname) && method === 'GET') {
@@ -151,7 +194,12 @@ async function handle(d: ServerDeps, table: Route[], req: IncomingMessage, res: 
       }
       entry.body = body;
     }
-    const result = match.route.handler({ account: caller, query: url.searchParams, body, params: match.params });
+    const result = match.route.handler({
+      account: caller,
+      query: url.searchParams,
+      body,
+      params: match.params,
+    });
     finish(result.status, result.body, result.headers);
   } catch (err) {
     if (err instanceof ApiError) finish(err.code, err.body(), err.extra.headers);
@@ -169,7 +217,11 @@ function safeDecode(text: string): string {
   }
 }
 
-function findRoute(table: Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
+function findRoute(
+  table: Route[],
+  method: string,
+  path: string,
+): { route: Route; params: string[] } | undefined {
   for (const route of table) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(path);
@@ -183,7 +235,8 @@ function parseForm(raw: Buffer, contentType: string | undefined): URLSearchParam
   if (contentType?.includes('application/json')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (isRecord(parsed)) return new URLSearchParams(Object.entries(parsed).map(([k, v]): [string, string] => [k, String(v)]));
+      if (isRecord(parsed))
+        return new URLSearchParams(Object.entries(parsed).map(([k, v]): [string, string] => [k, String(v)]));
     } catch {
       return new URLSearchParams();
     }

@@ -121,7 +121,11 @@ export class Store {
     const seq = this.nextSeq();
     const existing = cal.events.get(event.id ?? '');
     const now = new Date().toISOString();
-    const stamped: GoogleEvent = { ...event, etag: newEtag(), updated: keepUpdated && event.updated ? event.updated : now };
+    const stamped: GoogleEvent = {
+      ...event,
+      etag: newEtag(),
+      updated: keepUpdated && event.updated ? event.updated : now,
+    };
     const stored: StoredEvent = existing
       ? { ...existing, event: stamped, changeSeq: seq }
       : { event: stamped, createdSeq: seq, changeSeq: seq, invitedCalendars: new Set() };
@@ -131,7 +135,8 @@ export class Store {
   }
 
   invalidateSyncTokens(calendarId?: string): void {
-    for (const cal of this.calendars.values()) if (calendarId === undefined || cal.id === calendarId) cal.syncGeneration += 1;
+    for (const cal of this.calendars.values())
+      if (calendarId === undefined || cal.id === calendarId) cal.syncGeneration += 1;
   }
 }
 

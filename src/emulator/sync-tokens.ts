@@ -21,7 +21,8 @@ export function encodeSyncToken(cal: CalendarRecord, seq: number): string {
 /** The change sequence a token covers; 410 fullSyncRequired when it is unusable. */
 export function decodeSyncToken(token: string, cal: CalendarRecord): number {
   const data = decode(token.startsWith('CP') ? token.slice(2) : '');
-  if (!data || data.c !== cal.id || data.g !== cal.syncGeneration || typeof data.s !== 'number') throw errors.fullSyncRequired();
+  if (!data || data.c !== cal.id || data.g !== cal.syncGeneration || typeof data.s !== 'number')
+    throw errors.fullSyncRequired();
   return data.s;
 }
 
@@ -38,7 +39,8 @@ export function encodePageToken(cursor: PageCursor): string {
 
 export function decodePageToken(token: string): PageCursor {
   const data = decode(token.startsWith('EP') ? token.slice(2) : '');
-  if (!data || typeof data.after !== 'number' || typeof data.snapshot !== 'number') throw errors.invalid('Invalid page token value.', 'pageToken');
+  if (!data || typeof data.after !== 'number' || typeof data.snapshot !== 'number')
+    throw errors.invalid('Invalid page token value.', 'pageToken');
   return { after: data.after, snapshot: data.snapshot };
 }
 

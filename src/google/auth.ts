@@ -10,7 +10,13 @@ import { AuthError } from '../errors.js';
 import { registerSecret } from '../util/log.js';
 import { readTokenFile, reauthHint } from './token-store.js';
 
-export { assertSafeAccountName, readTokenFile, reauthHint, tokenPath, type AuthorizedUser } from './token-store.js';
+export {
+  assertSafeAccountName,
+  readTokenFile,
+  reauthHint,
+  tokenPath,
+  type AuthorizedUser,
+} from './token-store.js';
 export { clearNeedsAuth, markNeedsAuth } from './needs-auth.js';
 
 /** The OAuth2 client bundled with @googleapis/calendar (google-auth-library 10). */

@@ -50,15 +50,26 @@ export function parseClientSecrets(text: string, file: string): ClientSecrets {
   const kind = isRecord(root.installed) ? 'installed' : isRecord(root.web) ? 'web' : undefined;
   const body = kind === undefined ? undefined : root[kind];
   if (kind === undefined || !isRecord(body)) {
-    throw new ConfigError(`client secrets file ${file} has neither an "installed" nor a "web" client`, { hint: SETUP_DOC });
+    throw new ConfigError(`client secrets file ${file} has neither an "installed" nor a "web" client`, {
+      hint: SETUP_DOC,
+    });
   }
   const clientId = body.client_id;
   const clientSecret = body.client_secret;
-  if (typeof clientId !== 'string' || clientId === '' || typeof clientSecret !== 'string' || clientSecret === '') {
-    throw new ConfigError(`client secrets file ${file} lacks client_id or client_secret`, { hint: SETUP_DOC });
+  if (
+    typeof clientId !== 'string' ||
+    clientId === '' ||
+    typeof clientSecret !== 'string' ||
+    clientSecret === ''
+  ) {
+    throw new ConfigError(`client secrets file ${file} lacks client_id or client_secret`, {
+      hint: SETUP_DOC,
+    });
   }
   registerSecret(clientSecret);
-  const uris = Array.isArray(body.redirect_uris) ? body.redirect_uris.filter((u): u is string => typeof u === 'string') : [];
+  const uris = Array.isArray(body.redirect_uris)
+    ? body.redirect_uris.filter((u): u is string => typeof u === 'string')
+    : [];
   return { kind, clientId, clientSecret, redirectUris: uris };
 }
 
@@ -67,18 +78,29 @@ export function parseClientSecrets(text: string, file: string): ClientSecrets {
  * (Google's loopback rule for installed apps); a web client only its exact
  * registered URIs, so one of them must be http on 127.0.0.1 or localhost.
  */
-export function loopbackRedirectFor(secrets: ClientSecrets, file: string, port: number | undefined): LoopbackRedirect {
-  if (secrets.kind === 'installed') return { host: '127.0.0.1', port: port ?? 0, path: '/', fixedPort: port !== undefined };
+export function loopbackRedirectFor(
+  secrets: ClientSecrets,
+  file: string,
+  port: number | undefined,
+): LoopbackRedirect {
+  if (secrets.kind === 'installed')
+    return { host: '127.0.0.1', port: port ?? 0, path: '/', fixedPort: port !== undefined };
   const loopbacks = secrets.redirectUris.flatMap((u) => {
     const parsed = parseLoopback(u);
     return parsed ? [parsed] : [];
   });
   const chosen = port === undefined ? loopbacks[0] : loopbacks.find((l) => l.port === port);
   if (!chosen) {
-    const wanted = port === undefined ? 'http://127.0.0.1:<port>/ or http://localhost:<port>/' : `http://localhost:${port}/`;
-    throw new ConfigError(`the "web" client in ${file} has no loopback redirect URI (${wanted}) among its redirect_uris`, {
-      hint: 'use a "Desktop app" OAuth client, or add a loopback redirect URI to the web client (see docs/google-setup.md)',
-    });
+    const wanted =
+      port === undefined
+        ? 'http://127.0.0.1:<port>/ or http://localhost:<port>/'
+        : `http://localhost:${port}/`;
+    throw new ConfigError(
+      `the "web" client in ${file} has no loopback redirect URI (${wanted}) among its redirect_uris`,
+      {
+        hint: 'use a "Desktop app" OAuth client, or add a loopback redirect URI to the web client (see docs/google-setup.md)',
+      },
+    );
   }
   return chosen;
 }
@@ -90,9 +112,15 @@ function parseLoopback(uri: string): LoopbackRedirect | undefined {
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'http:' || (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost')) return undefined;
+  if (url.protocol !== 'http:' || (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost'))
+    return undefined;
   if (url.search || url.hash) return undefined;
-  return { host: url.hostname, port: url.port === '' ? 80 : Number(url.port), path: url.pathname || '/', fixedPort: true };
+  return {
+    host: url.hostname,
+    port: url.port === '' ? 80 : Number(url.port),
+    path: url.pathname || '/',
+    fixedPort: true,
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -12,7 +12,13 @@ export type Calendar = calendar_v3.Calendar;
  */
 export function calendarWithAuth(settings: Settings, authClient: OAuthClient): Calendar {
   // A request that hangs must not hold the state lock: 60 s, then it counts as a network error (retried).
-  return calendar({ version: 'v3', auth: authClient, rootUrl: settings.googleApiRoot, retry: false, timeout: 60_000 });
+  return calendar({
+    version: 'v3',
+    auth: authClient,
+    rootUrl: settings.googleApiRoot,
+    retry: false,
+    timeout: 60_000,
+  });
 }
 
 export function calendarFor(settings: Settings, account: string): Calendar {

@@ -24,7 +24,16 @@ export interface GoogleErrorInfo {
 }
 
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 interface GaxiosLike {
   status?: unknown;
@@ -70,16 +79,25 @@ export function classifyGoogleError(err: unknown): GoogleErrorInfo {
   const body = asObject(asObject(e.response?.data)?.error);
   const first = asObject(Array.isArray(body?.errors) ? (body.errors as unknown[])[0] : undefined);
   const reason = typeof first?.reason === 'string' ? first.reason : undefined;
-  const message = typeof body?.message === 'string' ? body.message : typeof e.message === 'string' ? e.message : String(err);
+  const message =
+    typeof body?.message === 'string'
+      ? body.message
+      : typeof e.message === 'string'
+        ? e.message
+        : String(err);
   const retryAfterMs = parseRetryAfter(headerValue(e.response?.headers, 'retry-after'));
 
   let kind: ErrorClass = 'permanent';
   if (status === undefined) {
-    kind = networkCode(e) || /socket hang up|network|fetch failed|ECONN|timeout|abort/i.test(message) ? 'retryable' : 'permanent';
+    kind =
+      networkCode(e) || /socket hang up|network|fetch failed|ECONN|timeout|abort/i.test(message)
+        ? 'retryable'
+        : 'permanent';
   } else if (status === 429 || status >= 500) kind = 'retryable';
   else if (status === 403 && reason && RATE_LIMIT_REASONS.has(reason)) kind = 'retryable';
   else if (status === 403 && reason === 'quotaExceeded') kind = 'quota-exhausted';
-  else if (status === 410 && (reason === 'fullSyncRequired' || reason === 'updatedMinTooLongAgo')) kind = 'sync-token-expired';
+  else if (status === 410 && (reason === 'fullSyncRequired' || reason === 'updatedMinTooLongAgo'))
+    kind = 'sync-token-expired';
   return { status, reason, message, retryAfterMs, kind };
 }
 

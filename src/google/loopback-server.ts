@@ -52,8 +52,15 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
     }
     if (outcome === 'foreign') {
       // Not this sign-in's answer (an old tab, or a forgery): refused, and the real one may still come.
-      log.warn('the browser sent an answer with a state that does not match this sign-in (an old tab, or a forgery); still waiting for the real one');
-      reply(res, 400, 'Not this sign-in', 'This answer carries a state that does not match the sign-in calsync is waiting for. Open the URL calsync printed last.');
+      log.warn(
+        'the browser sent an answer with a state that does not match this sign-in (an old tab, or a forgery); still waiting for the real one',
+      );
+      reply(
+        res,
+        400,
+        'Not this sign-in',
+        'This answer carries a state that does not match the sign-in calsync is waiting for. Open the URL calsync printed last.',
+      );
       return;
     }
     if (done) {
@@ -70,7 +77,8 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'is in use' : `cannot be listened on (${err.code ?? err.message})`;
+      const why =
+        err.code === 'EADDRINUSE' ? 'is in use' : `cannot be listened on (${err.code ?? err.message})`;
       reject(
         new OperationError(`port ${opts.redirect.port} on 127.0.0.1 ${why}`, {
           hint: opts.redirect.fixedPort ? 'stop what uses it, or pick another with --port' : undefined,
@@ -85,9 +93,13 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
 
   const timer = setTimeout(() => {
     finish({
-      error: new AuthError(opts.account, `no answer from the browser within ${describeMs(opts.timeoutMs)}; no token was saved`, {
-        hint: 'run calsync auth again and open the printed URL (on a headless server, start the ssh -L forward first)',
-      }),
+      error: new AuthError(
+        opts.account,
+        `no answer from the browser within ${describeMs(opts.timeoutMs)}; no token was saved`,
+        {
+          hint: 'run calsync auth again and open the printed URL (on a headless server, start the ssh -L forward first)',
+        },
+      ),
     });
   }, opts.timeoutMs);
   timer.unref();
@@ -106,7 +118,10 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
   };
 }
 
-function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | 'foreign' | { code: string } | { error: AuthError } {
+function handleRequest(
+  req: IncomingMessage,
+  opts: LoopbackOptions,
+): 'ignore' | 'foreign' | { code: string } | { error: AuthError } {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method !== 'GET' || url.pathname !== opts.redirect.path) return 'ignore';
   const q = url.searchParams;
@@ -125,7 +140,13 @@ function handleRequest(req: IncomingMessage, opts: LoopbackOptions): 'ignore' | 
     return { error: new AuthError(account, message) };
   }
   const code = q.get('code');
-  if (!code) return { error: new AuthError(account, 'the browser came back without an authorization code; no token was saved') };
+  if (!code)
+    return {
+      error: new AuthError(
+        account,
+        'the browser came back without an authorization code; no token was saved',
+      ),
+    };
   registerSecret(code);
   return { code };
 }

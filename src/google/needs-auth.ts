@@ -6,7 +6,12 @@
 import type { State } from '../state/types.js';
 
 /** Marks an account; keeps the first `since` so the outage's start stays visible. Returns true when the state changed. */
-export function markNeedsAuth(state: State, account: string, reason: string, now: Date = new Date()): boolean {
+export function markNeedsAuth(
+  state: State,
+  account: string,
+  reason: string,
+  now: Date = new Date(),
+): boolean {
   const current = state.accounts[account];
   const previous = current?.needsAuth;
   if (previous?.reason === reason) return false;

@@ -43,7 +43,10 @@ export interface SignInResult {
 type AuthUrlOptions = NonNullable<Parameters<OAuthClient['generateAuthUrl']>[0]>;
 
 /** The consent URL: offline access, forced consent (so a refresh token comes back), PKCE S256, our state. */
-export function buildAuthUrl(client: OAuthClient, p: { redirectUri: string; state: string; codeChallenge: string; account?: string }): string {
+export function buildAuthUrl(
+  client: OAuthClient,
+  p: { redirectUri: string; state: string; codeChallenge: string; account?: string },
+): string {
   const opts: AuthUrlOptions = {
     access_type: 'offline',
     prompt: 'consent',
@@ -64,7 +67,9 @@ export function authTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   if (!raw) return DEFAULT_AUTH_TIMEOUT_MS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new OperationError(`CALSYNC_AUTH_TIMEOUT_MS must be a positive number of milliseconds, not "${raw}"`);
+    throw new OperationError(
+      `CALSYNC_AUTH_TIMEOUT_MS must be a positive number of milliseconds, not "${raw}"`,
+    );
   }
   return n;
 }
@@ -94,25 +99,45 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   let code: string;
   try {
     const url = buildAuthUrl(client, { redirectUri: server.redirectUri, state, codeChallenge, account });
-    announce(opts.say, { url, account, port: server.port, redirectUri: server.redirectUri, timeoutMs: opts.timeoutMs });
+    announce(opts.say, {
+      url,
+      account,
+      port: server.port,
+      redirectUri: server.redirectUri,
+      timeoutMs: opts.timeoutMs,
+    });
     if (opts.browser && hasDesktop()) openBrowser(url);
     code = await server.code;
   } finally {
     await server.close();
   }
 
-  const tokens = await exchangeCode(client, { code, codeVerifier, redirectUri: server.redirectUri, account, tokenUrl: settings.googleTokenUrl });
+  const tokens = await exchangeCode(client, {
+    code,
+    codeVerifier,
+    redirectUri: server.redirectUri,
+    account,
+    tokenUrl: settings.googleTokenUrl,
+  });
   const refreshToken = tokens.refresh_token;
   if (!refreshToken) {
-    throw new AuthError(account, 'Google answered without a refresh token, so calsync could not keep access; no token was saved', {
-      hint: 'remove calsync at https://myaccount.google.com/permissions, then run calsync auth again',
-    });
+    throw new AuthError(
+      account,
+      'Google answered without a refresh token, so calsync could not keep access; no token was saved',
+      {
+        hint: 'remove calsync at https://myaccount.google.com/permissions, then run calsync auth again',
+      },
+    );
   }
   const granted = tokens.scope;
   if (typeof granted === 'string' && granted !== '' && !granted.split(' ').includes(CALENDAR_SCOPE)) {
-    throw new AuthError(account, 'calendar access was not granted on the consent screen; no token was saved', {
-      hint: 'run calsync auth again and tick "See, edit, share and delete all your calendars"',
-    });
+    throw new AuthError(
+      account,
+      'calendar access was not granted on the consent screen; no token was saved',
+      {
+        hint: 'run calsync auth again and tick "See, edit, share and delete all your calendars"',
+      },
+    );
   }
   const tokenFile = await writeTokenFile(settings.configDir, account, {
     type: 'authorized_user',
@@ -135,25 +160,41 @@ async function exchangeCode(
 ): Promise<TokenAnswer> {
   log.debug('exchanging the authorization code', { tokenUrl: p.tokenUrl });
   try {
-    const { tokens } = await client.getToken({ code: p.code, codeVerifier: p.codeVerifier, redirect_uri: p.redirectUri });
+    const { tokens } = await client.getToken({
+      code: p.code,
+      codeVerifier: p.codeVerifier,
+      redirect_uri: p.redirectUri,
+    });
     return tokens;
   } catch (err) {
     const oauthError = oauthErrorCode(err);
     if (oauthError !== undefined) {
-      throw new AuthError(p.account, `the token endpoint refused the authorization code (${oauthError}); no token was saved`, {
-        cause: err,
-        hint: 'run calsync auth again',
-      });
+      throw new AuthError(
+        p.account,
+        `the token endpoint refused the authorization code (${oauthError}); no token was saved`,
+        {
+          cause: err,
+          hint: 'run calsync auth again',
+        },
+      );
     }
-    throw new OperationError(`could not exchange the authorization code at ${p.tokenUrl}: ${errorMessage(err)}`, { cause: err });
+    throw new OperationError(
+      `could not exchange the authorization code at ${p.tokenUrl}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
 }
 
-function announce(say: (line: string) => void, p: { url: string; account: string; port: number; redirectUri: string; timeoutMs: number }): void {
+function announce(
+  say: (line: string) => void,
+  p: { url: string; account: string; port: number; redirectUri: string; timeoutMs: number },
+): void {
   say(`Open this URL in a browser and sign in as ${p.account}:`);
   say('');
   say(`  ${p.url}`);
   say('');
   say(`Waiting for the browser to come back to ${p.redirectUri} (up to ${describeMs(p.timeoutMs)}).`);
-  say(`On a headless server, first run on your desktop: ssh -L ${p.port}:127.0.0.1:${p.port} <server>  (then open the URL there)`);
+  say(
+    `On a headless server, first run on your desktop: ssh -L ${p.port}:127.0.0.1:${p.port} <server>  (then open the URL there)`,
+  );
 }

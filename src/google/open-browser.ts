@@ -7,7 +7,10 @@
 import { spawn } from 'node:child_process';
 import { log } from '../util/log.js';
 
-export function hasDesktop(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+export function hasDesktop(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (platform === 'darwin') return true;
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
@@ -19,6 +22,9 @@ export function openBrowser(url: string, platform: NodeJS.Platform = process.pla
     child.on('error', (err) => log.debug('could not open a browser', { command, error: err.message }));
     child.unref();
   } catch (err) {
-    log.debug('could not open a browser', { command, error: err instanceof Error ? err.message : String(err) });
+    log.debug('could not open a browser', {
+      command,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }

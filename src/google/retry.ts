@@ -45,7 +45,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
         return await fn();
       } catch (err) {
         const info = classifyGoogleError(err);
-        if (info.kind !== 'retryable') throw new AbortError(err instanceof Error ? err : new Error(String(err)));
+        if (info.kind !== 'retryable')
+          throw new AbortError(err instanceof Error ? err : new Error(String(err)));
         throw err instanceof Error ? err : new Error(String(err));
       }
     },
@@ -59,7 +60,13 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       maxRetryTime: o.maxRetryTimeMs,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         const info = classifyGoogleError(error);
-        log.debug('google call failed, retrying', { call: o.label, attempt: attemptNumber, status: info.status, reason: info.reason, retriesLeft });
+        log.debug('google call failed, retrying', {
+          call: o.label,
+          attempt: attemptNumber,
+          status: info.status,
+          reason: info.reason,
+          retriesLeft,
+        });
         // p-retry's own backoff follows this callback; Retry-After is a floor on the total wait.
         if (info.retryAfterMs !== undefined && retriesLeft > 0) {
           const wait = info.retryAfterMs * factor;
@@ -67,7 +74,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
           if (Date.now() - started + wait > o.maxRetryTimeMs) throw error;
           o.onRetry?.(wait);
           await sleep(wait);
-        } else o.onRetry?.(Math.min(o.minTimeoutMs * factor * 2 ** (attemptNumber - 1), o.maxTimeoutMs * factor));
+        } else
+          o.onRetry?.(Math.min(o.minTimeoutMs * factor * 2 ** (attemptNumber - 1), o.maxTimeoutMs * factor));
       },
     },
   );

@@ -86,9 +86,12 @@ export function readTokenFile(configDir: string, account: string): AuthorizedUse
     throw new ConfigError(`${file} is not valid JSON`, { cause: err, hint: reauthHint(account) });
   }
   if (!isAuthorizedUser(parsed)) {
-    throw new ConfigError(`${file} is not an authorized_user token file (type, client_id, client_secret, refresh_token)`, {
-      hint: reauthHint(account),
-    });
+    throw new ConfigError(
+      `${file} is not an authorized_user token file (type, client_id, client_secret, refresh_token)`,
+      {
+        hint: reauthHint(account),
+      },
+    );
   }
   registerSecret(parsed.refresh_token);
   registerSecret(parsed.client_secret);
@@ -107,7 +110,11 @@ export function isAuthorizedUser(v: unknown): v is AuthorizedUser {
 }
 
 /** Writes an account's token file (0600, directory 0700) atomically; returns its path. */
-export async function writeTokenFile(configDir: string, account: string, user: AuthorizedUser): Promise<string> {
+export async function writeTokenFile(
+  configDir: string,
+  account: string,
+  user: AuthorizedUser,
+): Promise<string> {
   const file = tokenPath(configDir, account);
   const body: AuthorizedUser = {
     type: 'authorized_user',
@@ -127,4 +134,3 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   const { mode } = await stat(dir);
   if ((mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
-

@@ -62,7 +62,13 @@ function parseExpiration(value: string | number | null | undefined, fallback: nu
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-async function startChannel(client: Calendar, calendarId: string, address: string, token: string, now: number): Promise<WatchChannel> {
+async function startChannel(
+  client: Calendar,
+  calendarId: string,
+  address: string,
+  token: string,
+  now: number,
+): Promise<WatchChannel> {
   const id = randomUUID();
   const res = await withRetry(
     () =>
@@ -90,9 +96,12 @@ export function tokenFingerprint(token: string): string {
 
 async function stopChannel(client: Calendar, channel: WatchChannel): Promise<void> {
   try {
-    await withRetry(() => client.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }), {
-      label: `channels.stop ${channel.id}`,
-    });
+    await withRetry(
+      () => client.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }),
+      {
+        label: `channels.stop ${channel.id}`,
+      },
+    );
   } catch (err) {
     // 404: Google no longer knows the channel (it expired): what stopping wanted.
     if (classifyGoogleError(err).status !== 404) throw err;
@@ -104,16 +113,26 @@ async function stopChannel(client: Calendar, channel: WatchChannel): Promise<voi
  * `watch` runs (the daily timer and a user) never both replace a channel and
  * leave one of the new ones unknown and running.
  */
-async function underLock(configDir: string, work: (store: StateStore) => Promise<ChannelOutcome>): Promise<ChannelOutcome> {
+async function underLock(
+  configDir: string,
+  work: (store: StateStore) => Promise<ChannelOutcome>,
+): Promise<ChannelOutcome> {
   return withStateLock(configDir, async () => work(await openState(configDir)));
 }
 
-function needsRenewal(channel: WatchChannel | undefined, address: string, token: string, now: number, force: boolean): boolean {
+function needsRenewal(
+  channel: WatchChannel | undefined,
+  address: string,
+  token: string,
+  now: number,
+  force: boolean,
+): boolean {
   if (!channel || force) return true;
   // A changed webhook URL means the live channel delivers to the old address.
   if (channel.address !== address) return true;
   // A rotated token: the live channel sends the old one, which the server now refuses with 403.
-  if (channel.tokenFingerprint !== undefined && channel.tokenFingerprint !== tokenFingerprint(token)) return true;
+  if (channel.tokenFingerprint !== undefined && channel.tokenFingerprint !== tokenFingerprint(token))
+    return true;
   return channel.expiration - now < RENEW_WITHIN_MS;
 }
 
@@ -129,7 +148,12 @@ async function renewOne(o: RenewContext, store: StateStore, calendarId: string):
   const existing = store.state.channels[calendarId];
   const now = o.now();
   if (!needsRenewal(existing, o.address, o.token, now, o.force)) {
-    return { calendarId, action: 'kept', channelId: existing?.id, expiresAt: existing ? new Date(existing.expiration).toISOString() : undefined };
+    return {
+      calendarId,
+      action: 'kept',
+      channelId: existing?.id,
+      expiresAt: existing ? new Date(existing.expiration).toISOString() : undefined,
+    };
   }
   const client = o.clientFor(calendarId);
   const channel = await startChannel(client, calendarId, o.address, o.token, now);
@@ -148,13 +172,21 @@ async function renewOne(o: RenewContext, store: StateStore, calendarId: string):
       await stopChannel(client, existing);
     } catch (err) {
       outcome.stopWarning = errorMessage(err);
-      log.warn('could not stop the replaced channel; it expires on its own', { calendar: calendarId, channel: existing.id, error: errorMessage(err) });
+      log.warn('could not stop the replaced channel; it expires on its own', {
+        calendar: calendarId,
+        channel: existing.id,
+        error: errorMessage(err),
+      });
     }
   }
   return outcome;
 }
 
-async function stopOne(clientFor: (calendarId: string) => Calendar, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
+async function stopOne(
+  clientFor: (calendarId: string) => Calendar,
+  store: StateStore,
+  calendarId: string,
+): Promise<ChannelOutcome> {
   const existing = store.state.channels[calendarId];
   if (!existing) return { calendarId, action: 'none' };
   await stopChannel(clientFor(calendarId), existing);
@@ -169,14 +201,23 @@ async function stopOne(clientFor: (calendarId: string) => Calendar, store: State
  * (its notifications then get 404 until it expires), rather than failing
  * every daily run.
  */
-async function stopDropped(clientFor: (calendarId: string) => Calendar, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
+async function stopDropped(
+  clientFor: (calendarId: string) => Calendar,
+  store: StateStore,
+  calendarId: string,
+): Promise<ChannelOutcome> {
   try {
     return await stopOne(clientFor, store, calendarId);
   } catch (err) {
     const existing = store.state.channels[calendarId];
     delete store.state.channels[calendarId];
     await store.save();
-    return { calendarId, action: 'stopped', stoppedChannelId: existing?.id, stopWarning: `not a source calendar any more; Google could not be told to stop its channel (${errorMessage(err)}), which now expires on its own` };
+    return {
+      calendarId,
+      action: 'stopped',
+      stoppedChannelId: existing?.id,
+      stopWarning: `not a source calendar any more; Google could not be told to stop its channel (${errorMessage(err)}), which now expires on its own`,
+    };
   }
 }
 
@@ -188,9 +229,12 @@ async function stopDropped(clientFor: (calendarId: string) => Calendar, store: S
 export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   const { settings } = options;
   const now = options.now ?? Date.now;
-  const clientFor = options.clientFor ?? ((calendarId: string) => calendarFor(settings, accountFor(settings, calendarId)));
+  const clientFor =
+    options.clientFor ?? ((calendarId: string) => calendarFor(settings, accountFor(settings, calendarId)));
   if (!options.stop && settings.sourceCalendars.length === 0) {
-    throw new ConfigError('no source calendars are set', { hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids)' });
+    throw new ConfigError('no source calendars are set', {
+      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids)',
+    });
   }
   // With --stop neither the URL nor the token matters: stopping must work after the URL was unset.
   const address = options.stop ? '' : webhookAddress(settings.webhookUrl);
@@ -200,11 +244,17 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   const sources = settings.sourceCalendars;
   // Channels of calendars no longer polled are stopped (with or without
   // --stop): they would deliver notifications nobody polls for until they expire.
-  const dropped = Object.keys((await readState(settings.configDir)).channels).filter((calendarId) => !sources.includes(calendarId));
+  const dropped = Object.keys((await readState(settings.configDir)).channels).filter(
+    (calendarId) => !sources.includes(calendarId),
+  );
   const calendars: ChannelOutcome[] = [];
   for (const calendarId of [...sources, ...dropped]) {
     const act = (store: StateStore): Promise<ChannelOutcome> =>
-      !sources.includes(calendarId) ? stopDropped(clientFor, store, calendarId) : options.stop ? stopOne(clientFor, store, calendarId) : renewOne(renew, store, calendarId);
+      !sources.includes(calendarId)
+        ? stopDropped(clientFor, store, calendarId)
+        : options.stop
+          ? stopOne(clientFor, store, calendarId)
+          : renewOne(renew, store, calendarId);
     try {
       calendars.push(await underLock(settings.configDir, act));
     } catch (err) {

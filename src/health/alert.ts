@@ -19,9 +19,18 @@ export interface HealthTransition {
  * mail is owed until `alertedStatus` records it, so a failed send is retried
  * by the next run.
  */
-export function decideTransition(prev: HealthState | undefined, status: HealthStatus, now: Date, alertsEnabled: boolean): HealthTransition {
+export function decideTransition(
+  prev: HealthState | undefined,
+  status: HealthStatus,
+  now: Date,
+  alertsEnabled: boolean,
+): HealthTransition {
   const since = prev && prev.status === status ? prev.since : now.toISOString();
-  const next: HealthState = { status, since, ...(prev?.alertedStatus ? { alertedStatus: prev.alertedStatus } : {}) };
+  const next: HealthState = {
+    status,
+    since,
+    ...(prev?.alertedStatus ? { alertedStatus: prev.alertedStatus } : {}),
+  };
   if (!alertsEnabled) return { next, mail: undefined };
   const alerted = prev?.alertedStatus ?? 'OK';
   if ((status === 'WARNING' || status === 'CRITICAL') && alerted !== status) return { next, mail: 'problem' };
@@ -36,15 +45,27 @@ export function markAlerted(health: HealthState): HealthState {
 
 /** True when persisting `next` would change nothing (the cheap path: no lock, no write). */
 export function sameHealth(a: HealthState | undefined, b: HealthState): boolean {
-  return a !== undefined && a.status === b.status && a.since === b.since && a.alertedStatus === b.alertedStatus;
+  return (
+    a !== undefined && a.status === b.status && a.since === b.since && a.alertedStatus === b.alertedStatus
+  );
 }
 
 /** The alert mail: what is wrong, since when, and the command that fixes each problem. */
-export function composeAlertMail(kind: AlertKind, report: HealthReport, since: string, host: string): { subject: string; text: string } {
+export function composeAlertMail(
+  kind: AlertKind,
+  report: HealthReport,
+  since: string,
+  host: string,
+): { subject: string; text: string } {
   if (kind === 'recovery') {
     return {
       subject: `[calsync] OK again on ${host}`,
-      text: [`calsync on ${host} is healthy again since ${since}.`, '', `CALSYNC OK - ${report.summary}`, ''].join('\n'),
+      text: [
+        `calsync on ${host} is healthy again since ${since}.`,
+        '',
+        `CALSYNC OK - ${report.summary}`,
+        '',
+      ].join('\n'),
     };
   }
   const lines = [
@@ -58,5 +79,8 @@ export function composeAlertMail(kind: AlertKind, report: HealthReport, since: s
     'You get one more mail when the status changes or recovers, none while it stays the same.',
     '',
   ];
-  return { subject: `[calsync] ${report.status} on ${host}: ${report.summary}`.slice(0, 200), text: lines.join('\n') };
+  return {
+    subject: `[calsync] ${report.status} on ${host}: ${report.summary}`.slice(0, 200),
+    text: lines.join('\n'),
+  };
 }

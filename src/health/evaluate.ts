@@ -117,13 +117,26 @@ export function checkChannels(state: State, settings: HealthSettings, now: Date)
     if (!channel) return { ...base, status: 'WARNING', message: `${calendar}: no push channel` };
     const remainingMs = channel.expiration - now.getTime();
     if (remainingMs <= 0) {
-      return { ...base, status: 'WARNING', message: `${calendar}: push channel expired at ${new Date(channel.expiration).toISOString()}` };
+      return {
+        ...base,
+        status: 'WARNING',
+        message: `${calendar}: push channel expired at ${new Date(channel.expiration).toISOString()}`,
+      };
     }
     if (remainingMs < CHANNEL_MIN_REMAINING_MS) {
       const hours = Math.floor(remainingMs / 3_600_000);
-      return { ...base, status: 'WARNING', message: `${calendar}: push channel expires in ${hours}h (${new Date(channel.expiration).toISOString()})` };
+      return {
+        ...base,
+        status: 'WARNING',
+        message: `${calendar}: push channel expires in ${hours}h (${new Date(channel.expiration).toISOString()})`,
+      };
     }
-    return { kind: 'channel', subject: calendar, status: 'OK', message: `${calendar}: push channel until ${new Date(channel.expiration).toISOString()}` };
+    return {
+      kind: 'channel',
+      subject: calendar,
+      status: 'OK',
+      message: `${calendar}: push channel until ${new Date(channel.expiration).toISOString()}`,
+    };
   });
 }
 
@@ -143,5 +156,10 @@ export function checkConfigured(settings: HealthSettings): CheckResult[] {
 
 /** Every check that needs only the state, the settings and the clock. */
 export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
-  return [...checkConfigured(settings), ...checkPolls(state, settings, now), ...checkNeedsAuth(state, accountsInUse(settings)), ...checkChannels(state, settings, now)];
+  return [
+    ...checkConfigured(settings),
+    ...checkPolls(state, settings, now),
+    ...checkNeedsAuth(state, accountsInUse(settings)),
+    ...checkChannels(state, settings, now),
+  ];
 }

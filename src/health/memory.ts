@@ -36,7 +36,9 @@ export async function readFallbackHealth(configDir: string): Promise<HealthState
   return {
     status: status as HealthState['status'],
     since,
-    ...(typeof alertedStatus === 'string' && statuses.includes(alertedStatus) ? { alertedStatus: alertedStatus as HealthState['status'] } : {}),
+    ...(typeof alertedStatus === 'string' && statuses.includes(alertedStatus)
+      ? { alertedStatus: alertedStatus as HealthState['status'] }
+      : {}),
   };
 }
 

@@ -6,14 +6,29 @@ export const URL_TIMEOUT_MS = 5_000;
 
 /** `serve-webhook`'s /health must answer 200 in time; anything else is CRITICAL. */
 export async function checkUrl(url: string): Promise<CheckResult> {
-  const base = { kind: 'url' as const, subject: url, fix: 'check: systemctl [--user] status calsync-webhook.service' };
+  const base = {
+    kind: 'url' as const,
+    subject: url,
+    fix: 'check: systemctl [--user] status calsync-webhook.service',
+  };
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(URL_TIMEOUT_MS), headers: { accept: 'application/json' } });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(URL_TIMEOUT_MS),
+      headers: { accept: 'application/json' },
+    });
     const body = await res.text().catch(() => '');
-    if (res.status === 200) return { kind: 'url', subject: url, status: 'OK', message: `${url} answered 200` };
-    return { ...base, status: 'CRITICAL', message: `${url} answered ${res.status}${describeFailedChecks(body)}` };
+    if (res.status === 200)
+      return { kind: 'url', subject: url, status: 'OK', message: `${url} answered 200` };
+    return {
+      ...base,
+      status: 'CRITICAL',
+      message: `${url} answered ${res.status}${describeFailedChecks(body)}`,
+    };
   } catch (err) {
-    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${URL_TIMEOUT_MS / 1000}s` : causeOf(err);
+    const reason =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `no answer within ${URL_TIMEOUT_MS / 1000}s`
+        : causeOf(err);
     return { ...base, status: 'CRITICAL', message: `${url} unreachable: ${reason}` };
   }
 }

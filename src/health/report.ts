@@ -17,11 +17,19 @@ export interface HealthReport {
 }
 
 /** Builds the report from every check's results (pure: the same inputs give the same lines). */
-export function buildReport(results: CheckResult[], state: State | undefined, settings: HealthSettings, now: Date): HealthReport {
+export function buildReport(
+  results: CheckResult[],
+  state: State | undefined,
+  settings: HealthSettings,
+  now: Date,
+): HealthReport {
   const status = worstStatus(results);
   const problems = problemsOf(results);
-  const ages = settings.sourceCalendars.map((c) => (state ? lastSuccessAgeSeconds(state.calendars[c], now) : undefined));
-  const lastPollAgeSeconds = ages.length > 0 && ages.every((a) => a !== undefined) ? Math.max(...ages) : undefined;
+  const ages = settings.sourceCalendars.map((c) =>
+    state ? lastSuccessAgeSeconds(state.calendars[c], now) : undefined,
+  );
+  const lastPollAgeSeconds =
+    ages.length > 0 && ages.every((a) => a !== undefined) ? Math.max(...ages) : undefined;
   const calendars = settings.sourceCalendars.length;
   return {
     status,
@@ -56,6 +64,7 @@ export function renderPluginOutput(report: HealthReport): string {
   // A "|" in a message would start the perfdata early; Nagios has no escape for it.
   const clean = (s: string): string => s.replaceAll('|', '/').replace(/[\r\n]+/g, ' ');
   const lines = [`CALSYNC ${report.status} - ${clean(report.summary)} | ${perf}`];
-  for (const p of report.problems) lines.push(`${p.status}: ${clean(p.message)}${p.fix ? ` (${clean(p.fix)})` : ''}`);
+  for (const p of report.problems)
+    lines.push(`${p.status}: ${clean(p.message)}${p.fix ? ` (${clean(p.fix)})` : ''}`);
   return lines.join('\n') + '\n';
 }

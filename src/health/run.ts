@@ -7,7 +7,13 @@ import { readState, statePath, withStateLock } from '../state/index.js';
 import type { HealthState, State } from '../state/types.js';
 import { composeAlertMail, decideTransition, markAlerted, sameHealth, type AlertKind } from './alert.js';
 import { checkConfigured, evaluateState } from './evaluate.js';
-import { fallbackLeftOver, fallbackMemory, readFallbackHealth, stateMemory, type HealthMemory } from './memory.js';
+import {
+  fallbackLeftOver,
+  fallbackMemory,
+  readFallbackHealth,
+  stateMemory,
+  type HealthMemory,
+} from './memory.js';
 import { checkUrl } from './probes.js';
 import { buildReport, type HealthReport } from './report.js';
 import type { CheckResult } from './types.js';
@@ -65,7 +71,13 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
     const fallback = await readFallbackHealth(configDir);
     const memory = state ? () => stateMemory(configDir) : () => Promise.resolve(fallbackMemory(configDir));
     const seen = fallback ?? state?.health;
-    const recorded = await recordAndAlert(settings, report, { seen, memory, mustWrite: state !== undefined && fallbackLeftOver(configDir) }, now, opts.alert !== false);
+    const recorded = await recordAndAlert(
+      settings,
+      report,
+      { seen, memory, mustWrite: state !== undefined && fallbackLeftOver(configDir) },
+      now,
+      opts.alert !== false,
+    );
     return { report, ...recorded };
   } catch (err) {
     return { report, health: undefined, alert: undefined, recordError: errorMessage(err) };
@@ -90,7 +102,14 @@ async function tokenResults(settings: Settings): Promise<CheckResult[]> {
     const { checkTokens } = await import('./tokens.js');
     return await checkTokens(settings);
   } catch (err) {
-    return [{ kind: 'token', subject: 'tokens', status: 'UNKNOWN', message: `token check could not run: ${errorMessage(err)}` }];
+    return [
+      {
+        kind: 'token',
+        subject: 'tokens',
+        status: 'UNKNOWN',
+        message: `token check could not run: ${errorMessage(err)}`,
+      },
+    ];
   }
 }
 
@@ -135,7 +154,8 @@ async function recordAndAlert(
 ): Promise<Pick<HealthCheckOutcome, 'health' | 'alert'>> {
   const alertsEnabled = alertWanted && sendgridConfigured(settings);
   const first = decideTransition(seen, report.status, now, alertsEnabled);
-  if (!mustWrite && !first.mail && sameHealth(seen, first.next)) return { health: first.next, alert: undefined };
+  if (!mustWrite && !first.mail && sameHealth(seen, first.next))
+    return { health: first.next, alert: undefined };
 
   return withStateLock(
     settings.configDir,

@@ -36,14 +36,22 @@ export async function checkTokens(settings: Settings): Promise<CheckResult[]> {
         return tokenResult(account, await withTimeout(checkAccountToken(settings, account)));
       } catch (err) {
         // A token file with bad permissions or bad JSON: the poll fails the same way.
-        return { kind: 'token', subject: account, status: 'CRITICAL', message: `${account}: ${errorMessage(err)}`, fix: authFix(account) };
+        return {
+          kind: 'token',
+          subject: account,
+          status: 'CRITICAL',
+          message: `${account}: ${errorMessage(err)}`,
+          fix: authFix(account),
+        };
       }
     }),
   );
 }
 
 function withTimeout(check: Promise<TokenStatus>): Promise<TokenStatus> {
-  const timeout = new Promise<TokenStatus>((resolve) => setTimeout(() => resolve('unreachable'), REFRESH_TIMEOUT_MS).unref());
+  const timeout = new Promise<TokenStatus>((resolve) =>
+    setTimeout(() => resolve('unreachable'), REFRESH_TIMEOUT_MS).unref(),
+  );
   return Promise.race([check, timeout]);
 }
 
@@ -53,10 +61,19 @@ export function tokenResult(account: string, status: TokenStatus): CheckResult {
     case 'ok':
       return { ...base, status: 'OK', message: `${account}: token refreshes` };
     case 'revoked':
-      return { ...base, status: 'CRITICAL', message: `${account}: refresh token revoked or expired (invalid_grant)`, fix: authFix(account) };
+      return {
+        ...base,
+        status: 'CRITICAL',
+        message: `${account}: refresh token revoked or expired (invalid_grant)`,
+        fix: authFix(account),
+      };
     case 'missing':
       return { ...base, status: 'CRITICAL', message: `${account}: no token file`, fix: authFix(account) };
     case 'unreachable':
-      return { ...base, status: 'WARNING', message: `${account}: could not reach the OAuth token endpoint to refresh the token` };
+      return {
+        ...base,
+        status: 'WARNING',
+        message: `${account}: could not reach the OAuth token endpoint to refresh the token`,
+      };
   }
 }

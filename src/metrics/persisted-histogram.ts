@@ -55,6 +55,13 @@ export class PersistedHistogram extends Histogram {
     values.push({ metricName: bucketName, labels: { le: '+Inf' }, value: count });
     values.push({ metricName: `${this.metricName}_sum`, labels: {}, value: this.data.sum });
     values.push({ metricName: `${this.metricName}_count`, labels: {}, value: count });
-    return { name: this.metricName, help: this.metricHelp, type: HISTOGRAM_TYPE, aggregator: 'sum', collect: () => undefined, values };
+    return {
+      name: this.metricName,
+      help: this.metricHelp,
+      type: HISTOGRAM_TYPE,
+      aggregator: 'sum',
+      collect: () => undefined,
+      values,
+    };
   }
 }

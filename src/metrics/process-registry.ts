@@ -5,7 +5,11 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
  * suffix is for counters). The same numbers, by type, remain in
  * `nodejs_active_handles`, `nodejs_active_requests` and `nodejs_active_resources`.
  */
-const NOT_PROMTOOL_CLEAN = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const NOT_PROMTOOL_CLEAN = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 let processRegistry: Registry | undefined;
 

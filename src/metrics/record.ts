@@ -66,7 +66,11 @@ export function cumulativeBuckets(metrics: MetricsState): Array<{ le: number; co
   return out;
 }
 
-export function recordSuccess(state: State, calendarId: string, eventType: SuccessEventType | (string & {})): void {
+export function recordSuccess(
+  state: State,
+  calendarId: string,
+  eventType: SuccessEventType | (string & {}),
+): void {
   increment(metricsOf(state).success, metricKey(calendarId, eventType), 1);
 }
 

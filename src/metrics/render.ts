@@ -31,17 +31,49 @@ export async function renderMetrics(state: State, opts: RenderOptions = {}): Pro
   const registers = [registry];
   const m = state.metrics;
 
-  new Counter({ name: 'calsync_polls_initiated_total', help: 'Polls started, per calendar poll run.', registers }).inc(m.pollsInitiated);
+  new Counter({
+    name: 'calsync_polls_initiated_total',
+    help: 'Polls started, per calendar poll run.',
+    registers,
+  }).inc(m.pollsInitiated);
   registry.registerMetric(
-    new PersistedHistogram({ name: 'calsync_poll_duration_seconds', help: 'Duration of polls in seconds.', data: m.pollDuration }),
+    new PersistedHistogram({
+      name: 'calsync_poll_duration_seconds',
+      help: 'Duration of polls in seconds.',
+      data: m.pollDuration,
+    }),
   );
-  new Gauge({ name: 'calsync_processed_event_ids', help: 'Processed-event entries kept in the state.', registers }).set(entryCount(state));
-  new Counter({ name: 'calsync_events_cleaned_total', help: 'State entries dropped by calsync clean.', registers }).inc(m.eventsCleaned);
+  new Gauge({
+    name: 'calsync_processed_event_ids',
+    help: 'Processed-event entries kept in the state.',
+    registers,
+  }).set(entryCount(state));
+  new Counter({
+    name: 'calsync_events_cleaned_total',
+    help: 'State entries dropped by calsync clean.',
+    registers,
+  }).inc(m.eventsCleaned);
 
-  labelledCounter(registers, 'calsync_events_processed_success_total', 'Events processed successfully, by source calendar and action.', 'event_type', m.success);
-  labelledCounter(registers, 'calsync_events_processed_failure_total', 'Events whose processing failed, by source calendar and reason.', 'reason', m.failure);
+  labelledCounter(
+    registers,
+    'calsync_events_processed_success_total',
+    'Events processed successfully, by source calendar and action.',
+    'event_type',
+    m.success,
+  );
+  labelledCounter(
+    registers,
+    'calsync_events_processed_failure_total',
+    'Events whose processing failed, by source calendar and reason.',
+    'reason',
+    m.failure,
+  );
 
-  new Counter({ name: 'calsync_webhooks_received_total', help: 'Valid push notifications received.', registers }).inc(m.webhooksReceived);
+  new Counter({
+    name: 'calsync_webhooks_received_total',
+    help: 'Valid push notifications received.',
+    registers,
+  }).inc(m.webhooksReceived);
 
   const lastSuccess = new Gauge({
     name: 'calsync_last_success_timestamp_seconds',
@@ -55,7 +87,7 @@ export async function renderMetrics(state: State, opts: RenderOptions = {}): Pro
   }
   const expiry = new Gauge({
     name: 'calsync_watch_channel_expiry_timestamp_seconds',
-    help: 'Unix time a calendar\'s push channel expires.',
+    help: "Unix time a calendar's push channel expires.",
     labelNames: ['calendar_id'] as const,
     registers,
   });
@@ -75,7 +107,13 @@ export async function renderMetrics(state: State, opts: RenderOptions = {}): Pro
 }
 
 /** A counter per (calendar, label) from the persisted `${calendarId}\u0000${label}` keys. */
-function labelledCounter(registers: Registry[], name: string, help: string, labelName: 'event_type' | 'reason', counts: Record<string, number>): void {
+function labelledCounter(
+  registers: Registry[],
+  name: string,
+  help: string,
+  labelName: 'event_type' | 'reason',
+  counts: Record<string, number>,
+): void {
   const counter = new Counter({ name, help, labelNames: ['calendar_id', labelName] as const, registers });
   for (const [key, n] of Object.entries(counts)) {
     const { calendarId, label } = parseMetricKey(key);

@@ -5,7 +5,9 @@ import { healthchecksHeartbeat } from './healthchecks.js';
 import { uptimeKumaHeartbeat } from './uptime-kuma.js';
 
 /** Every configured monitor behind one Heartbeat; a no-op when none is set. */
-export function heartbeatFromSettings(settings: Pick<Settings, 'uptimeKumaPushUrl' | 'healthchecksUrl'>): Heartbeat {
+export function heartbeatFromSettings(
+  settings: Pick<Settings, 'uptimeKumaPushUrl' | 'healthchecksUrl'>,
+): Heartbeat {
   const parts: Heartbeat[] = [];
   if (settings.uptimeKumaPushUrl) {
     registerSecret(settings.uptimeKumaPushUrl);

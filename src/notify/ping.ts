@@ -9,11 +9,17 @@ export const PING_TIMEOUT_MS = 5_000;
  * sync it monitors. The URL carries the monitor's secret token (registered
  * for redaction by parsePingUrl), so the log line names only its host.
  */
-export async function sendPing(monitor: string, url: URL, init: { method: 'GET' | 'POST'; body?: string; timeoutMs?: number }): Promise<boolean> {
+export async function sendPing(
+  monitor: string,
+  url: URL,
+  init: { method: 'GET' | 'POST'; body?: string; timeoutMs?: number },
+): Promise<boolean> {
   try {
     const res = await fetch(url, {
       method: init.method,
-      ...(init.body === undefined ? {} : { body: init.body, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+      ...(init.body === undefined
+        ? {}
+        : { body: init.body, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
       signal: AbortSignal.timeout(init.timeoutMs ?? PING_TIMEOUT_MS),
     });
     // Drain the body so the connection is released at once.
@@ -24,8 +30,14 @@ export async function sendPing(monitor: string, url: URL, init: { method: 'GET' 
     }
     return true;
   } catch (err) {
-    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${(init.timeoutMs ?? PING_TIMEOUT_MS) / 1000}s` : causeOf(err);
-    log.warn(`${monitor} ping failed`, { url: redactUrl(url), error: reason.replaceAll(url.href, '[redacted]') });
+    const reason =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `no answer within ${(init.timeoutMs ?? PING_TIMEOUT_MS) / 1000}s`
+        : causeOf(err);
+    log.warn(`${monitor} ping failed`, {
+      url: redactUrl(url),
+      error: reason.replaceAll(url.href, '[redacted]'),
+    });
     return false;
   }
 }

@@ -54,7 +54,9 @@ export async function sendAlertMail(settings: SendgridSettings, mail: AlertMail)
       text: mail.text,
     });
   } catch (err) {
-    throw new AlertMailError(redact(`SendGrid did not accept the alert mail: ${sendgridMessage(err)}`), { cause: err });
+    throw new AlertMailError(redact(`SendGrid did not accept the alert mail: ${sendgridMessage(err)}`), {
+      cause: err,
+    });
   }
 }
 
@@ -66,7 +68,11 @@ export function sendgridMessage(err: unknown): string {
     const messages: string[] = [];
     if (typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors)) {
       for (const item of (body as { errors: unknown[] }).errors) {
-        if (typeof item === 'object' && item !== null && typeof (item as { message?: unknown }).message === 'string') {
+        if (
+          typeof item === 'object' &&
+          item !== null &&
+          typeof (item as { message?: unknown }).message === 'string'
+        ) {
           messages.push((item as { message: string }).message);
         }
       }

@@ -16,8 +16,16 @@ export interface HealthAnswer {
 export function healthAnswer(state: State, settings: HealthSettings, now: Date): HealthAnswer {
   const checks = checkPolls(state, settings, now);
   if (settings.sourceCalendars.length === 0) {
-    checks.push({ kind: 'config', subject: 'sourceCalendars', status: 'CRITICAL', message: 'no source calendars are set', fix: 'set CALSYNC_SOURCE_CALENDARS' });
+    checks.push({
+      kind: 'config',
+      subject: 'sourceCalendars',
+      status: 'CRITICAL',
+      message: 'no source calendars are set',
+      fix: 'set CALSYNC_SOURCE_CALENDARS',
+    });
   }
   const ok = checks.every((c) => c.status === 'OK');
-  return ok ? { status: 200, body: { status: 'ok', checks } } : { status: 503, body: { status: 'fail', checks } };
+  return ok
+    ? { status: 200, body: { status: 'ok', checks } }
+    : { status: 503, body: { status: 'fail', checks } };
 }

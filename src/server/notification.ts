@@ -16,7 +16,9 @@ export interface NotificationContext {
   onAccepted: () => void;
 }
 
-const forgedToken = new ThrottledWarning('notification with a wrong or missing channel token (forged, or channels made with another token: run calsync watch --force)');
+const forgedToken = new ThrottledWarning(
+  'notification with a wrong or missing channel token (forged, or channels made with another token: run calsync watch --force)',
+);
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -28,12 +30,20 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * right token is answered 200; the poll it asks for runs after the answer,
  * so Google never waits for (or retries because of) a slow poll.
  */
-export async function handleNotification(req: IncomingMessage, res: ServerResponse, ctx: NotificationContext): Promise<void> {
+export async function handleNotification(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: NotificationContext,
+): Promise<void> {
   const channelId = header(req, 'x-goog-channel-id');
   const tokenOk = ctx.token.matches(header(req, 'x-goog-channel-token'));
   // Only the right token may make the directory read the state again (for a
   // channel saved a moment ago): a forged request costs no read at all.
-  const calendarId = !channelId ? undefined : tokenOk ? await ctx.channels.calendarFor(channelId) : ctx.channels.known(channelId);
+  const calendarId = !channelId
+    ? undefined
+    : tokenOk
+      ? await ctx.channels.calendarFor(channelId)
+      : ctx.channels.known(channelId);
   if (calendarId === undefined) {
     log.debug('notification for an unknown channel', { channel: channelId?.slice(0, 64) });
     send(res, 404, 'unknown channel\n');
@@ -48,7 +58,11 @@ export async function handleNotification(req: IncomingMessage, res: ServerRespon
   ctx.onAccepted();
   ctx.counter.add();
   const resourceState = header(req, 'x-goog-resource-state');
-  log.debug('notification', { calendar: calendarId, state: resourceState, message: header(req, 'x-goog-message-number') });
+  log.debug('notification', {
+    calendar: calendarId,
+    state: resourceState,
+    message: header(req, 'x-goog-message-number'),
+  });
   // `sync` only confirms a new channel; every other state means something changed.
   if (resourceState !== 'sync') ctx.queue.request(calendarId);
 }

@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 
 /** Every answer is small and final; security headers keep a browser from doing anything clever with it. */
-export function send(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -51,8 +51,17 @@ const CLOSE_GRACE_MS = 2_000;
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'is in use (another serve-webhook?)' : err.code === 'EACCES' ? 'may not be used by this user' : `cannot be listened on (${err.code ?? err.message})`;
-      reject(new OperationError(`port ${port} on ${host} ${why}`, { hint: 'stop what uses it, or pick another with --port' }));
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'is in use (another serve-webhook?)'
+          : err.code === 'EACCES'
+            ? 'may not be used by this user'
+            : `cannot be listened on (${err.code ?? err.message})`;
+      reject(
+        new OperationError(`port ${port} on ${host} ${why}`, {
+          hint: 'stop what uses it, or pick another with --port',
+        }),
+      );
     };
     server.once('error', failed);
     server.listen(port, host, () => {
@@ -89,11 +98,16 @@ const metricsUnreadable = new ThrottledWarning('/metrics: the state file cannot 
 /** Malformed or slow requests get a short answer and a closed socket, never an exception. */
 function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   log.debug('bad request from a client', { code: err.code });
-  if (!socket.writable || (err.code === 'ECONNRESET')) {
+  if (!socket.writable || err.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const status =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? '408 Request Timeout'
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
   // end() alone only half-closes: a client that never closes its side would
   // keep the socket, and its place under the connection cap, for ever.
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
@@ -132,13 +146,17 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     }
     const path = (req.url ?? '/').split('?')[0];
     const read = req.method === 'GET' || req.method === 'HEAD';
-    if (req.method === 'POST' && path !== undefined && webhookPaths.has(path)) return handleNotification(req, res, notification);
+    if (req.method === 'POST' && path !== undefined && webhookPaths.has(path))
+      return handleNotification(req, res, notification);
     if (read && path === '/health') {
       try {
         const answer = healthAnswer(await reader.read(), settings, new Date());
         sendJson(res, answer.status, answer.body);
       } catch (err) {
-        sendJson(res, 503, { status: 'fail', checks: [{ kind: 'state', subject: 'state', status: 'CRITICAL', message: errorMessage(err) }] });
+        sendJson(res, 503, {
+          status: 'fail',
+          checks: [{ kind: 'state', subject: 'state', status: 'CRITICAL', message: errorMessage(err) }],
+        });
       }
       return;
     }
@@ -153,20 +171,31 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         return;
       }
       // Notifications counted since the last flush belong in the answer already.
-      const shown = { ...state, metrics: { ...state.metrics, webhooksReceived: state.metrics.webhooksReceived + counter.unflushed } };
-      send(res, 200, await renderMetrics(shown, { includeProcess: true, version: packageVersion() }), METRICS_CONTENT_TYPE);
+      const shown = {
+        ...state,
+        metrics: { ...state.metrics, webhooksReceived: state.metrics.webhooksReceived + counter.unflushed },
+      };
+      send(
+        res,
+        200,
+        await renderMetrics(shown, { includeProcess: true, version: packageVersion() }),
+        METRICS_CONTENT_TYPE,
+      );
       return;
     }
     send(res, 404, 'not found\n');
   }
 
   // Node enforces the header and request time-outs only at each connections check (default every 30 s).
-  const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize, connectionsCheckingInterval: 1000 }, (req, res) => {
-    route(req, res).catch((err: unknown) => {
-      log.error('request failed', { path: (req.url ?? '').slice(0, 100), error: errorMessage(err) });
-      send(res, 500, 'internal error\n');
-    });
-  });
+  const server = createServer(
+    { maxHeaderSize: SERVER_LIMITS.maxHeaderSize, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      route(req, res).catch((err: unknown) => {
+        log.error('request failed', { path: (req.url ?? '').slice(0, 100), error: errorMessage(err) });
+        send(res, 500, 'internal error\n');
+      });
+    },
+  );
   applyServerLimits(server);
   server.on('clientError', onClientError);
   const url = urlOf(await listen(server, options.host, options.port));

@@ -17,7 +17,8 @@ function isLoopbackHost(hostname: string): boolean {
  * on loopback, where the emulator and local tests live.
  */
 export function webhookAddress(webhookUrl: string | undefined): string {
-  const hint = 'set CALSYNC_WEBHOOK_URL to the public https URL that reaches `calsync serve-webhook` (e.g. https://calsync.example.org/webhook)';
+  const hint =
+    'set CALSYNC_WEBHOOK_URL to the public https URL that reaches `calsync serve-webhook` (e.g. https://calsync.example.org/webhook)';
   if (!webhookUrl) throw new ConfigError('no webhook URL is set', { hint });
   let url: URL;
   try {
@@ -26,7 +27,10 @@ export function webhookAddress(webhookUrl: string | undefined): string {
     throw new ConfigError('the webhook URL is not a valid URL', { hint });
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new ConfigError('the webhook URL must use https (Google delivers push notifications only to https)', { hint });
+    throw new ConfigError(
+      'the webhook URL must use https (Google delivers push notifications only to https)',
+      { hint },
+    );
   }
   if (url.pathname === '' || url.pathname === '/') url.pathname = WEBHOOK_PATH;
   return url.toString();

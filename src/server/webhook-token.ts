@@ -20,9 +20,13 @@ function readTokenFile(file: string): string | undefined {
     if (isErrno(err, 'ENOENT')) return undefined;
     throw new ConfigError(`cannot read ${file}: ${errorMessage(err)}`, { cause: err });
   }
-  if ((mode & 0o077) !== 0) throw new ConfigError(`${file} is readable by group or others`, { hint: `run: chmod 600 ${file}` });
+  if ((mode & 0o077) !== 0)
+    throw new ConfigError(`${file} is readable by group or others`, { hint: `run: chmod 600 ${file}` });
   const token = readFileSync(file, 'utf8').trim();
-  if (!token) throw new ConfigError(`${file} is empty`, { hint: `delete it (a new token is generated) or set CALSYNC_WEBHOOK_TOKEN` });
+  if (!token)
+    throw new ConfigError(`${file} is empty`, {
+      hint: `delete it (a new token is generated) or set CALSYNC_WEBHOOK_TOKEN`,
+    });
   return token;
 }
 
@@ -47,7 +51,8 @@ export function resolveWebhookToken(settings: Pick<Settings, 'webhookToken' | 'c
       writeFileSync(file, fresh + '\n', { mode: 0o600, flag: 'wx' });
       token = fresh;
     } catch (err) {
-      if (!isErrno(err, 'EEXIST')) throw new ConfigError(`cannot write ${file}: ${errorMessage(err)}`, { cause: err });
+      if (!isErrno(err, 'EEXIST'))
+        throw new ConfigError(`cannot write ${file}: ${errorMessage(err)}`, { cause: err });
       token = readTokenFile(file);
       if (token === undefined) throw new ConfigError(`${file} vanished while being created`);
     }

@@ -17,7 +17,8 @@ import type { ProcessedEvent } from './types.js';
  * without decoding it: "is a failure pending" (column 2) and "which copy"
  * (column 3).
  */
-export const EVENT_COLUMNS = 'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed';
+export const EVENT_COLUMNS =
+  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed';
 
 const SEP = ' ';
 const SEP_CODE = 32;
@@ -42,7 +43,8 @@ function unescape(field: string): string {
 }
 
 const str = (value: string | undefined): string => (value === undefined ? '' : escape(value));
-const num = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '' : String(value));
+const num = (value: number | undefined): string =>
+  value === undefined || !Number.isFinite(value) ? '' : String(value);
 
 /** The row of one entry. */
 export function encodeRow(id: string, entry: ProcessedEvent): string {
@@ -86,7 +88,11 @@ export function rowHasCopy(row: string, copyId: string): boolean {
   const wanted = escape(copyId);
   const start = failureEnd + 1;
   const after = start + wanted.length;
-  return wanted !== '' && row.startsWith(wanted, start) && (after === row.length || row.charCodeAt(after) === SEP_CODE);
+  return (
+    wanted !== '' &&
+    row.startsWith(wanted, start) &&
+    (after === row.length || row.charCodeAt(after) === SEP_CODE)
+  );
 }
 
 function numberOf(field: string | undefined): number | undefined {
@@ -108,7 +114,8 @@ const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'inv
  * again by its deterministic id.
  */
 export function decodeRow(row: string): ProcessedEvent {
-  const [, failure, copyId, copyCalendar, rule, action, at, end, sourceUpdated, recurring, unconfirmed] = row.split(SEP);
+  const [, failure, copyId, copyCalendar, rule, action, at, end, sourceUpdated, recurring, unconfirmed] =
+    row.split(SEP);
   const entry: ProcessedEvent = { action: stringOf(action) ?? 'unknown', at: numberOf(at) ?? 0 };
   const endValue = numberOf(end);
   if (endValue !== undefined) entry.end = endValue;
@@ -124,7 +131,11 @@ export function decodeRow(row: string): ProcessedEvent {
   if (updated !== undefined) entry.sourceUpdated = updated;
   if (failure) {
     const [failedAt, attempts, reason] = failure.split(',');
-    entry.failure = { reason: stringOf(reason) ?? '', at: numberOf(failedAt) ?? 0, attempts: numberOf(attempts) ?? 0 };
+    entry.failure = {
+      reason: stringOf(reason) ?? '',
+      at: numberOf(failedAt) ?? 0,
+      attempts: numberOf(attempts) ?? 0,
+    };
   }
   return entry;
 }

@@ -30,13 +30,18 @@ export async function loadState(path: string, opts: { repair?: boolean } = {}): 
   const repair = opts.repair !== false;
   const corrupt = (problem: string): Promise<LoadedState> => {
     if (repair) return moveAside(path, problem);
-    return Promise.reject(new StateError(`the state file ${path} is corrupt (${problem}); the next poll moves it aside and starts afresh`));
+    return Promise.reject(
+      new StateError(
+        `the state file ${path} is corrupt (${problem}); the next poll moves it aside and starts afresh`,
+      ),
+    );
   };
   let text: string;
   try {
     text = decode(await readFile(path));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), fileVersion: undefined };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { state: emptyState(), fileVersion: undefined };
     throw new StateError(`cannot read the state file ${path}: ${(err as Error).message}`, { cause: err });
   }
 
@@ -88,11 +93,17 @@ async function moveAside(path: string, problem: string): Promise<LoadedState> {
     await rename(path, aside);
   } catch (err) {
     // Another process moved it aside first (and warned): nothing left to move.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), fileVersion: undefined };
-    throw new StateError(`the state file ${path} is corrupt (${problem}) and could not be moved aside: ${(err as Error).message}`, {
-      cause: err,
-    });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { state: emptyState(), fileVersion: undefined };
+    throw new StateError(
+      `the state file ${path} is corrupt (${problem}) and could not be moved aside: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
-  log.warn(`state file ${path} is corrupt (${problem}); moved it to ${aside} and started from an empty state`);
+  log.warn(
+    `state file ${path} is corrupt (${problem}); moved it to ${aside} and started from an empty state`,
+  );
   return { state: emptyState(), fileVersion: undefined };
 }

@@ -65,7 +65,11 @@ const heldByThisProcess = new Map<string, string>();
 const heldInContext = new AsyncLocalStorage<ReadonlySet<string>>();
 let exitHandlerInstalled = false;
 
-export async function withStateLock<T>(configDir: string, fn: () => Promise<T>, opts: StateLockOptions = {}): Promise<T> {
+export async function withStateLock<T>(
+  configDir: string,
+  fn: () => Promise<T>,
+  opts: StateLockOptions = {},
+): Promise<T> {
   const path = lockPath(configDir);
   const outer = heldInContext.getStore();
   if (outer?.has(path)) {
@@ -160,9 +164,17 @@ function parseOwner(text: string): LockOwner | undefined {
     const v: unknown = JSON.parse(text);
     if (typeof v !== 'object' || v === null) return undefined;
     const o = v as Record<string, unknown>;
-    if (typeof o.pid !== 'number' || typeof o.hostname !== 'string' || typeof o.nonce !== 'string') return undefined;
+    if (typeof o.pid !== 'number' || typeof o.hostname !== 'string' || typeof o.nonce !== 'string')
+      return undefined;
     const field = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined);
-    return { pid: o.pid, hostname: o.hostname, nonce: o.nonce, startedAt: field('startedAt') ?? '', bootId: field('bootId'), processStart: field('processStart') };
+    return {
+      pid: o.pid,
+      hostname: o.hostname,
+      nonce: o.nonce,
+      startedAt: field('startedAt') ?? '',
+      bootId: field('bootId'),
+      processStart: field('processStart'),
+    };
   } catch {
     return undefined;
   }
@@ -189,7 +201,9 @@ async function breakStale(path: string, seen: SeenLock): Promise<void> {
     await rename(path, aside);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else broke it first
-    throw new StateError(`cannot take over the stale state lock ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StateError(`cannot take over the stale state lock ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const moved = await inspect(aside);
   if (moved && moved.text === seen.text && moved.ino === seen.ino && moved.mtimeMs === seen.mtimeMs) {
@@ -242,12 +256,17 @@ function describeHolder(seen: SeenLock): Record<string, unknown> {
 }
 
 function describeHolderText(seen: SeenLock): string {
-  return seen.owner ? `pid ${seen.owner.pid} on ${seen.owner.hostname} (since ${seen.owner.startedAt})` : 'an unreadable lock file';
+  return seen.owner
+    ? `pid ${seen.owner.pid} on ${seen.owner.hostname} (since ${seen.owner.startedAt})`
+    : 'an unreadable lock file';
 }
 
 function gaveUp(path: string, seen: SeenLock, waitMs: number): StateError {
   const who = describeHolderText(seen);
-  return new StateError(`the state lock ${path} is held by ${who}; gave up after ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`}`, {
-    hint: `if no calsync process is running, remove ${path}`,
-  });
+  return new StateError(
+    `the state lock ${path} is held by ${who}; gave up after ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`}`,
+    {
+      hint: `if no calsync process is running, remove ${path}`,
+    },
+  );
 }

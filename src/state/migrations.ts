@@ -27,7 +27,8 @@ const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
   (raw) => ({ ...raw, eventColumns: EVENT_COLUMNS, events: entriesToRows(raw.events), version: 3 }),
 ];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function entriesToRows(events: unknown): unknown {
   if (!isObject(events)) return events;
@@ -39,7 +40,8 @@ function entriesToRows(events: unknown): unknown {
       continue;
     }
     const rows: string[] = [];
-    for (const [id, entry] of Object.entries(perCalendar)) if (isObject(entry)) rows.push(encodeRow(id, entryFrom(entry)));
+    for (const [id, entry] of Object.entries(perCalendar))
+      if (isObject(entry)) rows.push(encodeRow(id, entryFrom(entry)));
     out[calendarId] = rows;
   }
   return out;
@@ -49,7 +51,13 @@ function entriesToRows(events: unknown): unknown {
 function entryFrom(raw: Record<string, unknown>): ProcessedEvent {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  const failure = isObject(raw.failure) ? { reason: str(raw.failure.reason) ?? '', at: num(raw.failure.at) ?? 0, attempts: num(raw.failure.attempts) ?? 0 } : undefined;
+  const failure = isObject(raw.failure)
+    ? {
+        reason: str(raw.failure.reason) ?? '',
+        at: num(raw.failure.at) ?? 0,
+        attempts: num(raw.failure.attempts) ?? 0,
+      }
+    : undefined;
   return {
     action: str(raw.action) ?? 'unknown',
     at: num(raw.at) ?? 0,
@@ -110,9 +118,12 @@ export function assertNotNewer(version: number, path: string): void {
 export function assertColumnsNotNewer(raw: Raw, path: string): void {
   const columns = raw.eventColumns;
   if (typeof columns === 'string' && columns.startsWith(`${EVENT_COLUMNS} `)) {
-    throw new StateError(`state.json has event columns this calsync does not know (${columns.slice(EVENT_COLUMNS.length + 1)}); it left ${path} untouched`, {
-      hint: 'upgrade calsync',
-    });
+    throw new StateError(
+      `state.json has event columns this calsync does not know (${columns.slice(EVENT_COLUMNS.length + 1)}); it left ${path} untouched`,
+      {
+        hint: 'upgrade calsync',
+      },
+    );
   }
 }
 

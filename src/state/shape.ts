@@ -25,7 +25,10 @@ export function shapeState(raw: Record<string, unknown>, version: number): Shape
   const columns = raw.eventColumns;
   // Fewer columns than this version knows (a file written before one was
   // added at the end) read as absent; more are refused earlier (migrations.ts).
-  if (columns !== undefined && (typeof columns !== 'string' || !`${EVENT_COLUMNS} `.startsWith(`${columns} `))) {
+  if (
+    columns !== undefined &&
+    (typeof columns !== 'string' || !`${EVENT_COLUMNS} `.startsWith(`${columns} `))
+  ) {
     return bad('"eventColumns" is not a row layout this version reads');
   }
   const events: State['events'] = {};

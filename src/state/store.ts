@@ -31,7 +31,9 @@ class FileStateStore implements StateStore {
   ) {}
 
   save(): Promise<void> {
-    const next = this.queue.catch(() => undefined).then(() => writeFileAtomic(this.path, serializeState(this.state)));
+    const next = this.queue
+      .catch(() => undefined)
+      .then(() => writeFileAtomic(this.path, serializeState(this.state)));
     this.queue = next;
     return next;
   }

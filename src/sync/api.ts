@@ -41,7 +41,11 @@ export class GoogleAccess {
 
   /** The account that reads and writes a calendar: a source's own, or the shared calendar's. */
   accountOf(calendarId: string): string {
-    if (this.settings.inviteEmail && calendarId === this.settings.inviteEmail && !this.settings.sourceCalendars.includes(calendarId)) {
+    if (
+      this.settings.inviteEmail &&
+      calendarId === this.settings.inviteEmail &&
+      !this.settings.sourceCalendars.includes(calendarId)
+    ) {
       return sharedAccount(this.settings) ?? calendarId;
     }
     return accountFor(this.settings, calendarId);
@@ -82,7 +86,10 @@ export class GoogleAccess {
             return fn(client);
           },
           // A rate-limit answer slows every request of the account, not only the one retrying.
-          { label, onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.requestsPerSecond)) },
+          {
+            label,
+            onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.requestsPerSecond)),
+          },
         ),
       );
       this.failuresInARow.delete(account);
@@ -91,10 +98,14 @@ export class GoogleAccess {
       this.noteFailure(account, err);
       // The token refresh inside the call failed for good: the account must sign in again.
       if (isInvalidGrant(err)) {
-        throw new AuthError(account, `the refresh token of ${account} was revoked or has expired (invalid_grant)`, {
-          hint: `run: calsync auth ${account} --client-secrets <client_secret.json>`,
-          cause: err,
-        });
+        throw new AuthError(
+          account,
+          `the refresh token of ${account} was revoked or has expired (invalid_grant)`,
+          {
+            hint: `run: calsync auth ${account} --client-secrets <client_secret.json>`,
+            cause: err,
+          },
+        );
       }
       throw err;
     }
@@ -108,7 +119,8 @@ export class GoogleAccess {
     const n = (this.failuresInARow.get(account) ?? 0) + 1;
     this.failuresInARow.set(account, n);
     // Google is down for this account: stop rather than hold the lock through every retry of every write.
-    if (n >= OUTAGE_AFTER) this.stop(account, `Google kept failing (${info.status ?? 'network'} ${info.reason ?? ''})`.trim());
+    if (n >= OUTAGE_AFTER)
+      this.stop(account, `Google kept failing (${info.status ?? 'network'} ${info.reason ?? ''})`.trim());
   }
 
   private stop(account: string, why: string): void {

@@ -50,10 +50,16 @@ function isDuplicate(err: unknown): boolean {
   return info.status === 409;
 }
 
-async function insertOrUpdate(api: GoogleAccess, target: EventRef, body: GoogleEvent): Promise<{ writes: number; existed: boolean }> {
+async function insertOrUpdate(
+  api: GoogleAccess,
+  target: EventRef,
+  body: GoogleEvent,
+): Promise<{ writes: number; existed: boolean }> {
   const account = api.accountOf(target.calendarId);
   try {
-    await api.call(account, 'events.insert', (c) => c.events.insert({ calendarId: target.calendarId, sendUpdates: 'none', requestBody: body }));
+    await api.call(account, 'events.insert', (c) =>
+      c.events.insert({ calendarId: target.calendarId, sendUpdates: 'none', requestBody: body }),
+    );
     return { writes: 1, existed: false };
   } catch (err) {
     if (!isDuplicate(err)) throw err;
@@ -61,7 +67,12 @@ async function insertOrUpdate(api: GoogleAccess, target: EventRef, body: GoogleE
     // bring it up to date instead of making a second one.
     const { id: _id, attendees: _attendees, ...fields } = body;
     await api.call(account, 'events.patch', (c) =>
-      c.events.patch({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none', requestBody: asPatch({ ...fields, status: 'confirmed' }) }),
+      c.events.patch({
+        calendarId: target.calendarId,
+        eventId: target.eventId,
+        sendUpdates: 'none',
+        requestBody: asPatch({ ...fields, status: 'confirmed' }),
+      }),
     );
     return { writes: 2, existed: true };
   }
@@ -69,7 +80,9 @@ async function insertOrUpdate(api: GoogleAccess, target: EventRef, body: GoogleE
 
 async function deleteIfPresent(api: GoogleAccess, target: EventRef): Promise<boolean> {
   try {
-    await api.call(api.accountOf(target.calendarId), 'events.delete', (c) => c.events.delete({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none' }));
+    await api.call(api.accountOf(target.calendarId), 'events.delete', (c) =>
+      c.events.delete({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none' }),
+    );
     return true;
   } catch (err) {
     if (isGone(err)) return false;
@@ -77,10 +90,16 @@ async function deleteIfPresent(api: GoogleAccess, target: EventRef): Promise<boo
   }
 }
 
-async function invite(api: GoogleAccess, source: EventRef, email: string): Promise<{ writes: number; already: boolean }> {
+async function invite(
+  api: GoogleAccess,
+  source: EventRef,
+  email: string,
+): Promise<{ writes: number; already: boolean }> {
   const account = api.accountOf(source.calendarId);
   // Patch replaces the attendee array whole: read the current list and send it merged.
-  const current = await api.call(account, 'events.get', (c) => c.events.get({ calendarId: source.calendarId, eventId: source.eventId }));
+  const current = await api.call(account, 'events.get', (c) =>
+    c.events.get({ calendarId: source.calendarId, eventId: source.eventId }),
+  );
   const attendees = current.data.attendees ?? [];
   if (attendees.some((a) => sameEmail(a.email, email))) return { writes: 0, already: true };
   await api.call(account, 'events.patch', (c) =>
@@ -88,13 +107,20 @@ async function invite(api: GoogleAccess, source: EventRef, email: string): Promi
       calendarId: source.calendarId,
       eventId: source.eventId,
       sendUpdates: 'none',
-      requestBody: { attendees: [...attendees, { email }], extendedProperties: { private: { [MARKER.invited]: '1' } } },
+      requestBody: {
+        attendees: [...attendees, { email }],
+        extendedProperties: { private: { [MARKER.invited]: '1' } },
+      },
     }),
   );
   return { writes: 1, already: false };
 }
 
-const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<ProcessedEvent> => ({ rule, copyCalendar: target.calendarId, copyId: target.eventId });
+const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<ProcessedEvent> => ({
+  rule,
+  copyCalendar: target.calendarId,
+  copyId: target.eventId,
+});
 
 async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome, 'ok'>> {
   switch (action.kind) {
@@ -102,11 +128,17 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return { writes: 0, successes: [], entry: {}, note: action.reason };
     case 'copy-birthday': {
       const r = await insertOrUpdate(api, action.target, action.body);
-      return { writes: r.writes, successes: ['birthday_clone'], entry: copied('birthday', action.target), note: r.existed ? 'copy existed; updated' : undefined };
+      return {
+        writes: r.writes,
+        successes: ['birthday_clone'],
+        entry: copied('birthday', action.target),
+        note: r.existed ? 'copy existed; updated' : undefined,
+      };
     }
     case 'copy-gmail': {
       const r = await insertOrUpdate(api, action.target, action.body);
-      if (!action.deleteOriginal) return { writes: r.writes, successes: ['gmail_duplicate'], entry: copied('gmail', action.target) };
+      if (!action.deleteOriginal)
+        return { writes: r.writes, successes: ['gmail_duplicate'], entry: copied('gmail', action.target) };
       const deleted = await deleteIfPresent(api, action.source);
       return {
         writes: r.writes + 1,
@@ -116,30 +148,62 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     }
     case 'mirror': {
       const r = await insertOrUpdate(api, action.target, action.body);
-      return { writes: r.writes, successes: ['mirror_created'], entry: copied('mirror', action.target), note: r.existed ? 'mirror existed; updated' : undefined };
+      return {
+        writes: r.writes,
+        successes: ['mirror_created'],
+        entry: copied('mirror', action.target),
+        note: r.existed ? 'mirror existed; updated' : undefined,
+      };
     }
     case 'invite': {
       const r = await invite(api, action.source, action.email);
-      return { writes: r.writes, successes: r.already ? [] : ['invite_added'], entry: { rule: 'invite' }, note: r.already ? 'already invited' : undefined };
+      return {
+        writes: r.writes,
+        successes: r.already ? [] : ['invite_added'],
+        entry: { rule: 'invite' },
+        note: r.already ? 'already invited' : undefined,
+      };
     }
     case 'update-copy': {
       await api.call(api.accountOf(action.target.calendarId), 'events.patch', (c) =>
-        c.events.patch({ calendarId: action.target.calendarId, eventId: action.target.eventId, sendUpdates: 'none', requestBody: action.body }),
+        c.events.patch({
+          calendarId: action.target.calendarId,
+          eventId: action.target.eventId,
+          sendUpdates: 'none',
+          requestBody: action.body,
+        }),
       );
-      return { writes: 1, successes: [action.copyKind === 'mirror' ? 'mirror_updated' : 'copy_updated'], entry: {} };
+      return {
+        writes: 1,
+        successes: [action.copyKind === 'mirror' ? 'mirror_updated' : 'copy_updated'],
+        entry: {},
+      };
     }
     case 'delete-copy': {
       await deleteIfPresent(api, action.target);
-      return { writes: 1, successes: [action.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted'], entry: { copyId: undefined, copyCalendar: undefined } };
+      return {
+        writes: 1,
+        successes: [action.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted'],
+        entry: { copyId: undefined, copyCalendar: undefined },
+      };
     }
     case 'update-occurrence': {
       const { target, body } = action;
       if (body === null) {
         await deleteIfPresent(api, target);
-        return { writes: 1, successes: ['mirror_deleted'], entry: { rule: 'occurrence', copyId: undefined, copyCalendar: undefined } };
+        return {
+          writes: 1,
+          successes: ['mirror_deleted'],
+          entry: { rule: 'occurrence', copyId: undefined, copyCalendar: undefined },
+        };
       }
       await api.call(api.accountOf(target.calendarId), 'events.patch', (c) =>
-        c.events.patch({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none', requestBody: body }),
+        c.events.patch({
+          calendarId: target.calendarId,
+          eventId: target.eventId,
+          sendUpdates: 'none',
+          requestBody: body,
+        }),
       );
       return { writes: 1, successes: ['mirror_updated'], entry: copied('occurrence', target) };
     }
@@ -156,7 +220,8 @@ export async function applyAction(api: GoogleAccess, action: Action): Promise<Ou
     return { ok: true, ...r };
   } catch (err) {
     if (err instanceof AuthError) return { ok: false, writes: 0, successes: [], entry: {}, authError: err };
-    if (err instanceof AccountStoppedError) return { ok: false, writes: 0, successes: [], entry: {}, stopped: err.message };
+    if (err instanceof AccountStoppedError)
+      return { ok: false, writes: 0, successes: [], entry: {}, stopped: err.message };
     return { ok: false, writes: 0, successes: [], entry: {}, error: classifyGoogleError(err) };
   }
 }

@@ -14,7 +14,11 @@ function followedFields(source: GoogleEvent): GoogleEvent {
   return out;
 }
 
-function marker(sourceCalendarId: string, source: GoogleEvent, rule: CopyRule): GoogleEvent['extendedProperties'] {
+function marker(
+  sourceCalendarId: string,
+  source: GoogleEvent,
+  rule: CopyRule,
+): GoogleEvent['extendedProperties'] {
   return { private: { [MARKER.source]: `${sourceCalendarId}/${source.id ?? ''}`, [MARKER.rule]: rule } };
 }
 
@@ -23,7 +27,12 @@ function marker(sourceCalendarId: string, source: GoogleEvent, rule: CopyRule): 
  * and no private properties on `birthday` events, so the shareable copy is a
  * `default` event carrying both.
  */
-export function birthdayCopy(sourceCalendarId: string, source: GoogleEvent, id: string, inviteEmail: string): GoogleEvent {
+export function birthdayCopy(
+  sourceCalendarId: string,
+  source: GoogleEvent,
+  id: string,
+  inviteEmail: string,
+): GoogleEvent {
   return {
     id,
     ...followedFields(source),
@@ -35,7 +44,12 @@ export function birthdayCopy(sourceCalendarId: string, source: GoogleEvent, id: 
 }
 
 /** A Gmail event (flight, reservation) as an ordinary event with a link back. */
-export function gmailCopy(sourceCalendarId: string, source: GoogleEvent, id: string, inviteEmail: string): GoogleEvent {
+export function gmailCopy(
+  sourceCalendarId: string,
+  source: GoogleEvent,
+  id: string,
+  inviteEmail: string,
+): GoogleEvent {
   const link = source.htmlLink ? `\n\nFrom Gmail: ${source.htmlLink}` : '';
   return {
     id,
@@ -66,12 +80,22 @@ export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: stri
  * "Invalid start time.").
  */
 export function asPatch(body: GoogleEvent): GoogleEvent {
-  const time = (t: GoogleEvent['start']) => (t ? (t.date ? { ...t, dateTime: null } : { ...t, date: null }) : t);
-  return { ...body, ...(body.start ? { start: time(body.start) } : {}), ...(body.end ? { end: time(body.end) } : {}) };
+  const time = (t: GoogleEvent['start']) =>
+    t ? (t.date ? { ...t, dateTime: null } : { ...t, date: null }) : t;
+  return {
+    ...body,
+    ...(body.start ? { start: time(body.start) } : {}),
+    ...(body.end ? { end: time(body.end) } : {}),
+  };
 }
 
 /** The patch that brings an existing copy up to date with its source. */
-export function followPatch(rule: CopyRule, sourceCalendarId: string, source: GoogleEvent, inviteEmail: string): GoogleEvent {
+export function followPatch(
+  rule: CopyRule,
+  sourceCalendarId: string,
+  source: GoogleEvent,
+  inviteEmail: string,
+): GoogleEvent {
   const full =
     rule === 'birthday'
       ? birthdayCopy(sourceCalendarId, source, '', inviteEmail)

@@ -47,11 +47,17 @@ export function splitInstanceId(eventId: string): { masterId: string; suffix: st
 }
 
 /** The suffix Google gives an occurrence id, from its original start. */
-export function instanceSuffix(originalStart: { dateTime?: string | null; date?: string | null }): string | undefined {
+export function instanceSuffix(originalStart: {
+  dateTime?: string | null;
+  date?: string | null;
+}): string | undefined {
   if (originalStart.dateTime) {
     const d = new Date(originalStart.dateTime);
     if (Number.isNaN(d.getTime())) return undefined;
-    return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    return d
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
   }
   if (originalStart.date) return originalStart.date.replace(/-/g, '');
   return undefined;

@@ -18,7 +18,12 @@ const PAGE_SIZE = 2500;
  * now minus the lookback. Deleted events are included either way so a resync
  * still sees cancellations of events calsync had copied.
  */
-export async function listChanges(api: GoogleAccess, calendarId: string, syncToken: string | undefined, lookbackDays: number): Promise<Listing> {
+export async function listChanges(
+  api: GoogleAccess,
+  calendarId: string,
+  syncToken: string | undefined,
+  lookbackDays: number,
+): Promise<Listing> {
   const account = api.accountOf(calendarId);
   const list = async (token: string | undefined): Promise<Listing> => {
     const events: GoogleEvent[] = [];
@@ -26,7 +31,15 @@ export async function listChanges(api: GoogleAccess, calendarId: string, syncTok
     const timeMin = token ? undefined : new Date(Date.now() - lookbackDays * 86_400_000).toISOString();
     for (;;) {
       const res = await api.call(account, 'events.list', (c) =>
-        c.events.list({ calendarId, singleEvents: false, showDeleted: true, maxResults: PAGE_SIZE, syncToken: token, timeMin, pageToken }),
+        c.events.list({
+          calendarId,
+          singleEvents: false,
+          showDeleted: true,
+          maxResults: PAGE_SIZE,
+          syncToken: token,
+          timeMin,
+          pageToken,
+        }),
       );
       events.push(...(res.data.items ?? []));
       if (res.data.nextPageToken) {

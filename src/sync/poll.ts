@@ -58,13 +58,16 @@ interface PollRun {
  */
 const CHECKPOINT_EVERY = 50;
 
-
 export function assertPollable(settings: Settings): { inviteEmail: string } {
   if (settings.sourceCalendars.length === 0) {
-    throw new ConfigError('no source calendars are configured', { hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json' });
+    throw new ConfigError('no source calendars are configured', {
+      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json',
+    });
   }
   if (!settings.inviteEmail) {
-    throw new ConfigError('no shared calendar is configured', { hint: 'set CALSYNC_INVITE_EMAIL to the shared calendar\'s address' });
+    throw new ConfigError('no shared calendar is configured', {
+      hint: "set CALSYNC_INVITE_EMAIL to the shared calendar's address",
+    });
   }
   return { inviteEmail: settings.inviteEmail };
 }
@@ -74,7 +77,10 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
   assertPollable(settings);
   const calendars = opts.calendars?.length ? opts.calendars : settings.sourceCalendars;
   for (const id of calendars) {
-    if (!settings.sourceCalendars.includes(id)) throw new ConfigError(`--calendar ${id} is not one of the source calendars`, { hint: `source calendars: ${settings.sourceCalendars.join(', ')}` });
+    if (!settings.sourceCalendars.includes(id))
+      throw new ConfigError(`--calendar ${id} is not one of the source calendars`, {
+        hint: `source calendars: ${settings.sourceCalendars.join(', ')}`,
+      });
   }
   const heartbeat = opts.dryRun ? undefined : heartbeatFromSettings(settings);
   await heartbeat?.start();
@@ -92,13 +98,19 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
   if (heartbeat) {
     const failed = report.calendars.filter((c) => c.error || c.failed > 0);
     if (report.exitCode === 0) await heartbeat.success(summaryLine(report), report.durationMs);
-    else await heartbeat.failure(failed.map((c) => `${c.calendarId}: ${c.error ?? `${c.failed} failed`}`).join('; '));
+    else
+      await heartbeat.failure(
+        failed.map((c) => `${c.calendarId}: ${c.error ?? `${c.failed} failed`}`).join('; '),
+      );
   }
   return report;
 }
 
 export function summaryLine(report: PollReport): string {
-  const t = report.calendars.reduce((a, c) => ({ changes: a.changes + c.changes, done: a.done + c.done, failed: a.failed + c.failed }), { changes: 0, done: 0, failed: 0 });
+  const t = report.calendars.reduce(
+    (a, c) => ({ changes: a.changes + c.changes, done: a.done + c.done, failed: a.failed + c.failed }),
+    { changes: 0, done: 0, failed: 0 },
+  );
   return `${report.calendars.length} calendars, ${t.changes} changes, ${t.done} done, ${t.failed} failed`;
 }
 
@@ -151,7 +163,17 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
 async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarReport> {
   const { settings } = run.opts;
   const account = run.api.accountOf(calendarId);
-  const report: CalendarReport = { calendarId, account, fullSync: false, changes: 0, done: 0, skipped: 0, failed: 0, deferred: 0, limited: 0 };
+  const report: CalendarReport = {
+    calendarId,
+    account,
+    fullSync: false,
+    changes: 0,
+    done: 0,
+    skipped: 0,
+    failed: 0,
+    deferred: 0,
+    limited: 0,
+  };
   const calState = (run.state.calendars[calendarId] ??= {});
   try {
     const token = run.opts.fullResync ? undefined : calState.syncToken;
@@ -171,7 +193,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
-      } else calState.lastError = report.failed > 0 ? `${report.failed} events failed` : `${report.limited} changes held back by Google's usage limits`;
+      } else
+        calState.lastError =
+          report.failed > 0
+            ? `${report.failed} events failed`
+            : `${report.limited} changes held back by Google's usage limits`;
       clearNeedsAuth(run.state, account);
     }
   } catch (err) {
@@ -199,7 +225,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
  * more than one poll can write (a first sync of thousands under the write
  * budget then costs a GET per event in all, not one per event per poll).
  */
-async function refetchPending(run: PollRun, calendarId: string, listed: GoogleEvent[]): Promise<GoogleEvent[]> {
+async function refetchPending(
+  run: PollRun,
+  calendarId: string,
+  listed: GoogleEvent[],
+): Promise<GoogleEvent[]> {
   const entries = run.state.events[calendarId];
   if (!entries) return [];
   const seen = new Set(listed.map((e) => e.id));
@@ -241,7 +271,9 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
   if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
   // Only polls that have something to mirror pay for the access check.
   run.sharedWritable ??= canWriteShared(run.api, run.opts.settings);
-  return (await run.sharedWritable) ? optimistic : planChanges(calendarId, events, entries, ruleSettings(false), elsewhere);
+  return (await run.sharedWritable)
+    ? optimistic
+    : planChanges(calendarId, events, entries, ruleSettings(false), elsewhere);
 }
 
 function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
@@ -250,13 +282,32 @@ function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
   return {};
 }
 
-async function applyPlan(run: PollRun, calendarId: string, actions: Action[], events: GoogleEvent[], report: CalendarReport): Promise<void> {
+async function applyPlan(
+  run: PollRun,
+  calendarId: string,
+  actions: Action[],
+  events: GoogleEvent[],
+  report: CalendarReport,
+): Promise<void> {
   const summaries = new Map(events.map((e) => [e.id ?? '', e.summary ?? undefined]));
   const push = (action: Action, result: ActionReport['result'], reason?: string) => {
-    const entry: ActionReport = { calendarId, eventId: action.source.eventId, summary: summaries.get(action.source.eventId), action: action.kind, result, ...describe(action), ...(reason ? { reason } : {}) };
+    const entry: ActionReport = {
+      calendarId,
+      eventId: action.source.eventId,
+      summary: summaries.get(action.source.eventId),
+      action: action.kind,
+      result,
+      ...describe(action),
+      ...(reason ? { reason } : {}),
+    };
     run.actions.push(entry);
     // Every decision, skips with their reason included, is one debug line (--verbose).
-    log.debug(`${entry.result} ${entry.action}`, { calendar: calendarId, event: entry.eventId, reason: entry.reason, target: entry.target });
+    log.debug(`${entry.result} ${entry.action}`, {
+      calendar: calendarId,
+      event: entry.eventId,
+      reason: entry.reason,
+      target: entry.target,
+    });
   };
   // Copies about to be created are in the state before Google has them: a
   // kill mid-write then leaves an entry naming the copy, never an orphan.
@@ -267,7 +318,10 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
     await run.checkpoint();
   }
   // Occurrences of a mirrored series need the series' mirror first.
-  const phases = [actions.filter((a) => a.kind !== 'update-occurrence'), actions.filter((a) => a.kind === 'update-occurrence')];
+  const phases = [
+    actions.filter((a) => a.kind !== 'update-occurrence'),
+    actions.filter((a) => a.kind === 'update-occurrence'),
+  ];
   const elsewhere = elsewhereOf(run.state, calendarId);
   for (const phase of phases) {
     const running: Promise<void>[] = [];
@@ -290,7 +344,13 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
       const defer = (why: string) => {
         report.deferred++;
         push(action, 'deferred', why);
-        recordOutcome(run.state, calendarId, action, { ok: false, writes: 0, successes: [], entry: {} }, DEFERRED);
+        recordOutcome(
+          run.state,
+          calendarId,
+          action,
+          { ok: false, writes: 0, successes: [], entry: {} },
+          DEFERRED,
+        );
       };
       // An action dearer than the whole budget runs alone at the start of a poll, or it would wait for ever.
       if (cost > run.writesLeft && run.writesLeft < run.opts.settings.maxWritesPerPoll) {
@@ -319,13 +379,18 @@ async function applyPlan(run: PollRun, calendarId: string, actions: Action[], ev
             report.limited++;
             return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
           }
-          const reason = outcome.authError ? 'invalid_grant' : outcome.error ? failureLabel(outcome.error) : 'unknown';
+          const reason = outcome.authError
+            ? 'invalid_grant'
+            : outcome.error
+              ? failureLabel(outcome.error)
+              : 'unknown';
           const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
           report.failed++;
           push(action, 'failed', `${reason}: ${message}`);
           recordFailure(run.state, calendarId, reason);
           recordOutcome(run.state, calendarId, action, outcome, reason);
-          if (outcome.authError) markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
+          if (outcome.authError)
+            markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
           log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);
         }),
       );

@@ -53,19 +53,26 @@ function entriesOf(state: State, calendarId: string): EventTable {
   return (state.events[calendarId] ??= new EventTable());
 }
 
-export function recordSkip(state: State, calendarId: string, action: Extract<Action, { kind: 'skip' }>): void {
+export function recordSkip(
+  state: State,
+  calendarId: string,
+  action: Extract<Action, { kind: 'skip' }>,
+): void {
   const prev = state.events[calendarId]?.get(action.source.eventId);
   // An event calsync never acted on leaves nothing to remember (its own copies,
   // focus time, cancellations...) unless the rule says so: the state grows with
   // what calsync did, not with everything it saw.
   if (!prev && !action.remember) return;
-  entriesOf(state, calendarId).set(action.source.eventId, withoutUndefined({
-    ...(prev ?? { action: 'skip' }),
-    at: nowSeconds(),
-    ...action.remember,
-    ...sourceFields(action, prev),
-    failure: undefined,
-  }));
+  entriesOf(state, calendarId).set(
+    action.source.eventId,
+    withoutUndefined({
+      ...(prev ?? { action: 'skip' }),
+      at: nowSeconds(),
+      ...action.remember,
+      ...sourceFields(action, prev),
+      failure: undefined,
+    }),
+  );
 }
 
 /**
@@ -74,44 +81,69 @@ export function recordSkip(state: State, calendarId: string, action: Extract<Act
  * cancelled (an occurrence: when it was due), so `calsync clean` drops its
  * entry in time rather than keep it for ever as one without an end.
  */
-function sourceFields(action: Action, prev: ProcessedEvent | undefined): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
+function sourceFields(
+  action: Action,
+  prev: ProcessedEvent | undefined,
+): Pick<ProcessedEvent, 'sourceUpdated' | 'end' | 'recurring'> {
   const { updated, end, recurring, cancelled } = action.source;
   // (An occurrence moved later before it was cancelled keeps its later end.)
-  if (cancelled) return { sourceUpdated: updated, end: Math.max(end ?? 0, prev?.end ?? 0) || nowSeconds(), recurring: undefined };
+  if (cancelled)
+    return {
+      sourceUpdated: updated,
+      end: Math.max(end ?? 0, prev?.end ?? 0) || nowSeconds(),
+      recurring: undefined,
+    };
   return { sourceUpdated: updated, end, recurring: recurring || undefined };
 }
 
 function withoutUndefined(entry: ProcessedEvent): ProcessedEvent {
-  for (const key of Object.keys(entry) as (keyof ProcessedEvent)[]) if (entry[key] === undefined) delete entry[key];
+  for (const key of Object.keys(entry) as (keyof ProcessedEvent)[])
+    if (entry[key] === undefined) delete entry[key];
   return entry;
 }
 
-export function recordOutcome(state: State, calendarId: string, action: Action, outcome: Outcome, failureReason?: string): void {
+export function recordOutcome(
+  state: State,
+  calendarId: string,
+  action: Action,
+  outcome: Outcome,
+  failureReason?: string,
+): void {
   const entries = entriesOf(state, calendarId);
   const prev = entries.get(action.source.eventId);
   const now = nowSeconds();
   if (failureReason) {
     // The source's `updated` is not recorded: the retry must see the event as changed.
     const { end, recurring } = sourceFields(action, prev);
-    entries.set(action.source.eventId, withoutUndefined({
-      ...(prev ?? { action: 'pending', at: now }),
-      end,
-      recurring,
-      failure: { reason: failureReason, at: now, attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1) },
-    }));
+    entries.set(
+      action.source.eventId,
+      withoutUndefined({
+        ...(prev ?? { action: 'pending', at: now }),
+        end,
+        recurring,
+        failure: {
+          reason: failureReason,
+          at: now,
+          attempts: (prev?.failure?.attempts ?? 0) + (failureReason === DEFERRED ? 0 : 1),
+        },
+      }),
+    );
     return;
   }
   const revisit = action.kind === 'delete-copy' && action.revisit === true;
-  entries.set(action.source.eventId, withoutUndefined({
-    ...prev,
-    action: action.kind,
-    at: now,
-    ...outcome.entry,
-    ...sourceFields(action, prev),
-    // Fetched again next poll, and seen as changed, so its next action is planned.
-    ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
-    // Created, or deleted: either way no longer in doubt.
-    copyUnconfirmed: undefined,
-    failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
-  }));
+  entries.set(
+    action.source.eventId,
+    withoutUndefined({
+      ...prev,
+      action: action.kind,
+      at: now,
+      ...outcome.entry,
+      ...sourceFields(action, prev),
+      // Fetched again next poll, and seen as changed, so its next action is planned.
+      ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
+      // Created, or deleted: either way no longer in doubt.
+      copyUnconfirmed: undefined,
+      failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
+    }),
+  );
 }

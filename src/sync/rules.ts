@@ -8,7 +8,15 @@ import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
-import { MARKER, type Action, type Elsewhere, type EventRef, type GoogleEvent, type RuleSettings, type SourceFacts } from './types.js';
+import {
+  MARKER,
+  type Action,
+  type Elsewhere,
+  type EventRef,
+  type GoogleEvent,
+  type RuleSettings,
+  type SourceFacts,
+} from './types.js';
 
 const PERSONAL_TYPES = new Set(['focusTime', 'outOfOffice', 'workingLocation']);
 
@@ -38,10 +46,15 @@ function isOccurrenceTarget(target: EventRef): boolean {
 /** Whether another source calendar still holds what this action would remove from the shared calendar. */
 export function heldElsewhere(action: Action, elsewhere: Elsewhere | undefined): boolean {
   if (!elsewhere) return false;
-  const target = action.kind === 'delete-copy' || (action.kind === 'update-occurrence' && action.body === null) ? action.target : undefined;
+  const target =
+    action.kind === 'delete-copy' || (action.kind === 'update-occurrence' && action.body === null)
+      ? action.target
+      : undefined;
   if (!target) return false;
   const series = splitInstanceId(target.eventId)?.masterId;
-  return series !== undefined ? elsewhere.attendsOccurrence(series, action.source.eventId) : elsewhere.holdsMirror(target.eventId);
+  return series !== undefined
+    ? elsewhere.attendsOccurrence(series, action.source.eventId)
+    : elsewhere.holdsMirror(target.eventId);
 }
 
 /**
@@ -50,7 +63,9 @@ export function heldElsewhere(action: Action, elsewhere: Elsewhere | undefined):
  * it meanwhile): then the removal is carried out after all.
  */
 export function recheckLetGo(action: Action, elsewhere: Elsewhere): Action {
-  return action.kind === 'skip' && action.otherwise && !heldElsewhere(action.otherwise, elsewhere) ? action.otherwise : action;
+  return action.kind === 'skip' && action.otherwise && !heldElsewhere(action.otherwise, elsewhere)
+    ? action.otherwise
+    : action;
 }
 
 /** The series end from RRULE UNTIL, or undefined for a series without end (or with COUNT). */
@@ -72,9 +87,22 @@ export function sourceFacts(calendarId: string, event: GoogleEvent): SourceFacts
   if (event.status === 'cancelled') {
     // A cancellation carries no end; an occurrence's still says when it was due, which is when its entry may go.
     const due = event.originalStartTime?.dateTime ?? event.originalStartTime?.date;
-    return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(due ?? undefined), recurring: false, cancelled: true };
+    return {
+      calendarId,
+      eventId: event.id ?? '',
+      updated: epochMs(event.updated),
+      end: epochSeconds(due ?? undefined),
+      recurring: false,
+      cancelled: true,
+    };
   }
-  return { calendarId, eventId: event.id ?? '', updated: epochMs(event.updated), end: epochSeconds(end), recurring };
+  return {
+    calendarId,
+    eventId: event.id ?? '',
+    updated: epochMs(event.updated),
+    end: epochSeconds(end),
+    recurring,
+  };
 }
 
 function masterIdOf(event: GoogleEvent): string | undefined {
@@ -82,11 +110,20 @@ function masterIdOf(event: GoogleEvent): string | undefined {
 }
 
 /** The mirror's occurrence that corresponds to a source occurrence. */
-function mirrorOccurrence(calendarId: string, event: GoogleEvent, settings: RuleSettings): EventRef | undefined {
+function mirrorOccurrence(
+  calendarId: string,
+  event: GoogleEvent,
+  settings: RuleSettings,
+): EventRef | undefined {
   const masterId = masterIdOf(event);
-  const suffix = (event.originalStartTime && instanceSuffix(event.originalStartTime)) ?? splitInstanceId(event.id ?? '')?.suffix;
+  const suffix =
+    (event.originalStartTime && instanceSuffix(event.originalStartTime)) ??
+    splitInstanceId(event.id ?? '')?.suffix;
   if (!masterId || !suffix) return undefined;
-  return { calendarId: settings.inviteEmail, eventId: `${copyEventId(calendarId, masterId, 'mirror')}_${suffix}` };
+  return {
+    calendarId: settings.inviteEmail,
+    eventId: `${copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
+  };
 }
 
 function changedSince(entry: ProcessedEvent, event: GoogleEvent): boolean {
@@ -94,7 +131,9 @@ function changedSince(entry: ProcessedEvent, event: GoogleEvent): boolean {
 }
 
 function existingCopy(entry: ProcessedEvent | undefined): EventRef | undefined {
-  return entry?.copyId && entry.copyCalendar ? { calendarId: entry.copyCalendar, eventId: entry.copyId } : undefined;
+  return entry?.copyId && entry.copyCalendar
+    ? { calendarId: entry.copyCalendar, eventId: entry.copyId }
+    : undefined;
 }
 
 function selfAttendee(event: GoogleEvent, calendarId: string) {
@@ -110,7 +149,13 @@ function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
 export function planEvent(input: PlanInput): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
-  const skip = (reason: string, remember?: Skip['remember'], otherwise?: Action): Skip => ({ kind: 'skip', source, reason, ...(remember ? { remember } : {}), ...(otherwise ? { otherwise } : {}) });
+  const skip = (reason: string, remember?: Skip['remember'], otherwise?: Action): Skip => ({
+    kind: 'skip',
+    source,
+    reason,
+    ...(remember ? { remember } : {}),
+    ...(otherwise ? { otherwise } : {}),
+  });
   const copy = existingCopy(entry);
   // A copy whose creation was interrupted may not exist: it is created again
   // (a 409 means it does), but deleted like any other when its source goes.
@@ -121,21 +166,31 @@ export function planEvent(input: PlanInput): Action {
     if (copyKind !== 'mirror' || !heldElsewhere(drop, input.elsewhere)) return drop;
     // An occurrence entry stays one, without its copy: "this account no longer attends it".
     const rule = isOccurrenceTarget(target) ? 'occurrence' : undefined;
-    return skip('the mirror stays: another source calendar still has this meeting', { rule, copyId: undefined, copyCalendar: undefined }, drop);
+    return skip(
+      'the mirror stays: another source calendar still has this meeting',
+      { rule, copyId: undefined, copyCalendar: undefined },
+      drop,
+    );
   };
   /** One occurrence leaves the series mirror, unless another source calendar still attends it. */
   const letGoOccurrence = (target: EventRef): Action => {
     const cancel: Action = { kind: 'update-occurrence', source, target, body: null };
     if (!heldElsewhere(cancel, input.elsewhere)) return cancel;
-    return skip('the occurrence stays: another source calendar still attends it', { rule: 'occurrence' }, cancel);
+    return skip(
+      'the occurrence stays: another source calendar still attends it',
+      { rule: 'occurrence' },
+      cancel,
+    );
   };
 
   if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
 
   if (event.status === 'cancelled') {
-    if (entry?.rule === 'gmail' && entry.action === 'delete-original') return skip('original deleted by calsync after copying; the copy stays');
+    if (entry?.rule === 'gmail' && entry.action === 'delete-original')
+      return skip('original deleted by calsync after copying; the copy stays');
     if (copy) return letGo(copy);
-    const occurrence = masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
+    const occurrence =
+      masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
     return skip('cancelled');
   }
@@ -146,17 +201,47 @@ export function planEvent(input: PlanInput): Action {
   if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
 
   if (type === 'birthday') {
-    const target = copy ?? { calendarId: settings.birthdayCopyCalendar ?? calendarId, eventId: copyEventId(calendarId, source.eventId, 'birthday') };
-    if (!created) return { kind: 'copy-birthday', source, target, body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail) };
-    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target, copyKind: 'copy', body: followPatch('birthday', calendarId, event, settings.inviteEmail) };
+    const target = copy ?? {
+      calendarId: settings.birthdayCopyCalendar ?? calendarId,
+      eventId: copyEventId(calendarId, source.eventId, 'birthday'),
+    };
+    if (!created)
+      return {
+        kind: 'copy-birthday',
+        source,
+        target,
+        body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail),
+      };
+    if (entry && changedSince(entry, event))
+      return {
+        kind: 'update-copy',
+        source,
+        target,
+        copyKind: 'copy',
+        body: followPatch('birthday', calendarId, event, settings.inviteEmail),
+      };
     return skip('copy is up to date');
   }
 
   if (type === 'fromGmail') {
     const target = copy ?? { calendarId, eventId: copyEventId(calendarId, source.eventId, 'gmail') };
     const deleteOriginal = settings.gmailOriginal === 'delete';
-    if (!created) return { kind: 'copy-gmail', source, target, body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail), deleteOriginal };
-    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target, copyKind: 'copy', body: followPatch('gmail', calendarId, event, settings.inviteEmail) };
+    if (!created)
+      return {
+        kind: 'copy-gmail',
+        source,
+        target,
+        body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail),
+        deleteOriginal,
+      };
+    if (entry && changedSince(entry, event))
+      return {
+        kind: 'update-copy',
+        source,
+        target,
+        copyKind: 'copy',
+        body: followPatch('gmail', calendarId, event, settings.inviteEmail),
+      };
     if (deleteOriginal) return { kind: 'delete-original', source, copy: target };
     return skip('copy is up to date');
   }
@@ -166,22 +251,31 @@ export function planEvent(input: PlanInput): Action {
   if (isOrganizer(event, calendarId)) {
     // The meeting became the account's own (organizer changed): its mirror goes
     // first, and the next poll invites the shared calendar instead.
-    if (copy && entry?.rule === 'mirror') return { kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true };
+    if (copy && entry?.rule === 'mirror')
+      return { kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true };
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
-    if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited]) return skip('invitee was removed by a person; respected');
+    if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited])
+      return skip('invitee was removed by a person; respected');
     return { kind: 'invite', source, email: settings.inviteEmail };
   }
 
   // Someone else organizes it: never edit their meeting, mirror it instead,
   // unless the shared calendar organizes it (it is there already).
-  if (sameEmail(event.organizer?.email, settings.inviteEmail)) return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
+  if (sameEmail(event.organizer?.email, settings.inviteEmail))
+    return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
   if (declined || invited) {
     if (copy) return letGo(copy);
     // One occurrence declined (or shared directly) of a mirrored series: that occurrence goes from the mirror.
-    const occurrence = masterIdOf(event) && event.originalStartTime && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
-    if (occurrence) return invited ? { kind: 'update-occurrence', source, target: occurrence, body: null } : letGoOccurrence(occurrence);
+    const occurrence =
+      masterIdOf(event) && event.originalStartTime && input.seriesMirrored
+        ? mirrorOccurrence(calendarId, event, settings)
+        : undefined;
+    if (occurrence)
+      return invited
+        ? { kind: 'update-occurrence', source, target: occurrence, body: null }
+        : letGoOccurrence(occurrence);
     return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
   if (masterIdOf(event) && event.originalStartTime) {
@@ -192,11 +286,21 @@ export function planEvent(input: PlanInput): Action {
     return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
   }
   if (created) {
-    if (entry && changedSince(entry, event)) return { kind: 'update-copy', source, target: created, copyKind: 'mirror', body: followPatch('mirror', calendarId, event, settings.inviteEmail) };
+    if (entry && changedSince(entry, event))
+      return {
+        kind: 'update-copy',
+        source,
+        target: created,
+        copyKind: 'mirror',
+        body: followPatch('mirror', calendarId, event, settings.inviteEmail),
+      };
     return skip('mirror is up to date');
   }
   if (!settings.sharedWritable) return skip('the shared calendar is not writable by its account');
-  const target = copy ?? { calendarId: settings.inviteEmail, eventId: copyEventId(calendarId, source.eventId, 'mirror') };
+  const target = copy ?? {
+    calendarId: settings.inviteEmail,
+    eventId: copyEventId(calendarId, source.eventId, 'mirror'),
+  };
   return { kind: 'mirror', source, target, body: mirrorOf(calendarId, event, target.eventId) };
 }
 
@@ -211,7 +315,8 @@ export function planChanges(
   settings: RuleSettings,
   elsewhere?: Elsewhere,
 ): Action[] {
-  const isOccurrence = (e: GoogleEvent) => Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
+  const isOccurrence = (e: GoogleEvent) =>
+    Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
   const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
   // Series mirrored in this listing; older ones are looked up in the entries.
   const mirroredNow = new Set<string>();
@@ -235,7 +340,8 @@ export function planChanges(
       elsewhere,
     });
     if (action.kind === 'mirror' && event.recurrence?.length) mirroredNow.add(action.source.eventId);
-    if (action.kind === 'delete-copy' && action.copyKind === 'mirror') unmirroredNow.add(action.source.eventId);
+    if (action.kind === 'delete-copy' && action.copyKind === 'mirror')
+      unmirroredNow.add(action.source.eventId);
     actions.push(action);
   }
   return actions;

@@ -10,7 +10,8 @@ import type { Elsewhere } from './types.js';
 
 /** Whether a source calendar other than this one still keeps this mirror (a meeting both accounts are invited to). */
 export function mirrorHeldElsewhere(state: State, calendarId: string, copyId: string): boolean {
-  for (const [other, entries] of Object.entries(state.events)) if (other !== calendarId && entries.holdsCopy(copyId)) return true;
+  for (const [other, entries] of Object.entries(state.events))
+    if (other !== calendarId && entries.holdsCopy(copyId)) return true;
   return false;
 }
 
@@ -44,14 +45,18 @@ export async function canWriteShared(api: GoogleAccess, settings: Settings): Pro
   const account = sharedAccount(settings) ?? shared;
   const hint = `set sharedCalendarAccount in config.json to an account that can write it (or run: calsync auth ${account} --client-secrets …), then run: calsync poll --full-resync`;
   try {
-    const res = await api.call(account, 'calendarList.get', (c) => c.calendarList.get({ calendarId: shared }));
+    const res = await api.call(account, 'calendarList.get', (c) =>
+      c.calendarList.get({ calendarId: shared }),
+    );
     if (res.data.accessRole === 'owner' || res.data.accessRole === 'writer') return true;
     log.warn(`mirrors skipped: account ${account} may only read the shared calendar ${shared}; ${hint}`);
     return false;
   } catch (err) {
     const { status } = classifyGoogleError(err);
     if (!(err instanceof AuthError) && status !== 403 && status !== 404) throw err;
-    log.warn(`mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}; ${hint}`);
+    log.warn(
+      `mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}; ${hint}`,
+    );
     return false;
   }
 }

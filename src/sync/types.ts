@@ -49,7 +49,13 @@ export type Action =
    * calendars are polled side by side, so that is checked again when the skip is recorded, and if none
    * holds it by then, `otherwise` is carried out instead.
    */
-  | { kind: 'skip'; source: SourceFacts; reason: string; remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>; otherwise?: Action };
+  | {
+      kind: 'skip';
+      source: SourceFacts;
+      reason: string;
+      remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>;
+      otherwise?: Action;
+    };
 
 export type ActionKind = Action['kind'];
 

@@ -48,7 +48,11 @@ export async function planInstall(opts: InstallOptions): Promise<InstallPlan> {
     webhook: opts.webhook,
   };
   const units = await Promise.all(
-    UNIT_NAMES.map(async (name) => ({ name, path: join(dir, name), content: renderUnit(await readTemplate(name), vars) })),
+    UNIT_NAMES.map(async (name) => ({
+      name,
+      path: join(dir, name),
+      content: renderUnit(await readTemplate(name), vars),
+    })),
   );
   return {
     mode: opts.mode,

@@ -54,7 +54,8 @@ export function passwdEntry(user: string, passwd = '/etc/passwd'): PasswdEntry |
   }
   for (const line of text.split('\n')) {
     const [name, , uid, gid, , home] = line.split(':');
-    if (name === user && uid !== undefined && gid !== undefined && home) return { uid: Number(uid), gid: Number(gid), home };
+    if (name === user && uid !== undefined && gid !== undefined && home)
+      return { uid: Number(uid), gid: Number(gid), home };
   }
   return undefined;
 }
@@ -64,7 +65,11 @@ export function passwdEntry(user: string, passwd = '/etc/passwd'): PasswdEntry |
  * XDG_CONFIG_HOME) stays; the default one is the run-as user's own
  * `~/.config/calsync`, not root's when run through sudo.
  */
-export function systemConfigDir(configured: string, explicit: boolean, env: NodeJS.ProcessEnv = process.env): string {
+export function systemConfigDir(
+  configured: string,
+  explicit: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (explicit || !env.SUDO_USER) return configured;
   const entry = passwdEntry(env.SUDO_USER);
   return entry ? join(entry.home, '.config', 'calsync') : configured;

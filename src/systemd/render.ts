@@ -25,9 +25,11 @@ export const WEBHOOK_HEALTH_URL = 'http://127.0.0.1:5000/health';
  * interval runs on monotonic timers, measured from the end of each poll.
  */
 export function pollSchedule(minutes: number): string {
-  if (!Number.isInteger(minutes) || minutes < 1) throw new UsageError(`poll interval must be a whole number of minutes, got ${minutes}`);
+  if (!Number.isInteger(minutes) || minutes < 1)
+    throw new UsageError(`poll interval must be a whole number of minutes, got ${minutes}`);
   if (minutes < 60 && 60 % minutes === 0) return `OnCalendar=*-*-* *:00/${minutes}:00\nPersistent=true`;
-  if (minutes % 60 === 0 && 24 % (minutes / 60) === 0) return `OnCalendar=*-*-* 00/${minutes / 60}:00:00\nPersistent=true`;
+  if (minutes % 60 === 0 && 24 % (minutes / 60) === 0)
+    return `OnCalendar=*-*-* 00/${minutes / 60}:00:00\nPersistent=true`;
   return `# ${minutes} does not divide an hour or a day: monotonic timers, first run soon after boot.\nOnBootSec=2min\nOnUnitInactiveSec=${minutes}min`;
 }
 
@@ -48,7 +50,11 @@ export function quoteExecWord(word: string): string {
 
 /** A path in a setting such as ReadWritePaths=: `%` must be doubled, and a space would split it in two. */
 function unitPath(path: string): string {
-  if (/\s/.test(path)) throw new UsageError(`the config dir "${path}" contains whitespace, which systemd unit settings cannot hold`, { hint: 'set CALSYNC_CONFIG_DIR to a path without spaces' });
+  if (/\s/.test(path))
+    throw new UsageError(
+      `the config dir "${path}" contains whitespace, which systemd unit settings cannot hold`,
+      { hint: 'set CALSYNC_CONFIG_DIR to a path without spaces' },
+    );
   return path.replaceAll('%', '%%');
 }
 
@@ -80,7 +86,8 @@ export function renderUnit(template: string, vars: UnitVariables): string {
   };
   // Comments mention "@PLACEHOLDERS@" in prose; only known names are replaced.
   const out = template.replace(/@([A-Z_]+)@/g, (whole, name: string) => values[name] ?? whole);
-  const left = /@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/.exec(out);
+  const left =
+    /@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/.exec(out);
   if (left) throw new Error(`unit template placeholder ${left[0]} was not filled`);
   return out;
 }

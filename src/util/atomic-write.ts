@@ -22,7 +22,12 @@ export function tempFileOwnerPid(file: string, name: string): number | undefined
  * itself survives a power cut). The file gets `mode`; a missing directory is
  * created 0700.
  */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600, opts: { createDir?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string,
+  mode = 0o600,
+  opts: { createDir?: boolean } = {},
+): Promise<void> {
   const dir = dirname(path);
   // Our own dirs are created private; a directory someone else manages (node_exporter's) must already exist.
   if (opts.createDir !== false) await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -36,7 +41,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600, 
       // One buffer and as few write calls as the kernel allows: FileHandle.writeFile
       // would send a 20 MB state in 512 KiB chunks, one thread-pool round trip each.
       const bytes = Buffer.from(data, 'utf8');
-      for (let offset = 0; offset < bytes.length; ) {
+      for (let offset = 0; offset < bytes.length;) {
         offset += (await fh.write(bytes, offset, bytes.length - offset)).bytesWritten;
       }
       await fh.sync();

@@ -48,7 +48,9 @@ function write(level: LogLevel, message: string, fields?: Record<string, unknown
   const extra = fields
     ? Object.entries(fields)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v)}`)
+        .map(
+          ([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v))}`,
+        )
         .join(' ')
     : '';
   const line = `calsync ${level}: ${message}${extra ? ' ' + extra : ''}`.replace(/[\r\n]+/g, ' ');

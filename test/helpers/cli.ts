@@ -45,7 +45,10 @@ export function cliEnv(emu: Emulator | undefined, settings: Record<string, strin
     ...settings,
   };
   const spawnCli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    spawn(process.execPath, [BIN, ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   return {
     dir,
     env,

@@ -25,8 +25,17 @@ export function oauthClientFor(emu: Emulator, email: string): OAuthClient {
 }
 
 /** The real Calendar v3 client for an account; its own retries are off unless asked for. */
-export function calendarClientFor(emu: Emulator, email: string, opts: { retry?: boolean } = {}): calendar_v3.Calendar {
-  return calendar({ version: 'v3', auth: oauthClientFor(emu, email), rootUrl: `${emu.url}/`, retry: opts.retry ?? false });
+export function calendarClientFor(
+  emu: Emulator,
+  email: string,
+  opts: { retry?: boolean } = {},
+): calendar_v3.Calendar {
+  return calendar({
+    version: 'v3',
+    auth: oauthClientFor(emu, email),
+    rootUrl: `${emu.url}/`,
+    retry: opts.retry ?? false,
+  });
 }
 
 /** Writes `<configDir>/tokens/<email>.json` (mode 0600), the file calsync reads; returns its path. */
@@ -88,7 +97,8 @@ export async function googleError(call: () => Promise<unknown>): Promise<GoogleE
     await call();
   } catch (err) {
     const e = err as { status?: number; response?: { status?: number; data?: unknown; headers?: unknown } };
-    const data = e.response?.data as { error?: { message?: string; errors?: { reason?: string }[] } } | undefined;
+    const data = e.response?.data as
+      { error?: { message?: string; errors?: { reason?: string }[] } } | undefined;
     const headers: Record<string, string> = {};
     const h = e.response?.headers;
     if (h && typeof (h as Headers).forEach === 'function' && typeof (h as Headers).get === 'function') {

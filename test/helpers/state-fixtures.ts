@@ -12,7 +12,8 @@ import type { ProcessedEvent, State } from '../../src/state/index.js';
 export const builtStateModule = fileURLToPath(new URL('../../dist/state/index.js', import.meta.url));
 
 export function assertBuilt(): void {
-  if (!existsSync(builtStateModule)) throw new Error(`${builtStateModule} is missing: run npx tsc -p tsconfig.build.json first`);
+  if (!existsSync(builtStateModule))
+    throw new Error(`${builtStateModule} is missing: run npx tsc -p tsconfig.build.json first`);
 }
 
 export async function tempConfigDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

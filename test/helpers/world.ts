@@ -25,13 +25,19 @@ export interface World {
   calendarRequests(): number;
 }
 
-export async function startWorld(opts: { sources?: string[]; quotaPerMinute?: number | null; env?: Record<string, string> } = {}): Promise<World> {
+export async function startWorld(
+  opts: { sources?: string[]; quotaPerMinute?: number | null; env?: Record<string, string> } = {},
+): Promise<World> {
   const sources = opts.sources ?? ['alice@example.test'];
   const emu = await startEmulator({ quotaPerMinute: opts.quotaPerMinute ?? null });
   for (const a of [...sources, SHARED]) emu.addAccount(a);
   emu.addAccount('bob@corp.test');
   emu.addCalendar(SHARED, { owner: SHARED, writers: sources, summary: 'Family' });
-  const cli = cliEnv(emu, { CALSYNC_SOURCE_CALENDARS: sources.join(','), CALSYNC_INVITE_EMAIL: SHARED, ...opts.env });
+  const cli = cliEnv(emu, {
+    CALSYNC_SOURCE_CALENDARS: sources.join(','),
+    CALSYNC_INVITE_EMAIL: SHARED,
+    ...opts.env,
+  });
   for (const a of [...sources, SHARED]) cli.writeToken(a, emu.authorizedUser(a));
   const calendarReqs = () => emu.requests.filter((r) => r.path.startsWith('/calendar/v3/'));
   return {

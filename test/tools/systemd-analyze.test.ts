@@ -1,0 +1,85 @@
+/**
+ * Checks that drive systemd-analyze (Debian package `systemd`): `npm run test:tools`,
+ * which `.ci/run` installs the program for. A missing program fails, never skips.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planInstall, writePlan, type InstallPlan } from '../../src/systemd/install.js';
+import { quoteExecWord } from '../../src/systemd/render.js';
+import { BIN, assertBuilt } from '../health-helpers.js';
+
+const run = promisify(execFile);
+const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
+
+const work = mkdtempSync(join(tmpdir(), 'calsync-units-tools-'));
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  assertBuilt();
+  if (!existsSync(SYSTEMD_ANALYZE))
+    throw new Error(`${SYSTEMD_ANALYZE} is missing: install the Debian package "systemd" (.ci/run does)`);
+});
+
+async function rendered(mode: 'user' | 'system'): Promise<InstallPlan> {
+  const plan = await planInstall({
+    mode,
+    configDir: join(work, `${mode}-config`),
+    pollIntervalMinutes: 5,
+    webhook: true,
+    dir: join(work, `${mode}-units`),
+    // An ExecStart that exists: verify checks the binary is executable.
+    exec: `${quoteExecWord(process.execPath)} ${quoteExecWord(BIN)}`,
+    env: { SUDO_USER: 'root', HOME: work },
+  });
+  await writePlan(plan);
+  return plan;
+}
+
+/**
+ * `systemd-analyze verify` without a running systemd: `--man=no` skips the
+ * man-page lookup of Documentation=; user units need an XDG_RUNTIME_DIR,
+ * which any private directory satisfies. Warnings (unknown keys, bad values)
+ * go to stderr with exit 0, so stderr must be empty too.
+ */
+async function verify(plan: InstallPlan): Promise<{ stderr: string }> {
+  const runtime = mkdtempSync(join(work, 'xdg-runtime-'));
+  const args = [
+    'verify',
+    '--man=no',
+    ...(plan.mode === 'user' ? ['--user'] : []),
+    ...plan.units.map((u) => u.path),
+  ];
+  const { stderr } = await run(SYSTEMD_ANALYZE, args, {
+    env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_COLOR: '0' },
+  });
+  return { stderr };
+}
+
+describe('systemd-analyze', () => {
+  it.each(['system', 'user'] as const)('every %s unit passes verify with no warning', async (mode) => {
+    const plan = await rendered(mode);
+    const { stderr } = await verify(plan);
+    expect(stderr).toBe('');
+  });
+
+  it('system units score under 3.0 in security --offline', async () => {
+    const plan = await rendered('system');
+    const service = plan.units.find((u) => u.name === 'calsync-poll.service');
+    const { stdout } = await run(
+      SYSTEMD_ANALYZE,
+      ['security', '--offline=true', '--no-pager', service?.path ?? ''],
+      {
+        env: { ...process.env, SYSTEMD_COLORS: '0' },
+      },
+    );
+    const score = Number(/Overall exposure level for calsync-poll\.service: ([\d.]+)/.exec(stdout)?.[1]);
+    expect(score).toBeLessThan(3);
+  });
+});
