@@ -12,7 +12,14 @@ let t: TestEmulator;
 beforeAll(async () => {
   t = await startTestEmulator({
     accounts: [ALICE, BOB, CAROL],
-    sharedCalendar: { id: SHARED, owner: BOB, writers: [ALICE], readers: [CAROL], summary: 'Shared' },
+    sharedCalendar: {
+      id: SHARED,
+      owner: BOB,
+      writers: [ALICE],
+      readers: [CAROL],
+      listedBy: [ALICE, CAROL],
+      summary: 'Shared',
+    },
   });
 });
 afterAll(async () => t.close());
@@ -277,7 +284,7 @@ describe('permissions', () => {
     expect(stranger.reason).toBe('notFound');
   });
 
-  it('calendarList shows each accessible calendar with its accessRole and the primary one', async () => {
+  it('calendarList shows each calendar the user has in its list with its accessRole and the primary one', async () => {
     const { data } = await t.calendarFor(ALICE).calendarList.list();
     const byId = new Map((data.items ?? []).map((c) => [c.id ?? '', c]));
     expect(byId.get(ALICE)?.accessRole).toBe('owner');

@@ -1,5 +1,12 @@
-/** calendarList.list / calendarList.get / calendars.get. */
+/**
+ * calendarList.list / calendarList.get / calendars.get. The calendar list
+ * holds the user's own calendars and those the user added: a calendar shared
+ * through its ACL alone has no entry (calendarList.get answers 404) until the
+ * user adds it (https://developers.google.com/workspace/calendar/api/concepts/events-calendars:
+ * "the calendar list ... all calendars that a user has added to their list").
+ */
 import type { HandlerResult, RequestContext } from './context.js';
+import { errors } from './google-errors.js';
 import type { CalendarRecord, Store } from './store.js';
 
 function listEntry(store: Store, cal: CalendarRecord, account: string): Record<string, unknown> {
@@ -18,13 +25,14 @@ function listEntry(store: Store, cal: CalendarRecord, account: string): Record<s
 
 export function calendarListHandler(store: Store, ctx: RequestContext): HandlerResult {
   const items = [...store.calendars.values()]
-    .filter((c) => store.accessRole(c.id, ctx.account) !== undefined)
+    .filter((c) => store.inCalendarList(c, ctx.account))
     .map((c) => listEntry(store, c, ctx.account));
   return { status: 200, body: { kind: 'calendar#calendarList', etag: '"emu"', items } };
 }
 
 export function calendarListEntryHandler(store: Store, ctx: RequestContext): HandlerResult {
   const cal = store.readable(ctx.params[0] ?? '', ctx.account);
+  if (!store.inCalendarList(cal, ctx.account)) throw errors.notFound();
   return { status: 200, body: listEntry(store, cal, ctx.account) };
 }
 

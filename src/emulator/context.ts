@@ -7,6 +7,8 @@ export interface RequestContext {
   body: unknown;
   /** Path parameters, decoded. */
   params: string[];
+  /** The `If-Match` request header (an etag), when sent. */
+  ifMatch?: string | undefined;
 }
 
 export interface HandlerResult {

@@ -81,6 +81,7 @@ function change(
   checkSendUpdates(ctx.query);
   const current = service.find(cal, ctx.params[1] ?? '');
   if (!current) throw errors.notFound();
+  checkIfMatch(ctx, current);
   const body = ctx.body;
   if (!isRecord(body)) throw errors.parseError();
   const next = apply(current, body);
@@ -96,9 +97,22 @@ export function deleteEventHandler(store: Store, service: EventService, ctx: Req
   const current = service.find(cal, ctx.params[1] ?? '');
   if (!current) throw errors.notFound();
   if (current.status === 'cancelled') throw errors.deleted();
+  checkIfMatch(ctx, current);
   // Deleting one occurrence stores it as a cancelled exception of its series.
   service.save(cal, { ...current, status: 'cancelled' });
   return { status: 204 };
+}
+
+/**
+ * Conditional writes: with `If-Match: <etag>`, an update, patch or delete
+ * succeeds only while the event still has that etag; otherwise 412
+ * conditionNotMet ("Get specific versions of resources",
+ * https://developers.google.com/workspace/calendar/api/guides/version-resources).
+ */
+function checkIfMatch(ctx: RequestContext, current: GoogleEvent): void {
+  if (ctx.ifMatch === undefined || ctx.ifMatch.trim() === '*') return;
+  const wanted = ctx.ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!wanted.includes(current.etag ?? '')) throw errors.conditionNotMet();
 }
 
 function checkSendUpdates(q: URLSearchParams): void {

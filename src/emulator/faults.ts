@@ -42,8 +42,17 @@ export class FaultInjector {
 
 const WINDOW_MS = 60_000;
 
-/** Google's per-user limit: requests in the last minute (a sliding window), per account. */
+/**
+ * Google's per-user limit in quota units over the last minute (a sliding
+ * window), per account. An events.patch costs 3 units, every other request 1
+ * (events.patch reference: "each patch request consumes three quota units").
+ */
+export function quotaUnits(method: string): number {
+  return method.toUpperCase() === 'PATCH' ? 3 : 1;
+}
+
 export class UserQuota {
+  /** Per account: when each unit was spent. */
   private readonly hits = new Map<string, number[]>();
 
   constructor(private perMinute: number | null) {}
@@ -53,15 +62,15 @@ export class UserQuota {
     this.hits.clear();
   }
 
-  /** Counts the request; false when it is over the limit (then it is not counted). */
-  take(account: string, now = Date.now()): boolean {
+  /** Counts a request of `units`; false when it would go over the limit (then it is not counted). */
+  take(account: string, now = Date.now(), units = 1): boolean {
     if (this.perMinute === null) return true;
     const recent = (this.hits.get(account) ?? []).filter((t) => t > now - WINDOW_MS);
-    if (recent.length >= this.perMinute) {
+    if (recent.length + units > this.perMinute) {
       this.hits.set(account, recent);
       return false;
     }
-    recent.push(now);
+    for (let i = 0; i < units; i++) recent.push(now);
     this.hits.set(account, recent);
     return true;
   }

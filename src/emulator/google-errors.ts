@@ -80,6 +80,12 @@ export const errors = {
         locationType: 'parameter',
       },
     ),
+  /** An If-Match etag that is no longer the event's ("Get specific versions of resources" guide). */
+  conditionNotMet: () =>
+    new ApiError(412, 'conditionNotMet', 'Precondition Failed', 'global', {
+      location: 'If-Match',
+      locationType: 'header',
+    }),
   deleted: () => new ApiError(410, 'deleted', 'Resource has been deleted'),
   duplicate: () => new ApiError(409, 'duplicate', 'The requested identifier already exists.'),
   invalidId: () => new ApiError(400, 'invalid', 'Invalid resource id value.'),

@@ -15,7 +15,7 @@ import {
   patchEventHandler,
   updateEventHandler,
 } from './events-write.js';
-import type { FaultInjector, UserQuota } from './faults.js';
+import { quotaUnits, type FaultInjector, type UserQuota } from './faults.js';
 import { ApiError, errors, faultError, OAuthError } from './google-errors.js';
 import {
   BodyTooLargeError,
@@ -184,7 +184,8 @@ async function handle(
       return;
     }
     const caller = d.oauth.authenticate(req.headers.authorization);
-    if (!d.quota.take(caller)) throw errors.userRateLimit();
+    entry.units = quotaUnits(method);
+    if (!d.quota.take(caller, Date.now(), entry.units)) throw errors.userRateLimit();
     let body: unknown;
     if (raw.length > 0) {
       try {
@@ -199,6 +200,7 @@ async function handle(
       query: url.searchParams,
       body,
       params: match.params,
+      ifMatch: headerText(req.headers['if-match']),
     });
     finish(result.status, result.body, result.headers);
   } catch (err) {
@@ -206,6 +208,10 @@ async function handle(
     else if (err instanceof OAuthError) finish(err.code, err.body());
     else throw err;
   }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** Logs and fault rules see `/calendars/alice@example.com/events`, not `%40`. */

@@ -25,6 +25,8 @@ export interface CalendarRecord {
   owner: string;
   writers: Set<string>;
   readers: Set<string>;
+  /** Accounts with the calendar in their calendar list (besides its owner). */
+  listedBy: Set<string>;
   summary: string;
   primary: boolean;
   events: Map<string, StoredEvent>;
@@ -70,6 +72,7 @@ export class Store {
       existing.owner = opts.owner;
       for (const w of opts.writers ?? []) existing.writers.add(w);
       for (const r of opts.readers ?? []) existing.readers.add(r);
+      for (const l of opts.listedBy ?? []) existing.listedBy.add(l);
       if (opts.summary !== undefined) existing.summary = opts.summary;
       return existing;
     }
@@ -78,6 +81,7 @@ export class Store {
       owner: opts.owner,
       writers: new Set(opts.writers ?? []),
       readers: new Set(opts.readers ?? []),
+      listedBy: new Set(opts.listedBy ?? []),
       summary: opts.summary ?? id,
       primary,
       events: new Map(),
@@ -94,6 +98,11 @@ export class Store {
     if (cal.writers.has(account)) return 'writer';
     if (cal.readers.has(account)) return 'reader';
     return undefined;
+  }
+
+  /** Whether the calendar is in the account's calendar list: its own, or one it added (not the ACL alone). */
+  inCalendarList(cal: CalendarRecord, account: string): boolean {
+    return cal.owner === account || (cal.listedBy.has(account) && this.accessRole(cal.id, account) !== undefined);
   }
 
   /** A calendar the account may read; others do not exist for it (404, as Google answers). */

@@ -9,7 +9,7 @@ export type GoogleEvent = calendar_v3.Schema$Event;
 export interface StartEmulatorOptions {
   port?: number;
   host?: string;
-  /** Per-user sliding-window limit; default 600 requests/minute, null = unlimited. */
+  /** Per-user sliding-window limit in quota units; default 600 units/minute, null = unlimited. */
   quotaPerMinute?: number | null;
 }
 
@@ -50,6 +50,8 @@ export interface RequestLogEntry {
   status: number;
   /** The parsed request body (JSON or form fields), when there was one. */
   body?: unknown;
+  /** Quota units the Calendar API request cost (events.patch 3, others 1); absent for OAuth and unrouted requests. */
+  units?: number;
 }
 
 export interface DeliveryLogEntry {
@@ -82,6 +84,11 @@ export interface CalendarOptions {
   writers?: string[];
   readers?: string[];
   summary?: string;
+  /**
+   * Accounts that added the calendar to their calendar list (the owner always has it).
+   * Access through the ACL alone shows no calendarList entry: calendarList.get answers 404.
+   */
+  listedBy?: string[];
 }
 
 export interface Emulator {

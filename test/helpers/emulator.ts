@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { Emulator, StartEmulatorOptions } from '../../src/emulator/index.js';
+import type { CalendarOptions, Emulator, StartEmulatorOptions } from '../../src/emulator/index.js';
 
 export type { Emulator };
 export type OAuthClient = InstanceType<typeof auth.OAuth2>;
@@ -64,7 +64,7 @@ export interface TestEmulatorOptions extends StartEmulatorOptions {
   /** Accounts to add (each with its primary calendar); default alice@example.com and bob@example.com. */
   accounts?: string[];
   /** A secondary calendar to add, e.g. the shared one. */
-  sharedCalendar?: { id: string; owner: string; writers?: string[]; readers?: string[]; summary?: string };
+  sharedCalendar?: { id: string } & CalendarOptions;
 }
 
 export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise<TestEmulator> {
