@@ -10,7 +10,7 @@ const SHARED = 'family@group.calendar.google.com';
 const CAROL = 'carol@example.com';
 const settings: RuleSettings = {
   inviteEmail: SHARED,
-  sharedWritable: true,
+  mirrorWriter: CAL,
   birthdayCopyCalendar: undefined,
   gmailOriginal: 'keep',
 };
@@ -177,11 +177,11 @@ const rows: Row[] = [
     expect: 'mirror',
   },
   {
-    name: 'a mirror is skipped when the shared calendar is not writable',
+    name: 'a mirror is skipped with the reason when no account may write the shared calendar',
     event: others(),
-    settings: { sharedWritable: false },
+    settings: { mirrorWriter: undefined, noWriterReason: 'no account may write the shared calendar x' },
     expect: 'skip',
-    reason: /not writable/,
+    reason: /no account may write the shared calendar x/,
   },
   {
     name: 'a meeting the account declined is not mirrored',
@@ -292,11 +292,12 @@ const rows: Row[] = [
     expect: 'update-occurrence',
   },
   {
-    name: 'a mirror that exists is updated even when the shared calendar looks read-only',
+    name: 'a mirror that exists is not updated when no account may write the shared calendar (Google would refuse)',
     event: others({ updated: '2026-11-23T00:00:00Z' }),
     entry: copied('mirror', 'm1', SHARED),
-    settings: { sharedWritable: false },
-    expect: 'update-copy',
+    settings: { mirrorWriter: undefined },
+    expect: 'skip',
+    reason: /no account may write/,
   },
   {
     name: 'a mirrored meeting whose organizer became the account loses its mirror first',
@@ -390,6 +391,49 @@ describe('sync rules (one action per changed event)', () => {
     });
   }
 
+  it('writes to the shared calendar carry the account that may write it; own-calendar writes carry none', () => {
+    const plan = (event: GoogleEvent, entry?: ProcessedEvent, extra: Partial<RuleSettings> = {}) =>
+      planEvent({
+        calendarId: CAL,
+        event,
+        entry,
+        seriesMirrored: false,
+        settings: { ...settings, mirrorWriter: 'writer@example.com', ...extra },
+      });
+    const mirror = plan(others());
+    expect(mirror.kind === 'mirror' && mirror.account).toBe('writer@example.com');
+    const update = plan(others({ updated: '2026-11-23T00:00:00Z' }), copied('mirror', 'm1', SHARED));
+    expect(update.kind === 'update-copy' && update.account).toBe('writer@example.com');
+    const drop = plan({ id: 'other1', status: 'cancelled' }, copied('mirror', 'm1', SHARED));
+    expect(drop.kind === 'delete-copy' && drop.account).toBe('writer@example.com');
+    const toShared = plan(birthday, undefined, { birthdayCopyCalendar: SHARED });
+    expect(toShared.kind === 'copy-birthday' && toShared.account).toBe('writer@example.com');
+    const ownCopy = plan(birthday);
+    expect(ownCopy.kind === 'copy-birthday' && ownCopy.account).toBeUndefined();
+    const inv = plan(own());
+    expect(inv.kind).toBe('invite');
+  });
+
+  it('with no writer, a mirror is a skip marked noWriter; invites and own copies go on', () => {
+    const plan = (event: GoogleEvent) =>
+      planEvent({
+        calendarId: CAL,
+        event,
+        entry: undefined,
+        seriesMirrored: false,
+        settings: { ...settings, mirrorWriter: undefined, noWriterReason: 'nobody may' },
+      });
+    expect(plan(others())).toMatchObject({ kind: 'skip', reason: 'nobody may', noWriter: true });
+    expect(plan(own()).kind).toBe('invite');
+    expect(plan(birthday).kind).toBe('copy-birthday');
+  });
+
+  it('an invite carries the event as listed, so the applier updates it without reading it first', () => {
+    const event = own({ etag: '"1"' });
+    const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: false, settings });
+    expect(action.kind === 'invite' && action.event).toBe(event);
+  });
+
   it('an own event already inviting the shared calendar is remembered as invited, so a later removal is respected', () => {
     const action = planEvent({
       calendarId: CAL,
@@ -422,6 +466,7 @@ describe('sync rules (one action per changed event)', () => {
       source: held.source,
       target: { calendarId: SHARED, eventId: 'm1' },
       copyKind: 'mirror',
+      account: CAL,
     });
     const alone = planEvent({
       calendarId: CAL,

@@ -37,11 +37,14 @@ export function formatPollReport(report: PollReport, opts: { color: boolean; sho
         ]),
       ]);
   }
+  for (const cal of report.calendars)
+    if (cal.mirrorsSkipped > 0)
+      out += `\n${c.yellow(`${cal.calendarId}: ${cal.mirrorsSkipped} mirrors skipped: ${cal.mirrorSkipReason ?? 'no account may write the shared calendar'}`)}${cal.hint ? `\n  fix: ${cal.hint}` : ''}\n`;
   const verb = report.dryRun ? 'planned (dry run: nothing written)' : `${report.writes} writes`;
   const status =
     report.exitCode === 0
       ? c.green('ok')
       : c.red('some events or calendars failed; they are retried at the next poll');
-  out += `\n${verb}, ${report.apiCalls} API calls, ${(report.durationMs / 1000).toFixed(1)} s: ${status}\n`;
+  out += `\n${verb}, ${report.apiCalls} API calls (${report.quotaUnits} quota units), ${(report.durationMs / 1000).toFixed(1)} s: ${status}\n`;
   return out;
 }

@@ -73,6 +73,11 @@ export function resolveSettings(
   }
   // Every key of Settings was filled from the table above, each value checked by its kind.
   const settings = values as unknown as Settings;
+  // The deprecated name still sets the rate, unless the new one is set too.
+  if (sources.quotaUnitsPerSecond === 'default' && settings.requestsPerSecond !== undefined) {
+    settings.quotaUnitsPerSecond = settings.requestsPerSecond;
+    sources.quotaUnitsPerSecond = sources.requestsPerSecond;
+  }
   checkCalendarAccounts(settings, origins.calendarAccounts ?? 'calendarAccounts');
   return { settings, sources: sources as Record<keyof Settings, SettingSource> };
 }

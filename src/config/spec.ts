@@ -70,8 +70,10 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   gmailOriginal: plain('gmailOriginal', [], 'keep'),
   lookbackDays: plain('nonNegativeInteger', [], 1),
   maxWritesPerPoll: plain('positiveInteger', [], 200),
-  // Google allows about 600 requests per minute per user: 8/s leaves headroom.
-  requestsPerSecond: plain('positiveNumber', [], 9.5),
+  // Google allows 600 quota units per minute per user: 9.5/s stays 5% under it.
+  quotaUnitsPerSecond: plain('positiveNumber', ['CALSYNC_QUOTA_UNITS_PER_SECOND'], 9.5),
+  // Deprecated: the old name of quotaUnitsPerSecond (load.ts reads it when that is unset).
+  requestsPerSecond: plain('positiveNumber', [], undefined),
   writeConcurrency: plain('positiveInteger', [], 4),
 };
 

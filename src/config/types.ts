@@ -37,8 +37,13 @@ export interface Settings {
   /** A full listing covers events that end after now minus this many days. */
   lookbackDays: number;
   maxWritesPerPoll: number;
-  /** Requests per second per account, kept under Google's per-user quota (600/min). */
-  requestsPerSecond: number;
+  /**
+   * Quota units per second per account, kept under Google's per-user quota
+   * (600 units a minute; an events.patch costs 3 units, every other request 1).
+   */
+  quotaUnitsPerSecond: number;
+  /** Deprecated alias of quotaUnitsPerSecond (its old name, when it counted requests); read only when that is unset. */
+  requestsPerSecond: number | undefined;
   /** Writes in flight per account. */
   writeConcurrency: number;
 }

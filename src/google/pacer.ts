@@ -1,6 +1,7 @@
 /**
- * Keeps one account's requests under Google's per-user quota (600 a minute by
- * default): requests start at least 1/rate seconds apart, with at most
+ * Keeps one account's requests under Google's per-user quota, counted in
+ * quota units (600 a minute; an events.patch costs 3, every other request 1):
+ * a request of n units holds the next n slots of 1/rate seconds, with at most
  * `concurrency` in flight. Reads and writes share the budget because Google
  * counts both.
  */
@@ -11,11 +12,11 @@ export class Pacer {
   private readonly intervalMs: number;
 
   constructor(
-    requestsPerSecond: number,
+    unitsPerSecond: number,
     private readonly concurrency: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.intervalMs = 1000 / requestsPerSecond;
+    this.intervalMs = 1000 / unitsPerSecond;
   }
 
   /** Runs `fn` holding one of the `concurrency` places; `fn` calls tick() before each request. */
@@ -33,11 +34,11 @@ export class Pacer {
     this.nextSlot = Math.max(this.nextSlot, this.now() + ms);
   }
 
-  /** Waits for the next request slot under the rate. */
-  async tick(): Promise<void> {
+  /** Waits for the next request slot under the rate; the request then holds `units` slots. */
+  async tick(units = 1): Promise<void> {
     const now = this.now();
     const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + this.intervalMs;
+    this.nextSlot = slot + this.intervalMs * units;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
 

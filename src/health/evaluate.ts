@@ -140,6 +140,31 @@ export function checkChannels(state: State, settings: HealthSettings, now: Date)
   });
 }
 
+/**
+ * Mirrors a poll skipped because no account may write the shared calendar: a
+ * WARNING per source calendar (the poll itself exits 0: a skip is no failure),
+ * with the fix, until a poll finds an account that may write it.
+ */
+export function checkMirrorAccess(state: State, settings: HealthSettings): CheckResult[] {
+  return settings.sourceCalendars.flatMap((calendar): CheckResult[] => {
+    const skipped = state.calendars[calendar]?.mirrorsSkipped;
+    if (!skipped || typeof skipped.count !== 'number' || skipped.count <= 0) return [];
+    const account = settings.calendarAccounts?.[calendar] ?? calendar;
+    const shared = settings.inviteEmail ?? 'the shared calendar';
+    return [
+      {
+        kind: 'mirror',
+        subject: calendar,
+        status: 'WARNING',
+        message: `${calendar}: ${skipped.count} mirrors skipped since ${skipped.since} (${skipped.reason})`,
+        fix:
+          `give ${account} "Make changes to events" on ${shared}, or run: calsync config set ` +
+          `sharedCalendarAccount <an account that may>; then run: calsync poll --full-resync`,
+      },
+    ];
+  });
+}
+
 /** No source calendar means nothing can be checked: UNKNOWN, the Nagios answer for a check that cannot run. */
 export function checkConfigured(settings: HealthSettings): CheckResult[] {
   if (settings.sourceCalendars.length > 0) return [];
@@ -161,5 +186,6 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
     ...checkPolls(state, settings, now),
     ...checkNeedsAuth(state, accountsInUse(settings)),
     ...checkChannels(state, settings, now),
+    ...checkMirrorAccess(state, settings),
   ];
 }

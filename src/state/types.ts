@@ -44,6 +44,11 @@ export interface CalendarSyncState {
   lastSuccessAt?: string;
   lastPollAt?: string;
   lastError?: string;
+  /**
+   * Mirrors skipped because no account may write the shared calendar, counted
+   * since `since` until a poll finds a writer: health-check warns meanwhile.
+   */
+  mirrorsSkipped?: { count: number; since: string; reason: string };
 }
 
 export interface WatchChannel {

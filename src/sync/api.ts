@@ -11,6 +11,15 @@ import { log } from '../util/log.js';
 const OUTAGE_AFTER = 3;
 
 /**
+ * Quota units a call costs, by its label (the API method's name): Google's
+ * events.patch reference says "each patch request consumes three quota
+ * units"; every other request costs one.
+ */
+export function unitsOf(label: string): number {
+  return label === 'events.patch' ? 3 : 1;
+}
+
+/**
  * Thrown instead of making a call for an account that was stopped in this poll
  * (Google said "Calendar usage limits exceeded", or kept failing): the action
  * waits for the next poll instead of hammering Google.
@@ -34,8 +43,9 @@ export class GoogleAccess {
   /** Accounts no call may go to for the rest of this poll, and why. */
   private readonly stopped = new Map<string, string>();
   private readonly failuresInARow = new Map<string, number>();
-  /** Counts calls made, for reports and the benchmark. */
+  /** Counts calls made (every attempt), for reports and the benchmark. */
   calls = 0;
+  private units = 0;
 
   constructor(private readonly settings: Settings) {}
 
@@ -60,17 +70,27 @@ export class GoogleAccess {
     return c;
   }
 
+  /** Quota units spent in this poll (every attempt counts, as Google counts it). */
+  get unitsUsed(): number {
+    return this.units;
+  }
+
   private pacer(account: string): Pacer {
     let p = this.pacers.get(account);
     if (!p) {
-      p = new Pacer(this.settings.requestsPerSecond, this.settings.writeConcurrency);
+      p = new Pacer(this.settings.quotaUnitsPerSecond, this.settings.writeConcurrency);
       this.pacers.set(account, p);
     }
     return p;
   }
 
-  /** One Google call for an account: paced, retried on retryable errors, refused once the account is stopped. */
+  /**
+   * One Google call for an account: paced by its quota units (derived from
+   * `label`, e.g. "events.patch" costs 3), retried on retryable errors,
+   * refused once the account is stopped.
+   */
   async call<T>(account: string, label: string, fn: (client: Calendar) => Promise<T>): Promise<T> {
+    const units = unitsOf(label);
     const client = this.client(account);
     const pacer = this.pacer(account);
     try {
@@ -81,14 +101,15 @@ export class GoogleAccess {
           async () => {
             const why = this.stopped.get(account);
             if (why) throw new AccountStoppedError(account, why);
-            await pacer.tick();
+            await pacer.tick(units);
             this.calls++;
+            this.units += units;
             return fn(client);
           },
           // A rate-limit answer slows every request of the account, not only the one retrying.
           {
             label,
-            onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.requestsPerSecond)),
+            onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.quotaUnitsPerSecond)),
           },
         ),
       );

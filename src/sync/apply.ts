@@ -8,7 +8,6 @@ import type { ProcessedEvent } from '../state/types.js';
 import { classifyGoogleError, type GoogleErrorInfo } from '../google/google-error.js';
 import { AuthError } from '../errors.js';
 import { AccountStoppedError, type GoogleAccess } from './api.js';
-import { asPatch } from './copies.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
 
 /** event_type label values of calsync_events_processed_success_total. */
@@ -40,6 +39,9 @@ export interface Outcome {
 
 const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 
+/** Conditional updates tried before the event fails for this poll (each 412 means a person changed it meanwhile). */
+const CONDITIONAL_TRIES = 3;
+
 function isGone(err: unknown): boolean {
   const { status } = classifyGoogleError(err);
   return status === 404 || status === 410;
@@ -50,12 +52,121 @@ function isDuplicate(err: unknown): boolean {
   return info.status === 409;
 }
 
+function isConditionNotMet(err: unknown): boolean {
+  return classifyGoogleError(err).status === 412;
+}
+
+/** The account that writes an action's target: the one the rules chose, else the calendar's own. */
+function writerOf(api: GoogleAccess, action: { target: EventRef; account?: string }): string {
+  return action.account ?? api.accountOf(action.target.calendarId);
+}
+
+/**
+ * Google's cheapest write that overwrites no one's edit: an update (PUT, 1
+ * unit; a patch costs 3) of the event as last read, with `If-Match: <etag>`.
+ * A 412 means someone changed it meanwhile: read it again (1 unit), merge
+ * again, update again; after CONDITIONAL_TRIES the event fails for this poll.
+ * `merge` returns the full resource to send, or undefined when nothing is to
+ * change (then nothing is written). `first`: the event as already read or
+ * listed, saving the first read.
+ */
+async function updateConditionally(
+  api: GoogleAccess,
+  account: string,
+  target: EventRef,
+  merge: (current: GoogleEvent) => GoogleEvent | undefined,
+  first?: GoogleEvent,
+): Promise<{ writes: number }> {
+  let current = first;
+  for (let attempt = 1; ; attempt++) {
+    current ??= (
+      await api.call(account, 'events.get', (c) =>
+        c.events.get({ calendarId: target.calendarId, eventId: target.eventId }),
+      )
+    ).data;
+    const next = merge(current);
+    if (!next) return { writes: 0 };
+    const etag = current.etag ?? '';
+    try {
+      await api.call(account, 'events.update', (c) =>
+        c.events.update(
+          { calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none', requestBody: next },
+          { headers: { 'If-Match': etag } },
+        ),
+      );
+      return { writes: 1 };
+    } catch (err) {
+      if (!isConditionNotMet(err) || attempt >= CONDITIONAL_TRIES) throw err;
+      current = undefined;
+    }
+  }
+}
+
+/**
+ * The resource `current` with calsync's fields laid over it, for an update
+ * (which replaces the whole event): a null field goes, the rest of the event
+ * (attendees and their responses, reminders, colour, other private
+ * properties) stays as it is, and calsync's own private properties merge in.
+ */
+export function overlay(current: GoogleEvent, fields: GoogleEvent): GoogleEvent {
+  const out: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'id' || key === 'attendees' || key === 'extendedProperties') continue;
+    if (value === null || (Array.isArray(value) && value.length === 0)) delete out[key];
+    else out[key] = withoutNulls(value);
+  }
+  const ownPrivate = fields.extendedProperties?.private;
+  if (ownPrivate)
+    out.extendedProperties = {
+      ...current.extendedProperties,
+      private: { ...current.extendedProperties?.private, ...ownPrivate },
+    };
+  return out as GoogleEvent;
+}
+
+/** `{date, dateTime: null}` as `{date}`: an update replaces start and end whole. */
+function withoutNulls(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
+
+/** Whether laying `fields` over `current` would change anything (no write when not). */
+function differs(current: GoogleEvent, next: GoogleEvent): boolean {
+  return JSON.stringify(canonical(current)) !== JSON.stringify(canonical(next));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (typeof v !== 'object' || v === null) return v;
+  const rec = v as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(rec)
+      .sort()
+      .filter((k) => rec[k] !== undefined && rec[k] !== null)
+      .map((k) => [k, canonical(rec[k])]),
+  );
+}
+
+/** An update that brings `current` to `fields` (and back to confirmed), or undefined when it is there already. */
+function follow(fields: GoogleEvent): (current: GoogleEvent) => GoogleEvent | undefined {
+  return (current) => {
+    const next = overlay(current, { ...fields, status: 'confirmed' });
+    return differs(current, next) ? next : undefined;
+  };
+}
+
+/** Whose copy an existing event is, by calsync's marker (`<source calendar>/<event id>`). */
+function markerCalendar(event: GoogleEvent): string | undefined {
+  return event.extendedProperties?.private?.[MARKER.source]?.split('/')[0];
+}
+
 async function insertOrUpdate(
   api: GoogleAccess,
+  account: string,
+  source: EventRef,
   target: EventRef,
   body: GoogleEvent,
 ): Promise<{ writes: number; existed: boolean }> {
-  const account = api.accountOf(target.calendarId);
   try {
     await api.call(account, 'events.insert', (c) =>
       c.events.insert({ calendarId: target.calendarId, sendUpdates: 'none', requestBody: body }),
@@ -63,24 +174,27 @@ async function insertOrUpdate(
     return { writes: 1, existed: false };
   } catch (err) {
     if (!isDuplicate(err)) throw err;
-    // The copy exists (an earlier run crashed after writing, or the state was lost):
-    // bring it up to date instead of making a second one.
-    const { id: _id, attendees: _attendees, ...fields } = body;
-    await api.call(account, 'events.patch', (c) =>
-      c.events.patch({
-        calendarId: target.calendarId,
-        eventId: target.eventId,
-        sendUpdates: 'none',
-        requestBody: asPatch({ ...fields, status: 'confirmed' }),
-      }),
-    );
-    return { writes: 2, existed: true };
   }
+  // The copy exists (an earlier run crashed after writing, the state was lost,
+  // or another source calendar mirrored the same meeting): read it, and bring
+  // it up to date only where it differs, conditionally; attendees stay.
+  const existing = (
+    await api.call(account, 'events.get', (c) =>
+      c.events.get({ calendarId: target.calendarId, eventId: target.eventId }),
+    )
+  ).data;
+  const mine = markerCalendar(existing);
+  // Another source calendar's mirror of the same meeting: it exists, and that calendar keeps it up to date.
+  if (existing.status !== 'cancelled' && mine !== undefined && mine !== source.calendarId)
+    return { writes: 1, existed: true };
+  const { attendees: _attendees, ...fields } = body;
+  const r = await updateConditionally(api, account, target, follow(fields), existing);
+  return { writes: 1 + r.writes, existed: true };
 }
 
-async function deleteIfPresent(api: GoogleAccess, target: EventRef): Promise<boolean> {
+async function deleteIfPresent(api: GoogleAccess, account: string, target: EventRef): Promise<boolean> {
   try {
-    await api.call(api.accountOf(target.calendarId), 'events.delete', (c) =>
+    await api.call(account, 'events.delete', (c) =>
       c.events.delete({ calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none' }),
     );
     return true;
@@ -90,30 +204,43 @@ async function deleteIfPresent(api: GoogleAccess, target: EventRef): Promise<boo
   }
 }
 
+/** A listed event that is a whole resource (with its etag) can be updated as it is; else it is read first. */
+function isFullResource(event: GoogleEvent | undefined): event is GoogleEvent {
+  return Boolean(event?.etag && event.start && event.end && event.status !== 'cancelled');
+}
+
+/**
+ * Adds the invitee with one update (1 unit) of the event as listed, with
+ * If-Match: every attendee and response it had stays, and a change made since
+ * the listing (412) is read and merged rather than overwritten.
+ */
 async function invite(
   api: GoogleAccess,
   source: EventRef,
   email: string,
+  listed: GoogleEvent | undefined,
 ): Promise<{ writes: number; already: boolean }> {
   const account = api.accountOf(source.calendarId);
-  // Patch replaces the attendee array whole: read the current list and send it merged.
-  const current = await api.call(account, 'events.get', (c) =>
-    c.events.get({ calendarId: source.calendarId, eventId: source.eventId }),
-  );
-  const attendees = current.data.attendees ?? [];
-  if (attendees.some((a) => sameEmail(a.email, email))) return { writes: 0, already: true };
-  await api.call(account, 'events.patch', (c) =>
-    c.events.patch({
-      calendarId: source.calendarId,
-      eventId: source.eventId,
-      sendUpdates: 'none',
-      requestBody: {
+  let already = false;
+  const r = await updateConditionally(
+    api,
+    account,
+    source,
+    (current) => {
+      const attendees = current.attendees ?? [];
+      if (attendees.some((a) => sameEmail(a.email, email))) {
+        already = true;
+        return undefined;
+      }
+      // The marker survives a lost state file: a person who removes the invitee later is respected.
+      return {
+        ...overlay(current, { extendedProperties: { private: { [MARKER.invited]: '1' } } }),
         attendees: [...attendees, { email }],
-        extendedProperties: { private: { [MARKER.invited]: '1' } },
-      },
-    }),
+      };
+    },
+    isFullResource(listed) ? listed : undefined,
   );
-  return { writes: 1, already: false };
+  return { writes: r.writes, already };
 }
 
 const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<ProcessedEvent> => ({
@@ -127,7 +254,7 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     case 'skip':
       return { writes: 0, successes: [], entry: {}, note: action.reason };
     case 'copy-birthday': {
-      const r = await insertOrUpdate(api, action.target, action.body);
+      const r = await insertOrUpdate(api, writerOf(api, action), action.source, action.target, action.body);
       return {
         writes: r.writes,
         successes: ['birthday_clone'],
@@ -136,10 +263,10 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       };
     }
     case 'copy-gmail': {
-      const r = await insertOrUpdate(api, action.target, action.body);
+      const r = await insertOrUpdate(api, writerOf(api, action), action.source, action.target, action.body);
       if (!action.deleteOriginal)
         return { writes: r.writes, successes: ['gmail_duplicate'], entry: copied('gmail', action.target) };
-      const deleted = await deleteIfPresent(api, action.source);
+      const deleted = await deleteIfPresent(api, api.accountOf(action.source.calendarId), action.source);
       return {
         writes: r.writes + 1,
         successes: deleted ? ['gmail_duplicate', 'original_deleted'] : ['gmail_duplicate'],
@@ -147,7 +274,7 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       };
     }
     case 'mirror': {
-      const r = await insertOrUpdate(api, action.target, action.body);
+      const r = await insertOrUpdate(api, writerOf(api, action), action.source, action.target, action.body);
       return {
         writes: r.writes,
         successes: ['mirror_created'],
@@ -156,7 +283,7 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       };
     }
     case 'invite': {
-      const r = await invite(api, action.source, action.email);
+      const r = await invite(api, action.source, action.email, action.event);
       return {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
@@ -165,22 +292,16 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       };
     }
     case 'update-copy': {
-      await api.call(api.accountOf(action.target.calendarId), 'events.patch', (c) =>
-        c.events.patch({
-          calendarId: action.target.calendarId,
-          eventId: action.target.eventId,
-          sendUpdates: 'none',
-          requestBody: action.body,
-        }),
-      );
+      // Read (1 unit) and update with If-Match (1 unit): 2 units where a patch costs 3.
+      const r = await updateConditionally(api, writerOf(api, action), action.target, follow(action.body));
       return {
-        writes: 1,
+        writes: r.writes,
         successes: [action.copyKind === 'mirror' ? 'mirror_updated' : 'copy_updated'],
         entry: {},
       };
     }
     case 'delete-copy': {
-      await deleteIfPresent(api, action.target);
+      await deleteIfPresent(api, writerOf(api, action), action.target);
       return {
         writes: 1,
         successes: [action.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted'],
@@ -190,25 +311,19 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     case 'update-occurrence': {
       const { target, body } = action;
       if (body === null) {
-        await deleteIfPresent(api, target);
+        await deleteIfPresent(api, writerOf(api, action), target);
         return {
           writes: 1,
           successes: ['mirror_deleted'],
           entry: { rule: 'occurrence', copyId: undefined, copyCalendar: undefined },
         };
       }
-      await api.call(api.accountOf(target.calendarId), 'events.patch', (c) =>
-        c.events.patch({
-          calendarId: target.calendarId,
-          eventId: target.eventId,
-          sendUpdates: 'none',
-          requestBody: body,
-        }),
-      );
-      return { writes: 1, successes: ['mirror_updated'], entry: copied('occurrence', target) };
+      // The occurrence as Google serves it (an unchanged one too), updated with If-Match: 2 units.
+      const r = await updateConditionally(api, writerOf(api, action), target, follow(body));
+      return { writes: r.writes, successes: ['mirror_updated'], entry: copied('occurrence', target) };
     }
     case 'delete-original': {
-      const deleted = await deleteIfPresent(api, action.source);
+      const deleted = await deleteIfPresent(api, api.accountOf(action.source.calendarId), action.source);
       return { writes: 1, successes: deleted ? ['original_deleted'] : [], entry: {} };
     }
   }

@@ -7,6 +7,7 @@
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, errorMessage } from '../errors.js';
 import { openState, withStateLock, type State } from '../state/index.js';
+import type { CalendarSyncState } from '../state/types.js';
 import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
 import { classifyGoogleError, failureLabel } from '../google/google-error.js';
@@ -15,9 +16,10 @@ import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { listChanges } from './listing.js';
-import { planChanges, recheckLetGo } from './rules.js';
+import { planChanges, recheckLetGo, writesShared } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
-import { canWriteShared, elsewhereOf } from './shared-calendar.js';
+import { MirrorWriters, type MirrorWriter } from './mirror-writer.js';
+import { elsewhereOf } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
 import type { ActionReport, CalendarReport, PollReport } from './report.js';
 
@@ -41,8 +43,8 @@ interface PollRun {
   state: State;
   api: GoogleAccess;
   writesLeft: number;
-  /** Asked once per poll, and only when something is to be mirrored. */
-  sharedWritable: Promise<boolean> | undefined;
+  /** Each account's access to the shared calendar: asked once per poll, only when something is to be written there. */
+  writers: MirrorWriters;
   actions: ActionReport[];
   writes: number;
   /** Saves the state without moving any sync token (progress made durable mid-poll). */
@@ -111,19 +113,22 @@ export function summaryLine(report: PollReport): string {
     (a, c) => ({ changes: a.changes + c.changes, done: a.done + c.done, failed: a.failed + c.failed }),
     { changes: 0, done: 0, failed: 0 },
   );
-  return `${report.calendars.length} calendars, ${t.changes} changes, ${t.done} done, ${t.failed} failed`;
+  const noWriter = report.calendars.reduce((n, c) => n + c.mirrorsSkipped, 0);
+  const skipped = noWriter > 0 ? `, ${noWriter} mirrors skipped (no account may write the shared calendar)` : '';
+  return `${report.calendars.length} calendars, ${t.changes} changes, ${t.done} done, ${t.failed} failed${skipped}`;
 }
 
 async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollReport> {
   const started = Date.now();
   // A dry run writes nothing, not even a corrupt file moved aside.
   const store = await openState(opts.settings.configDir, { repair: !opts.dryRun });
+  const api = new GoogleAccess(opts.settings);
   const run: PollRun = {
     opts,
     state: store.state,
-    api: new GoogleAccess(opts.settings),
+    api,
     writesLeft: opts.settings.maxWritesPerPoll,
-    sharedWritable: undefined,
+    writers: new MirrorWriters(api, opts.settings),
     actions: [],
     writes: 0,
     checkpoint: () => store.save(),
@@ -154,6 +159,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     startedAt: new Date(started).toISOString(),
     durationMs,
     apiCalls: run.api.calls,
+    quotaUnits: run.api.unitsUsed,
     writes: run.writes,
     calendars: reports,
     actions: run.actions,
@@ -173,6 +179,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     failed: 0,
     deferred: 0,
     limited: 0,
+    mirrorsSkipped: 0,
   };
   const calState = (run.state.calendars[calendarId] ??= {});
   try {
@@ -181,7 +188,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     report.fullSync = listing.full;
     const events = [...listing.events, ...(await refetchPending(run, calendarId, listing.events))];
     report.changes = events.length;
-    const actions = await plan(run, calendarId, events);
+    const actions = await plan(run, calendarId, events, report);
     await applyPlan(run, calendarId, actions, events, report);
     if (!run.opts.dryRun) {
       // Only now, with every outcome recorded, may the token move on. What
@@ -198,6 +205,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
           report.failed > 0
             ? `${report.failed} events failed`
             : `${report.limited} changes held back by Google's usage limits`;
+      if (report.mirrorsSkipped > 0) recordMirrorsSkipped(calState, report);
       clearNeedsAuth(run.state, account);
     }
   } catch (err) {
@@ -217,6 +225,16 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     log.error(`calendar ${calendarId}: ${report.error}`);
   }
   return report;
+}
+
+/** Mirrors skipped for lack of a writer add up until a poll finds one (noteWriter clears them). */
+function recordMirrorsSkipped(calState: CalendarSyncState, report: CalendarReport): void {
+  const prev = calState.mirrorsSkipped;
+  calState.mirrorsSkipped = {
+    count: (prev?.count ?? 0) + report.mirrorsSkipped,
+    since: prev?.since ?? new Date().toISOString(),
+    reason: report.mirrorSkipReason ?? 'no account may write the shared calendar',
+  };
 }
 
 /**
@@ -257,23 +275,43 @@ async function refetchPending(
   return out;
 }
 
-async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Promise<Action[]> {
+async function plan(
+  run: PollRun,
+  calendarId: string,
+  events: GoogleEvent[],
+  report: CalendarReport,
+): Promise<Action[]> {
   const { settings } = run.opts;
-  const ruleSettings = (sharedWritable: boolean): RuleSettings => ({
-    inviteEmail: settings.inviteEmail ?? '',
-    sharedWritable,
+  const inviteEmail = settings.inviteEmail ?? '';
+  const ruleSettings = (writer: MirrorWriter): RuleSettings => ({
+    inviteEmail,
+    mirrorWriter: writer.account,
+    ...(writer.reason ? { noWriterReason: writer.reason } : {}),
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
-  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true), elsewhere);
-  if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
-  // Only polls that have something to mirror pay for the access check.
-  run.sharedWritable ??= canWriteShared(run.api, run.opts.settings);
-  return (await run.sharedWritable)
+  const account = run.api.accountOf(calendarId);
+  // Planned first as if the calendar's own account may write the shared calendar:
+  // only a plan that writes there pays for the access check.
+  const optimistic = planChanges(calendarId, events, entries, ruleSettings({ account }), elsewhere);
+  if (!optimistic.some((a) => writesShared(a, inviteEmail))) return optimistic;
+  const writer = await run.writers.writerFor(account);
+  noteWriter(run, calendarId, writer, report);
+  return writer.account === account
     ? optimistic
-    : planChanges(calendarId, events, entries, ruleSettings(false), elsewhere);
+    : planChanges(calendarId, events, entries, ruleSettings(writer), elsewhere);
+}
+
+/** Remembers for health-check whether this calendar's mirrors have a writer (a skip for lack of one is a WARNING). */
+function noteWriter(run: PollRun, calendarId: string, writer: MirrorWriter, report: CalendarReport): void {
+  report.mirrorWriter = writer.account;
+  if (writer.account === undefined) {
+    report.mirrorSkipReason = writer.reason;
+    report.hint ??= writer.fix;
+    log.warn(`mirrors of ${calendarId} skipped: ${writer.reason ?? ''}; ${writer.fix ?? ''}`);
+  } else if (!run.opts.dryRun) delete (run.state.calendars[calendarId] ?? {}).mirrorsSkipped;
 }
 
 function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
@@ -331,6 +369,7 @@ async function applyPlan(
       const action = recheckLetGo(planned, elsewhere);
       if (action.kind === 'skip') {
         report.skipped++;
+        if (action.noWriter) report.mirrorsSkipped++;
         push(action, 'skipped');
         // Also in a dry run (whose state is never saved), so its re-checks show what a real run would do.
         recordSkip(run.state, calendarId, action);

@@ -22,6 +22,12 @@ export interface CalendarReport {
   deferred: number;
   /** Of the deferred, those held back by Google's usage limits or an outage (not by the write budget). */
   limited: number;
+  /** Of the skipped, mirrors (or other writes to the shared calendar) that no account may write. */
+  mirrorsSkipped: number;
+  /** The account that writes this calendar's mirrors, when the poll had any to write. */
+  mirrorWriter?: string;
+  /** Why no account may write them (with mirrorsSkipped). */
+  mirrorSkipReason?: string;
   /** Set when the calendar could not be polled at all. */
   error?: string;
   hint?: string;
@@ -34,6 +40,8 @@ export interface PollReport {
   durationMs: number;
   /** Google API calls made (reads and writes). */
   apiCalls: number;
+  /** Quota units those calls cost (events.patch 3, every other request 1). */
+  quotaUnits: number;
   writes: number;
   calendars: CalendarReport[];
   actions: ActionReport[];

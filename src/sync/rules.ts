@@ -146,7 +146,36 @@ function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
   return event.organizer.self === true || sameEmail(event.organizer.email, calendarId);
 }
 
+/** Whether the action writes the shared calendar (a mirror, or a copy configured to go there). */
+export function writesShared(action: Action, inviteEmail: string): boolean {
+  if (action.kind === 'skip') return action.otherwise !== undefined && writesShared(action.otherwise, inviteEmail);
+  return 'target' in action && sameEmail(action.target.calendarId, inviteEmail);
+}
+
+/**
+ * Gives an action that writes the shared calendar the account that may write
+ * it, or turns it into a skip (with the reason) when none may: a write Google
+ * would refuse is never sent.
+ */
+function withWriter(action: Action, settings: RuleSettings): Action {
+  if (action.kind === 'skip')
+    return action.otherwise ? { ...action, otherwise: withWriter(action.otherwise, settings) } : action;
+  if (!('target' in action) || !sameEmail(action.target.calendarId, settings.inviteEmail)) return action;
+  if (action.kind === 'copy-gmail') return action;
+  if (settings.mirrorWriter !== undefined) return { ...action, account: settings.mirrorWriter };
+  return {
+    kind: 'skip',
+    source: action.source,
+    reason: settings.noWriterReason ?? 'no account may write the shared calendar',
+    noWriter: true,
+  };
+}
+
 export function planEvent(input: PlanInput): Action {
+  return withWriter(planUnwritten(input), input.settings);
+}
+
+function planUnwritten(input: PlanInput): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
   const skip = (reason: string, remember?: Skip['remember'], otherwise?: Action): Skip => ({
@@ -257,7 +286,7 @@ export function planEvent(input: PlanInput): Action {
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
     if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited])
       return skip('invitee was removed by a person; respected');
-    return { kind: 'invite', source, email: settings.inviteEmail };
+    return { kind: 'invite', source, email: settings.inviteEmail, event };
   }
 
   // Someone else organizes it: never edit their meeting, mirror it instead,
@@ -296,7 +325,6 @@ export function planEvent(input: PlanInput): Action {
       };
     return skip('mirror is up to date');
   }
-  if (!settings.sharedWritable) return skip('the shared calendar is not writable by its account');
   const target = copy ?? {
     calendarId: settings.inviteEmail,
     eventId: copyEventId(calendarId, source.eventId, 'mirror'),

@@ -33,21 +33,41 @@ export interface SourceFacts extends EventRef {
 
 export type CopyKind = 'copy' | 'mirror';
 
+/**
+ * `account`, on actions that write the shared calendar: the account that
+ * writes it (the mirror writer the poll found); unset, the target calendar's own.
+ */
 export type Action =
-  | { kind: 'copy-birthday'; source: SourceFacts; target: EventRef; body: GoogleEvent }
+  | { kind: 'copy-birthday'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
   | { kind: 'copy-gmail'; source: SourceFacts; target: EventRef; body: GoogleEvent; deleteOriginal: boolean }
-  | { kind: 'invite'; source: SourceFacts; email: string }
-  | { kind: 'mirror'; source: SourceFacts; target: EventRef; body: GoogleEvent }
-  | { kind: 'update-copy'; source: SourceFacts; target: EventRef; body: GoogleEvent; copyKind: CopyKind }
+  /** `event`: the source as listed (a full resource with its etag: the invite updates it conditionally). */
+  | { kind: 'invite'; source: SourceFacts; email: string; event?: GoogleEvent }
+  | { kind: 'mirror'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
+  | {
+      kind: 'update-copy';
+      source: SourceFacts;
+      target: EventRef;
+      body: GoogleEvent;
+      copyKind: CopyKind;
+      account?: string;
+    }
   /** `revisit`: the event needs another action once the copy is gone (it is fetched again next poll). */
-  | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind; revisit?: boolean }
-  | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null }
+  | {
+      kind: 'delete-copy';
+      source: SourceFacts;
+      target: EventRef;
+      copyKind: CopyKind;
+      revisit?: boolean;
+      account?: string;
+    }
+  | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null; account?: string }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
   /**
    * `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited.
    * `otherwise`: the copy this calendar lets go of stays because another source calendar still holds it;
    * calendars are polled side by side, so that is checked again when the skip is recorded, and if none
    * holds it by then, `otherwise` is carried out instead.
+   * `noWriter`: skipped because no account may write the shared calendar (counted, and a health warning).
    */
   | {
       kind: 'skip';
@@ -55,6 +75,7 @@ export type Action =
       reason: string;
       remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>;
       otherwise?: Action;
+      noWriter?: true;
     };
 
 export type ActionKind = Action['kind'];
@@ -63,8 +84,13 @@ export type ActionKind = Action['kind'];
 export interface RuleSettings {
   /** The shared calendar's address; also its calendar id. */
   inviteEmail: string;
-  /** Whether the shared account may write the shared calendar (mirrors). */
-  sharedWritable: boolean;
+  /**
+   * The account that writes this calendar's mirrors (and whatever else goes on
+   * the shared calendar); undefined when none may (see noWriterReason).
+   */
+  mirrorWriter: string | undefined;
+  /** Why no account may write the shared calendar: the skip reason. */
+  noWriterReason?: string;
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
