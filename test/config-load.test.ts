@@ -42,7 +42,8 @@ describe('precedence', () => {
       gmailOriginal: 'keep',
       lookbackDays: 1,
       maxWritesPerPoll: 200,
-      requestsPerSecond: 9.5,
+      quotaUnitsPerSecond: 9.5,
+      requestsPerSecond: undefined,
       writeConcurrency: 4,
       googleApiRoot: 'https://www.googleapis.com/',
       googleTokenUrl: 'https://oauth2.googleapis.com/token',
@@ -186,8 +187,19 @@ describe('config.json values', () => {
       lookbackDays: 0,
       maxWritesPerPoll: 50,
       requestsPerSecond: 2.5,
+      quotaUnitsPerSecond: 2.5,
       writeConcurrency: 1,
     });
+  });
+
+  it('the deprecated requestsPerSecond sets the quota units rate, unless quotaUnitsPerSecond is set', () => {
+    writeConfig({ requestsPerSecond: 3 });
+    const old = load();
+    expect(old.settings.quotaUnitsPerSecond).toBe(3);
+    expect(old.sources.quotaUnitsPerSecond).toBe('config.json');
+    writeConfig({ requestsPerSecond: 3, quotaUnitsPerSecond: 5 });
+    expect(load().settings.quotaUnitsPerSecond).toBe(5);
+    expect(load({ CALSYNC_QUOTA_UNITS_PER_SECOND: '7' }).settings.quotaUnitsPerSecond).toBe(7);
   });
 
   it('checks calendarAccounts against source calendars from the environment too', () => {

@@ -169,7 +169,7 @@ describe('calendar list', () => {
     expect((data.items ?? []).map((c) => c.id)).toEqual([ALICE]);
   });
 
-  it("the owner has it in its list, and events.list tells an ACL-only writer its accessRole", async () => {
+  it('the owner has it in its list, and events.list tells an ACL-only writer its accessRole', async () => {
     const owner = await t.calendarFor(BOB).calendarList.get({ calendarId: SHARED });
     expect(owner.data.accessRole).toBe('owner');
     const listed = await t.calendarFor(ALICE).events.list({ calendarId: SHARED, maxResults: 1 });

@@ -166,7 +166,7 @@ describe('calsync poll against the emulator (built binary)', () => {
     const seeded = seedEveryKind(world);
     world.emu.injectFaults({
       pathIncludes: `/events/${seeded.own.id ?? ''}`,
-      method: 'PATCH',
+      method: 'PUT',
       status: 400,
       reason: 'invalid',
     });

@@ -18,7 +18,7 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     world = await startWorld();
     writeFileSync(
       join(world.cli.dir, 'config.json'),
-      JSON.stringify({ requestsPerSecond: 200, writeConcurrency: 1 }),
+      JSON.stringify({ quotaUnitsPerSecond: 200, writeConcurrency: 1 }),
     );
     const ids: string[] = [];
     for (let i = 0; i < 30; i++)
@@ -26,12 +26,12 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
         world.emu.seedEvent(ALICE, samples.meeting({ summary: `Own ${i}`, start: at(1, 8), end: at(1, 9) }))
           .id ?? '',
       );
-    world.emu.injectFaults({ method: 'PATCH', status: 403, reason: 'quotaExceeded' });
+    world.emu.injectFaults({ method: 'PUT', status: 403, reason: 'quotaExceeded' });
     const first = await world.cli.run(['poll', '--json']);
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout) as { calendars: { deferred: number; failed: number }[] };
     expect(report.calendars[0]?.deferred).toBe(30);
-    expect(world.emu.requests.filter((r) => r.method === 'PATCH').length).toBe(1);
+    expect(world.emu.requests.filter((r) => r.method === 'PUT').length).toBe(1);
     expect(first.stderr).toMatch(/Calendar usage limits exceeded/);
     // Not a success for health-check: should the limits last, the age of the last success shows it.
     expect(world.state()?.calendars[ALICE]?.lastSuccessAt).toBeUndefined();

@@ -102,7 +102,9 @@ export class Store {
 
   /** Whether the calendar is in the account's calendar list: its own, or one it added (not the ACL alone). */
   inCalendarList(cal: CalendarRecord, account: string): boolean {
-    return cal.owner === account || (cal.listedBy.has(account) && this.accessRole(cal.id, account) !== undefined);
+    return (
+      cal.owner === account || (cal.listedBy.has(account) && this.accessRole(cal.id, account) !== undefined)
+    );
   }
 
   /** A calendar the account may read; others do not exist for it (404, as Google answers). */

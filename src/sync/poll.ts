@@ -114,7 +114,8 @@ export function summaryLine(report: PollReport): string {
     { changes: 0, done: 0, failed: 0 },
   );
   const noWriter = report.calendars.reduce((n, c) => n + c.mirrorsSkipped, 0);
-  const skipped = noWriter > 0 ? `, ${noWriter} mirrors skipped (no account may write the shared calendar)` : '';
+  const skipped =
+    noWriter > 0 ? `, ${noWriter} mirrors skipped (no account may write the shared calendar)` : '';
   return `${report.calendars.length} calendars, ${t.changes} changes, ${t.done} done, ${t.failed} failed${skipped}`;
 }
 

@@ -148,7 +148,8 @@ function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
 
 /** Whether the action writes the shared calendar (a mirror, or a copy configured to go there). */
 export function writesShared(action: Action, inviteEmail: string): boolean {
-  if (action.kind === 'skip') return action.otherwise !== undefined && writesShared(action.otherwise, inviteEmail);
+  if (action.kind === 'skip')
+    return action.otherwise !== undefined && writesShared(action.otherwise, inviteEmail);
   return 'target' in action && sameEmail(action.target.calendarId, inviteEmail);
 }
 

@@ -60,7 +60,13 @@ export type Action =
       revisit?: boolean;
       account?: string;
     }
-  | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null; account?: string }
+  | {
+      kind: 'update-occurrence';
+      source: SourceFacts;
+      target: EventRef;
+      body: GoogleEvent | null;
+      account?: string;
+    }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
   /**
    * `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited.

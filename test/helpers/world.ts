@@ -25,20 +25,35 @@ export interface World {
   calendarRequests(): number;
 }
 
-export async function startWorld(
-  opts: { sources?: string[]; quotaPerMinute?: number | null; env?: Record<string, string> } = {},
-): Promise<World> {
+export interface WorldOptions {
+  sources?: string[];
+  quotaPerMinute?: number | null;
+  env?: Record<string, string>;
+  /** Who may write the shared calendar (default: every source); the other sources may read it. */
+  sharedWriters?: string[];
+  /** Whether the shared calendar's own address has a token file (default true; a group calendar has none). */
+  sharedToken?: boolean;
+}
+
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const sources = opts.sources ?? ['alice@example.test'];
   const emu = await startEmulator({ quotaPerMinute: opts.quotaPerMinute ?? null });
   for (const a of [...sources, SHARED]) emu.addAccount(a);
   emu.addAccount('bob@corp.test');
-  emu.addCalendar(SHARED, { owner: SHARED, writers: sources, summary: 'Family' });
+  const writers = opts.sharedWriters ?? sources;
+  emu.addCalendar(SHARED, {
+    owner: SHARED,
+    writers,
+    readers: sources.filter((s) => !writers.includes(s)),
+    summary: 'Family',
+  });
   const cli = cliEnv(emu, {
     CALSYNC_SOURCE_CALENDARS: sources.join(','),
     CALSYNC_INVITE_EMAIL: SHARED,
     ...opts.env,
   });
-  for (const a of [...sources, SHARED]) cli.writeToken(a, emu.authorizedUser(a));
+  for (const a of opts.sharedToken === false ? sources : [...sources, SHARED])
+    cli.writeToken(a, emu.authorizedUser(a));
   const calendarReqs = () => emu.requests.filter((r) => r.path.startsWith('/calendar/v3/'));
   return {
     emu,
