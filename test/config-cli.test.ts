@@ -63,6 +63,17 @@ describe('calsync config show', () => {
     expect(out.stdout).toMatch(/^pollIntervalMinutes\s+5\s+default$/m);
   });
 
+  it('says who writes mirrors: each source account where it may, else the fallback', () => {
+    const out = calsync(['config', 'show'], { CALSYNC_INVITE_EMAIL: 'family@group.example.com' });
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(
+      /mirrors on family@group\.example\.com are written by each source calendar's own account when it may write there/,
+    );
+    expect(out.stdout).toMatch(
+      /else by the shared calendar's own address family@group\.example\.com, if it has a token/,
+    );
+  });
+
   it('prints one JSON document with --json, secrets redacted', () => {
     const out = calsync(['config', 'show', '--json'], secretEnv);
     expect(out.status).toBe(0);

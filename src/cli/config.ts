@@ -9,6 +9,7 @@ import {
   configFilePath,
   isSettingKey,
   loadSettings,
+  mirrorWriterNote,
   redactedSettings,
   setConfigValue,
   stateFilePath,
@@ -45,6 +46,8 @@ function show(cmd: Command): void {
   process.stdout.write(
     table(Object.entries(shown).map(([key, { value, source }]) => [key, formatValue(value), source])),
   );
+  const note = mirrorWriterNote(loaded.settings);
+  if (note) process.stdout.write(`\n${note}\n`);
 }
 
 function paths(cmd: Command): void {

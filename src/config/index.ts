@@ -1,7 +1,7 @@
 /** The config module's surface: other modules import from here only. */
 export { configDir, configFilePath, stateFilePath, tokensDirPath } from './paths.js';
 export { loadSettings } from './load.js';
-export { redactedSettings } from './redact.js';
+export { mirrorWriterNote, redactedSettings } from './redact.js';
 export { parseDuration } from './duration.js';
 export { setConfigValue, unsetConfigValue, type ConfigChange } from './configWrite.js';
 export { CONFIG_FILE_KEYS, SETTING_KEYS, SETTING_SPECS, isSettingKey, type SettingKey } from './spec.js';

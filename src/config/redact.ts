@@ -26,3 +26,20 @@ export function redactedSettings(
     out.webhookToken = { value: '[redacted]', source: 'file' };
   return out;
 }
+
+/**
+ * Who writes mirrors, in words for `calsync config show`: each source
+ * calendar's own account where it may write the shared calendar, else the
+ * fallback (checked by every poll that has mirrors to write).
+ */
+export function mirrorWriterNote(settings: LoadedSettings['settings']): string | undefined {
+  if (!settings.inviteEmail) return undefined;
+  const fallback = settings.sharedCalendarAccount
+    ? `sharedCalendarAccount ${settings.sharedCalendarAccount}`
+    : `the shared calendar's own address ${settings.inviteEmail}, if it has a token`;
+  return (
+    `mirrors on ${settings.inviteEmail} are written by each source calendar's own account when it may ` +
+    `write there ("Make changes to events"), else by ${fallback}; with neither, they are skipped ` +
+    `and health-check warns`
+  );
+}

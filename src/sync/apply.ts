@@ -121,7 +121,7 @@ export function overlay(current: GoogleEvent, fields: GoogleEvent): GoogleEvent 
       ...current.extendedProperties,
       private: { ...current.extendedProperties?.private, ...ownPrivate },
     };
-  return out as GoogleEvent;
+  return out;
 }
 
 /** `{date, dateTime: null}` as `{date}`: an update replaces start and end whole. */
