@@ -90,7 +90,15 @@ async function updateConditionally(
     try {
       await api.call(account, 'events.update', (c) =>
         c.events.update(
-          { calendarId: target.calendarId, eventId: target.eventId, sendUpdates: 'none', requestBody: next },
+          {
+            calendarId: target.calendarId,
+            eventId: target.eventId,
+            sendUpdates: 'none',
+            // The body is the event as read: its Meet link and attachments go back as they were, not dropped.
+            conferenceDataVersion: 1,
+            supportsAttachments: true,
+            requestBody: next,
+          },
           { headers: { 'If-Match': etag } },
         ),
       );
