@@ -4,6 +4,7 @@ import {
   accountsInUse,
   checkChannels,
   checkConfigured,
+  checkMirrorAccess,
   checkNeedsAuth,
   checkPolls,
   evaluateState,
@@ -132,6 +133,40 @@ describe('watch channels', () => {
         now,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('mirrors no account may write', () => {
+  it('a calendar whose mirrors were skipped for lack of a writer is a WARNING naming both fixes', () => {
+    const state = stateWith((s) => {
+      s.calendars['a@example.com'] = {
+        mirrorsSkipped: {
+          count: 3,
+          since: isoAgo(now, 60),
+          reason: 'no account may write the shared calendar f@g',
+        },
+      };
+    });
+    const [result, ...rest] = checkMirrorAccess(state, { ...settings, inviteEmail: 'f@g' });
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('WARNING');
+    expect(result?.message).toMatch(/a@example\.com: 3 mirrors skipped since .* \(no account may write/);
+    expect(result?.fix).toMatch(/give a@example\.com "Make changes to events" on f@g/);
+    expect(result?.fix).toMatch(/calsync config set sharedCalendarAccount/);
+    expect(evaluateState(state, settings, now).some((r) => r.kind === 'mirror')).toBe(true);
+  });
+
+  it('no skipped mirrors, or a calendar no longer polled, is no result', () => {
+    expect(
+      checkMirrorAccess(
+        stateWith(() => undefined),
+        settings,
+      ),
+    ).toEqual([]);
+    const elsewhere = stateWith((s) => {
+      s.calendars['gone@example.com'] = { mirrorsSkipped: { count: 1, since: isoAgo(now, 60), reason: 'x' } };
+    });
+    expect(checkMirrorAccess(elsewhere, settings)).toEqual([]);
   });
 });
 

@@ -49,10 +49,23 @@ function othersMeeting(w: World, calendar: string, summary: string) {
 
 describe('mirror writer', () => {
   it('two writers of a group calendar mirror their meetings with no sharedCalendarAccount; a meeting both attend has one mirror', async () => {
-    world = await startWorld({ sources: [ALICE, CAROL], sharedToken: false });
+    // The README's quick start, settings in config.json, minus sharedCalendarAccount (empty variables count as unset).
+    world = await startWorld({
+      sources: [ALICE, CAROL],
+      sharedToken: false,
+      env: { CALSYNC_SOURCE_CALENDARS: '', CALSYNC_INVITE_EMAIL: '' },
+    });
+    for (const args of [
+      ['config', 'set', 'sourceCalendars', `${ALICE},${CAROL}`],
+      ['config', 'set', 'inviteEmail', SHARED],
+    ])
+      expect((await world.cli.run(args)).code).toBe(0);
     othersMeeting(world, ALICE, 'Alice meets Bob');
     othersMeeting(world, CAROL, 'Carol meets Bob');
     sharedMeeting(world, 'All hands');
+    const dry = await world.cli.run(['poll', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(onShared(world, 'POST')).toEqual([]);
     const res = await world.cli.run(['poll', '--json']);
     expect(res.code, res.stderr).toBe(0);
     const report = JSON.parse(res.stdout) as JsonReport;
