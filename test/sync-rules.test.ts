@@ -424,6 +424,17 @@ describe('sync rules (one action per changed event)', () => {
         settings: { ...settings, mirrorWriter: undefined, noWriterReason: 'nobody may' },
       });
     expect(plan(others())).toMatchObject({ kind: 'skip', reason: 'nobody may', noWriter: true });
+    // The same meeting mirrored by another source calendar (one that may write) lacks nothing: no warning.
+    const held = planEvent({
+      calendarId: CAL,
+      event: others(),
+      entry: undefined,
+      seriesMirrored: false,
+      settings: { ...settings, mirrorWriter: undefined },
+      elsewhere: holding(true),
+    });
+    expect(held).toMatchObject({ kind: 'skip', reason: 'mirrored by another source calendar' });
+    expect(held.kind === 'skip' && held.noWriter).toBeFalsy();
     expect(plan(own()).kind).toBe('invite');
     expect(plan(birthday).kind).toBe('copy-birthday');
   });

@@ -158,12 +158,17 @@ export function writesShared(action: Action, inviteEmail: string): boolean {
  * it, or turns it into a skip (with the reason) when none may: a write Google
  * would refuse is never sent.
  */
-function withWriter(action: Action, settings: RuleSettings): Action {
+function withWriter(action: Action, settings: RuleSettings, elsewhere: Elsewhere | undefined): Action {
   if (action.kind === 'skip')
-    return action.otherwise ? { ...action, otherwise: withWriter(action.otherwise, settings) } : action;
+    return action.otherwise
+      ? { ...action, otherwise: withWriter(action.otherwise, settings, elsewhere) }
+      : action;
   if (!('target' in action) || !sameEmail(action.target.calendarId, settings.inviteEmail)) return action;
   if (action.kind === 'copy-gmail') return action;
   if (settings.mirrorWriter !== undefined) return { ...action, account: settings.mirrorWriter };
+  // A meeting another source calendar (one that may write) has mirrored already lacks nothing.
+  if (action.kind === 'mirror' && elsewhere?.holdsMirror(action.target.eventId))
+    return { kind: 'skip', source: action.source, reason: 'mirrored by another source calendar' };
   return {
     kind: 'skip',
     source: action.source,
@@ -173,7 +178,7 @@ function withWriter(action: Action, settings: RuleSettings): Action {
 }
 
 export function planEvent(input: PlanInput): Action {
-  return withWriter(planUnwritten(input), input.settings);
+  return withWriter(planUnwritten(input), input.settings, input.elsewhere);
 }
 
 function planUnwritten(input: PlanInput): Action {
