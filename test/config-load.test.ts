@@ -44,7 +44,7 @@ describe('precedence', () => {
       maxWritesPerPoll: 200,
       quotaUnitsPerSecond: 9.5,
       requestsPerSecond: undefined,
-      writeConcurrency: 4,
+      writeConcurrency: 8,
       googleApiRoot: 'https://www.googleapis.com/',
       googleTokenUrl: 'https://oauth2.googleapis.com/token',
       googleAuthUrl: 'https://accounts.google.com/o/oauth2/v2/auth',

@@ -74,7 +74,8 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   quotaUnitsPerSecond: plain('positiveNumber', ['CALSYNC_QUOTA_UNITS_PER_SECOND'], 9.5),
   // Deprecated: the old name of quotaUnitsPerSecond (load.ts reads it when that is unset).
   requestsPerSecond: plain('positiveNumber', [], undefined),
-  writeConcurrency: plain('positiveInteger', [], 4),
+  // In flight per account: 8 keeps 9.5 units/s while answers take up to 0.8 s (the pacer bounds the rate).
+  writeConcurrency: plain('positiveInteger', [], 8),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];

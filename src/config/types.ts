@@ -44,7 +44,7 @@ export interface Settings {
   quotaUnitsPerSecond: number;
   /** Deprecated alias of quotaUnitsPerSecond (its old name, when it counted requests); read only when that is unset. */
   requestsPerSecond: number | undefined;
-  /** Writes in flight per account. */
+  /** Requests in flight per account (the pacer, not this, bounds the rate). */
   writeConcurrency: number;
 }
 
