@@ -42,6 +42,8 @@ describe('precedence', () => {
       gmailOriginal: 'keep',
       lookbackDays: 1,
       maxWritesPerPoll: 200,
+      maxListPages: 2000,
+      maxListedEvents: 500_000,
       requestsPerSecond: 9.5,
       writeConcurrency: 4,
       googleApiRoot: 'https://www.googleapis.com/',

@@ -44,6 +44,8 @@ export interface CalendarSyncState {
   lastSuccessAt?: string;
   lastPollAt?: string;
   lastError?: string;
+  /** Google's time (its Date header) when this calendar was last listed: `clean` never counts from later than that. */
+  googleTime?: string;
 }
 
 export interface WatchChannel {

@@ -14,7 +14,9 @@ import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
+import { GoogleClock } from './google-clock.js';
 import { listChanges } from './listing.js';
+import { preview, type MalformedItem } from './validate.js';
 import { planChanges, recheckLetGo } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
 import { canWriteShared, elsewhereOf } from './shared-calendar.js';
@@ -48,6 +50,10 @@ interface PollRun {
   /** Saves the state without moving any sync token (progress made durable mid-poll). */
   checkpoint: () => Promise<void>;
   outcomesSinceSave: number;
+  /** Google's time, from the answers' Date headers. */
+  clock: GoogleClock;
+  /** The clock's problem has been logged (once a poll). */
+  clockWarned: boolean;
 }
 
 /**
@@ -128,6 +134,8 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     writes: 0,
     checkpoint: () => store.save(),
     outcomesSinceSave: 0,
+    clock: new GoogleClock(),
+    clockWarned: false,
   };
   if (!opts.dryRun) recordPollStarted(run.state);
   // Calendars run side by side: each account has its own quota and pacer, so a
@@ -177,8 +185,18 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
   const calState = (run.state.calendars[calendarId] ??= {});
   try {
     const token = run.opts.fullResync ? undefined : calState.syncToken;
-    const listing = await listChanges(run.api, calendarId, token, settings.lookbackDays);
+    const listing = await listChanges(run.api, calendarId, token, settings.lookbackDays, {
+      maxPages: settings.maxListPages,
+      maxEvents: settings.maxListedEvents,
+      clock: run.clock,
+    });
     report.fullSync = listing.full;
+    const clockProblem = run.clock.problem();
+    if (clockProblem && !run.clockWarned) {
+      run.clockWarned = true;
+      log.warn(`${clockProblem}: listing windows are based on Google's time`);
+    }
+    skipMalformed(run, calendarId, listing.malformed, report);
     const events = [...listing.events, ...(await refetchPending(run, calendarId, listing.events))];
     report.changes = events.length;
     const actions = await plan(run, calendarId, events);
@@ -188,9 +206,14 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       // failed or waits (write budget, usage limits) is fetched again by id.
       if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
       calState.lastPollAt = new Date().toISOString();
+      const googleNow = run.clock.googleNow();
+      if (googleNow !== undefined) calState.googleTime = new Date(googleNow).toISOString();
+      // A wrong local clock is no success: its stamps cannot be trusted, and it must be fixed.
+      if (clockProblem) report.error = clockProblem;
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
-      if (report.failed === 0 && report.limited === 0) {
+      if (clockProblem) calState.lastError = clockProblem;
+      else if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
       } else
@@ -217,6 +240,35 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     log.error(`calendar ${calendarId}: ${report.error}`);
   }
   return report;
+}
+
+/** How many malformed items get a warning line each; the rest are counted in one. */
+const MALFORMED_WARNINGS = 5;
+
+/** Items Google listed that cannot be acted on: each skipped with its reason, the rest of the listing goes on. */
+function skipMalformed(
+  run: PollRun,
+  calendarId: string,
+  items: MalformedItem[],
+  report: CalendarReport,
+): void {
+  for (const item of items) {
+    report.skipped++;
+    const eventId = item.id ?? `#${item.index}`;
+    run.actions.push({
+      calendarId,
+      eventId,
+      action: 'skip',
+      result: 'skipped',
+      reason: `malformed item from Google: ${item.reason}`,
+    });
+  }
+  for (const item of items.slice(0, MALFORMED_WARNINGS))
+    log.warn(
+      `calendar ${calendarId}: skipped listed item ${item.id ? preview(item.id) : `#${item.index}`}: ${item.reason}`,
+    );
+  if (items.length > MALFORMED_WARNINGS)
+    log.warn(`calendar ${calendarId}: skipped ${items.length - MALFORMED_WARNINGS} more malformed items`);
 }
 
 /**
