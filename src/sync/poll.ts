@@ -5,7 +5,7 @@
  * state lock so timer, webhook and clean never interleave.
  */
 import type { Settings } from '../config/types.js';
-import { ConfigError, AuthError, errorMessage } from '../errors.js';
+import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
 import { openState, withStateLock, type State } from '../state/index.js';
 import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
@@ -230,7 +230,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       if (!run.opts.dryRun) markNeedsAuth(run.state, err.account, err.message);
     } else if (!(err instanceof ConfigError)) {
       const info = classifyGoogleError(err);
-      report.error = `${info.status ? `${info.status} ` : ''}${info.message}`;
+      // A broken answer's message says what came and for which calendar; its status (200) says nothing.
+      report.error =
+        err instanceof BrokenAnswerError
+          ? info.message
+          : `${info.status ? `${info.status} ` : ''}${info.message}`;
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {

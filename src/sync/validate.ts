@@ -141,7 +141,8 @@ const EVENT_ANSWERS = new Set(['events.get', 'events.insert', 'events.patch', 'e
  * answer must be an event. Listings get their own, finer check (checkEventsPage).
  */
 export function checkAnswer<T>(label: string, result: T): T {
-  if (EMPTY_ANSWERS.has(label) || !isObject(result) || !('data' in result)) return result;
+  if (EMPTY_ANSWERS.has(label) || label === 'events.list' || !isObject(result) || !('data' in result))
+    return result;
   const res = result as AnswerLike;
   const data = answerObject(label, res);
   if (EVENT_ANSWERS.has(label)) {
