@@ -20,6 +20,9 @@ export function accountsInUse(settings: HealthSettings): Set<string> {
   return accounts;
 }
 
+/** How far in the future a stamp may be (clocks of two hosts, a second of rounding) before it is a problem. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
 /** A poll older than this many intervals is a WARNING, older than the second a CRITICAL. */
 export const STALE_WARNING_INTERVALS = 3;
 export const STALE_CRITICAL_INTERVALS = 6;
@@ -69,6 +72,15 @@ export function checkPolls(state: State, settings: HealthSettings, now: Date): C
       };
     }
     const base = { kind: 'poll' as const, subject: calendar };
+    const ahead = Date.parse(cal?.lastSuccessAt ?? '') - now.getTime();
+    // A success stamped in the future says nothing of when the calendar last synced: a clock was wrong.
+    if (ahead > FUTURE_TOLERANCE_MS)
+      return {
+        ...base,
+        status: 'CRITICAL',
+        message: `${calendar}: last successful poll is stamped ${Math.round(ahead / 1000)}s in the future (${cal?.lastSuccessAt ?? ''}): the clock of the poll or of this check is wrong${lastError}`,
+        fix: `check the system clock (timedatectl; NTP), then run: calsync poll --calendar ${calendar}`,
+      };
     if (age >= t.criticalSeconds || age >= t.warningSeconds) {
       return {
         ...base,
