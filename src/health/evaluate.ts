@@ -1,4 +1,6 @@
 import type { CalendarSyncState, State } from '../state/types.js';
+import { parkedEvents } from '../sync/parking.js';
+import { preview } from '../sync/validate.js';
 import type { CheckResult } from './types.js';
 
 /** The parts of the settings the pure checks read. */
@@ -166,6 +168,25 @@ export function checkConfigured(settings: HealthSettings): CheckResult[] {
   ];
 }
 
+/**
+ * Events parked because Google kept refusing them: each its own WARNING, by
+ * title, so one bad event neither hides among the rest nor turns the
+ * calendar CRITICAL (the calendar's polls go on succeeding).
+ */
+export function checkParked(state: State, settings: HealthSettings): CheckResult[] {
+  return parkedEvents(state, settings.sourceCalendars).map(({ calendarId, eventId, entry }) => {
+    const title = entry.parked?.title ? `${preview(entry.parked.title, 60)} ` : '';
+    const why = entry.failure ? `${entry.failure.attempts} times (${entry.failure.reason})` : 'repeatedly';
+    return {
+      kind: 'parked',
+      subject: `${calendarId}/${eventId}`,
+      status: 'WARNING',
+      message: `${calendarId}: event ${title}(${preview(eventId, 60)}) is parked: Google refused it ${why}; see: calsync explain ${preview(eventId, 60)}`,
+      fix: 'fix the event in Google Calendar (it is retried when it changes), or run: calsync poll --retry-failed',
+    };
+  });
+}
+
 /** Every check that needs only the state, the settings and the clock. */
 export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
   return [
@@ -173,5 +194,6 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
     ...checkPolls(state, settings, now),
     ...checkNeedsAuth(state, accountsInUse(settings)),
     ...checkChannels(state, settings, now),
+    ...checkParked(state, settings),
   ];
 }

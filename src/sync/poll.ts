@@ -16,6 +16,7 @@ import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { GoogleClock } from './google-clock.js';
 import { listChanges } from './listing.js';
+import { isParked, PARK_AFTER_TRIES, parkIfRefused } from './parking.js';
 import { preview, type MalformedItem } from './validate.js';
 import { planChanges, recheckLetGo } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
@@ -31,6 +32,8 @@ export interface PollOptions {
   calendars?: string[];
   dryRun?: boolean;
   fullResync?: boolean;
+  /** Also try the events parked because Google kept refusing them (sync/parking.ts). */
+  retryFailed?: boolean;
   trigger: 'cli' | 'timer' | 'webhook' | 'serve' | 'demo';
   onProgress?: (message: string) => void;
   /** Gives up waiting for the state lock (a server shutting down); a poll that holds it runs to the end. */
@@ -290,9 +293,11 @@ async function refetchPending(
   if (!entries) return [];
   const seen = new Set(listed.map((e) => e.id));
   const waitingSince = (id: string) => entries.get(id)?.failure?.at ?? 0;
+  // Parked events wait for a change of their source, or for --retry-failed.
+  const retry = run.opts.retryFailed === true;
   const pending = entries
     .pendingIds()
-    .filter((id) => !seen.has(id))
+    .filter((id) => !seen.has(id) && (retry || !isParked(entries, id)))
     .map((id) => ({ id, since: waitingSince(id) }))
     .sort((a, b) => a.since - b.since)
     .slice(0, run.opts.settings.maxWritesPerPoll)
@@ -320,6 +325,7 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     sharedWritable,
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
+    retryParked: run.opts.retryFailed === true,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
@@ -441,10 +447,20 @@ async function applyPlan(
               ? failureLabel(outcome.error)
               : 'unknown';
           const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
-          report.failed++;
-          push(action, 'failed', `${reason}: ${message}`);
           recordFailure(run.state, calendarId, reason);
           recordOutcome(run.state, calendarId, action, outcome, reason);
+          const title = summaries.get(action.source.eventId);
+          if (parkIfRefused(run.state, calendarId, action, outcome, title)) {
+            // Refused again and again: it no longer holds the calendar's success back.
+            report.parked = (report.parked ?? 0) + 1;
+            push(action, 'parked', `${reason}: ${message}; parked after ${PARK_AFTER_TRIES} tries`);
+            log.warn(
+              `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${PARK_AFTER_TRIES} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
+            );
+            return;
+          }
+          report.failed++;
+          push(action, 'failed', `${reason}: ${message}`);
           if (outcome.authError)
             markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
           log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);

@@ -8,6 +8,7 @@ import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
+import { parkedReason, parkedUnchanged } from './parking.js';
 import {
   MARKER,
   type Action,
@@ -184,6 +185,9 @@ export function planEvent(input: PlanInput): Action {
   };
 
   if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
+  // Google kept refusing it and it has not changed since: it waits (a cancellation still goes through).
+  if (entry && !settings.retryParked && parkedUnchanged(entry, event))
+    return { kind: 'skip', source, reason: parkedReason(entry), parked: true };
 
   if (event.status === 'cancelled') {
     if (entry?.rule === 'gmail' && entry.action === 'delete-original')

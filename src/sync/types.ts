@@ -55,6 +55,8 @@ export type Action =
       reason: string;
       remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>;
       otherwise?: Action;
+      /** A parked event, unchanged: its entry is left exactly as it is. */
+      parked?: true;
     };
 
 export type ActionKind = Action['kind'];
@@ -68,6 +70,8 @@ export interface RuleSettings {
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
+  /** `poll --retry-failed`: parked events are tried again although unchanged. */
+  retryParked?: boolean;
 }
 
 /** What other source calendars still hold: a mirror, or an occurrence of a mirrored series they attend. */
