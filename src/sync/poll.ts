@@ -16,6 +16,7 @@ import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { GoogleClock } from './google-clock.js';
 import { listChanges } from './listing.js';
+import { ORPHAN_RECENT_MS, recheckOrphans } from './orphans.js';
 import { isParked, PARK_AFTER_TRIES, parkIfRefused } from './parking.js';
 import { preview, type MalformedItem } from './validate.js';
 import { planChanges, recheckLetGo } from './rules.js';
@@ -202,7 +203,9 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     skipMalformed(run, calendarId, listing.malformed, report);
     const events = [...listing.events, ...(await refetchPending(run, calendarId, listing.events))];
     report.changes = events.length;
-    const actions = await plan(run, calendarId, events);
+    // Copies of cancellations without an entry are looked for: all of an incremental listing's, a full one's recent ones.
+    const orphanSince = listing.full ? run.clock.now() - ORPHAN_RECENT_MS : 0;
+    const actions = await plan(run, calendarId, events, orphanSince);
     await applyPlan(run, calendarId, actions, events, report);
     if (!run.opts.dryRun) {
       // Only now, with every outcome recorded, may the token move on. What
@@ -318,7 +321,12 @@ async function refetchPending(
   return out;
 }
 
-async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Promise<Action[]> {
+async function plan(
+  run: PollRun,
+  calendarId: string,
+  events: GoogleEvent[],
+  orphanSince: number,
+): Promise<Action[]> {
   const { settings } = run.opts;
   const ruleSettings = (sharedWritable: boolean): RuleSettings => ({
     inviteEmail: settings.inviteEmail ?? '',
@@ -326,6 +334,7 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
     retryParked: run.opts.retryFailed === true,
+    orphanSince,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
@@ -390,7 +399,7 @@ async function applyPlan(
     for (const planned of phase) {
       // Checked again now, with no await before its record: another calendar
       // polled alongside may have let go of the same mirror since planning.
-      const action = recheckLetGo(planned, elsewhere);
+      const action = recheckOrphans(recheckLetGo(planned, elsewhere), elsewhere);
       if (action.kind === 'skip') {
         report.skipped++;
         push(action, 'skipped');

@@ -8,6 +8,7 @@ import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
+import { orphanTargets, searchesOrphans } from './orphans.js';
 import { parkedReason, parkedUnchanged } from './parking.js';
 import {
   MARKER,
@@ -196,6 +197,10 @@ export function planEvent(input: PlanInput): Action {
     const occurrence =
       masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
+    if (searchesOrphans(event, entry, settings)) {
+      const targets = orphanTargets(calendarId, source.eventId, settings, input.elsewhere);
+      if (targets.length > 0) return { kind: 'delete-orphans', source, targets };
+    }
     return skip('cancelled');
   }
   // Listed as a source by mistake: its events are on the shared calendar already (copies made before still go with their source, above).

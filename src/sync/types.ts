@@ -43,6 +43,8 @@ export type Action =
   | { kind: 'delete-copy'; source: SourceFacts; target: EventRef; copyKind: CopyKind; revisit?: boolean }
   | { kind: 'update-occurrence'; source: SourceFacts; target: EventRef; body: GoogleEvent | null }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
+  /** A cancelled source without an entry: delete whichever of the copies calsync could have made exist (orphans.ts). */
+  | { kind: 'delete-orphans'; source: SourceFacts; targets: { target: EventRef; copyKind: CopyKind }[] }
   /**
    * `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited.
    * `otherwise`: the copy this calendar lets go of stays because another source calendar still holds it;
@@ -70,6 +72,12 @@ export interface RuleSettings {
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
+  /**
+   * Cancellations without an entry whose copies are looked for (orphans.ts):
+   * those updated at or after this (ms; 0 = all, for incremental listings),
+   * undefined = none.
+   */
+  orphanSince?: number;
   /** `poll --retry-failed`: parked events are tried again although unchanged. */
   retryParked?: boolean;
 }
@@ -87,6 +95,8 @@ export function writesOf(action: Action): number {
       return 0;
     case 'copy-gmail':
       return action.deleteOriginal ? 2 : 1;
+    case 'delete-orphans':
+      return action.targets.length;
     default:
       return 1;
   }
