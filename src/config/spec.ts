@@ -71,8 +71,8 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   lookbackDays: plain('nonNegativeInteger', [], 1),
   maxWritesPerPoll: plain('positiveInteger', [], 200),
   // Bounds of one listing: a nextPageToken that never ends fails the calendar instead of holding the lock for ever.
-  maxListPages: plain('positiveInteger', [], 2000),
-  maxListedEvents: plain('positiveInteger', [], 500_000),
+  maxListPages: plain('positiveInteger', [], 1000),
+  maxListedEvents: plain('positiveInteger', [], 250_000),
   // Google allows about 600 requests per minute per user: 8/s leaves headroom.
   requestsPerSecond: plain('positiveNumber', [], 9.5),
   writeConcurrency: plain('positiveInteger', [], 4),

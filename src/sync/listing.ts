@@ -25,8 +25,8 @@ export interface ListOptions {
 
 const PAGE_SIZE = 2500;
 /** Defaults far above any real calendar (Google pages hold up to 2500 events). */
-export const DEFAULT_MAX_LIST_PAGES = 2000;
-export const DEFAULT_MAX_LISTED_EVENTS = 500_000;
+export const DEFAULT_MAX_LIST_PAGES = 1000;
+export const DEFAULT_MAX_LISTED_EVENTS = 250_000;
 
 /**
  * Lists what changed since the stored sync token, following every page. With no
