@@ -3,6 +3,7 @@
  * it a wrong clock: Date.now() and `new Date()` are shifted by
  * TEST_CLOCK_SHIFT_MS milliseconds. Tests only.
  */
+/* global process */
 const shift = Number(process.env.TEST_CLOCK_SHIFT_MS ?? '0');
 if (Number.isFinite(shift) && shift !== 0) {
   const RealDate = Date;
