@@ -26,7 +26,7 @@ function isRefusal(error: GoogleErrorInfo | undefined): boolean {
 
 /**
  * Parks the event after its failure was recorded (recordOutcome), when Google
- * refused it often enough. Returns whether it is parked now.
+ * refused it often enough. Returns the refusals so far when it is parked now, else 0.
  */
 export function parkIfRefused(
   state: State,
@@ -34,16 +34,16 @@ export function parkIfRefused(
   action: Action,
   outcome: Outcome,
   title: string | undefined,
-): boolean {
-  if (outcome.authError || outcome.stopped || !isRefusal(outcome.error)) return false;
+): number {
+  if (outcome.authError || outcome.stopped || !isRefusal(outcome.error)) return 0;
   const entries = state.events[calendarId];
   const entry = entries?.get(action.source.eventId);
-  if (!entries || !entry?.failure || entry.failure.attempts < PARK_AFTER_TRIES) return false;
+  if (!entries || !entry?.failure || entry.failure.attempts < PARK_AFTER_TRIES) return 0;
   const parked: NonNullable<ProcessedEvent['parked']> = {};
   if (action.source.updated !== undefined) parked.updated = action.source.updated;
   if (title) parked.title = title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX)}…` : title;
   entries.set(action.source.eventId, { ...entry, parked });
-  return true;
+  return entry.failure.attempts;
 }
 
 /** Whether a listed event is parked and has not changed since (pure: the rules ask). */

@@ -17,7 +17,7 @@ import { applyAction } from './apply.js';
 import { GoogleClock } from './google-clock.js';
 import { listChanges } from './listing.js';
 import { ORPHAN_RECENT_MS, recheckOrphans } from './orphans.js';
-import { isParked, PARK_AFTER_TRIES, parkIfRefused } from './parking.js';
+import { isParked, parkIfRefused } from './parking.js';
 import { preview, type MalformedItem } from './validate.js';
 import { planChanges, recheckLetGo } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
@@ -459,12 +459,13 @@ async function applyPlan(
           recordFailure(run.state, calendarId, reason);
           recordOutcome(run.state, calendarId, action, outcome, reason);
           const title = summaries.get(action.source.eventId);
-          if (parkIfRefused(run.state, calendarId, action, outcome, title)) {
+          const refusals = parkIfRefused(run.state, calendarId, action, outcome, title);
+          if (refusals > 0) {
             // Refused again and again: it no longer holds the calendar's success back.
             report.parked = (report.parked ?? 0) + 1;
-            push(action, 'parked', `${reason}: ${message}; parked after ${PARK_AFTER_TRIES} tries`);
+            push(action, 'parked', `${reason}: ${message}; parked after ${refusals} tries`);
             log.warn(
-              `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${PARK_AFTER_TRIES} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
+              `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${refusals} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
             );
             return;
           }
