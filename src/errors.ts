@@ -66,3 +66,17 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * Google, or something between calsync and Google (a captive portal, a proxy),
+ * answered with a body calsync cannot rely on: not JSON, or not the shape of
+ * the answer asked for. Never retried as-is and never counted as a success.
+ */
+export class BrokenAnswerError extends OperationError {
+  /** The HTTP status of the answer (usually 200). */
+  readonly status: number | undefined;
+  constructor(message: string, status: number | undefined) {
+    super(message);
+    this.status = status;
+  }
+}

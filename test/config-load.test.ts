@@ -42,6 +42,8 @@ describe('precedence', () => {
       gmailOriginal: 'keep',
       lookbackDays: 1,
       maxWritesPerPoll: 200,
+      maxListPages: 1000,
+      maxListedEvents: 250_000,
       quotaUnitsPerSecond: 9.5,
       requestsPerSecond: undefined,
       writeConcurrency: 8,

@@ -51,6 +51,17 @@ const rows: Array<{ name: string; id: string; entry: ProcessedEvent; row: string
     row: `zoë   zoë@example.com invite invite ${AT}`,
   },
   {
+    name: 'an event parked after Google refused it, with its title (commas and spaces escaped)',
+    id: 'p1',
+    entry: {
+      action: 'pending',
+      at: AT,
+      failure: { reason: 'timeRangeEmpty', at: AT, attempts: 3 },
+      parked: { updated: AT * 1000, title: 'Offsite, day 2' },
+    },
+    row: `p1 ${AT},3,timeRangeEmpty    pending ${AT}     ${AT * 1000},Offsite%2C%20day%202`,
+  },
+  {
     name: 'a copy whose creation was interrupted',
     id: 'g1',
     entry: {

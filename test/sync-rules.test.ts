@@ -370,6 +370,91 @@ const rows: Row[] = [
     }),
     expect: 'invite',
   },
+  {
+    name: 'a cancellation without an entry in an incremental listing looks for the copies calsync could have made',
+    event: { id: 'lost1', status: 'cancelled' },
+    settings: { orphanSince: 0 },
+    expect: 'delete-orphans',
+  },
+  {
+    name: 'a cancellation whose action failed before any copy was made looks for copies too',
+    event: { id: 'lost1', status: 'cancelled' },
+    entry: { action: 'pending', at: 1, failure: { reason: 'deferred', at: 1, attempts: 0 } },
+    settings: { orphanSince: 0 },
+    expect: 'delete-orphans',
+  },
+  {
+    name: 'an old cancellation in a full listing is not looked for (bounded cost)',
+    event: { id: 'old1', status: 'cancelled', updated: '2026-01-01T00:00:00Z' },
+    settings: { orphanSince: Date.parse('2026-11-20T00:00:00Z') },
+    expect: 'skip',
+    reason: /cancelled/,
+  },
+  {
+    name: 'a recent cancellation in a full listing is looked for',
+    event: { id: 'new1', status: 'cancelled', updated: '2026-11-21T00:00:00Z' },
+    settings: { orphanSince: Date.parse('2026-11-20T00:00:00Z') },
+    expect: 'delete-orphans',
+  },
+  {
+    name: "a cancelled copy of calsync's own is not looked for copies of",
+    event: { id: 'cs0123456789abcdefghijklmnop', status: 'cancelled' },
+    settings: { orphanSince: 0 },
+    expect: 'skip',
+  },
+  {
+    name: 'a cancelled occurrence without an entry follows its series, not a search',
+    event: {
+      id: 'ser9_20261208T100000Z',
+      recurringEventId: 'ser9',
+      status: 'cancelled',
+      originalStartTime: { dateTime: '2026-12-08T10:00:00Z' },
+    },
+    settings: { orphanSince: 0 },
+    expect: 'skip',
+  },
+  {
+    name: 'a cancellation of an invited own event is no search (its entry says nothing was copied)',
+    event: { id: 'own1', status: 'cancelled' },
+    entry: { action: 'invite', at: 1, rule: 'invite' },
+    settings: { orphanSince: 0 },
+    expect: 'skip',
+  },
+  {
+    name: 'a parked event that did not change waits',
+    event: others({ updated: '2026-11-20T00:00:00Z' }),
+    entry: {
+      action: 'pending',
+      at: 1,
+      failure: { reason: 'timeRangeEmpty', at: 1, attempts: 3 },
+      parked: { updated: Date.parse('2026-11-20T00:00:00Z') },
+    },
+    expect: 'skip',
+    reason: /^parked: Google refused it 3 times \(timeRangeEmpty\)/,
+  },
+  {
+    name: 'a parked event that changed is tried again',
+    event: others({ updated: '2026-11-21T00:00:00Z' }),
+    entry: {
+      action: 'pending',
+      at: 1,
+      failure: { reason: 'timeRangeEmpty', at: 1, attempts: 3 },
+      parked: { updated: Date.parse('2026-11-20T00:00:00Z') },
+    },
+    expect: 'mirror',
+  },
+  {
+    name: 'a parked event is tried again with --retry-failed',
+    event: others({ updated: '2026-11-20T00:00:00Z' }),
+    entry: {
+      action: 'pending',
+      at: 1,
+      failure: { reason: 'timeRangeEmpty', at: 1, attempts: 3 },
+      parked: { updated: Date.parse('2026-11-20T00:00:00Z') },
+    },
+    settings: { retryParked: true },
+    expect: 'mirror',
+  },
 ];
 
 describe('sync rules (one action per changed event)', () => {
@@ -443,6 +528,43 @@ describe('sync rules (one action per changed event)', () => {
     const event = own({ etag: '"1"' });
     const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: false, settings });
     expect(action.kind === 'invite' && action.event).toBe(event);
+  });
+
+  it('a search for orphans targets the deterministic ids of every rule, and leaves a mirror another calendar holds', () => {
+    const input = (held: boolean): PlanInput => ({
+      calendarId: CAL,
+      event: { id: 'lost1', status: 'cancelled' },
+      entry: undefined,
+      seriesMirrored: false,
+      settings: { ...settings, orphanSince: 0 },
+      elsewhere: holding(held),
+    });
+    const all = planEvent(input(false));
+    expect(all.kind === 'delete-orphans' && all.targets).toEqual([
+      { target: { calendarId: CAL, eventId: copyEventId(CAL, 'lost1', 'birthday') }, copyKind: 'copy' },
+      { target: { calendarId: CAL, eventId: copyEventId(CAL, 'lost1', 'gmail') }, copyKind: 'copy' },
+      {
+        target: { calendarId: SHARED, eventId: copyEventId(CAL, 'lost1', 'mirror') },
+        copyKind: 'mirror',
+        account: CAL,
+      },
+    ]);
+    const held = planEvent(input(true));
+    expect(held.kind === 'delete-orphans' && held.targets.map((t) => t.copyKind)).toEqual(['copy', 'copy']);
+  });
+
+  it('with no mirror writer, no orphan is looked for on the shared calendar (no account could have written it)', () => {
+    const action = planEvent({
+      calendarId: CAL,
+      event: { id: 'lost1', status: 'cancelled' },
+      entry: undefined,
+      seriesMirrored: false,
+      settings: { ...settings, mirrorWriter: undefined, orphanSince: 0 },
+    });
+    expect(action.kind === 'delete-orphans' && action.targets.map((t) => t.target.calendarId)).toEqual([
+      CAL,
+      CAL,
+    ]);
   });
 
   it('an own event already inviting the shared calendar is remembered as invited, so a later removal is respected', () => {

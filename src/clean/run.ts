@@ -1,6 +1,6 @@
 import { recordCleaned } from '../metrics/record.js';
 import { entryCount, openState, readState, withStateLock } from '../state/index.js';
-import { dropEntries, selectExpired, type CleanSelection } from './select.js';
+import { dropEntries, selectExpired, trustedNow, type CleanSelection } from './select.js';
 
 export interface CleanOptions {
   configDir: string;
@@ -30,9 +30,10 @@ export interface CleanReport {
  * and writes nothing.
  */
 export async function runClean(opts: CleanOptions): Promise<CleanReport> {
-  const now = opts.now ?? new Date();
+  const local = opts.now ?? new Date();
   if (opts.dryRun) {
     const state = await readState(opts.configDir);
+    const now = trustedNow(state, local);
     const selection = selectExpired(state.events, now, opts.olderThanMs);
     const before = entryCount(state);
     return reportOf(opts, now, before, selection, selection.drop.length);
@@ -40,6 +41,7 @@ export async function runClean(opts: CleanOptions): Promise<CleanReport> {
   return withStateLock(opts.configDir, async () => {
     const store = await openState(opts.configDir);
     const before = entryCount(store.state);
+    const now = trustedNow(store.state, local);
     const selection = selectExpired(store.state.events, now, opts.olderThanMs);
     const removed = dropEntries(store.state, selection.drop);
     if (removed > 0) {

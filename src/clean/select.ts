@@ -29,6 +29,24 @@ export function keepReason(entry: ProcessedEvent, cutoffMs: number): KeepReason 
   return entry.end * 1000 < cutoffMs ? undefined : 'recent';
 }
 
+/**
+ * The moment `clean` counts back from: the local clock, but never later than
+ * Google's time as the last poll saw it (its Date header, in the state). A
+ * clock far ahead would otherwise drop the entries of events that have not
+ * ended, and their copies would be orphaned. Google's time only moves on, so
+ * the last one seen is a safe lower bound; the cost is that entries wait for
+ * the time since that poll longer (minutes, against a 30-day threshold).
+ * A state no poll has stamped yet uses the local clock.
+ */
+export function trustedNow(state: Pick<State, 'calendars'>, local: Date): Date {
+  let google: number | undefined;
+  for (const cal of Object.values(state.calendars)) {
+    const t = cal.googleTime ? Date.parse(cal.googleTime) : Number.NaN;
+    if (!Number.isNaN(t) && (google === undefined || t > google)) google = t;
+  }
+  return google !== undefined && google < local.getTime() ? new Date(google) : local;
+}
+
 /** Which entries `clean` drops: those whose event ended more than `olderThanMs` before `now`. */
 export function selectExpired(events: State['events'], now: Date, olderThanMs: number): CleanSelection {
   const cutoff = now.getTime() - olderThanMs;

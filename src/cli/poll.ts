@@ -10,6 +10,7 @@ interface PollFlags {
   dryRun?: boolean;
   calendar?: string[];
   fullResync?: boolean;
+  retryFailed?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -21,6 +22,7 @@ export function registerPollCommand(program: Command): void {
     .option('--dry-run', 'print the plan; write nothing to Google or the state')
     .option('--calendar <id>', 'only this source calendar (repeatable)', collect)
     .option('--full-resync', 'ignore the stored sync tokens and list everything again')
+    .option('--retry-failed', 'also retry events parked because Google kept refusing them')
     .action(async (flags: PollFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       // Loaded here, not at start-up: the Google client is only for commands that call Google.
@@ -42,6 +44,7 @@ export function registerPollCommand(program: Command): void {
           calendars: flags.calendar,
           dryRun: flags.dryRun,
           fullResync: flags.fullResync,
+          retryFailed: flags.retryFailed,
           trigger: 'cli',
           onProgress: (message) => {
             if (spinner) spinner.text = message;

@@ -70,6 +70,9 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   gmailOriginal: plain('gmailOriginal', [], 'keep'),
   lookbackDays: plain('nonNegativeInteger', [], 1),
   maxWritesPerPoll: plain('positiveInteger', [], 200),
+  // Bounds of one listing: a nextPageToken that never ends fails the calendar instead of holding the lock for ever.
+  maxListPages: plain('positiveInteger', [], 1000),
+  maxListedEvents: plain('positiveInteger', [], 250_000),
   // Google allows 600 quota units per minute per user: 9.5/s stays 5% under it.
   quotaUnitsPerSecond: plain('positiveNumber', ['CALSYNC_QUOTA_UNITS_PER_SECOND'], 9.5),
   // Deprecated: the old name of quotaUnitsPerSecond (load.ts reads it when that is unset).

@@ -37,6 +37,10 @@ export interface Settings {
   /** A full listing covers events that end after now minus this many days. */
   lookbackDays: number;
   maxWritesPerPoll: number;
+  /** Pages one listing may take before the calendar fails (a page token that never ends). */
+  maxListPages: number;
+  /** Events one listing may hold before the calendar fails. */
+  maxListedEvents: number;
   /**
    * Quota units per second per account, kept under Google's per-user quota
    * (600 units a minute; an events.patch costs 3 units, every other request 1).

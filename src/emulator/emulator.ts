@@ -32,9 +32,20 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   );
   const requests: RequestLogEntry[] = [];
   let consent: ConsentSettings = { mode: 'approve' };
+  let clockSkewMs = 0;
 
   const server = createServer(
-    createRequestHandler({ store, service, oauth, push, faults, quota, requests, consent: () => consent }),
+    createRequestHandler({
+      store,
+      service,
+      oauth,
+      push,
+      faults,
+      quota,
+      requests,
+      consent: () => consent,
+      clockSkewMs: () => clockSkewMs,
+    }),
   );
   // Keep-alive sockets must not hold close() up.
   server.keepAliveTimeout = 1000;
@@ -132,6 +143,9 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     setQuota(perMinute) {
       quota.set(perMinute);
+    },
+    setClockSkew(ms) {
+      clockSkewMs = ms;
     },
     requests,
     clearRequestLog() {

@@ -29,7 +29,7 @@ import {
 import type { OAuthServer } from './oauth.js';
 import type { PushService } from './push.js';
 import type { Store } from './store.js';
-import type { ConsentSettings, RequestLogEntry } from './types.js';
+import type { ConsentSettings, FaultRule, RequestLogEntry } from './types.js';
 
 export interface ServerDeps {
   store: Store;
@@ -40,6 +40,8 @@ export interface ServerDeps {
   quota: UserQuota;
   requests: RequestLogEntry[];
   consent: () => ConsentSettings;
+  /** ms added to the Date header of every answer. */
+  clockSkewMs: () => number;
 }
 
 type Handler = (ctx: RequestContext) => HandlerResult;
@@ -109,6 +111,9 @@ async function handle(
   };
   d.requests.push(entry);
   let answerAfterMs = 0;
+  // Google's answers all carry a Date header; calsync checks its own clock against it.
+  res.sendDate = false;
+  res.setHeader('date', new Date(Date.now() + d.clockSkewMs()).toUTCString());
   const finish = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     entry.status = status;
     const send = () => {
@@ -147,6 +152,10 @@ async function handle(
     if (fault.drop) {
       entry.status = 0;
       req.socket.destroy();
+      return;
+    }
+    if (fault.rawBody !== undefined || fault.json !== undefined || fault.endlessPages) {
+      answerScripted(res, fault, (entry.status = fault.status ?? 200), url.searchParams.get('pageToken'));
       return;
     }
     if (fault.status !== undefined) {
@@ -212,6 +221,28 @@ async function handle(
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+let endlessPage = 0;
+
+/** A fault's own answer in place of the real one: a body of the wrong kind or shape, or a listing that never ends. */
+function answerScripted(
+  res: ServerResponse,
+  fault: FaultRule,
+  status: number,
+  pageToken: string | null,
+): void {
+  if (fault.rawBody !== undefined) {
+    res.writeHead(status, { 'content-type': fault.contentType ?? 'text/html; charset=utf-8' });
+    res.end(fault.rawBody);
+    return;
+  }
+  if (fault.json !== undefined) {
+    sendJson(res, status, fault.json);
+    return;
+  }
+  const next = fault.endlessPages === 'repeat' ? (pageToken ?? 'endless') : `endless-${++endlessPage}`;
+  sendJson(res, status, { kind: 'calendar#events', items: [], nextPageToken: next });
 }
 
 /** Logs and fault rules see `/calendars/alice@example.com/events`, not `%40`. */

@@ -36,6 +36,19 @@ export interface FaultRule {
    * learns that it succeeded).
    */
   answerAfterMs?: number;
+  /**
+   * Answer with this JSON instead (status `status`, default 200): a listing
+   * or event of the wrong shape, as a broken proxy or a changed API would send.
+   */
+  json?: unknown;
+  /** Answer with this text instead (status default 200, `contentType` default text/html): a captive portal, a cut-off body. */
+  rawBody?: string;
+  contentType?: string;
+  /**
+   * Answer an events.list with an empty page whose nextPageToken never ends:
+   * 'repeat' gives the same token every time, 'fresh' a new one every page.
+   */
+  endlessPages?: 'repeat' | 'fresh';
 }
 
 export interface RequestLogEntry {
@@ -116,6 +129,11 @@ export interface Emulator {
   injectFaults(...rules: FaultRule[]): void;
   clearFaults(): void;
   setQuota(perMinute: number | null): void;
+  /**
+   * Google's clock as the answers' Date header tells it, this many ms from the
+   * process's own (a client clock that is off is the same seen from the client).
+   */
+  setClockSkew(ms: number): void;
   readonly requests: RequestLogEntry[];
   clearRequestLog(): void;
   /** Push notifications sent (or attempted), in order. */

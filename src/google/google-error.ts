@@ -3,6 +3,7 @@
  * what calsync should do about it. Bodies per
  * https://developers.google.com/workspace/calendar/api/guides/errors
  */
+import { BrokenAnswerError } from '../errors.js';
 
 export type ErrorClass =
   /** Retry with backoff: 429, 403 rate limits, 5xx, network errors. */
@@ -73,6 +74,15 @@ function networkCode(err: GaxiosLike): string | undefined {
 }
 
 export function classifyGoogleError(err: unknown): GoogleErrorInfo {
+  // A 200 with a body that is not the answer: permanent for this call, and labelled as such (not "network").
+  if (err instanceof BrokenAnswerError)
+    return {
+      status: err.status,
+      reason: 'brokenAnswer',
+      message: err.message,
+      retryAfterMs: undefined,
+      kind: 'permanent',
+    };
   const e = (asObject(err) ?? {}) as GaxiosLike;
   const statusRaw = e.response?.status ?? e.status;
   const status = typeof statusRaw === 'number' ? statusRaw : undefined;

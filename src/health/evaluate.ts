@@ -1,4 +1,6 @@
 import type { CalendarSyncState, State } from '../state/types.js';
+import { parkedEvents } from '../sync/parking.js';
+import { preview } from '../sync/validate.js';
 import type { CheckResult } from './types.js';
 
 /** The parts of the settings the pure checks read. */
@@ -19,6 +21,9 @@ export function accountsInUse(settings: HealthSettings): Set<string> {
   if (shared) accounts.add(shared);
   return accounts;
 }
+
+/** How far in the future a stamp may be (clocks of two hosts, a second of rounding) before it is a problem. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /** A poll older than this many intervals is a WARNING, older than the second a CRITICAL. */
 export const STALE_WARNING_INTERVALS = 3;
@@ -69,6 +74,15 @@ export function checkPolls(state: State, settings: HealthSettings, now: Date): C
       };
     }
     const base = { kind: 'poll' as const, subject: calendar };
+    const ahead = Date.parse(cal?.lastSuccessAt ?? '') - now.getTime();
+    // A success stamped in the future says nothing of when the calendar last synced: a clock was wrong.
+    if (ahead > FUTURE_TOLERANCE_MS)
+      return {
+        ...base,
+        status: 'CRITICAL',
+        message: `${calendar}: last successful poll is stamped ${Math.round(ahead / 1000)}s in the future (${cal?.lastSuccessAt ?? ''}): the clock of the poll or of this check is wrong${lastError}`,
+        fix: `check the system clock (timedatectl; NTP), then run: calsync poll --calendar ${calendar}`,
+      };
     if (age >= t.criticalSeconds || age >= t.warningSeconds) {
       return {
         ...base,
@@ -179,6 +193,25 @@ export function checkConfigured(settings: HealthSettings): CheckResult[] {
   ];
 }
 
+/**
+ * Events parked because Google kept refusing them: each its own WARNING, by
+ * title, so one bad event neither hides among the rest nor turns the
+ * calendar CRITICAL (the calendar's polls go on succeeding).
+ */
+export function checkParked(state: State, settings: HealthSettings): CheckResult[] {
+  return parkedEvents(state, settings.sourceCalendars).map(({ calendarId, eventId, entry }) => {
+    const title = entry.parked?.title ? `${preview(entry.parked.title, 60)} ` : '';
+    const why = entry.failure ? `${entry.failure.attempts} times (${entry.failure.reason})` : 'repeatedly';
+    return {
+      kind: 'parked',
+      subject: `${calendarId}/${eventId}`,
+      status: 'WARNING',
+      message: `${calendarId}: event ${title}(${preview(eventId, 60)}) is parked: Google refused it ${why}; see: calsync explain ${preview(eventId, 60)}`,
+      fix: 'fix the event in Google Calendar (it is retried when it changes), or run: calsync poll --retry-failed',
+    };
+  });
+}
+
 /** Every check that needs only the state, the settings and the clock. */
 export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
   return [
@@ -187,5 +220,6 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
     ...checkNeedsAuth(state, accountsInUse(settings)),
     ...checkChannels(state, settings, now),
     ...checkMirrorAccess(state, settings),
+    ...checkParked(state, settings),
   ];
 }

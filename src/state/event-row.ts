@@ -18,7 +18,7 @@ import type { ProcessedEvent } from './types.js';
  * (column 3).
  */
 export const EVENT_COLUMNS =
-  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed';
+  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked';
 
 const SEP = ' ';
 const SEP_CODE = 32;
@@ -62,6 +62,7 @@ export function encodeRow(id: string, entry: ProcessedEvent): string {
     num(entry.sourceUpdated),
     entry.recurring ? '1' : '',
     entry.copyUnconfirmed ? '1' : '',
+    entry.parked ? `${num(entry.parked.updated)},${str(entry.parked.title)}` : '',
   ];
   let last = fields.length - 1;
   while (last > 0 && fields[last] === '') last--;
@@ -114,8 +115,20 @@ const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'inv
  * again by its deterministic id.
  */
 export function decodeRow(row: string): ProcessedEvent {
-  const [, failure, copyId, copyCalendar, rule, action, at, end, sourceUpdated, recurring, unconfirmed] =
-    row.split(SEP);
+  const [
+    ,
+    failure,
+    copyId,
+    copyCalendar,
+    rule,
+    action,
+    at,
+    end,
+    sourceUpdated,
+    recurring,
+    unconfirmed,
+    parked,
+  ] = row.split(SEP);
   const entry: ProcessedEvent = { action: stringOf(action) ?? 'unknown', at: numberOf(at) ?? 0 };
   const endValue = numberOf(end);
   if (endValue !== undefined) entry.end = endValue;
@@ -135,6 +148,15 @@ export function decodeRow(row: string): ProcessedEvent {
       reason: stringOf(reason) ?? '',
       at: numberOf(failedAt) ?? 0,
       attempts: numberOf(attempts) ?? 0,
+    };
+  }
+  if (parked) {
+    const comma = parked.indexOf(',');
+    const updatedValue = numberOf(comma < 0 ? parked : parked.slice(0, comma));
+    const title = comma < 0 ? undefined : stringOf(parked.slice(comma + 1));
+    entry.parked = {
+      ...(updatedValue !== undefined ? { updated: updatedValue } : {}),
+      ...(title !== undefined ? { title } : {}),
     };
   }
   return entry;

@@ -5,7 +5,7 @@ import type { EventTable } from './event-table.js';
  * migrations.ts for every change that is not purely additive.
  */
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /**
  * What calsync did about one source event (the last action that succeeded).
@@ -36,6 +36,12 @@ export interface ProcessedEvent {
   sourceUpdated?: number;
   /** Set while the event's last action failed or was deferred; the next poll retries it. `at` in seconds since the epoch. */
   failure?: { reason: string; at: number; attempts: number };
+  /**
+   * Set when Google kept refusing the event (sync/parking.ts): it is no longer
+   * retried every poll, but when the source changes (`updated`, ms, moves on
+   * from this one) or on `poll --retry-failed`; health-check warns with its title.
+   */
+  parked?: { updated?: number; title?: string };
 }
 
 export interface CalendarSyncState {
@@ -49,6 +55,8 @@ export interface CalendarSyncState {
    * since `since` until a poll finds a writer: health-check warns meanwhile.
    */
   mirrorsSkipped?: { count: number; since: string; reason: string };
+  /** Google's time (its Date header) when this calendar was last listed: `clean` never counts from later than that. */
+  googleTime?: string;
 }
 
 export interface WatchChannel {

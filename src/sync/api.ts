@@ -6,6 +6,7 @@ import { classifyGoogleError } from '../google/google-error.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
 import { log } from '../util/log.js';
+import { checkAnswer } from './validate.js';
 
 /** Calls that ran out of retries in a row before an account is left alone for the rest of the poll. */
 const OUTAGE_AFTER = 3;
@@ -104,7 +105,8 @@ export class GoogleAccess {
             await pacer.tick(units);
             this.calls++;
             this.units += units;
-            return fn(client);
+            // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
+            return checkAnswer(label, await fn(client));
           },
           // A rate-limit answer slows every request of the account, not only the one retrying.
           {

@@ -330,6 +330,22 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       const r = await updateConditionally(api, writerOf(api, action), target, follow(body));
       return { writes: r.writes, successes: ['mirror_updated'], entry: copied('occurrence', target) };
     }
+    case 'delete-orphans': {
+      // Each candidate costs one delete; 404/410 means calsync never made it.
+      const found: SuccessType[] = [];
+      for (const orphan of action.targets)
+        if (await deleteIfPresent(api, writerOf(api, orphan), orphan.target))
+          found.push(orphan.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted');
+      return {
+        writes: action.targets.length,
+        successes: found,
+        entry: {},
+        note:
+          found.length > 0
+            ? `deleted ${found.length} ${found.length === 1 ? 'copy' : 'copies'} left without an entry`
+            : 'no copy found',
+      };
+    }
     case 'delete-original': {
       const deleted = await deleteIfPresent(api, api.accountOf(action.source.calendarId), action.source);
       return { writes: 1, successes: deleted ? ['original_deleted'] : [], entry: {} };

@@ -37,6 +37,11 @@ export function copyEventId(sourceCalendarId: string, sourceEventId: string, rul
   return 'cs' + base32hex(digest.subarray(0, 17)).slice(0, 26);
 }
 
+/** Whether an id is one calsync gives its copies and mirrors (a cancelled copy carries nothing else to tell). */
+export function isCopyId(eventId: string): boolean {
+  return /^cs[0-9a-v]{26}$/.test(eventId);
+}
+
 /**
  * Splits an instance or exception id `<masterId>_<YYYYMMDDTHHMMSSZ>` (or
  * `_<YYYYMMDD>` for all-day series) into the master id and the suffix.

@@ -5,7 +5,7 @@
  * state lock so timer, webhook and clean never interleave.
  */
 import type { Settings } from '../config/types.js';
-import { ConfigError, AuthError, errorMessage } from '../errors.js';
+import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
 import { openState, withStateLock, type State } from '../state/index.js';
 import type { CalendarSyncState } from '../state/types.js';
 import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
@@ -15,7 +15,11 @@ import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
+import { GoogleClock } from './google-clock.js';
 import { listChanges } from './listing.js';
+import { ORPHAN_RECENT_MS, recheckOrphans } from './orphans.js';
+import { isParked, parkIfRefused } from './parking.js';
+import { preview, type MalformedItem } from './validate.js';
 import { planChanges, recheckLetGo, writesShared } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
 import { MirrorWriters, type MirrorWriter } from './mirror-writer.js';
@@ -31,6 +35,8 @@ export interface PollOptions {
   calendars?: string[];
   dryRun?: boolean;
   fullResync?: boolean;
+  /** Also try the events parked because Google kept refusing them (sync/parking.ts). */
+  retryFailed?: boolean;
   trigger: 'cli' | 'timer' | 'webhook' | 'serve' | 'demo';
   onProgress?: (message: string) => void;
   /** Gives up waiting for the state lock (a server shutting down); a poll that holds it runs to the end. */
@@ -50,6 +56,10 @@ interface PollRun {
   /** Saves the state without moving any sync token (progress made durable mid-poll). */
   checkpoint: () => Promise<void>;
   outcomesSinceSave: number;
+  /** Google's time, from the answers' Date headers. */
+  clock: GoogleClock;
+  /** The clock's problem has been logged (once a poll). */
+  clockWarned: boolean;
 }
 
 /**
@@ -134,6 +144,8 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     writes: 0,
     checkpoint: () => store.save(),
     outcomesSinceSave: 0,
+    clock: new GoogleClock(),
+    clockWarned: false,
   };
   if (!opts.dryRun) recordPollStarted(run.state);
   // Calendars run side by side: each account has its own quota and pacer, so a
@@ -185,20 +197,37 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
   const calState = (run.state.calendars[calendarId] ??= {});
   try {
     const token = run.opts.fullResync ? undefined : calState.syncToken;
-    const listing = await listChanges(run.api, calendarId, token, settings.lookbackDays);
+    const listing = await listChanges(run.api, calendarId, token, settings.lookbackDays, {
+      maxPages: settings.maxListPages,
+      maxEvents: settings.maxListedEvents,
+      clock: run.clock,
+    });
     report.fullSync = listing.full;
+    const clockProblem = run.clock.problem();
+    if (clockProblem && !run.clockWarned) {
+      run.clockWarned = true;
+      log.warn(`${clockProblem}: listing windows are based on Google's time`);
+    }
+    skipMalformed(run, calendarId, listing.malformed, report);
     const events = [...listing.events, ...(await refetchPending(run, calendarId, listing.events))];
     report.changes = events.length;
-    const actions = await plan(run, calendarId, events, report);
+    // Copies of cancellations without an entry are looked for: all of an incremental listing's, a full one's recent ones.
+    const orphanSince = listing.full ? run.clock.now() - ORPHAN_RECENT_MS : 0;
+    const actions = await plan(run, calendarId, events, report, orphanSince);
     await applyPlan(run, calendarId, actions, events, report);
     if (!run.opts.dryRun) {
       // Only now, with every outcome recorded, may the token move on. What
       // failed or waits (write budget, usage limits) is fetched again by id.
       if (listing.nextSyncToken) calState.syncToken = listing.nextSyncToken;
       calState.lastPollAt = new Date().toISOString();
+      const googleNow = run.clock.googleNow();
+      if (googleNow !== undefined) calState.googleTime = new Date(googleNow).toISOString();
+      // A wrong local clock is no success: its stamps cannot be trusted, and it must be fixed.
+      if (clockProblem) report.error = clockProblem;
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
-      if (report.failed === 0 && report.limited === 0) {
+      if (clockProblem) calState.lastError = clockProblem;
+      else if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
       } else
@@ -216,7 +245,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       if (!run.opts.dryRun) markNeedsAuth(run.state, err.account, err.message);
     } else if (!(err instanceof ConfigError)) {
       const info = classifyGoogleError(err);
-      report.error = `${info.status ? `${info.status} ` : ''}${info.message}`;
+      // A broken answer's message says what came and for which calendar; its status (200) says nothing.
+      report.error =
+        err instanceof BrokenAnswerError
+          ? info.message
+          : `${info.status ? `${info.status} ` : ''}${info.message}`;
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {
@@ -238,6 +271,35 @@ function recordMirrorsSkipped(calState: CalendarSyncState, report: CalendarRepor
   };
 }
 
+/** How many malformed items get a warning line each; the rest are counted in one. */
+const MALFORMED_WARNINGS = 5;
+
+/** Items Google listed that cannot be acted on: each skipped with its reason, the rest of the listing goes on. */
+function skipMalformed(
+  run: PollRun,
+  calendarId: string,
+  items: MalformedItem[],
+  report: CalendarReport,
+): void {
+  for (const item of items) {
+    report.skipped++;
+    const eventId = item.id ?? `#${item.index}`;
+    run.actions.push({
+      calendarId,
+      eventId,
+      action: 'skip',
+      result: 'skipped',
+      reason: `malformed item from Google: ${item.reason}`,
+    });
+  }
+  for (const item of items.slice(0, MALFORMED_WARNINGS))
+    log.warn(
+      `calendar ${calendarId}: skipped listed item ${item.id ? preview(item.id) : `#${item.index}`}: ${item.reason}`,
+    );
+  if (items.length > MALFORMED_WARNINGS)
+    log.warn(`calendar ${calendarId}: skipped ${items.length - MALFORMED_WARNINGS} more malformed items`);
+}
+
 /**
  * Events whose last action failed or was deferred: the token moved on past
  * them, so they are fetched again by id; the longest waiting first, and no
@@ -253,9 +315,11 @@ async function refetchPending(
   if (!entries) return [];
   const seen = new Set(listed.map((e) => e.id));
   const waitingSince = (id: string) => entries.get(id)?.failure?.at ?? 0;
+  // Parked events wait for a change of their source, or for --retry-failed.
+  const retry = run.opts.retryFailed === true;
   const pending = entries
     .pendingIds()
-    .filter((id) => !seen.has(id))
+    .filter((id) => !seen.has(id) && (retry || !isParked(entries, id)))
     .map((id) => ({ id, since: waitingSince(id) }))
     .sort((a, b) => a.since - b.since)
     .slice(0, run.opts.settings.maxWritesPerPoll)
@@ -281,6 +345,7 @@ async function plan(
   calendarId: string,
   events: GoogleEvent[],
   report: CalendarReport,
+  orphanSince: number,
 ): Promise<Action[]> {
   const { settings } = run.opts;
   const inviteEmail = settings.inviteEmail ?? '';
@@ -290,6 +355,8 @@ async function plan(
     ...(writer.reason ? { noWriterReason: writer.reason } : {}),
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
+    retryParked: run.opts.retryFailed === true,
+    orphanSince,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
@@ -367,7 +434,7 @@ async function applyPlan(
     for (const planned of phase) {
       // Checked again now, with no await before its record: another calendar
       // polled alongside may have let go of the same mirror since planning.
-      const action = recheckLetGo(planned, elsewhere);
+      const action = recheckOrphans(recheckLetGo(planned, elsewhere), elsewhere);
       if (action.kind === 'skip') {
         report.skipped++;
         if (action.noWriter) report.mirrorsSkipped++;
@@ -425,10 +492,21 @@ async function applyPlan(
               ? failureLabel(outcome.error)
               : 'unknown';
           const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
-          report.failed++;
-          push(action, 'failed', `${reason}: ${message}`);
           recordFailure(run.state, calendarId, reason);
           recordOutcome(run.state, calendarId, action, outcome, reason);
+          const title = summaries.get(action.source.eventId);
+          const refusals = parkIfRefused(run.state, calendarId, action, outcome, title);
+          if (refusals > 0) {
+            // Refused again and again: it no longer holds the calendar's success back.
+            report.parked = (report.parked ?? 0) + 1;
+            push(action, 'parked', `${reason}: ${message}; parked after ${refusals} tries`);
+            log.warn(
+              `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${refusals} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
+            );
+            return;
+          }
+          report.failed++;
+          push(action, 'failed', `${reason}: ${message}`);
           if (outcome.authError)
             markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
           log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);

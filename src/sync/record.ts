@@ -58,6 +58,8 @@ export function recordSkip(
   calendarId: string,
   action: Extract<Action, { kind: 'skip' }>,
 ): void {
+  // A parked event seen unchanged keeps its entry as it is (its failure, its parking).
+  if (action.parked) return;
   const prev = state.events[calendarId]?.get(action.source.eventId);
   // An event calsync never acted on leaves nothing to remember (its own copies,
   // focus time, cancellations...) unless the rule says so: the state grows with
@@ -71,6 +73,7 @@ export function recordSkip(
       ...action.remember,
       ...sourceFields(action, prev),
       failure: undefined,
+      parked: undefined,
     }),
   );
 }
@@ -144,6 +147,7 @@ export function recordOutcome(
       // Created, or deleted: either way no longer in doubt.
       copyUnconfirmed: undefined,
       failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
+      parked: undefined,
     }),
   );
 }

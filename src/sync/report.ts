@@ -5,8 +5,8 @@ export interface ActionReport {
   eventId: string;
   summary?: string;
   action: ActionKind;
-  /** done | skipped | failed | deferred (left for the next poll) | planned (dry run) */
-  result: 'done' | 'skipped' | 'failed' | 'deferred' | 'planned';
+  /** done | skipped | failed | deferred (left for the next poll) | planned (dry run) | parked (Google refused it too often) */
+  result: 'done' | 'skipped' | 'failed' | 'deferred' | 'planned' | 'parked';
   reason?: string;
   target?: string;
 }
@@ -28,6 +28,8 @@ export interface CalendarReport {
   mirrorWriter?: string;
   /** Why no account may write them (with mirrorsSkipped). */
   mirrorSkipReason?: string;
+  /** Events parked in this poll: Google refused them too often (sync/parking.ts); not counted as failed. */
+  parked?: number;
   /** Set when the calendar could not be polled at all. */
   error?: string;
   hint?: string;

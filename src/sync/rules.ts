@@ -8,6 +8,8 @@ import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
+import { orphanTargets, searchesOrphans } from './orphans.js';
+import { parkedReason, parkedUnchanged } from './parking.js';
 import {
   MARKER,
   type Action,
@@ -150,6 +152,8 @@ function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
 export function writesShared(action: Action, inviteEmail: string): boolean {
   if (action.kind === 'skip')
     return action.otherwise !== undefined && writesShared(action.otherwise, inviteEmail);
+  if (action.kind === 'delete-orphans')
+    return action.targets.some((t) => sameEmail(t.target.calendarId, inviteEmail));
   return 'target' in action && sameEmail(action.target.calendarId, inviteEmail);
 }
 
@@ -219,6 +223,9 @@ function planUnwritten(input: PlanInput): Action {
   };
 
   if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
+  // Google kept refusing it and it has not changed since: it waits (a cancellation still goes through).
+  if (entry && !settings.retryParked && parkedUnchanged(entry, event))
+    return { kind: 'skip', source, reason: parkedReason(entry), parked: true };
 
   if (event.status === 'cancelled') {
     if (entry?.rule === 'gmail' && entry.action === 'delete-original')
@@ -227,6 +234,10 @@ function planUnwritten(input: PlanInput): Action {
     const occurrence =
       masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
+    if (searchesOrphans(event, entry, settings)) {
+      const targets = orphanTargets(calendarId, source.eventId, settings, input.elsewhere);
+      if (targets.length > 0) return { kind: 'delete-orphans', source, targets };
+    }
     return skip('cancelled');
   }
   // Listed as a source by mistake: its events are on the shared calendar already (copies made before still go with their source, above).

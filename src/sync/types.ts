@@ -68,6 +68,12 @@ export type Action =
       account?: string;
     }
   | { kind: 'delete-original'; source: SourceFacts; copy: EventRef }
+  /** A cancelled source without an entry: delete whichever of the copies calsync could have made exist (orphans.ts). */
+  | {
+      kind: 'delete-orphans';
+      source: SourceFacts;
+      targets: { target: EventRef; copyKind: CopyKind; account?: string }[];
+    }
   /**
    * `remember`: fields to keep on the event's state entry (created when missing), e.g. that it is invited.
    * `otherwise`: the copy this calendar lets go of stays because another source calendar still holds it;
@@ -82,6 +88,8 @@ export type Action =
       remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>;
       otherwise?: Action;
       noWriter?: true;
+      /** A parked event, unchanged: its entry is left exactly as it is. */
+      parked?: true;
     };
 
 export type ActionKind = Action['kind'];
@@ -100,6 +108,14 @@ export interface RuleSettings {
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
+  /**
+   * Cancellations without an entry whose copies are looked for (orphans.ts):
+   * those updated at or after this (ms; 0 = all, for incremental listings),
+   * undefined = none.
+   */
+  orphanSince?: number;
+  /** `poll --retry-failed`: parked events are tried again although unchanged. */
+  retryParked?: boolean;
 }
 
 /** What other source calendars still hold: a mirror, or an occurrence of a mirrored series they attend. */
@@ -115,6 +131,8 @@ export function writesOf(action: Action): number {
       return 0;
     case 'copy-gmail':
       return action.deleteOriginal ? 2 : 1;
+    case 'delete-orphans':
+      return action.targets.length;
     default:
       return 1;
   }
