@@ -256,9 +256,9 @@ describe('state store', () => {
       eventColumns: string;
       events: Record<string, string[]>;
     };
-    expect(saved.version).toBe(3);
+    expect(saved.version).toBe(STATE_VERSION);
     expect(saved.eventColumns).toBe(
-      'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed',
+      'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed delivery',
     );
     expect(saved.events['a@example.com']).toEqual([
       'e1  cs1 s@x mirror mirror 1767225600 1767229200 1767225600123',

@@ -18,7 +18,7 @@ import type { ProcessedEvent } from './types.js';
  * (column 3).
  */
 export const EVENT_COLUMNS =
-  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed';
+  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed delivery';
 
 const SEP = ' ';
 const SEP_CODE = 32;
@@ -62,6 +62,7 @@ export function encodeRow(id: string, entry: ProcessedEvent): string {
     num(entry.sourceUpdated),
     entry.recurring ? '1' : '',
     entry.copyUnconfirmed ? '1' : '',
+    str(entry.delivery),
   ];
   let last = fields.length - 1;
   while (last > 0 && fields[last] === '') last--;
@@ -106,6 +107,7 @@ function stringOf(field: string | undefined): string | undefined {
 }
 
 const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'invite']);
+const DELIVERY = new Set<string>(['pending', 'missing', 'dismissed']);
 
 /**
  * The entry of a row. A field that does not parse (a hand-edited file) reads
@@ -114,13 +116,28 @@ const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'inv
  * again by its deterministic id.
  */
 export function decodeRow(row: string): ProcessedEvent {
-  const [, failure, copyId, copyCalendar, rule, action, at, end, sourceUpdated, recurring, unconfirmed] =
-    row.split(SEP);
+  const [
+    ,
+    failure,
+    copyId,
+    copyCalendar,
+    rule,
+    action,
+    at,
+    end,
+    sourceUpdated,
+    recurring,
+    unconfirmed,
+    delivery,
+  ] = row.split(SEP);
   const entry: ProcessedEvent = { action: stringOf(action) ?? 'unknown', at: numberOf(at) ?? 0 };
   const endValue = numberOf(end);
   if (endValue !== undefined) entry.end = endValue;
   if (recurring === '1') entry.recurring = true;
   if (unconfirmed === '1') entry.copyUnconfirmed = true;
+  const deliveryValue = stringOf(delivery);
+  if (deliveryValue !== undefined && DELIVERY.has(deliveryValue))
+    entry.delivery = deliveryValue as ProcessedEvent['delivery'];
   const ruleValue = stringOf(rule);
   if (ruleValue !== undefined && RULES.has(ruleValue)) entry.rule = ruleValue as ProcessedEvent['rule'];
   const copyCalendarValue = stringOf(copyCalendar);

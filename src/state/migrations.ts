@@ -25,6 +25,9 @@ const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
   // 2 → 3: each calendar's entries become a list of rows of text
   // (event-row.ts), which load and save several times faster.
   (raw) => ({ ...raw, eventColumns: EVENT_COLUMNS, events: entriesToRows(raw.events), version: 3 }),
+  // 3 → 4: a "delivery" column at the end of the rows (rows without it read
+  // it as absent) and the optional top-level "delivery" section: only the version changes.
+  (raw) => ({ ...raw, version: 4 }),
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -5,7 +5,7 @@ import type { EventTable } from './event-table.js';
  * migrations.ts for every change that is not purely additive.
  */
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /**
  * What calsync did about one source event (the last action that succeeded).
@@ -36,6 +36,24 @@ export interface ProcessedEvent {
   sourceUpdated?: number;
   /** Set while the event's last action failed or was deferred; the next poll retries it. `at` in seconds since the epoch. */
   failure?: { reason: string; at: number; attempts: number };
+  /**
+   * What the shared calendar's own listing showed of what calsync put there
+   * (schema v4): `pending`, an invitation (or invited copy) sent and not yet
+   * seen there; `missing`, not there at the next check (Google did not add it,
+   * per the calendar's "Add invitations to my calendar" setting); `dismissed`,
+   * a person deleted the mirror or invitation there (respected: never made
+   * again). Absent: delivered, or nothing to deliver.
+   */
+  delivery?: 'pending' | 'missing' | 'dismissed';
+}
+
+/** The shared calendar's own incremental listing, read only to check deliveries (sync/delivery.ts). */
+export interface DeliveryCheckState {
+  /** The calendar the token belongs to: a changed shared calendar starts afresh. */
+  calendarId: string;
+  syncToken?: string;
+  lastCheckAt?: string;
+  lastError?: string;
 }
 
 export interface CalendarSyncState {
@@ -92,4 +110,6 @@ export interface State {
   accounts: Record<string, AccountState>;
   health?: HealthState;
   metrics: MetricsState;
+  /** Absent until an invitation was first checked. */
+  delivery?: DeliveryCheckState;
 }

@@ -264,6 +264,8 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
     sharedWritable,
     birthdayCopyCalendar: settings.birthdayCopyCalendar,
     gmailOriginal: settings.gmailOriginal,
+    organizedEvents: settings.organizedEvents,
+    birthdayTypes: settings.birthdayTypes,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);

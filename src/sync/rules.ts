@@ -7,6 +7,7 @@ import type { EntryLookup } from '../state/event-table.js';
 import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
+import { birthdayTypeOf, isContactsBirthdayCalendar, isGmailEvent } from './event-kinds.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
 import {
   MARKER,
@@ -197,12 +198,18 @@ export function planEvent(input: PlanInput): Action {
   // Listed as a source by mistake: its events are on the shared calendar already (copies made before still go with their source, above).
   if (sameEmail(calendarId, settings.inviteEmail)) return skip('on the shared calendar itself');
 
+  // A person deleted calsync's mirror or copy on the shared calendar (its listing showed it): never made again.
+  if (entry?.delivery === 'dismissed') return skip('deleted from the shared calendar by a person; respected');
   const type = event.eventType ?? 'default';
   if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
 
   if (type === 'birthday') {
+    const birthdayType = birthdayTypeOf(event);
+    if (!created && !settings.birthdayTypes.includes(birthdayType))
+      return skip(`birthday type "${birthdayType}" is not in birthdayTypes`);
+    const place = copyPlace(calendarId, 'birthday', settings);
     const target = copy ?? {
-      calendarId: settings.birthdayCopyCalendar ?? calendarId,
+      calendarId: place.calendarId,
       eventId: copyEventId(calendarId, source.eventId, 'birthday'),
     };
     if (!created)
@@ -210,7 +217,7 @@ export function planEvent(input: PlanInput): Action {
         kind: 'copy-birthday',
         source,
         target,
-        body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail),
+        body: birthdayCopy(calendarId, event, target.eventId, place.invitee),
       };
     if (entry && changedSince(entry, event))
       return {
@@ -223,15 +230,20 @@ export function planEvent(input: PlanInput): Action {
     return skip('copy is up to date');
   }
 
-  if (type === 'fromGmail') {
-    const target = copy ?? { calendarId, eventId: copyEventId(calendarId, source.eventId, 'gmail') };
+  // Gmail events from before 2024-05-30 are `default` events organized by a placeholder: copies too, not mirrors.
+  if (isGmailEvent(event)) {
+    const place = copyPlace(calendarId, 'gmail', settings);
+    const target = copy ?? {
+      calendarId: place.calendarId,
+      eventId: copyEventId(calendarId, source.eventId, 'gmail'),
+    };
     const deleteOriginal = settings.gmailOriginal === 'delete';
     if (!created)
       return {
         kind: 'copy-gmail',
         source,
         target,
-        body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail),
+        body: gmailCopy(calendarId, event, target.eventId, place.invitee),
         deleteOriginal,
       };
     if (entry && changedSince(entry, event))
@@ -248,7 +260,11 @@ export function planEvent(input: PlanInput): Action {
 
   const invited = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
 
-  if (isOrganizer(event, calendarId)) {
+  // With organizedEvents "mirror", the account's own events are mirrored like
+  // anyone else's; one already invited (by calsync or a person) stays so,
+  // unless that invitation never arrived.
+  const mirrorOwn = settings.organizedEvents === 'mirror' && !(invited && entry?.delivery !== 'missing');
+  if (isOrganizer(event, calendarId) && !mirrorOwn) {
     // The meeting became the account's own (organizer changed): its mirror goes
     // first, and the next poll invites the shared calendar instead.
     if (copy && entry?.rule === 'mirror')
@@ -262,6 +278,7 @@ export function planEvent(input: PlanInput): Action {
 
   // Someone else organizes it: never edit their meeting, mirror it instead,
   // unless the shared calendar organizes it (it is there already).
+  if (isOrganizer(event, calendarId)) return mirrorPlan(input, source, entry, copy, created);
   if (sameEmail(event.organizer?.email, settings.inviteEmail))
     return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
@@ -278,6 +295,19 @@ export function planEvent(input: PlanInput): Action {
         : letGoOccurrence(occurrence);
     return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
+  return mirrorPlan(input, source, entry, copy, created);
+}
+
+/** The mirror of an event on the shared calendar: made, followed, or left as it is. */
+function mirrorPlan(
+  input: PlanInput,
+  source: SourceFacts,
+  entry: ProcessedEvent | undefined,
+  copy: EventRef | undefined,
+  created: EventRef | undefined,
+): Action {
+  const { calendarId, event, settings } = input;
+  const skip = (reason: string): Skip => ({ kind: 'skip', source, reason });
   if (masterIdOf(event) && event.originalStartTime) {
     if (!input.seriesMirrored) return skip('series is not mirrored');
     const target = copy ?? mirrorOccurrence(calendarId, event, settings);
@@ -302,6 +332,27 @@ export function planEvent(input: PlanInput): Action {
     eventId: copyEventId(calendarId, source.eventId, 'mirror'),
   };
   return { kind: 'mirror', source, target, body: mirrorOf(calendarId, event, target.eventId) };
+}
+
+/**
+ * Where a birthday or Gmail copy is made, and whether it carries the shared
+ * calendar as guest. On the shared calendar itself it needs no guest: with
+ * organizedEvents "mirror", and for the old read-only contacts-birthday
+ * calendar, which takes no writes (its copies go to birthdayCopyCalendar, else there).
+ */
+export function copyPlace(
+  calendarId: string,
+  rule: 'birthday' | 'gmail',
+  settings: RuleSettings,
+): { calendarId: string; invitee: string | undefined } {
+  const shared = { calendarId: settings.inviteEmail, invitee: undefined };
+  if (settings.organizedEvents === 'mirror') return shared;
+  const own =
+    rule === 'birthday'
+      ? (settings.birthdayCopyCalendar ?? (isContactsBirthdayCalendar(calendarId) ? undefined : calendarId))
+      : calendarId;
+  if (own === undefined || sameEmail(own, settings.inviteEmail)) return shared;
+  return { calendarId: own, invitee: settings.inviteEmail };
 }
 
 /**

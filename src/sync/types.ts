@@ -1,5 +1,5 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import type { GmailOriginalPolicy } from '../config/types.js';
+import type { GmailOriginalPolicy, OrganizedEventsPolicy } from '../config/types.js';
 import type { ProcessedEvent } from '../state/types.js';
 
 export type GoogleEvent = calendar_v3.Schema$Event;
@@ -68,6 +68,10 @@ export interface RuleSettings {
   /** Where birthday copies go; undefined = the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
+  /** `mirror`: events the account organizes are mirrored, copies made on the shared calendar without a guest. */
+  organizedEvents: OrganizedEventsPolicy;
+  /** The `birthdayProperties.type` values copied. */
+  birthdayTypes: readonly string[];
 }
 
 /** What other source calendars still hold: a mirror, or an occurrence of a mirrored series they attend. */
