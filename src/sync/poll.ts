@@ -14,6 +14,7 @@ import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
+import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
 import { planChanges, recheckLetGo } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
@@ -69,6 +70,11 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
       hint: "set CALSYNC_INVITE_EMAIL to the shared calendar's address",
     });
   }
+  const contacts = settings.sourceCalendars.find(isContactsBirthdayCalendar);
+  if (contacts && !settings.calendarAccounts[contacts])
+    throw new ConfigError(`source calendar ${contacts} (the old contacts-birthday calendar) names no account`, {
+      hint: `it is read through one of your accounts: run: calsync config set calendarAccounts '${contacts}=<your account>' (its copies go to birthdayCopyCalendar, else the shared calendar)`,
+    });
   return { inviteEmail: settings.inviteEmail };
 }
 
@@ -130,6 +136,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     outcomesSinceSave: 0,
   };
   if (!opts.dryRun) recordPollStarted(run.state);
+  log.debug(`birthday types copied: ${opts.settings.birthdayTypes.join(', ') || 'none'}`);
   // Calendars run side by side: each account has its own quota and pacer, so a
   // first sync of two accounts takes as long as the larger one, not the sum.
   const reports = await Promise.all(
@@ -157,6 +164,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     writes: run.writes,
     calendars: reports,
     actions: run.actions,
+    birthdayTypes: opts.settings.birthdayTypes,
   };
 }
 
