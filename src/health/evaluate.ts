@@ -1,4 +1,5 @@
 import type { CalendarSyncState, State } from '../state/types.js';
+import { checkInvitations } from './invitations.js';
 import type { CheckResult } from './types.js';
 
 /** The parts of the settings the pure checks read. */
@@ -161,5 +162,6 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
     ...checkPolls(state, settings, now),
     ...checkNeedsAuth(state, accountsInUse(settings)),
     ...checkChannels(state, settings, now),
+    ...checkInvitations(state, settings.inviteEmail),
   ];
 }

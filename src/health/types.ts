@@ -3,7 +3,7 @@ import type { HealthStatus } from '../state/types.js';
 export type { HealthStatus };
 
 /** What one check looked at. */
-export type CheckKind = 'poll' | 'auth' | 'token' | 'channel' | 'url' | 'state' | 'config';
+export type CheckKind = 'poll' | 'auth' | 'token' | 'channel' | 'url' | 'state' | 'config' | 'delivery';
 
 /** The outcome of one check of one thing (a calendar, an account, a URL). */
 export interface CheckResult {

@@ -96,6 +96,16 @@ export function rowHasCopy(row: string, copyId: string): boolean {
   );
 }
 
+/**
+ * The entry's delivery (the last column), without decoding the row. Safe to
+ * read from the row's end: the fields before it that a row can end with
+ * (at, end, sourceUpdated, recurring, unconfirmed) are numbers or "1".
+ */
+export function rowDelivery(row: string): ProcessedEvent['delivery'] {
+  const last = row.slice(row.lastIndexOf(SEP) + 1);
+  return DELIVERY.has(last) ? (last as ProcessedEvent['delivery']) : undefined;
+}
+
 function numberOf(field: string | undefined): number | undefined {
   if (field === undefined || field === '') return undefined;
   const n = Number(field);

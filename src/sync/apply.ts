@@ -8,6 +8,7 @@ import type { ProcessedEvent } from '../state/types.js';
 import { classifyGoogleError, type GoogleErrorInfo } from '../google/google-error.js';
 import { AuthError } from '../errors.js';
 import { AccountStoppedError, type GoogleAccess } from './api.js';
+import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-ids.js';
 import { asPatch } from './copies.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
 
@@ -50,7 +51,17 @@ function isDuplicate(err: unknown): boolean {
   return info.status === 409;
 }
 
-async function insertOrUpdate(
+async function insertOrUpdate(api: GoogleAccess, target: EventRef, body: GoogleEvent): Promise<Placed> {
+  try {
+    return { target, ...(await insertOnce(api, target, body)) };
+  } catch (err) {
+    if (!(err instanceof BurntIdError)) throw err;
+    // The deterministic id is burnt (deleted, and Google will not restore it): the next one in its sequence.
+    return placeAfterBurntId(target, err.writes, (next) => insertOnce(api, next, body), err.cause);
+  }
+}
+
+async function insertOnce(
   api: GoogleAccess,
   target: EventRef,
   body: GoogleEvent,
@@ -58,14 +69,20 @@ async function insertOrUpdate(
   const account = api.accountOf(target.calendarId);
   try {
     await api.call(account, 'events.insert', (c) =>
-      c.events.insert({ calendarId: target.calendarId, sendUpdates: 'none', requestBody: body }),
+      c.events.insert({
+        calendarId: target.calendarId,
+        sendUpdates: 'none',
+        requestBody: { ...body, id: target.eventId },
+      }),
     );
     return { writes: 1, existed: false };
   } catch (err) {
     if (!isDuplicate(err)) throw err;
-    // The copy exists (an earlier run crashed after writing, or the state was lost):
-    // bring it up to date instead of making a second one.
-    const { id: _id, attendees: _attendees, ...fields } = body;
+  }
+  // The copy exists (an earlier run crashed after writing, or the state was lost):
+  // bring it up to date instead of making a second one.
+  const { id: _id, attendees: _attendees, ...fields } = body;
+  try {
     await api.call(account, 'events.patch', (c) =>
       c.events.patch({
         calendarId: target.calendarId,
@@ -74,8 +91,11 @@ async function insertOrUpdate(
         requestBody: asPatch({ ...fields, status: 'confirmed' }),
       }),
     );
-    return { writes: 2, existed: true };
+  } catch (err) {
+    if (isBurnt(err)) throw new BurntIdError(2, err);
+    throw err;
   }
+  return { writes: 2, existed: true };
 }
 
 async function deleteIfPresent(api: GoogleAccess, target: EventRef): Promise<boolean> {
@@ -122,6 +142,24 @@ const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<Process
   copyId: target.eventId,
 });
 
+/** A copy sent to the shared calendar as an invitation waits until its listing shows it arrived (delivery.ts). */
+const invitationSent = (body: GoogleEvent): Partial<ProcessedEvent> =>
+  (body.attendees ?? []).length > 0 ? { delivery: 'pending' } : {};
+
+/**
+ * A copy calsync keeps was deleted by a person and cannot be changed any more
+ * (403 or 410 on its update): respected, it is not made again (rules.ts), and
+ * the event is done rather than failed at every poll.
+ */
+function dismissedByAPerson(): Omit<Outcome, 'ok'> {
+  return {
+    writes: 1,
+    successes: [],
+    entry: { delivery: 'dismissed' },
+    note: 'its copy was deleted by a person; respected',
+  };
+}
+
 async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome, 'ok'>> {
   switch (action.kind) {
     case 'skip':
@@ -131,19 +169,23 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: ['birthday_clone'],
-        entry: copied('birthday', action.target),
+        entry: { ...copied('birthday', r.target), ...invitationSent(action.body) },
         note: r.existed ? 'copy existed; updated' : undefined,
       };
     }
     case 'copy-gmail': {
       const r = await insertOrUpdate(api, action.target, action.body);
       if (!action.deleteOriginal)
-        return { writes: r.writes, successes: ['gmail_duplicate'], entry: copied('gmail', action.target) };
+        return {
+          writes: r.writes,
+          successes: ['gmail_duplicate'],
+          entry: { ...copied('gmail', r.target), ...invitationSent(action.body) },
+        };
       const deleted = await deleteIfPresent(api, action.source);
       return {
         writes: r.writes + 1,
         successes: deleted ? ['gmail_duplicate', 'original_deleted'] : ['gmail_duplicate'],
-        entry: { ...copied('gmail', action.target), action: 'delete-original' },
+        entry: { ...copied('gmail', r.target), ...invitationSent(action.body), action: 'delete-original' },
       };
     }
     case 'mirror': {
@@ -151,7 +193,7 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: ['mirror_created'],
-        entry: copied('mirror', action.target),
+        entry: copied('mirror', r.target),
         note: r.existed ? 'mirror existed; updated' : undefined,
       };
     }
@@ -160,19 +202,24 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
-        entry: { rule: 'invite' },
+        entry: r.already ? { rule: 'invite' } : { rule: 'invite', delivery: 'pending' },
         note: r.already ? 'already invited' : undefined,
       };
     }
     case 'update-copy': {
-      await api.call(api.accountOf(action.target.calendarId), 'events.patch', (c) =>
-        c.events.patch({
-          calendarId: action.target.calendarId,
-          eventId: action.target.eventId,
-          sendUpdates: 'none',
-          requestBody: action.body,
-        }),
-      );
+      try {
+        await api.call(api.accountOf(action.target.calendarId), 'events.patch', (c) =>
+          c.events.patch({
+            calendarId: action.target.calendarId,
+            eventId: action.target.eventId,
+            sendUpdates: 'none',
+            requestBody: action.body,
+          }),
+        );
+      } catch (err) {
+        if (isBurnt(err)) return dismissedByAPerson();
+        throw err;
+      }
       return {
         writes: 1,
         successes: [action.copyKind === 'mirror' ? 'mirror_updated' : 'copy_updated'],
@@ -184,7 +231,7 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: 1,
         successes: [action.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted'],
-        entry: { copyId: undefined, copyCalendar: undefined },
+        entry: { copyId: undefined, copyCalendar: undefined, delivery: undefined },
       };
     }
     case 'update-occurrence': {
@@ -197,14 +244,19 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
           entry: { rule: 'occurrence', copyId: undefined, copyCalendar: undefined },
         };
       }
-      await api.call(api.accountOf(target.calendarId), 'events.patch', (c) =>
-        c.events.patch({
-          calendarId: target.calendarId,
-          eventId: target.eventId,
-          sendUpdates: 'none',
-          requestBody: body,
-        }),
-      );
+      try {
+        await api.call(api.accountOf(target.calendarId), 'events.patch', (c) =>
+          c.events.patch({
+            calendarId: target.calendarId,
+            eventId: target.eventId,
+            sendUpdates: 'none',
+            requestBody: body,
+          }),
+        );
+      } catch (err) {
+        if (isBurnt(err)) return dismissedByAPerson();
+        throw err;
+      }
       return { writes: 1, successes: ['mirror_updated'], entry: copied('occurrence', target) };
     }
     case 'delete-original': {

@@ -14,6 +14,7 @@ import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
+import { checkDeliveries, deliveryCounts } from './delivery.js';
 import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
 import { planChanges, recheckLetGo } from './rules.js';
@@ -72,9 +73,12 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
   }
   const contacts = settings.sourceCalendars.find(isContactsBirthdayCalendar);
   if (contacts && !settings.calendarAccounts[contacts])
-    throw new ConfigError(`source calendar ${contacts} (the old contacts-birthday calendar) names no account`, {
-      hint: `it is read through one of your accounts: run: calsync config set calendarAccounts '${contacts}=<your account>' (its copies go to birthdayCopyCalendar, else the shared calendar)`,
-    });
+    throw new ConfigError(
+      `source calendar ${contacts} (the old contacts-birthday calendar) names no account`,
+      {
+        hint: `it is read through one of your accounts: run: calsync config set calendarAccounts '${contacts}=<your account>' (its copies go to birthdayCopyCalendar, else the shared calendar)`,
+      },
+    );
   return { inviteEmail: settings.inviteEmail };
 }
 
@@ -137,6 +141,8 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
   };
   if (!opts.dryRun) recordPollStarted(run.state);
   log.debug(`birthday types copied: ${opts.settings.birthdayTypes.join(', ') || 'none'}`);
+  // Invitations sent by earlier polls, looked for on the shared calendar before this poll sends more.
+  const delivery = await checkDeliveries(run.api, run.state, opts.settings, opts.dryRun === true);
   // Calendars run side by side: each account has its own quota and pacer, so a
   // first sync of two accounts takes as long as the larger one, not the sum.
   const reports = await Promise.all(
@@ -165,6 +171,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     calendars: reports,
     actions: run.actions,
     birthdayTypes: opts.settings.birthdayTypes,
+    delivery: { ...delivery, ...(opts.dryRun ? {} : deliveryCounts(run.state)) },
   };
 }
 
