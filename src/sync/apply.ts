@@ -143,8 +143,9 @@ const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<Process
 });
 
 /** A copy sent to the shared calendar as an invitation waits until its listing shows it arrived (delivery.ts). */
-const invitationSent = (body: GoogleEvent): Partial<ProcessedEvent> =>
-  (body.attendees ?? []).length > 0 ? { delivery: 'pending' } : {};
+const invitationSent = (body: GoogleEvent): Partial<ProcessedEvent> => ({
+  delivery: (body.attendees ?? []).length > 0 ? 'pending' : undefined,
+});
 
 /**
  * A copy calsync keeps was deleted by a person and cannot be changed any more
@@ -193,7 +194,8 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: ['mirror_created'],
-        entry: copied('mirror', r.target),
+        // An invitation that never arrived, now replaced by this mirror (organizedEvents mirror), is no longer awaited.
+        entry: { ...copied('mirror', r.target), delivery: undefined },
         note: r.existed ? 'mirror existed; updated' : undefined,
       };
     }

@@ -6,7 +6,8 @@
  * shared calendar at the next poll: through the shared calendar's OWN
  * incremental listing, with its own sync token (state.delivery), one list
  * request a poll however many invitations wait. The listing is skipped when
- * nothing waits, so an idle poll stays one request per source calendar.
+ * nothing waits and no copy there is about to be changed, so an idle poll
+ * stays one request per source calendar.
  *
  * The same listing shows what a person deleted there: a mirror or an
  * invitation calsync keeps that comes back cancelled is `dismissed`, and the
@@ -21,7 +22,7 @@ import type { ProcessedEvent, State } from '../state/types.js';
 import { log } from '../util/log.js';
 import type { GoogleAccess } from './api.js';
 import type { DeliveryReport } from './report.js';
-import type { GoogleEvent } from './types.js';
+import type { Action, GoogleEvent } from './types.js';
 
 const PAGE_SIZE = 2500;
 
@@ -121,6 +122,16 @@ async function listShared(
   }
 }
 
+/**
+ * Whether the plan changes copies on the shared calendar: the listing is read
+ * first then, so that one a person deleted there is not brought back.
+ */
+export function changesSharedCopies(actions: readonly Action[], shared: string): boolean {
+  return actions.some(
+    (a) => (a.kind === 'update-copy' || a.kind === 'update-occurrence') && a.target.calendarId === shared,
+  );
+}
+
 /** Counts of the entries' delivery states over every calendar. */
 export function deliveryCounts(state: State): { pending: number; undelivered: number; dismissed: number } {
   let pending = 0;
@@ -143,13 +154,14 @@ export async function checkDeliveries(
   api: GoogleAccess,
   state: State,
   settings: Settings,
-  dryRun: boolean,
+  opts: { dryRun: boolean; force?: boolean },
 ): Promise<DeliveryReport> {
   const shared = settings.inviteEmail ?? '';
+  // Taken before the listing is asked for: an invitation recorded while it runs is checked next time.
   const waiting = awaiting(state);
   const report: DeliveryReport = { checked: false, delivered: 0, pending: 0, undelivered: 0, dismissed: 0 };
   const finish = (): DeliveryReport => ({ ...report, ...deliveryCounts(state) });
-  if (waiting.size === 0 || dryRun) return finish();
+  if ((waiting.size === 0 && !opts.force) || opts.dryRun) return finish();
   const previous = state.delivery?.calendarId === shared ? state.delivery : undefined;
   const account = deliveryReader(settings);
   let listing: Awaited<ReturnType<typeof listShared>>;

@@ -14,14 +14,14 @@ import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
-import { checkDeliveries, deliveryCounts } from './delivery.js';
+import { changesSharedCopies, checkDeliveries, deliveryCounts } from './delivery.js';
 import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
 import { planChanges, recheckLetGo } from './rules.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
 import { canWriteShared, elsewhereOf } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
-import type { ActionReport, CalendarReport, PollReport } from './report.js';
+import type { ActionReport, CalendarReport, DeliveryReport, PollReport } from './report.js';
 
 export type { PollReport, CalendarReport, ActionReport } from './report.js';
 
@@ -50,6 +50,9 @@ interface PollRun {
   /** Saves the state without moving any sync token (progress made durable mid-poll). */
   checkpoint: () => Promise<void>;
   outcomesSinceSave: number;
+  /** The shared calendar's delivery check (delivery.ts): at most one listing a poll. */
+  delivery: Promise<DeliveryReport>;
+  deliveryForced?: boolean;
 }
 
 /**
@@ -138,11 +141,13 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     writes: 0,
     checkpoint: () => store.save(),
     outcomesSinceSave: 0,
+    delivery: Promise.resolve({ checked: false, delivered: 0, pending: 0, undelivered: 0, dismissed: 0 }),
   };
   if (!opts.dryRun) recordPollStarted(run.state);
   log.debug(`birthday types copied: ${opts.settings.birthdayTypes.join(', ') || 'none'}`);
   // Invitations sent by earlier polls, looked for on the shared calendar before this poll sends more.
-  const delivery = await checkDeliveries(run.api, run.state, opts.settings, opts.dryRun === true);
+  run.delivery = checkDeliveries(run.api, run.state, opts.settings, { dryRun: opts.dryRun === true });
+  let delivery = await run.delivery;
   // Calendars run side by side: each account has its own quota and pacer, so a
   // first sync of two accounts takes as long as the larger one, not the sum.
   const reports = await Promise.all(
@@ -155,6 +160,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
       return report;
     }),
   );
+  delivery = await run.delivery;
   const durationMs = Date.now() - started;
   if (!opts.dryRun) {
     recordPollDuration(run.state, durationMs / 1000);
@@ -284,7 +290,19 @@ async function plan(run: PollRun, calendarId: string, events: GoogleEvent[]): Pr
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
-  const optimistic = planChanges(calendarId, events, entries, ruleSettings(true), elsewhere);
+  let optimistic = planChanges(calendarId, events, entries, ruleSettings(true), elsewhere);
+  // Copies on the shared calendar about to change: its listing first (once a poll), so one a person deleted stays deleted.
+  if (changesSharedCopies(optimistic, settings.inviteEmail ?? '')) {
+    if (!run.deliveryForced) {
+      run.deliveryForced = true;
+      const force = { dryRun: run.opts.dryRun === true, force: true };
+      run.delivery = run.delivery.then((r) =>
+        r.checked ? r : checkDeliveries(run.api, run.state, settings, force),
+      );
+    }
+    await run.delivery;
+    optimistic = planChanges(calendarId, events, entries, ruleSettings(true), elsewhere);
+  }
   if (!optimistic.some((a) => a.kind === 'mirror')) return optimistic;
   // Only polls that have something to mirror pay for the access check.
   run.sharedWritable ??= canWriteShared(run.api, run.opts.settings);

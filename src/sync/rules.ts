@@ -263,7 +263,9 @@ export function planEvent(input: PlanInput): Action {
   // With organizedEvents "mirror", the account's own events are mirrored like
   // anyone else's; one already invited (by calsync or a person) stays so,
   // unless that invitation never arrived.
-  const mirrorOwn = settings.organizedEvents === 'mirror' && !(invited && entry?.delivery !== 'missing');
+  const mirrorOwn =
+    settings.organizedEvents === 'mirror' &&
+    (entry?.rule === 'mirror' || !(invited && entry?.delivery !== 'missing'));
   if (isOrganizer(event, calendarId) && !mirrorOwn) {
     // The meeting became the account's own (organizer changed): its mirror goes
     // first, and the next poll invites the shared calendar instead.
