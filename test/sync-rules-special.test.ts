@@ -136,6 +136,24 @@ describe('organizedEvents', () => {
   });
 });
 
+describe('organizedEvents mirror, once the mirror replaced an invitation that never arrived', () => {
+  it('the mirror stays (no flip back to the invitation)', () => {
+    const invited = { ...own, attendees: [{ email: SHARED }] };
+    const entry: ProcessedEvent = {
+      action: 'mirror',
+      at: 1,
+      rule: 'mirror',
+      copyCalendar: SHARED,
+      copyId: copyEventId(CAL, 'own1', 'mirror'),
+      sourceUpdated: Date.parse(own.updated ?? ''),
+    };
+    expect(plan(invited, { organizedEvents: 'mirror' }, entry)).toMatchObject({
+      kind: 'skip',
+      reason: 'mirror is up to date',
+    });
+  });
+});
+
 describe('what a person deleted on the shared calendar', () => {
   it('a mirror a person deleted is not made again when its source changes', () => {
     const entry: ProcessedEvent = {
