@@ -1,6 +1,7 @@
 /** Rules for Google's special events (issue 11): birthday types, old Gmail events, organizedEvents, dismissed copies. */
 import { describe, expect, it } from 'vitest';
-import { copyPlace, planEvent } from '../src/sync/rules.js';
+import { copyPlace, planChanges, planEvent } from '../src/sync/rules.js';
+import { EventTable } from '../src/state/index.js';
 import { CONTACTS_BIRTHDAY_CALENDAR, LEGACY_GMAIL_ORGANIZER } from '../src/sync/event-kinds.js';
 import { copyEventId } from '../src/sync/ids.js';
 import type { GoogleEvent, RuleSettings } from '../src/sync/types.js';
@@ -172,5 +173,28 @@ describe('what a person deleted on the shared calendar', () => {
     });
     // Its source cancelled: the entry's copy is let go (the delete finds it gone).
     expect(plan({ id: 'own1', status: 'cancelled' }, {}, entry).kind).toBe('delete-copy');
+  });
+});
+
+describe('a series mirror moved along its id sequence (burnt id)', () => {
+  it('changed occurrences follow the recorded mirror id, not the burnt one', () => {
+    const mirrorId = `${copyEventId(CAL, 'series1', 'mirror')}v1`;
+    const entries = EventTable.of({
+      series1: { action: 'mirror', at: 1, rule: 'mirror', copyCalendar: SHARED, copyId: mirrorId },
+    });
+    const occurrence: GoogleEvent = {
+      id: 'series1_20261201T100000Z',
+      recurringEventId: 'series1',
+      originalStartTime: { dateTime: '2026-12-01T10:00:00Z' },
+      summary: 'Weekly (moved)',
+      organizer: { email: 'bob@corp.example' },
+      start: { dateTime: '2026-12-01T11:00:00Z' },
+      end: { dateTime: '2026-12-01T12:00:00Z' },
+    };
+    const [action] = planChanges(CAL, [occurrence], entries, settings);
+    expect(action).toMatchObject({
+      kind: 'update-occurrence',
+      target: { calendarId: SHARED, eventId: `${mirrorId}_20261201T100000Z` },
+    });
   });
 });

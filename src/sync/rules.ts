@@ -27,6 +27,8 @@ export interface PlanInput {
   entry: ProcessedEvent | undefined;
   /** For an occurrence of a series: whether calsync mirrors that series. */
   seriesMirrored: boolean;
+  /** That series mirror's id, when known (the state's, or the one planned in this listing). */
+  seriesMirrorId?: string;
   settings: RuleSettings;
   /**
    * What other source calendars still hold (the same meeting, another
@@ -115,6 +117,7 @@ function mirrorOccurrence(
   calendarId: string,
   event: GoogleEvent,
   settings: RuleSettings,
+  seriesMirrorId: string | undefined,
 ): EventRef | undefined {
   const masterId = masterIdOf(event);
   const suffix =
@@ -123,7 +126,8 @@ function mirrorOccurrence(
   if (!masterId || !suffix) return undefined;
   return {
     calendarId: settings.inviteEmail,
-    eventId: `${copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
+    // The series mirror's id as recorded: a burnt deterministic id moved it along its sequence (burnt-ids.ts).
+    eventId: `${seriesMirrorId ?? copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
   };
 }
 
@@ -191,7 +195,9 @@ export function planEvent(input: PlanInput): Action {
       return skip('original deleted by calsync after copying; the copy stays');
     if (copy) return letGo(copy);
     const occurrence =
-      masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
+      masterIdOf(event) && input.seriesMirrored
+        ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
+        : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
     return skip('cancelled');
   }
@@ -289,7 +295,7 @@ export function planEvent(input: PlanInput): Action {
     // One occurrence declined (or shared directly) of a mirrored series: that occurrence goes from the mirror.
     const occurrence =
       masterIdOf(event) && event.originalStartTime && input.seriesMirrored
-        ? mirrorOccurrence(calendarId, event, settings)
+        ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
         : undefined;
     if (occurrence)
       return invited
@@ -312,7 +318,7 @@ function mirrorPlan(
   const skip = (reason: string): Skip => ({ kind: 'skip', source, reason });
   if (masterIdOf(event) && event.originalStartTime) {
     if (!input.seriesMirrored) return skip('series is not mirrored');
-    const target = copy ?? mirrorOccurrence(calendarId, event, settings);
+    const target = copy ?? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId);
     if (!target) return skip('occurrence id not recognised');
     if (copy && entry && !changedSince(entry, event)) return skip('mirror is up to date');
     return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
@@ -372,7 +378,7 @@ export function planChanges(
     Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
   const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
   // Series mirrored in this listing; older ones are looked up in the entries.
-  const mirroredNow = new Set<string>();
+  const mirroredNow = new Map<string, string>();
   const unmirroredNow = new Set<string>();
   const isMirrored = (masterId: string) => {
     if (mirroredNow.has(masterId)) return true;
@@ -389,10 +395,13 @@ export function planChanges(
       event,
       entry: entries?.get(event.id ?? ''),
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
+      seriesMirrorId:
+        masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
       settings,
       elsewhere,
     });
-    if (action.kind === 'mirror' && event.recurrence?.length) mirroredNow.add(action.source.eventId);
+    if (action.kind === 'mirror' && event.recurrence?.length)
+      mirroredNow.set(action.source.eventId, action.target.eventId);
     if (action.kind === 'delete-copy' && action.copyKind === 'mirror')
       unmirroredNow.add(action.source.eventId);
     actions.push(action);
