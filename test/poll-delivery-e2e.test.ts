@@ -11,6 +11,11 @@ import { copyEventId } from '../src/sync/ids.js';
 import { SHARED, at, attendeeCount, startWorld, type World } from './helpers/world.js';
 
 const ALICE = 'alice@example.test';
+
+interface PollJson {
+  delivery: Record<string, unknown>;
+  actions: { action: string }[];
+}
 let world: World | undefined;
 afterEach(async () => {
   await world?.close();
@@ -40,7 +45,11 @@ describe('invitations must reach the shared calendar', () => {
     const res = await world.cli.run(['poll', '--json']);
     expect(res.code, res.stderr).toBe(0);
     expect(sharedLists(world)).toBe(1);
-    expect(JSON.parse(res.stdout).delivery).toMatchObject({ checked: true, delivered: 1, undelivered: 0 });
+    expect((JSON.parse(res.stdout) as PollJson).delivery).toMatchObject({
+      checked: true,
+      delivered: 1,
+      undelivered: 0,
+    });
     expect(entryOf(world, own.id ?? '')?.delivery).toBeUndefined();
     world.emu.clearRequestLog();
     expect((await world.cli.run(['poll'])).code).toBe(0);
@@ -61,7 +70,7 @@ describe('invitations must reach the shared calendar', () => {
     const res = await world.cli.run(['poll', '--json']);
     expect(aliceLists(world)).toBe(1);
     expect(sharedLists(world)).toBe(1);
-    expect(JSON.parse(res.stdout).delivery).toMatchObject({ checked: true, undelivered: 2 });
+    expect((JSON.parse(res.stdout) as PollJson).delivery).toMatchObject({ checked: true, undelivered: 2 });
     expect(entryOf(world, own.id ?? '')?.delivery).toBe('missing');
 
     const health = await world.cli.run(['health-check', '--offline', '--no-alert']);
@@ -128,7 +137,7 @@ describe('invitations must reach the shared calendar', () => {
     expect(entryOf(world, own.id ?? '')?.delivery).toBeUndefined();
     // Stable: the next resync neither deletes the mirror nor flips back.
     const again = await world.cli.run(['poll', '--full-resync', '--json']);
-    expect(JSON.parse(again.stdout).actions.map((a: { action: string }) => a.action)).toEqual(['skip']);
+    expect((JSON.parse(again.stdout) as PollJson).actions.map((a) => a.action)).toEqual(['skip']);
   });
 
   it.each(['restorable', 'burnt'] as const)(
