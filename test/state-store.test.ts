@@ -284,7 +284,7 @@ describe('state store', () => {
     const content = JSON.stringify({
       ...emptyState(),
       eventColumns:
-        'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed later',
+        'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed delivery later',
       events: { a: ['e1     x 1          1'] },
     });
     await writeFile(statePath(dir), content);
