@@ -81,9 +81,11 @@ describe('invitations must reach the shared calendar', () => {
     const metrics = await world.cli.run(['metrics']);
     expect(metrics.stdout).toContain(`calsync_invitations_undelivered{calendar_id="${ALICE}"} 2`);
 
-    // Still one listing a poll while they wait, never one GET each.
+    // Still one listing a poll while they wait, never one GET each; the text summary says it too.
     world.emu.clearRequestLog();
-    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const text = await world.cli.run(['poll']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('2 invitations never reached the shared calendar');
     expect(sharedLists(world)).toBe(1);
     expect(
       world.emu.requests.filter((r) => r.method === 'GET' && r.path.includes(`/calendars/${SHARED}/events/`)),
