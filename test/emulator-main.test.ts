@@ -54,3 +54,21 @@ describe('emulator main', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('emulator main: Google-behaviour switches', () => {
+  it('refuses an unknown "Add invitations to my calendar" setting or deleted-events mode (exit 2, the valid values named)', async () => {
+    for (const args of [
+      ['--invitations', 'family@group.calendar.google.com=sometimes'],
+      ['--deleted-events', 'maybe'],
+    ]) {
+      const child = spawn(process.execPath, [MAIN, '--port', '0', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/everyone\|knownSenders\|whenResponded|restorable or burnt/);
+    }
+  });
+});

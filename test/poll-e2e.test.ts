@@ -334,7 +334,9 @@ describe('calsync poll against the emulator (built binary)', () => {
     world.emu.clearRequestLog();
     expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(
-      world.emu.requests.filter((r) => r.path.endsWith('/events') && r.method === 'GET').map((r) => r.status),
+      world.emu.requests
+        .filter((r) => r.path.endsWith(`/calendars/${ALICE}/events`) && r.method === 'GET')
+        .map((r) => r.status),
     ).toEqual([200]);
   });
 

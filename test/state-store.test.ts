@@ -256,9 +256,9 @@ describe('state store', () => {
       eventColumns: string;
       events: Record<string, string[]>;
     };
-    expect(saved.version).toBe(4);
+    expect(saved.version).toBe(STATE_VERSION);
     expect(saved.eventColumns).toBe(
-      'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked',
+      'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked delivery',
     );
     expect(saved.events['a@example.com']).toEqual([
       'e1  cs1 s@x mirror mirror 1767225600 1767229200 1767225600123',
@@ -284,7 +284,7 @@ describe('state store', () => {
     const content = JSON.stringify({
       ...emptyState(),
       eventColumns:
-        'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked later',
+        'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked delivery later',
       events: { a: ['e1     x 1          1'] },
     });
     await writeFile(statePath(dir), content);

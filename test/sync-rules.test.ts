@@ -13,6 +13,8 @@ const settings: RuleSettings = {
   mirrorWriter: CAL,
   birthdayCopyCalendar: undefined,
   gmailOriginal: 'keep',
+  organizedEvents: 'invite',
+  birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
 };
 const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({
   holdsMirror: () => holdsMirror,

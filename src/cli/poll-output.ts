@@ -46,5 +46,10 @@ export function formatPollReport(report: PollReport, opts: { color: boolean; sho
       ? c.green('ok')
       : c.red('some events or calendars failed; they are retried at the next poll');
   out += `\n${verb}, ${report.apiCalls} API calls (${report.quotaUnits} quota units), ${(report.durationMs / 1000).toFixed(1)} s: ${status}\n`;
+  const undelivered = report.delivery?.undelivered ?? 0;
+  if (undelivered > 0)
+    out += c.yellow(
+      `${undelivered} invitation${undelivered === 1 ? '' : 's'} never reached the shared calendar: set its "Add invitations to my calendar: From everyone", or run: calsync config set organizedEvents mirror\n`,
+    );
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import type { Schema } from 'conf';
 import { LOG_LEVELS } from '../util/log.js';
+import { BIRTHDAY_TYPE_NAMES } from './values.js';
 import { CONFIG_FILE_KEYS, SETTING_SPECS, type ValueKind } from './spec.js';
 
 /** The config.json document as conf sees it: keys are Settings field names. */
@@ -35,6 +36,10 @@ function schemaFor(kind: ValueKind): JsonSchema {
       return { enum: [...LOG_LEVELS] };
     case 'gmailOriginal':
       return { enum: ['keep', 'delete'] };
+    case 'organizedEvents':
+      return { enum: ['invite', 'mirror'] };
+    case 'birthdayTypes':
+      return { type: 'array', items: { enum: [...BIRTHDAY_TYPE_NAMES] } };
     case 'accountMap':
       return {
         type: 'object',

@@ -16,6 +16,8 @@ export type ValueKind =
   | 'positiveNumber'
   | 'logLevel'
   | 'gmailOriginal'
+  | 'organizedEvents'
+  | 'birthdayTypes'
   | 'accountMap';
 
 export interface SettingSpec {
@@ -68,6 +70,8 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   sharedCalendarAccount: plain('string', [], undefined),
   birthdayCopyCalendar: plain('string', [], undefined),
   gmailOriginal: plain('gmailOriginal', [], 'keep'),
+  organizedEvents: plain('organizedEvents', [], 'invite'),
+  birthdayTypes: plain('birthdayTypes', [], ['birthday', 'anniversary', 'custom', 'other']),
   lookbackDays: plain('nonNegativeInteger', [], 1),
   maxWritesPerPoll: plain('positiveInteger', [], 200),
   // Bounds of one listing: a nextPageToken that never ends fails the calendar instead of holding the lock for ever.

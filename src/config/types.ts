@@ -5,6 +5,9 @@ export type SettingSource = 'flag' | 'environment' | 'file' | 'credential' | 'co
 
 export type GmailOriginalPolicy = 'keep' | 'delete';
 
+/** What happens to events an account organizes: the shared calendar is invited, or they are mirrored onto it. */
+export type OrganizedEventsPolicy = 'invite' | 'mirror';
+
 /** The effective settings of one run: flags > environment > config.json > defaults. */
 export interface Settings {
   configDir: string;
@@ -34,6 +37,14 @@ export interface Settings {
   /** Where birthday copies go; default: the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
+  /**
+   * `invite` (default): the shared calendar is added as a guest of events the
+   * account organizes, and birthday and Gmail copies carry it as a guest.
+   * `mirror`: those are mirrored, and the copies are made on the shared calendar, with no guest.
+   */
+  organizedEvents: OrganizedEventsPolicy;
+  /** Which `birthdayProperties.type` values are copied; default every type but `self`. */
+  birthdayTypes: string[];
   /** A full listing covers events that end after now minus this many days. */
   lookbackDays: number;
   maxWritesPerPoll: number;

@@ -8,6 +8,9 @@ import type { ValueKind } from './spec.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
 
+/** Google's `birthdayProperties.type` values (kept here, not imported from sync/, which sits above config/). */
+export const BIRTHDAY_TYPE_NAMES = ['birthday', 'anniversary', 'custom', 'other', 'self'] as const;
+
 const ok = (value: unknown): Checked => ({ ok: true, value });
 const bad = (problem: string): Checked => ({ ok: false, problem });
 
@@ -87,6 +90,17 @@ export function checkValue(kind: ValueKind, value: unknown): Checked {
         : bad(`must be one of ${LOG_LEVELS.join(', ')}`);
     case 'gmailOriginal':
       return value === 'keep' || value === 'delete' ? ok(value) : bad('must be keep or delete');
+    case 'organizedEvents':
+      return value === 'invite' || value === 'mirror' ? ok(value) : bad('must be invite or mirror');
+    case 'birthdayTypes': {
+      const list = checkValue('list', value);
+      if (!list.ok) return list;
+      const types = (list.value as string[]).map((t) => t.toLowerCase());
+      const unknown = types.find((t) => !(BIRTHDAY_TYPE_NAMES as readonly string[]).includes(t));
+      return unknown === undefined
+        ? ok(types)
+        : bad(`"${unknown}" is not a birthday type (${BIRTHDAY_TYPE_NAMES.join(', ')})`);
+    }
     case 'accountMap':
       return checkAccountMap(value);
   }
@@ -131,7 +145,10 @@ export function parseText(kind: ValueKind, raw: string): Checked {
       return checkValue(kind, /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN);
     case 'logLevel':
     case 'gmailOriginal':
+    case 'organizedEvents':
       return checkValue(kind, text.toLowerCase());
+    case 'birthdayTypes':
+      return checkValue(kind, splitList(text));
     case 'accountMap':
       return checkValue(kind, parseAccountMapText(text));
     default:

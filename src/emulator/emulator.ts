@@ -22,6 +22,7 @@ const DEFAULT_QUOTA_PER_MINUTE = 600;
 
 export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator> {
   const store = new Store();
+  store.deletedEvents = opts.deletedEvents ?? 'restorable';
   let baseUrl = '';
   const service = new EventService(store, () => baseUrl);
   const oauth = new OAuthServer();
@@ -92,6 +93,27 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     addCalendar(id: string, o: CalendarOptions) {
       store.createCalendar(id, o);
+    },
+    setInvitationSetting(calendarId, setting, knownSenders = []) {
+      const cal = store.calendar(calendarId);
+      cal.addInvitations = setting;
+      for (const k of knownSenders) cal.knownSenders.add(k.toLowerCase());
+    },
+    respondToInvitation(inviteeCalendarId, organizerCalendarId, eventId, response) {
+      const { cal, event } = found(organizerCalendarId, eventId);
+      const stored = cal.events.get(eventId);
+      if (!stored) throw new Error(`emulator: no stored event ${eventId} in ${organizerCalendarId}`);
+      if (response !== 'declined') stored.respondedCalendars.add(inviteeCalendarId);
+      const attendees = (event.attendees ?? []).map((a) =>
+        a.email === inviteeCalendarId ? { ...a, responseStatus: response } : a,
+      );
+      service.save(cal, { ...event, attendees });
+    },
+    get deletedEvents() {
+      return store.deletedEvents;
+    },
+    set deletedEvents(mode) {
+      store.deletedEvents = mode;
     },
     revokeRefreshTokens(email) {
       oauth.revoke(email);

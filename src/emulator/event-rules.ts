@@ -62,6 +62,9 @@ function validateBirthday(event: GoogleEvent, action: 'create' | 'modify'): void
   if (event.visibility !== 'private' || event.transparency !== 'transparent') throw fail();
   if (!(event.recurrence ?? []).some((r) => /^RRULE:.*FREQ=YEARLY/.test(r))) throw fail();
   if ((event.attendees ?? []).length > 0) throw fail();
+  // Event resource reference, birthdayProperties.type: "The Calendar API only
+  // supports creating events with the type 'birthday'."
+  if ((event.birthdayProperties?.type ?? 'birthday') !== 'birthday') throw fail();
   if (event.extendedProperties?.private && Object.keys(event.extendedProperties.private).length > 0)
     throw fail();
 }
@@ -76,8 +79,12 @@ export function validateChange(cal: CalendarRecord, before: GoogleEvent, after: 
   const type = before.eventType ?? 'default';
   const allowed = UPDATABLE_BY_TYPE[type];
   if (allowed && changed.some((f) => !allowed.has(f))) throw errors.eventTypeRestriction(type);
-  if (type === 'birthday' && (changed.includes('start') || changed.includes('end')))
+  if (type === 'birthday' && (changed.includes('start') || changed.includes('end'))) {
+    // Event types guide: the dates of a birthday linked to a contact, or of the account's own, cannot change.
+    if (before.birthdayProperties?.contact || before.birthdayProperties?.type === 'self')
+      throw errors.eventTypeRestriction(type);
     validateBirthday(after, 'modify');
+  }
   if (PRIMARY_ONLY.has(type) && (after.attendees ?? []).length > 0) {
     throw errors.eventTypeCreate(`Events of type '${type}' cannot have attendees.`);
   }

@@ -4,6 +4,7 @@
  */
 import { buildEvent, instanceStamp, materializeInstance, parseInstanceId } from './event-model.js';
 import { deliverInvitations } from './invitations.js';
+import { isYearlyOccurrence, isYearlySeries } from './recurrence.js';
 import type { CalendarRecord, Store, StoredEvent } from './store.js';
 import type { GoogleEvent } from './types.js';
 
@@ -43,6 +44,8 @@ export class EventService {
     const master = cal.events.get(parsed.masterId)?.event;
     if (!master?.recurrence || master.recurrence.length === 0) return undefined;
     if (master.status === 'cancelled') return undefined;
+    // A yearly series has only the dates its rule gives (no 29 February in 2027).
+    if (isYearlySeries(master) && !isYearlyOccurrence(master, parsed.stamp.slice(0, 8))) return undefined;
     return materializeInstance(master, eventId, parsed.stamp);
   }
 }

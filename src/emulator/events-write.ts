@@ -82,6 +82,9 @@ function change(
   const current = service.find(cal, ctx.params[1] ?? '');
   if (!current) throw errors.notFound();
   checkIfMatch(ctx, current);
+  // Reported against Google's client libraries: an update of an event deleted
+  // in the UI answered 403, so it could not be restored (the "burnt" mode).
+  if (current.status === 'cancelled' && store.deletedEvents === 'burnt') throw errors.forbidden();
   const body = ctx.body;
   if (!isRecord(body)) throw errors.parseError();
   const next = apply(current, body);

@@ -101,6 +101,8 @@ export const errors = {
   required: (message: string) => new ApiError(400, 'required', message),
   parseError: () => new ApiError(400, 'parseError', 'Parse Error'),
   tooLarge: () => new ApiError(413, 'uploadTooLarge', 'Request Entity Too Large'),
+  /** An update of an event deleted in the UI (reported against Google's client libraries). */
+  forbidden: () => new ApiError(403, 'forbidden', 'Forbidden'),
   userRateLimit: () => new ApiError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', 'usageLimits'),
   forbiddenForNonOrganizer: () =>
     new ApiError(

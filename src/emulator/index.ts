@@ -4,6 +4,7 @@ export type {
   AuthorizedUserJson,
   CalendarOptions,
   ConsentSettings,
+  DeletedEventsMode,
   DeliveryLogEntry,
   Emulator,
   FaultRule,
@@ -16,7 +17,10 @@ export {
   birthdayEvent,
   focusTimeEvent,
   gmailEvent,
+  legacyGmailEvent,
+  LEAP_DAY_RULE,
   meeting,
+  specialDateEvent,
   outOfOfficeEvent,
   workingLocationEvent,
 } from './samples.js';

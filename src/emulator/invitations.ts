@@ -1,9 +1,13 @@
 /**
  * Invitations as Google delivers them: an attendee whose address is a calendar
- * in the emulator gets its own copy of the event (same id, same organizer).
- * Removing the attendee or cancelling the event cancels that copy. Each copy
+ * in the emulator gets its own copy of the event (same id, same organizer),
+ * at once, when that calendar's "Add invitations to my calendar" setting lets
+ * it (invitation-setting.ts); otherwise only an email would go. Once there,
+ * the copy follows the organizer's event; removing the attendee or cancelling
+ * the event cancels it, and a copy the guest deleted stays deleted. Each copy
  * keeps its own private properties, reminders and colour.
  */
+import { mayDeliver } from './invitation-setting.js';
 import type { CalendarRecord, Store, StoredEvent } from './store.js';
 import type { GoogleEvent } from './types.js';
 
@@ -14,24 +18,35 @@ export function deliverInvitations(store: Store, cal: CalendarRecord, stored: St
   // Only the organizer's copy sends invitations.
   if (event.organizer?.email !== cal.id) return;
   const cancelled = event.status === 'cancelled';
-  const targets = new Set<string>();
+  const invitees = new Set<string>();
   if (!cancelled) {
     for (const a of event.attendees ?? []) {
-      if (a.email && a.email !== cal.id && store.calendars.has(a.email)) targets.add(a.email);
+      if (a.email && a.email !== cal.id && store.calendars.has(a.email)) invitees.add(a.email);
     }
   }
-  for (const target of targets) {
+  const delivered = new Set<string>();
+  for (const target of invitees) {
     const targetCal = store.calendars.get(target);
-    if (targetCal) putGuestCopy(store, targetCal, event);
+    if (!targetCal) continue;
+    const before = stored.invitedCalendars.has(target);
+    // A guest that deleted its copy keeps it deleted: later changes do not bring it back.
+    if (before && targetCal.events.get(event.id ?? '')?.event.status === 'cancelled') {
+      delivered.add(target);
+      continue;
+    }
+    // Not yet on that calendar: its "Add invitations to my calendar" decides (an email only, otherwise).
+    if (!before && !mayDeliver(targetCal, cal.id, stored.respondedCalendars.has(target))) continue;
+    putGuestCopy(store, targetCal, event);
+    delivered.add(target);
   }
   for (const previous of stored.invitedCalendars) {
-    if (targets.has(previous)) continue;
+    if (delivered.has(previous)) continue;
     const targetCal = store.calendars.get(previous);
     const copy = targetCal?.events.get(event.id ?? '');
     if (targetCal && copy && copy.event.status !== 'cancelled')
       store.putEvent(targetCal, { ...copy.event, status: 'cancelled' });
   }
-  stored.invitedCalendars = targets;
+  stored.invitedCalendars = delivered;
 }
 
 function putGuestCopy(store: Store, target: CalendarRecord, organizerEvent: GoogleEvent): void {

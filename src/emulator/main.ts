@@ -1,5 +1,6 @@
 /**
- * `node dist/emulator/main.js --port N [--host H] [--seed demo] [--tokens-dir DIR] [--quota N|none]`
+ * `node dist/emulator/main.js --port N [--host H] [--seed demo] [--tokens-dir DIR] [--quota N|none]
+ *   [--invitations <calendar>=everyone|knownSenders|whenResponded]… [--deleted-events restorable|burnt]`
  * Prints the emulator's URL on stdout (first line) and runs until SIGTERM/SIGINT.
  * With --tokens-dir, writes `<account>.json` token files (mode 0600) for the accounts.
  */
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './demo-seed.js';
 import { startEmulator } from './emulator.js';
+import { INVITATION_SETTINGS, isInvitationSetting } from './invitation-setting.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,6 +19,9 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'tokens-dir': { type: 'string' },
       quota: { type: 'string' },
+      // "Add invitations to my calendar" of a calendar (after seeding), e.g. family@group.calendar.google.com=knownSenders.
+      invitations: { type: 'string', multiple: true },
+      'deleted-events': { type: 'string' },
     },
     strict: true,
   });
@@ -30,11 +35,22 @@ async function main(): Promise<void> {
   if (typeof quotaPerMinute === 'number' && (!Number.isInteger(quotaPerMinute) || quotaPerMinute < 1))
     throw new Error('--quota must be a positive integer or "none"');
 
-  const emu = await startEmulator({ port, host: values.host, quotaPerMinute });
+  const deleted = values['deleted-events'];
+  if (deleted !== undefined && deleted !== 'restorable' && deleted !== 'burnt')
+    throw new Error(`--deleted-events must be restorable or burnt, got ${deleted}`);
+  const emu = await startEmulator({ port, host: values.host, quotaPerMinute, deletedEvents: deleted });
   const accounts: string[] = [];
   if (values.seed === 'demo') {
     const seed = seedDemo(emu);
     accounts.push(...seed.sourceCalendars, seed.inviteEmail);
+  }
+  for (const pair of values.invitations ?? []) {
+    const eq = pair.lastIndexOf('=');
+    const calendarId = pair.slice(0, eq);
+    const setting = pair.slice(eq + 1);
+    if (eq <= 0 || !isInvitationSetting(setting))
+      throw new Error(`--invitations takes <calendar>=${INVITATION_SETTINGS.join('|')}, got ${pair}`);
+    emu.setInvitationSetting(calendarId, setting);
   }
   const tokensDir = values['tokens-dir'];
   if (tokensDir !== undefined) {

@@ -21,19 +21,71 @@ function nextDay(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A contact's birthday: all-day, yearly, private, transparent (Google creates these from Contacts). */
-export function birthdayEvent(o: { summary: string; date: string; contact?: string }): GoogleEvent {
+/** The yearly rule Google gives a 29 February birthday: the last day of February in other years. */
+export const LEAP_DAY_RULE = 'RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1';
+
+/** `birthdayProperties.type` (Event resource reference): Google's special dates since 2024. */
+export type SpecialDateType = 'birthday' | 'anniversary' | 'custom' | 'other' | 'self';
+
+/**
+ * A special date as Google makes it: all-day, yearly, private, transparent,
+ * of type birthday, with `birthdayProperties.type`. A contact's dates carry
+ * the contact's resource name; `custom` carries its own label; `self` is the
+ * account's own birthday (from its Google profile). A 29 February date recurs
+ * with LEAP_DAY_RULE (the Event resource reference, birthdayProperties).
+ */
+export function specialDateEvent(o: {
+  type: SpecialDateType;
+  summary: string;
+  date: string;
+  contact?: string;
+  customTypeName?: string;
+}): GoogleEvent {
+  const props: calendar_v3.Schema$EventBirthdayProperties = { type: o.type };
+  if (o.contact) props.contact = o.contact;
+  if (o.type === 'custom') props.customTypeName = o.customTypeName ?? 'Name day';
   return {
     eventType: 'birthday',
     summary: o.summary,
     start: { date: o.date },
     end: { date: nextDay(o.date) },
-    recurrence: ['RRULE:FREQ=YEARLY'],
+    recurrence: [o.date.slice(5) === '02-29' ? LEAP_DAY_RULE : 'RRULE:FREQ=YEARLY'],
     visibility: 'private',
     transparency: 'transparent',
-    birthdayProperties: o.contact ? { type: 'birthday', contact: o.contact } : { type: 'birthday' },
+    birthdayProperties: props,
     reminders: { useDefault: false },
   };
+}
+
+/** A contact's birthday: all-day, yearly, private, transparent (Google creates these from Contacts). */
+export function birthdayEvent(o: { summary: string; date: string; contact?: string }): GoogleEvent {
+  return specialDateEvent({ type: 'birthday', ...o });
+}
+
+/**
+ * An event Gmail made before 2024-05-30: an ordinary `default` event whose
+ * organizer is Gmail's placeholder (Google's event types guide: only events
+ * created after that date are `fromGmail`). The account is a guest of it.
+ */
+export function legacyGmailEvent(o: {
+  summary: string;
+  start: TimeInput;
+  end: TimeInput;
+  location?: string;
+  account: string;
+}): GoogleEvent {
+  const event: GoogleEvent = {
+    eventType: 'default',
+    summary: o.summary,
+    start: toEventTime(o.start),
+    end: toEventTime(o.end),
+    organizer: { email: 'unknownorganizer@calendar.google.com', displayName: 'Unknown Organizer' },
+    attendees: [{ email: o.account, responseStatus: 'accepted' }],
+    visibility: 'private',
+    guestsCanInviteOthers: false,
+  };
+  if (o.location !== undefined) event.location = o.location;
+  return event;
 }
 
 /** An event Gmail created from a message (a flight, a booking): not insertable through the API. */

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { calendarGetHandler, calendarListEntryHandler, calendarListHandler } from './calendars.js';
 import type { HandlerResult, RequestContext } from './context.js';
 import type { EventService } from './event-service.js';
+import { instancesHandler } from './events-instances.js';
 import { listEventsHandler } from './events-list.js';
 import {
   deleteEventHandler,
@@ -67,6 +68,9 @@ function routes(d: ServerDeps): Route[] {
     r('POST', `/calendars/${SEGMENT}/events/watch`, (c) => d.push.watch(c)),
     r('GET', `/calendars/${SEGMENT}/events`, (c) => listEventsHandler(d.store, c)),
     r('POST', `/calendars/${SEGMENT}/events`, (c) => insertEventHandler(d.store, d.service, c)),
+    r('GET', `/calendars/${SEGMENT}/events/${SEGMENT}/instances`, (c) =>
+      instancesHandler(d.store, d.service, c),
+    ),
     r('GET', `/calendars/${SEGMENT}/events/${SEGMENT}`, (c) => getEventHandler(d.store, d.service, c)),
     r('PATCH', `/calendars/${SEGMENT}/events/${SEGMENT}`, (c) => patchEventHandler(d.store, d.service, c)),
     r('PUT', `/calendars/${SEGMENT}/events/${SEGMENT}`, (c) => updateEventHandler(d.store, d.service, c)),

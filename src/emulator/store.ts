@@ -5,7 +5,8 @@
  */
 import { errors } from './google-errors.js';
 import { newEtag } from './ids.js';
-import type { CalendarOptions, GoogleEvent } from './types.js';
+import type { InvitationSetting } from './invitation-setting.js';
+import type { CalendarOptions, DeletedEventsMode, GoogleEvent } from './types.js';
 
 export type AccessRole = 'owner' | 'writer' | 'reader';
 
@@ -18,6 +19,8 @@ export interface StoredEvent {
   changeSeq: number;
   /** Calendars this organizer copy was delivered to as an invitation. */
   invitedCalendars: Set<string>;
+  /** Invitee calendars that answered the invitation email (delivered even under "when I respond"). */
+  respondedCalendars: Set<string>;
 }
 
 export interface CalendarRecord {
@@ -32,12 +35,18 @@ export interface CalendarRecord {
   events: Map<string, StoredEvent>;
   /** Bumped by invalidateSyncTokens: older tokens answer 410. */
   syncGeneration: number;
+  /** "Add invitations to my calendar" (invitation-setting.ts). */
+  addInvitations: InvitationSetting;
+  /** Lower-cased addresses this calendar knows (contacts, people interacted with). */
+  knownSenders: Set<string>;
 }
 
 export type ChangeListener = (calendarId: string) => void;
 
 export class Store {
   readonly accounts: string[] = [];
+  /** Whether an update or patch may bring a deleted event back (types.ts DeletedEventsMode). */
+  deletedEvents: DeletedEventsMode = 'restorable';
   readonly calendars = new Map<string, CalendarRecord>();
   private seq = 0;
   private readonly listeners: ChangeListener[] = [];
@@ -74,6 +83,8 @@ export class Store {
       for (const r of opts.readers ?? []) existing.readers.add(r);
       for (const l of opts.listedBy ?? []) existing.listedBy.add(l);
       if (opts.summary !== undefined) existing.summary = opts.summary;
+      if (opts.addInvitations !== undefined) existing.addInvitations = opts.addInvitations;
+      for (const k of opts.knownSenders ?? []) existing.knownSenders.add(k.toLowerCase());
       return existing;
     }
     const record: CalendarRecord = {
@@ -86,6 +97,8 @@ export class Store {
       primary,
       events: new Map(),
       syncGeneration: 0,
+      addInvitations: opts.addInvitations ?? 'everyone',
+      knownSenders: new Set((opts.knownSenders ?? []).map((k) => k.toLowerCase())),
     };
     this.calendars.set(id, record);
     return record;
@@ -139,7 +152,13 @@ export class Store {
     };
     const stored: StoredEvent = existing
       ? { ...existing, event: stamped, changeSeq: seq }
-      : { event: stamped, createdSeq: seq, changeSeq: seq, invitedCalendars: new Set() };
+      : {
+          event: stamped,
+          createdSeq: seq,
+          changeSeq: seq,
+          invitedCalendars: new Set(),
+          respondedCalendars: new Set(),
+        };
     cal.events.set(stamped.id ?? '', stored);
     for (const listener of this.listeners) listener(cal.id);
     return stored;

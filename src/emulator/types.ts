@@ -11,6 +11,8 @@ export interface StartEmulatorOptions {
   host?: string;
   /** Per-user sliding-window limit in quota units; default 600 units/minute, null = unlimited. */
   quotaPerMinute?: number | null;
+  /** Default `restorable`. */
+  deletedEvents?: DeletedEventsMode;
 }
 
 export interface FaultRule {
@@ -102,7 +104,18 @@ export interface CalendarOptions {
    * Access through the ACL alone shows no calendarList entry: calendarList.get answers 404.
    */
   listedBy?: string[];
+  /** "Add invitations to my calendar": everyone (default), knownSenders or whenResponded. */
+  addInvitations?: 'everyone' | 'knownSenders' | 'whenResponded';
+  /** Addresses the calendar knows (its owner's contacts), for knownSenders. */
+  knownSenders?: string[];
 }
+
+/**
+ * Whether an event deleted (cancelled) can be brought back by an update or
+ * patch: `restorable` (default), or `burnt`, where those answer 403 as
+ * reported for events deleted in the UI. Re-inserting a deleted id is 409 in both.
+ */
+export type DeletedEventsMode = 'restorable' | 'burnt';
 
 export interface Emulator {
   /** e.g. "http://127.0.0.1:40123" (no trailing slash). */
@@ -116,6 +129,24 @@ export interface Emulator {
   authorizedUser(email: string): AuthorizedUserJson;
   /** A secondary calendar, e.g. the shared one. */
   addCalendar(id: string, opts: CalendarOptions): void;
+  /** Changes a calendar's "Add invitations to my calendar" setting (and adds known senders). */
+  setInvitationSetting(
+    calendarId: string,
+    setting: 'everyone' | 'knownSenders' | 'whenResponded',
+    knownSenders?: string[],
+  ): void;
+  /**
+   * The invitee answers the invitation email of an organizer's event: its
+   * response is recorded on the organizer's event, and an accepted or tentative
+   * answer puts the event on its calendar whatever the setting.
+   */
+  respondToInvitation(
+    inviteeCalendarId: string,
+    organizerCalendarId: string,
+    eventId: string,
+    response: 'accepted' | 'tentative' | 'declined',
+  ): void;
+  deletedEvents: DeletedEventsMode;
   /** Later refreshes answer 400 invalid_grant; access tokens already issued stop working too. */
   revokeRefreshTokens(email: string): void;
   /** Access tokens already issued stop working (the client must refresh). */

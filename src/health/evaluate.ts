@@ -1,6 +1,7 @@
 import type { CalendarSyncState, State } from '../state/types.js';
 import { parkedEvents } from '../sync/parking.js';
 import { preview } from '../sync/validate.js';
+import { checkInvitations } from './invitations.js';
 import type { CheckResult } from './types.js';
 
 /** The parts of the settings the pure checks read. */
@@ -221,5 +222,6 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
     ...checkChannels(state, settings, now),
     ...checkMirrorAccess(state, settings),
     ...checkParked(state, settings),
+    ...checkInvitations(state, settings.inviteEmail),
   ];
 }

@@ -95,6 +95,15 @@ export async function renderMetrics(state: State, opts: RenderOptions = {}): Pro
     if (Number.isFinite(channel.expiration)) expiry.set({ calendar_id }, channel.expiration / 1000);
   }
 
+  const undelivered = new Gauge({
+    name: 'calsync_invitations_undelivered',
+    help: 'Invitations calsync sent the shared calendar that its listing did not show, by source calendar.',
+    labelNames: ['calendar_id'] as const,
+    registers,
+  });
+  for (const [calendar_id, table] of Object.entries(state.events))
+    undelivered.set({ calendar_id }, table.idsWithDelivery(['missing']).length);
+
   new Gauge({
     name: 'calsync_build_info',
     help: 'Always 1; the labels name the calsync and Node.js versions.',

@@ -18,7 +18,7 @@ import type { ProcessedEvent } from './types.js';
  * (column 3).
  */
 export const EVENT_COLUMNS =
-  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked';
+  'id failure copyId copyCalendar rule action at end sourceUpdated recurring unconfirmed parked delivery';
 
 const SEP = ' ';
 const SEP_CODE = 32;
@@ -63,6 +63,7 @@ export function encodeRow(id: string, entry: ProcessedEvent): string {
     entry.recurring ? '1' : '',
     entry.copyUnconfirmed ? '1' : '',
     entry.parked ? `${num(entry.parked.updated)},${str(entry.parked.title)}` : '',
+    str(entry.delivery),
   ];
   let last = fields.length - 1;
   while (last > 0 && fields[last] === '') last--;
@@ -96,6 +97,17 @@ export function rowHasCopy(row: string, copyId: string): boolean {
   );
 }
 
+/**
+ * The entry's delivery (the last column), without decoding the row. Safe to
+ * read from the row's end: the fields before it that a row can end with
+ * (at, end, sourceUpdated, recurring, unconfirmed) are numbers or "1", and
+ * parked always holds a comma.
+ */
+export function rowDelivery(row: string): ProcessedEvent['delivery'] {
+  const last = row.slice(row.lastIndexOf(SEP) + 1);
+  return DELIVERY.has(last) ? (last as ProcessedEvent['delivery']) : undefined;
+}
+
 function numberOf(field: string | undefined): number | undefined {
   if (field === undefined || field === '') return undefined;
   const n = Number(field);
@@ -107,6 +119,7 @@ function stringOf(field: string | undefined): string | undefined {
 }
 
 const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'invite']);
+const DELIVERY = new Set<string>(['pending', 'missing', 'dismissed']);
 
 /**
  * The entry of a row. A field that does not parse (a hand-edited file) reads
@@ -128,12 +141,16 @@ export function decodeRow(row: string): ProcessedEvent {
     recurring,
     unconfirmed,
     parked,
+    delivery,
   ] = row.split(SEP);
   const entry: ProcessedEvent = { action: stringOf(action) ?? 'unknown', at: numberOf(at) ?? 0 };
   const endValue = numberOf(end);
   if (endValue !== undefined) entry.end = endValue;
   if (recurring === '1') entry.recurring = true;
   if (unconfirmed === '1') entry.copyUnconfirmed = true;
+  const deliveryValue = stringOf(delivery);
+  if (deliveryValue !== undefined && DELIVERY.has(deliveryValue))
+    entry.delivery = deliveryValue as ProcessedEvent['delivery'];
   const ruleValue = stringOf(rule);
   if (ruleValue !== undefined && RULES.has(ruleValue)) entry.rule = ruleValue as ProcessedEvent['rule'];
   const copyCalendarValue = stringOf(copyCalendar);

@@ -1,4 +1,4 @@
-import { decodeRow, encodeRow, rowHasCopy, rowId, rowIsPending } from './event-row.js';
+import { decodeRow, encodeRow, rowDelivery, rowHasCopy, rowId, rowIsPending } from './event-row.js';
 import type { ProcessedEvent } from './types.js';
 
 /** What the sync rules need of a calendar's entries: one lookup by source event id. */
@@ -83,6 +83,16 @@ export class EventTable implements EntryLookup {
   holdsCopy(copyId: string): boolean {
     for (const row of this.rows.values()) if (rowHasCopy(row, copyId)) return true;
     return false;
+  }
+
+  /** Ids of the entries whose delivery is one of these (sync/delivery.ts), without decoding the others. */
+  idsWithDelivery(values: readonly NonNullable<ProcessedEvent['delivery']>[]): string[] {
+    const ids: string[] = [];
+    for (const [id, row] of this.rows) {
+      const d = rowDelivery(row);
+      if (d && values.includes(d)) ids.push(id);
+    }
+    return ids;
   }
 
   /** What JSON.stringify writes for the table: its rows. */

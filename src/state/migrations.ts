@@ -25,8 +25,10 @@ const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
   // 2 → 3: each calendar's entries become a list of rows of text
   // (event-row.ts), which load and save several times faster.
   (raw) => ({ ...raw, eventColumns: EVENT_COLUMNS, events: entriesToRows(raw.events), version: 3 }),
-  // 3 → 4: a new column at the end, `parked` (events Google keeps refusing);
-  // rows naming fewer columns read it as absent.
+  // 3 → 4: two new columns at the end of the rows, `parked` (events Google
+  // keeps refusing) and `delivery` (invitations awaited on the shared
+  // calendar), and the optional top-level "delivery" section; rows naming
+  // fewer columns read them as absent.
   (raw) => ({ ...raw, eventColumns: EVENT_COLUMNS, version: 4 }),
 ];
 

@@ -44,6 +44,7 @@ export function shapeState(raw: Record<string, unknown>, version: number): Shape
     maps[key] = value;
   }
   if (raw.health !== undefined && !isRecord(raw.health)) return bad('"health" is not an object');
+  if (raw.delivery !== undefined && !isRecord(raw.delivery)) return bad('"delivery" is not an object');
   const metrics = shapeMetrics(raw.metrics);
   if (typeof metrics === 'string') return bad(metrics);
 

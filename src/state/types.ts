@@ -42,6 +42,24 @@ export interface ProcessedEvent {
    * from this one) or on `poll --retry-failed`; health-check warns with its title.
    */
   parked?: { updated?: number; title?: string };
+  /**
+   * What the shared calendar's own listing showed of what calsync put there
+   * (schema v4): `pending`, an invitation (or invited copy) sent and not yet
+   * seen there; `missing`, not there at the next check (Google did not add it,
+   * per the calendar's "Add invitations to my calendar" setting); `dismissed`,
+   * a person deleted the mirror or invitation there (respected: never made
+   * again). Absent: delivered, or nothing to deliver.
+   */
+  delivery?: 'pending' | 'missing' | 'dismissed';
+}
+
+/** The shared calendar's own incremental listing, read only to check deliveries (sync/delivery.ts). */
+export interface DeliveryCheckState {
+  /** The calendar the token belongs to: a changed shared calendar starts afresh. */
+  calendarId: string;
+  syncToken?: string;
+  lastCheckAt?: string;
+  lastError?: string;
 }
 
 export interface CalendarSyncState {
@@ -105,4 +123,6 @@ export interface State {
   accounts: Record<string, AccountState>;
   health?: HealthState;
   metrics: MetricsState;
+  /** Absent until an invitation was first checked. */
+  delivery?: DeliveryCheckState;
 }

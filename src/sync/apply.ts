@@ -8,6 +8,7 @@ import type { ProcessedEvent } from '../state/types.js';
 import { classifyGoogleError, type GoogleErrorInfo } from '../google/google-error.js';
 import { AuthError } from '../errors.js';
 import { AccountStoppedError, type GoogleAccess } from './api.js';
+import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-ids.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
 
 /** event_type label values of calsync_events_processed_success_total. */
@@ -174,10 +175,31 @@ async function insertOrUpdate(
   source: EventRef,
   target: EventRef,
   body: GoogleEvent,
+): Promise<Placed> {
+  try {
+    return { target, ...(await insertOnce(api, account, source, target, body)) };
+  } catch (err) {
+    if (!(err instanceof BurntIdError)) throw err;
+    // The deterministic id is burnt (deleted, and Google will not restore it): the next one in its sequence.
+    const attempt = (next: EventRef) => insertOnce(api, account, source, next, body);
+    return placeAfterBurntId(target, err.writes, attempt, err.cause);
+  }
+}
+
+async function insertOnce(
+  api: GoogleAccess,
+  account: string,
+  source: EventRef,
+  target: EventRef,
+  body: GoogleEvent,
 ): Promise<{ writes: number; existed: boolean }> {
   try {
     await api.call(account, 'events.insert', (c) =>
-      c.events.insert({ calendarId: target.calendarId, sendUpdates: 'none', requestBody: body }),
+      c.events.insert({
+        calendarId: target.calendarId,
+        sendUpdates: 'none',
+        requestBody: { ...body, id: target.eventId },
+      }),
     );
     return { writes: 1, existed: false };
   } catch (err) {
@@ -195,9 +217,15 @@ async function insertOrUpdate(
   // Another source calendar's mirror of the same meeting: it exists, and that calendar keeps it up to date.
   if (existing.status !== 'cancelled' && mine !== undefined && mine !== source.calendarId)
     return { writes: 1, existed: true };
-  const { attendees: _attendees, ...fields } = body;
-  const r = await updateConditionally(api, account, target, follow(fields), existing);
-  return { writes: 1 + r.writes, existed: true };
+  const { id: _id, attendees: _attendees, ...fields } = body;
+  try {
+    const r = await updateConditionally(api, account, target, follow(fields), existing);
+    return { writes: 1 + r.writes, existed: true };
+  } catch (err) {
+    // A deleted copy Google will not bring back (403/410): this id is burnt.
+    if (isBurnt(err)) throw new BurntIdError(2, err);
+    throw err;
+  }
 }
 
 async function deleteIfPresent(api: GoogleAccess, account: string, target: EventRef): Promise<boolean> {
@@ -257,6 +285,25 @@ const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<Process
   copyId: target.eventId,
 });
 
+/** A copy sent to the shared calendar as an invitation waits until its listing shows it arrived (delivery.ts). */
+const invitationSent = (body: GoogleEvent): Partial<ProcessedEvent> => ({
+  delivery: (body.attendees ?? []).length > 0 ? 'pending' : undefined,
+});
+
+/**
+ * A copy calsync keeps was deleted by a person and cannot be changed any more
+ * (403 or 410 on its update): respected, it is not made again (rules.ts), and
+ * the event is done rather than failed at every poll.
+ */
+function dismissedByAPerson(): Omit<Outcome, 'ok'> {
+  return {
+    writes: 1,
+    successes: [],
+    entry: { delivery: 'dismissed' },
+    note: 'its copy was deleted by a person; respected',
+  };
+}
+
 async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome, 'ok'>> {
   switch (action.kind) {
     case 'skip':
@@ -266,19 +313,23 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: ['birthday_clone'],
-        entry: copied('birthday', action.target),
+        entry: { ...copied('birthday', r.target), ...invitationSent(action.body) },
         note: r.existed ? 'copy existed; updated' : undefined,
       };
     }
     case 'copy-gmail': {
       const r = await insertOrUpdate(api, writerOf(api, action), action.source, action.target, action.body);
       if (!action.deleteOriginal)
-        return { writes: r.writes, successes: ['gmail_duplicate'], entry: copied('gmail', action.target) };
+        return {
+          writes: r.writes,
+          successes: ['gmail_duplicate'],
+          entry: { ...copied('gmail', r.target), ...invitationSent(action.body) },
+        };
       const deleted = await deleteIfPresent(api, api.accountOf(action.source.calendarId), action.source);
       return {
         writes: r.writes + 1,
         successes: deleted ? ['gmail_duplicate', 'original_deleted'] : ['gmail_duplicate'],
-        entry: { ...copied('gmail', action.target), action: 'delete-original' },
+        entry: { ...copied('gmail', r.target), ...invitationSent(action.body), action: 'delete-original' },
       };
     }
     case 'mirror': {
@@ -286,7 +337,8 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: ['mirror_created'],
-        entry: copied('mirror', action.target),
+        // An invitation that never arrived, now replaced by this mirror (organizedEvents mirror), is no longer awaited.
+        entry: { ...copied('mirror', r.target), delivery: undefined },
         note: r.existed ? 'mirror existed; updated' : undefined,
       };
     }
@@ -295,13 +347,19 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
-        entry: { rule: 'invite' },
+        entry: r.already ? { rule: 'invite' } : { rule: 'invite', delivery: 'pending' },
         note: r.already ? 'already invited' : undefined,
       };
     }
     case 'update-copy': {
       // Read (1 unit) and update with If-Match (1 unit): 2 units where a patch costs 3.
-      const r = await updateConditionally(api, writerOf(api, action), action.target, follow(action.body));
+      let r: { writes: number };
+      try {
+        r = await updateConditionally(api, writerOf(api, action), action.target, follow(action.body));
+      } catch (err) {
+        if (isBurnt(err)) return dismissedByAPerson();
+        throw err;
+      }
       return {
         writes: r.writes,
         successes: [action.copyKind === 'mirror' ? 'mirror_updated' : 'copy_updated'],
@@ -313,7 +371,7 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: 1,
         successes: [action.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted'],
-        entry: { copyId: undefined, copyCalendar: undefined },
+        entry: { copyId: undefined, copyCalendar: undefined, delivery: undefined },
       };
     }
     case 'update-occurrence': {
@@ -327,7 +385,13 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
         };
       }
       // The occurrence as Google serves it (an unchanged one too), updated with If-Match: 2 units.
-      const r = await updateConditionally(api, writerOf(api, action), target, follow(body));
+      let r: { writes: number };
+      try {
+        r = await updateConditionally(api, writerOf(api, action), target, follow(body));
+      } catch (err) {
+        if (isBurnt(err)) return dismissedByAPerson();
+        throw err;
+      }
       return { writes: r.writes, successes: ['mirror_updated'], entry: copied('occurrence', target) };
     }
     case 'delete-orphans': {

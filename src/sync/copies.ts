@@ -22,6 +22,11 @@ function marker(
   return { private: { [MARKER.source]: `${sourceCalendarId}/${source.id ?? ''}`, [MARKER.rule]: rule } };
 }
 
+/** The shared calendar as the copy's guest; none for a copy made on the shared calendar itself. */
+function guest(inviteEmail: string | undefined): GoogleEvent {
+  return inviteEmail ? { attendees: [{ email: inviteEmail }] } : {};
+}
+
 /**
  * A birthday as an ordinary all-day yearly event: Google allows no attendees
  * and no private properties on `birthday` events, so the shareable copy is a
@@ -31,14 +36,14 @@ export function birthdayCopy(
   sourceCalendarId: string,
   source: GoogleEvent,
   id: string,
-  inviteEmail: string,
+  inviteEmail: string | undefined,
 ): GoogleEvent {
   return {
     id,
     ...followedFields(source),
     recurrence: source.recurrence?.length ? source.recurrence : ['RRULE:FREQ=YEARLY'],
     transparency: 'transparent',
-    attendees: [{ email: inviteEmail }],
+    ...guest(inviteEmail),
     extendedProperties: marker(sourceCalendarId, source, 'birthday'),
   };
 }
@@ -48,14 +53,14 @@ export function gmailCopy(
   sourceCalendarId: string,
   source: GoogleEvent,
   id: string,
-  inviteEmail: string,
+  inviteEmail: string | undefined,
 ): GoogleEvent {
   const link = source.htmlLink ? `\n\nFrom Gmail: ${source.htmlLink}` : '';
   return {
     id,
     ...followedFields(source),
     description: `${source.description ?? ''}${link}`.trim() || null,
-    attendees: [{ email: inviteEmail }],
+    ...guest(inviteEmail),
     extendedProperties: marker(sourceCalendarId, source, 'gmail'),
   };
 }

@@ -13,10 +13,14 @@ export interface Listing {
   full: boolean;
   /** Items Google listed that cannot be acted on (null, no id, wrong types), with why: skipped. */
   malformed: MalformedItem[];
+  /** A full listing's window start (ms): it holds only what ends after it. */
+  timeMin?: number;
 }
 
 /** Bounds of one listing (settings maxListPages, maxListedEvents), and the clock that places a full listing's window. */
 export interface ListOptions {
+  /** The account that lists (default the calendar's own): the shared calendar is read by another. */
+  account?: string;
   maxPages?: number;
   maxEvents?: number;
   /** Google's time, learnt from the answers' Date headers: a full listing's window starts from it. */
@@ -44,7 +48,7 @@ export async function listChanges(
   lookbackDays: number,
   options: ListOptions = {},
 ): Promise<Listing> {
-  const account = api.accountOf(calendarId);
+  const account = options.account ?? api.accountOf(calendarId);
   const maxPages = options.maxPages ?? DEFAULT_MAX_LIST_PAGES;
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_LISTED_EVENTS;
   const clock = options.clock;
@@ -101,7 +105,14 @@ export async function listChanges(
         pageToken = page.nextPageToken;
         continue;
       }
-      return { events, nextSyncToken: page.nextSyncToken, full: token === undefined, malformed };
+      const full = token === undefined;
+      return {
+        events,
+        nextSyncToken: page.nextSyncToken,
+        full,
+        malformed,
+        ...(timeMin !== undefined ? { timeMin: Date.parse(timeMin) } : {}),
+      };
     }
   };
   if (!syncToken) return list(undefined);

@@ -16,6 +16,8 @@ import { log } from '../util/log.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { GoogleClock } from './google-clock.js';
+import { changesSharedCopies, checkDeliveries, deliveryCounts } from './delivery.js';
+import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
 import { ORPHAN_RECENT_MS, recheckOrphans } from './orphans.js';
 import { isParked, parkIfRefused } from './parking.js';
@@ -25,7 +27,7 @@ import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from '
 import { MirrorWriters, type MirrorWriter } from './mirror-writer.js';
 import { elsewhereOf } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
-import type { ActionReport, CalendarReport, PollReport } from './report.js';
+import type { ActionReport, CalendarReport, DeliveryReport, PollReport } from './report.js';
 
 export type { PollReport, CalendarReport, ActionReport } from './report.js';
 
@@ -60,6 +62,9 @@ interface PollRun {
   clock: GoogleClock;
   /** The clock's problem has been logged (once a poll). */
   clockWarned: boolean;
+  /** The shared calendar's delivery check (delivery.ts): at most one listing a poll. */
+  delivery: Promise<DeliveryReport>;
+  deliveryForced?: boolean;
 }
 
 /**
@@ -81,6 +86,14 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
       hint: "set CALSYNC_INVITE_EMAIL to the shared calendar's address",
     });
   }
+  const contacts = settings.sourceCalendars.find(isContactsBirthdayCalendar);
+  if (contacts && !settings.calendarAccounts[contacts])
+    throw new ConfigError(
+      `source calendar ${contacts} (the old contacts-birthday calendar) names no account`,
+      {
+        hint: `it is read through one of your accounts: run: calsync config set calendarAccounts '${contacts}=<your account>' (its copies go to birthdayCopyCalendar, else the shared calendar)`,
+      },
+    );
   return { inviteEmail: settings.inviteEmail };
 }
 
@@ -146,8 +159,16 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     outcomesSinceSave: 0,
     clock: new GoogleClock(),
     clockWarned: false,
+    delivery: Promise.resolve({ checked: false, delivered: 0, pending: 0, undelivered: 0, dismissed: 0 }),
   };
   if (!opts.dryRun) recordPollStarted(run.state);
+  log.debug(`birthday types copied: ${opts.settings.birthdayTypes.join(', ') || 'none'}`);
+  // Invitations sent by earlier polls, looked for on the shared calendar before this poll sends more.
+  run.delivery = checkDeliveries(run.api, run.state, opts.settings, {
+    dryRun: opts.dryRun === true,
+    clock: run.clock,
+  });
+  let delivery = await run.delivery;
   // Calendars run side by side: each account has its own quota and pacer, so a
   // first sync of two accounts takes as long as the larger one, not the sum.
   const reports = await Promise.all(
@@ -160,6 +181,7 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
       return report;
     }),
   );
+  delivery = await run.delivery;
   const durationMs = Date.now() - started;
   if (!opts.dryRun) {
     recordPollDuration(run.state, durationMs / 1000);
@@ -176,6 +198,8 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
     writes: run.writes,
     calendars: reports,
     actions: run.actions,
+    birthdayTypes: opts.settings.birthdayTypes,
+    delivery: { ...delivery, ...(opts.dryRun ? {} : deliveryCounts(run.state)) },
   };
 }
 
@@ -357,19 +381,33 @@ async function plan(
     gmailOriginal: settings.gmailOriginal,
     retryParked: run.opts.retryFailed === true,
     orphanSince,
+    organizedEvents: settings.organizedEvents,
+    birthdayTypes: settings.birthdayTypes,
   });
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
   const account = run.api.accountOf(calendarId);
+  const planWith = (writer: MirrorWriter) =>
+    planChanges(calendarId, events, entries, ruleSettings(writer), elsewhere);
   // Planned first as if the calendar's own account may write the shared calendar:
   // only a plan that writes there pays for the access check.
-  const optimistic = planChanges(calendarId, events, entries, ruleSettings({ account }), elsewhere);
+  let optimistic = planWith({ account });
+  // Copies on the shared calendar about to change: its listing first (once a poll), so one a person deleted stays deleted.
+  if (changesSharedCopies(optimistic, inviteEmail)) {
+    if (!run.deliveryForced) {
+      run.deliveryForced = true;
+      const force = { dryRun: run.opts.dryRun === true, force: true, clock: run.clock };
+      run.delivery = run.delivery.then((r) =>
+        r.checked ? r : checkDeliveries(run.api, run.state, settings, force),
+      );
+    }
+    await run.delivery;
+    optimistic = planWith({ account });
+  }
   if (!optimistic.some((a) => writesShared(a, inviteEmail))) return optimistic;
   const writer = await run.writers.writerFor(account);
   noteWriter(run, calendarId, writer, report);
-  return writer.account === account
-    ? optimistic
-    : planChanges(calendarId, events, entries, ruleSettings(writer), elsewhere);
+  return writer.account === account ? optimistic : planWith(writer);
 }
 
 /** Remembers for health-check whether this calendar's mirrors have a writer (a skip for lack of one is a WARNING). */

@@ -47,4 +47,22 @@ export interface PollReport {
   writes: number;
   calendars: CalendarReport[];
   actions: ActionReport[];
+  /** The `birthdayProperties.type` values this poll copies (the birthdayTypes setting). */
+  birthdayTypes: string[];
+  /** Invitations calsync sent that the shared calendar's listing did not show (sync/delivery.ts). */
+  delivery?: DeliveryReport;
+}
+
+export interface DeliveryReport {
+  /** Whether this poll listed the shared calendar (only when something awaited delivery). */
+  checked: boolean;
+  /** Seen on the shared calendar in this poll. */
+  delivered: number;
+  /** Sent, and not yet checked (checked at the next poll). */
+  pending: number;
+  /** Checked, and not there: Google did not add the invitation. */
+  undelivered: number;
+  /** Deleted from the shared calendar by a person: left so. */
+  dismissed: number;
+  error?: string;
 }

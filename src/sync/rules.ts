@@ -7,6 +7,7 @@ import type { EntryLookup } from '../state/event-table.js';
 import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
+import { birthdayTypeOf, isContactsBirthdayCalendar, isGmailEvent } from './event-kinds.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
 import { orphanTargets, searchesOrphans } from './orphans.js';
 import { parkedReason, parkedUnchanged } from './parking.js';
@@ -28,6 +29,8 @@ export interface PlanInput {
   entry: ProcessedEvent | undefined;
   /** For an occurrence of a series: whether calsync mirrors that series. */
   seriesMirrored: boolean;
+  /** That series mirror's id, when known (the state's, or the one planned in this listing). */
+  seriesMirrorId?: string;
   settings: RuleSettings;
   /**
    * What other source calendars still hold (the same meeting, another
@@ -116,6 +119,7 @@ function mirrorOccurrence(
   calendarId: string,
   event: GoogleEvent,
   settings: RuleSettings,
+  seriesMirrorId: string | undefined,
 ): EventRef | undefined {
   const masterId = masterIdOf(event);
   const suffix =
@@ -124,7 +128,8 @@ function mirrorOccurrence(
   if (!masterId || !suffix) return undefined;
   return {
     calendarId: settings.inviteEmail,
-    eventId: `${copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
+    // The series mirror's id as recorded: a burnt deterministic id moved it along its sequence (burnt-ids.ts).
+    eventId: `${seriesMirrorId ?? copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
   };
 }
 
@@ -232,7 +237,9 @@ function planUnwritten(input: PlanInput): Action {
       return skip('original deleted by calsync after copying; the copy stays');
     if (copy) return letGo(copy);
     const occurrence =
-      masterIdOf(event) && input.seriesMirrored ? mirrorOccurrence(calendarId, event, settings) : undefined;
+      masterIdOf(event) && input.seriesMirrored
+        ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
+        : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
     if (searchesOrphans(event, entry, settings)) {
       const targets = orphanTargets(calendarId, source.eventId, settings, input.elsewhere);
@@ -243,12 +250,18 @@ function planUnwritten(input: PlanInput): Action {
   // Listed as a source by mistake: its events are on the shared calendar already (copies made before still go with their source, above).
   if (sameEmail(calendarId, settings.inviteEmail)) return skip('on the shared calendar itself');
 
+  // A person deleted calsync's mirror or copy on the shared calendar (its listing showed it): never made again.
+  if (entry?.delivery === 'dismissed') return skip('deleted from the shared calendar by a person; respected');
   const type = event.eventType ?? 'default';
   if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
 
   if (type === 'birthday') {
+    const birthdayType = birthdayTypeOf(event);
+    if (!created && !settings.birthdayTypes.includes(birthdayType))
+      return skip(`birthday type "${birthdayType}" is not in birthdayTypes`);
+    const place = copyPlace(calendarId, 'birthday', settings);
     const target = copy ?? {
-      calendarId: settings.birthdayCopyCalendar ?? calendarId,
+      calendarId: place.calendarId,
       eventId: copyEventId(calendarId, source.eventId, 'birthday'),
     };
     if (!created)
@@ -256,7 +269,7 @@ function planUnwritten(input: PlanInput): Action {
         kind: 'copy-birthday',
         source,
         target,
-        body: birthdayCopy(calendarId, event, target.eventId, settings.inviteEmail),
+        body: birthdayCopy(calendarId, event, target.eventId, place.invitee),
       };
     if (entry && changedSince(entry, event))
       return {
@@ -269,15 +282,20 @@ function planUnwritten(input: PlanInput): Action {
     return skip('copy is up to date');
   }
 
-  if (type === 'fromGmail') {
-    const target = copy ?? { calendarId, eventId: copyEventId(calendarId, source.eventId, 'gmail') };
+  // Gmail events from before 2024-05-30 are `default` events organized by a placeholder: copies too, not mirrors.
+  if (isGmailEvent(event)) {
+    const place = copyPlace(calendarId, 'gmail', settings);
+    const target = copy ?? {
+      calendarId: place.calendarId,
+      eventId: copyEventId(calendarId, source.eventId, 'gmail'),
+    };
     const deleteOriginal = settings.gmailOriginal === 'delete';
     if (!created)
       return {
         kind: 'copy-gmail',
         source,
         target,
-        body: gmailCopy(calendarId, event, target.eventId, settings.inviteEmail),
+        body: gmailCopy(calendarId, event, target.eventId, place.invitee),
         deleteOriginal,
       };
     if (entry && changedSince(entry, event))
@@ -294,7 +312,13 @@ function planUnwritten(input: PlanInput): Action {
 
   const invited = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
 
-  if (isOrganizer(event, calendarId)) {
+  // With organizedEvents "mirror", the account's own events are mirrored like
+  // anyone else's; one already invited (by calsync or a person) stays so,
+  // unless that invitation never arrived.
+  const mirrorOwn =
+    settings.organizedEvents === 'mirror' &&
+    (entry?.rule === 'mirror' || !(invited && entry?.delivery !== 'missing'));
+  if (isOrganizer(event, calendarId) && !mirrorOwn) {
     // The meeting became the account's own (organizer changed): its mirror goes
     // first, and the next poll invites the shared calendar instead.
     if (copy && entry?.rule === 'mirror')
@@ -308,6 +332,7 @@ function planUnwritten(input: PlanInput): Action {
 
   // Someone else organizes it: never edit their meeting, mirror it instead,
   // unless the shared calendar organizes it (it is there already).
+  if (isOrganizer(event, calendarId)) return mirrorPlan(input, source, entry, copy, created);
   if (sameEmail(event.organizer?.email, settings.inviteEmail))
     return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
@@ -316,7 +341,7 @@ function planUnwritten(input: PlanInput): Action {
     // One occurrence declined (or shared directly) of a mirrored series: that occurrence goes from the mirror.
     const occurrence =
       masterIdOf(event) && event.originalStartTime && input.seriesMirrored
-        ? mirrorOccurrence(calendarId, event, settings)
+        ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
         : undefined;
     if (occurrence)
       return invited
@@ -324,9 +349,22 @@ function planUnwritten(input: PlanInput): Action {
         : letGoOccurrence(occurrence);
     return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
+  return mirrorPlan(input, source, entry, copy, created);
+}
+
+/** The mirror of an event on the shared calendar: made, followed, or left as it is. */
+function mirrorPlan(
+  input: PlanInput,
+  source: SourceFacts,
+  entry: ProcessedEvent | undefined,
+  copy: EventRef | undefined,
+  created: EventRef | undefined,
+): Action {
+  const { calendarId, event, settings } = input;
+  const skip = (reason: string): Skip => ({ kind: 'skip', source, reason });
   if (masterIdOf(event) && event.originalStartTime) {
     if (!input.seriesMirrored) return skip('series is not mirrored');
-    const target = copy ?? mirrorOccurrence(calendarId, event, settings);
+    const target = copy ?? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId);
     if (!target) return skip('occurrence id not recognised');
     if (copy && entry && !changedSince(entry, event)) return skip('mirror is up to date');
     return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
@@ -350,6 +388,27 @@ function planUnwritten(input: PlanInput): Action {
 }
 
 /**
+ * Where a birthday or Gmail copy is made, and whether it carries the shared
+ * calendar as guest. On the shared calendar itself it needs no guest: with
+ * organizedEvents "mirror", and for the old read-only contacts-birthday
+ * calendar, which takes no writes (its copies go to birthdayCopyCalendar, else there).
+ */
+export function copyPlace(
+  calendarId: string,
+  rule: 'birthday' | 'gmail',
+  settings: RuleSettings,
+): { calendarId: string; invitee: string | undefined } {
+  const shared = { calendarId: settings.inviteEmail, invitee: undefined };
+  if (settings.organizedEvents === 'mirror') return shared;
+  const own =
+    rule === 'birthday'
+      ? (settings.birthdayCopyCalendar ?? (isContactsBirthdayCalendar(calendarId) ? undefined : calendarId))
+      : calendarId;
+  if (own === undefined || sameEmail(own, settings.inviteEmail)) return shared;
+  return { calendarId: own, invitee: settings.inviteEmail };
+}
+
+/**
  * Plans a whole listing. Series masters go first so their occurrences know
  * whether the series is mirrored (its mirror's occurrence ids derive from it).
  */
@@ -364,7 +423,7 @@ export function planChanges(
     Boolean(masterIdOf(e) && (e.originalStartTime || e.recurringEventId));
   const ordered = [...events.filter((e) => !isOccurrence(e)), ...events.filter(isOccurrence)];
   // Series mirrored in this listing; older ones are looked up in the entries.
-  const mirroredNow = new Set<string>();
+  const mirroredNow = new Map<string, string>();
   const unmirroredNow = new Set<string>();
   const isMirrored = (masterId: string) => {
     if (mirroredNow.has(masterId)) return true;
@@ -381,10 +440,13 @@ export function planChanges(
       event,
       entry: entries?.get(event.id ?? ''),
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
+      seriesMirrorId:
+        masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
       settings,
       elsewhere,
     });
-    if (action.kind === 'mirror' && event.recurrence?.length) mirroredNow.add(action.source.eventId);
+    if (action.kind === 'mirror' && event.recurrence?.length)
+      mirroredNow.set(action.source.eventId, action.target.eventId);
     if (action.kind === 'delete-copy' && action.copyKind === 'mirror')
       unmirroredNow.add(action.source.eventId);
     actions.push(action);

@@ -1,5 +1,5 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import type { GmailOriginalPolicy } from '../config/types.js';
+import type { GmailOriginalPolicy, OrganizedEventsPolicy } from '../config/types.js';
 import type { ProcessedEvent } from '../state/types.js';
 
 export type GoogleEvent = calendar_v3.Schema$Event;
@@ -116,6 +116,10 @@ export interface RuleSettings {
   orphanSince?: number;
   /** `poll --retry-failed`: parked events are tried again although unchanged. */
   retryParked?: boolean;
+  /** `mirror`: events the account organizes are mirrored, copies made on the shared calendar without a guest. */
+  organizedEvents: OrganizedEventsPolicy;
+  /** The `birthdayProperties.type` values copied. */
+  birthdayTypes: readonly string[];
 }
 
 /** What other source calendars still hold: a mirror, or an occurrence of a mirrored series they attend. */

@@ -1,0 +1,130 @@
+/**
+ * Special dates and old Gmail events (issue 11, points 3 and 4), end to end
+ * through the built binary (facts page, "Birthdays" and "Gmail events").
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { samples } from '../src/emulator/index.js';
+import { calendarClientFor } from './helpers/emulator.js';
+import { copyEventId } from '../src/sync/ids.js';
+import { SHARED, at, attendeeCount, countBySummary, startWorld, type World } from './helpers/world.js';
+
+const ALICE = 'alice@example.test';
+const CONTACTS = 'addressbook#contacts@group.v.calendar.google.com';
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+interface Report {
+  birthdayTypes: string[];
+  actions: { eventId: string; action: string; result: string; reason?: string }[];
+}
+
+describe('every kind of special date', () => {
+  it('birthday, anniversary, custom and other are copied with the shared calendar as guest; self is not by default; --json and debug logs say which types', async () => {
+    world = await startWorld();
+    const date = at(3, 0).slice(0, 10);
+    const seeded = Object.fromEntries(
+      (['birthday', 'anniversary', 'custom', 'other', 'self'] as const).map((type) => [
+        type,
+        world?.emu.seedEvent(ALICE, samples.specialDateEvent({ type, summary: `S ${type}`, date })),
+      ]),
+    );
+    const res = await world.cli.run(['poll', '--json', '--verbose']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.birthdayTypes).toEqual(['birthday', 'anniversary', 'custom', 'other']);
+    expect(res.stderr).toContain('birthday types copied: birthday, anniversary, custom, other');
+    for (const type of ['birthday', 'anniversary', 'custom', 'other']) {
+      const copy = world.emu.getEvent(ALICE, copyEventId(ALICE, seeded[type]?.id ?? '', 'birthday'));
+      expect(copy?.summary).toBe(`S ${type}`);
+      expect(attendeeCount(copy, SHARED)).toBe(1);
+    }
+    const self = report.actions.find((a) => a.eventId === seeded.self?.id);
+    expect(self).toMatchObject({ action: 'skip', reason: 'birthday type "self" is not in birthdayTypes' });
+    expect(countBySummary(world.emu, ALICE, 'S self')).toBe(1);
+  });
+
+  it("birthdayTypes self copies the account's own birthday", async () => {
+    world = await startWorld();
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ birthdayTypes: ['self'] }));
+    const own = world.emu.seedEvent(
+      ALICE,
+      samples.specialDateEvent({ type: 'self', summary: 'Me', date: at(5, 0).slice(0, 10) }),
+    );
+    const res = await world.cli.run(['poll', '--json']);
+    expect((JSON.parse(res.stdout) as Report).birthdayTypes).toEqual(['self']);
+    expect(world.emu.getEvent(ALICE, copyEventId(ALICE, own.id ?? '', 'birthday'))?.summary).toBe('Me');
+  });
+
+  it('a 29 February birthday is copied with its leap-day rule, and the copy falls on 28 February in common years', async () => {
+    world = await startWorld();
+    const leap = world.emu.seedEvent(
+      ALICE,
+      samples.specialDateEvent({ type: 'birthday', summary: 'Leap', date: '2028-02-29' }),
+    );
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const copyId = copyEventId(ALICE, leap.id ?? '', 'birthday');
+    expect(world.emu.getEvent(ALICE, copyId)?.recurrence).toEqual([samples.LEAP_DAY_RULE]);
+    const { data } = await calendarClientFor(world.emu, ALICE).events.instances({
+      calendarId: ALICE,
+      eventId: copyId,
+      timeMin: '2028-01-01T00:00:00Z',
+      timeMax: '2030-01-01T00:00:00Z',
+    });
+    expect(data.items?.map((e) => e.start?.date)).toEqual(['2028-02-29', '2029-02-28']);
+  });
+
+  it('the old read-only contacts-birthday calendar as a source: its copies go to the shared calendar, none fails', async () => {
+    world = await startWorld({ env: { CALSYNC_SOURCE_CALENDARS: `${ALICE},${CONTACTS}` } });
+    world.emu.addCalendar(CONTACTS, {
+      owner: 'contacts@system.test',
+      readers: [ALICE],
+      summary: 'Birthdays',
+    });
+    const ann = world.emu.seedEvent(
+      CONTACTS,
+      samples.birthdayEvent({ summary: 'Ann', date: at(3, 0).slice(0, 10) }),
+    );
+    const refused = await world.cli.run(['poll']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`calsync config set calendarAccounts '${CONTACTS}=<your account>'`);
+
+    writeFileSync(
+      join(world.cli.dir, 'config.json'),
+      JSON.stringify({ calendarAccounts: { [CONTACTS]: ALICE } }),
+    );
+    const res = await world.cli.run(['poll', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const copy = world.emu.getEvent(SHARED, copyEventId(CONTACTS, ann.id ?? '', 'birthday'));
+    expect(copy?.summary).toBe('Ann');
+    expect(copy?.attendees ?? []).toHaveLength(0);
+    expect(world.emu.listEvents(CONTACTS)).toHaveLength(1);
+  });
+});
+
+describe('Gmail events from before 2024-05-30', () => {
+  it('a full resync with a long lookback copies them as Gmail events, with no mirror', async () => {
+    world = await startWorld();
+    writeFileSync(join(world.cli.dir, 'config.json'), JSON.stringify({ lookbackDays: 30 }));
+    const old = world.emu.seedEvent(
+      ALICE,
+      samples.legacyGmailEvent({
+        summary: 'Flight 2023',
+        start: at(-10, 8),
+        end: at(-10, 10),
+        account: ALICE,
+      }),
+    );
+    const res = await world.cli.run(['poll', '--full-resync', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const action = (JSON.parse(res.stdout) as Report).actions.find((a) => a.eventId === old.id);
+    expect(action).toMatchObject({ action: 'copy-gmail', result: 'done' });
+    expect(world.emu.getEvent(ALICE, copyEventId(ALICE, old.id ?? '', 'gmail'))?.summary).toBe('Flight 2023');
+    expect(countBySummary(world.emu, SHARED, 'Flight 2023')).toBe(1); // the copy's invitation, not a mirror
+    expect(world.emu.getEvent(SHARED, copyEventId(ALICE, old.id ?? '', 'mirror'))).toBeUndefined();
+  });
+});
