@@ -5,6 +5,7 @@ import { registerConfigCommand } from './config.js';
 import { registerPollCommand } from './poll.js';
 import { registerPurge } from './purge.js';
 import { registerDemoCommand } from './demo.js';
+import { registerExplain } from './explain.js';
 import { registerHealthCheck } from './health-check.js';
 import { registerMetrics } from './metrics.js';
 import { registerServeWebhook } from './serve-webhook.js';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerClean(program);
   registerSystemd(program);
   registerPurge(program);
+  registerExplain(program);
 }
