@@ -37,7 +37,7 @@ function one(e: Explanation): string[] {
   }
   if (e.waiting)
     lines.push(
-      `  waiting:      retried at the next poll (${e.waiting.reason}; ${e.waiting.attempts} attempts since ${e.waiting.since})`,
+      `  waiting:      retried at the next poll (${e.waiting.reason}; ${e.waiting.attempts} attempt${e.waiting.attempts === 1 ? '' : 's'} since ${e.waiting.since})`,
     );
   if (e.invitation) {
     const who = e.invitation.byCalsync
