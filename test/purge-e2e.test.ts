@@ -159,17 +159,25 @@ describe('calsync purge (built binary)', () => {
     expect(guests(world.emu.getEvent(ALICE, own.id ?? ''))).toEqual(['jo@example.test:accepted']);
   });
 
-  it('--forget removes the state, webhook token and health memory, never the tokens or config.json', async () => {
-    world = await startWorld();
+  it('stops the push channels; --forget then removes the state, webhook token and health memory, never the tokens or config.json', async () => {
+    // A loopback webhook address nobody answers: the channel is made all the same.
+    world = await startWorld({ env: { CALSYNC_WEBHOOK_URL: 'http://127.0.0.1:9/webhook' } });
     seed(world);
     expect((await world.cli.run(['poll'])).code).toBe(0);
+    const watch = await world.cli.run(['watch']);
+    expect(watch.code, watch.stderr).toBe(0);
+    const channel = world.state()?.channels[ALICE];
+    expect(channel).toBeDefined();
     const dir = world.cli.dir;
-    writeFileSync(join(dir, 'webhook-token'), 'secret-token-1234567890\n', { mode: 0o600 });
     writeFileSync(join(dir, 'health.json'), '{}\n', { mode: 0o600 });
     writeFileSync(join(dir, 'config.json'), '{}\n', { mode: 0o600 });
     const res = await world.cli.run(['purge', '--forget', '--json']);
     expect(res.code, res.stderr).toBe(0);
-    const report = JSON.parse(res.stdout) as Report;
+    const report = JSON.parse(res.stdout) as Report & { channels: { calendarId: string; action: string }[] };
+    expect(report.channels).toEqual([{ calendarId: ALICE, action: 'stopped' }]);
+    expect(world.emu.requests.some((r) => r.path === '/calendar/v3/channels/stop' && r.status < 300)).toBe(
+      true,
+    );
     expect(report.forgotten.map((f) => f.slice(dir.length + 1))).toEqual([
       'health.json',
       'state.json',
@@ -179,6 +187,21 @@ describe('calsync purge (built binary)', () => {
       expect(existsSync(join(dir, f))).toBe(false);
     for (const f of ['config.json', `tokens/${ALICE}.json`, `tokens/${SHARED}.json`])
       expect(existsSync(join(dir, f))).toBe(true);
+  });
+
+  it("mirrors go even when the shared calendar's own account has no token here (a source account that writes it deletes them)", async () => {
+    world = await startWorld();
+    seed(world);
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    rmSync(join(world.cli.dir, 'tokens', `${SHARED}.json`));
+    const res = await world.cli.run(['purge', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.calendars.find((c) => c.calendarId === SHARED)).toMatchObject({
+      account: ALICE,
+      mirrors: 1,
+    });
+    expect(calsyncMade(world)).toEqual([]);
   });
 
   it("a calendar that is not calsync's is a usage error (exit 2)", async () => {
