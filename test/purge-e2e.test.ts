@@ -204,6 +204,17 @@ describe('calsync purge (built binary)', () => {
     expect(calsyncMade(world)).toEqual([]);
   });
 
+  it('warns when the systemd timers are still installed, since the next poll would make everything again', async () => {
+    world = await startWorld();
+    const env = { XDG_CONFIG_HOME: world.cli.dir };
+    expect((await world.cli.run(['systemd', 'install'], env)).code).toBe(0);
+    const res = await world.cli.run(['purge'], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('run: calsync systemd uninstall');
+    expect((await world.cli.run(['systemd', 'uninstall'], env)).code).toBe(0);
+    expect((await world.cli.run(['purge'], env)).stderr).not.toContain('still installed');
+  });
+
   it("a calendar that is not calsync's is a usage error (exit 2)", async () => {
     world = await startWorld();
     const res = await world.cli.run(['purge', '--calendar', 'nobody@example.test']);

@@ -14,6 +14,21 @@ interface PurgeFlags {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Timers still installed poll again and make everything anew: say so (on stderr, once). */
+async function warnIfTimersInstalled(): Promise<void> {
+  const [{ planUninstall }, { log }] = await Promise.all([
+    import('../systemd/uninstall.js'),
+    import('../util/log.js'),
+  ]);
+  for (const mode of ['user', 'system'] as const) {
+    const plan = await planUninstall({ mode });
+    if (plan.units.length > 0)
+      log.warn(
+        `calsync's ${mode} systemd units are still installed in ${plan.dir}: the next timed poll makes everything again; run: calsync systemd uninstall${mode === 'system' ? ' --system' : ''}`,
+      );
+  }
+}
+
 export function registerPurge(program: Command): void {
   program
     .command('purge')
@@ -57,6 +72,7 @@ export function registerPurge(program: Command): void {
           },
         });
         spinner?.stop();
+        if (!report.dryRun) await warnIfTimersInstalled();
         if (g.json) printJson(report);
         else if (!g.quiet || report.exitCode !== 0) process.stdout.write(renderPurgeReport(report));
         process.exitCode = report.exitCode;
