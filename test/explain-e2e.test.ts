@@ -77,6 +77,16 @@ describe('calsync explain on the demo world (built binary)', () => {
     expect(viaMirror?.eventId).toBe(e?.eventId);
   });
 
+  it('part of a word, or a search Google refuses, still finds the event (one bounded page of each calendar)', async () => {
+    emu.injectFaults({ method: 'GET', pathIncludes: 'q=', status: 400 });
+    try {
+      const [e] = await explain('entis');
+      expect(e?.summary).toBe('Dentist');
+    } finally {
+      emu.clearFaults();
+    }
+  });
+
   it('focus time is skipped, with the reason', async () => {
     const [e] = await explain('Focus time');
     expect(e?.decision).toMatchObject({ action: 'skip', reason: 'focusTime events are personal' });

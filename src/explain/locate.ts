@@ -12,6 +12,8 @@ import { MARKER, type EventRef, type GoogleEvent } from '../sync/types.js';
 /** How many events a text search explains at most. */
 export const MAX_MATCHES = 10;
 const SEARCH_PAGE = 100;
+/** Without a usable `q`: one page of a calendar, the most Google gives at once. */
+const FALLBACK_PAGE = 2500;
 
 export interface Located {
   /** The source event, as read now. */
@@ -119,14 +121,28 @@ export async function locateByTitle(
 ): Promise<{ found: Located[]; more: boolean }> {
   const found: Located[] = [];
   const needle = text.toLowerCase();
-  for (const calendarId of calendars) {
-    const res = await api.call(api.accountOf(calendarId), 'events.list', (c) =>
-      c.events.list({ calendarId, q: text, maxResults: SEARCH_PAGE }),
-    );
+  const titled = (items: GoogleEvent[] | undefined) =>
     // `q` also matches descriptions, places and guests: only titles count here.
-    const matches = (res.data.items ?? []).filter(
-      (e) => e.status !== 'cancelled' && (e.summary ?? '').toLowerCase().includes(needle),
-    );
+    (items ?? []).filter((e) => e.status !== 'cancelled' && (e.summary ?? '').toLowerCase().includes(needle));
+  for (const calendarId of calendars) {
+    const account = api.accountOf(calendarId);
+    let matches: GoogleEvent[] = [];
+    try {
+      const res = await api.call(account, 'events.list', (c) =>
+        c.events.list({ calendarId, q: text, maxResults: SEARCH_PAGE }),
+      );
+      matches = titled(res.data.items);
+    } catch (err) {
+      if (classifyGoogleError(err).status !== 400) throw err;
+    }
+    // Google's search matches whole words, not parts of them, and may refuse a query:
+    // then one bounded page of the calendar, searched here.
+    if (matches.length === 0) {
+      const res = await api.call(account, 'events.list', (c) =>
+        c.events.list({ calendarId, maxResults: FALLBACK_PAGE }),
+      );
+      matches = titled(res.data.items);
+    }
     for (const event of matches) {
       const located = await resolve(api, settings, calendarId, event);
       if (located) found.push(located);
