@@ -107,9 +107,12 @@ describe('calsync purge (built binary)', () => {
     ]);
     expect(world.writes()).toBe(writes);
 
+    const requests = world.calendarRequests();
     const res = await world.cli.run(['purge']);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('purge: 4 of 4 removed');
+    // One listing per marker on each calendar (3 + 3), then one write per removal: nothing more.
+    expect(world.calendarRequests() - requests).toBe(6 + 4);
     expect(calsyncMade(world)).toEqual([]);
     // Nothing calsync made is left on the shared calendar, but the dinner it was invited to before.
     expect(world.emu.listEvents(SHARED).map((e) => e.summary)).toEqual(['Family dinner']);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeId } from '../src/explain/explain.js';
 import { sourceOfMarker } from '../src/explain/locate.js';
-import { itemsOf } from '../src/purge/find.js';
+import { itemsOf, queriesFor } from '../src/purge/find.js';
+import type { Settings } from '../src/config/types.js';
 import { withoutCalsyncInvitee } from '../src/purge/remove-invitee.js';
 import type { GoogleEvent } from '../src/sync/types.js';
 
@@ -85,5 +86,20 @@ describe('explain: reading ids and markers', () => {
       eventId: 'ev1',
     });
     expect(sourceOfMarker('broken')).toBeUndefined();
+  });
+});
+
+describe('which listings a purge makes on a calendar', () => {
+  const settings = { sourceCalendars: ['a@x'], inviteEmail: SHARED } as Settings;
+  it.each([
+    ['a source calendar: copies and invites', 'a@x', { rules: ['birthday', 'gmail'], invited: true }],
+    [
+      'the shared calendar: copies and mirrors',
+      SHARED,
+      { rules: ['birthday', 'gmail', 'mirror'], invited: false },
+    ],
+    ['a copy calendar: copies only', 'copies@x', { rules: ['birthday', 'gmail'], invited: false }],
+  ])('%s', (_name, calendarId, expected) => {
+    expect(queriesFor(settings, calendarId)).toEqual(expected);
   });
 });

@@ -24,16 +24,18 @@ export interface Located {
 }
 
 export function searchCalendars(settings: Settings, only: string | undefined): string[] {
-  const all = [...settings.sourceCalendars, ...(settings.inviteEmail ? [settings.inviteEmail] : [])].filter(
-    (id, i, list) => list.indexOf(id) === i,
-  );
+  const all = [
+    ...settings.sourceCalendars,
+    ...(settings.inviteEmail ? [settings.inviteEmail] : []),
+    ...(settings.birthdayCopyCalendar ? [settings.birthdayCopyCalendar] : []),
+  ].filter((id, i, list) => list.indexOf(id) === i);
   if (all.length === 0)
     throw new ConfigError('no source calendars are configured', {
       hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json',
     });
   if (only === undefined) return all;
   if (!all.includes(only))
-    throw new ConfigError(`--calendar ${only} is not a source calendar or the shared calendar`, {
+    throw new ConfigError(`--calendar ${only} is not a calendar calsync reads or writes`, {
       hint: `calendars: ${all.join(', ')}`,
     });
   return [only];

@@ -64,6 +64,20 @@ export function candidateAccounts(api: GoogleAccess, settings: Settings, calenda
   return [own, ...others].filter((a, i, list) => list.indexOf(a) === i);
 }
 
+/**
+ * Which listings a calendar needs: mirrors are only ever written to the
+ * shared calendar, and only source events are invited; birthday and Gmail
+ * copies may be on any (their own calendar, the copy calendar, the shared one).
+ */
+export function queriesFor(settings: Settings, calendarId: string): { rules: CopyRule[]; invited: boolean } {
+  const isSource = settings.sourceCalendars.includes(calendarId);
+  const isShared = calendarId === settings.inviteEmail;
+  return {
+    rules: COPY_RULES.filter((rule) => rule !== 'mirror' || isShared),
+    invited: isSource,
+  };
+}
+
 async function listByProperty(
   api: GoogleAccess,
   account: string,
@@ -124,10 +138,11 @@ export async function findOnCalendar(
   let lastError: unknown;
   for (const account of accounts) {
     try {
+      const q = queriesFor(settings, calendarId);
       const copies: GoogleEvent[] = [];
-      for (const rule of COPY_RULES)
+      for (const rule of q.rules)
         copies.push(...(await listByProperty(api, account, calendarId, `${MARKER.rule}=${rule}`)));
-      const invited = await listByProperty(api, account, calendarId, `${MARKER.invited}=1`);
+      const invited = q.invited ? await listByProperty(api, account, calendarId, `${MARKER.invited}=1`) : [];
       return itemsOf(calendarId, account, copies, invited);
     } catch (err) {
       lastError = err;
