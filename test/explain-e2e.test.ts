@@ -71,7 +71,7 @@ describe('calsync explain on the demo world (built binary)', () => {
     const [e] = await explain('Team standup', '--calendar', work);
     expect(e?.calendarId).toBe(work);
     expect(e?.entry?.rule).toBe('mirror');
-    expect(e?.copy).toMatchObject({ calendarId: shared, presence: 'exists' });
+    expect(e?.copy).toMatchObject({ calendarId: shared, kind: 'mirror', presence: 'exists' });
     const [viaMirror] = await explain(e?.copy?.eventId ?? '');
     expect(viaMirror?.via?.rule).toBe('mirror');
     expect(viaMirror?.eventId).toBe(e?.eventId);

@@ -125,6 +125,9 @@ describe('calsync purge (built binary)', () => {
     const again = await world.cli.run(['purge', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as Report).items).toEqual([]);
+    expect((await world.cli.run(['purge'])).stdout).toContain(
+      "purge: nothing of calsync's is left on Google",
+    );
     expect(world.writes()).toBe(afterFirst);
   });
 

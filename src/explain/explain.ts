@@ -40,7 +40,7 @@ export interface Explanation {
   entry?: ProcessedEvent & { recordedAt: string };
   /** Waiting for a retry at the next poll, and why. */
   waiting?: { reason: string; since: string; attempts: number };
-  copy?: EventRef & { presence: Presence };
+  copy?: EventRef & { kind: 'copy' | 'mirror'; presence: Presence };
   invitation?: {
     /** The shared calendar is a guest of the event now. */
     guest: boolean;
@@ -162,7 +162,8 @@ async function explainOne(
       : 'target' in action && action.kind !== 'update-occurrence'
         ? action.target
         : undefined;
-  if (copy) out.copy = { ...copy, presence: await presence(api, copy) };
+  const mirrored = entry?.rule === 'mirror' || entry?.rule === 'occurrence' || action.kind === 'mirror';
+  if (copy) out.copy = { ...copy, kind: mirrored ? 'mirror' : 'copy', presence: await presence(api, copy) };
   const shared = settings.inviteEmail ?? '';
   const guestOf = (e: GoogleEvent | undefined) =>
     (e?.attendees ?? []).some((a) => (a.email ?? '').toLowerCase() === shared.toLowerCase());

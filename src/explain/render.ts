@@ -33,7 +33,7 @@ function one(e: Explanation): string[] {
         : e.copy.presence === 'cancelled'
           ? 'is deleted on Google'
           : 'is not on Google';
-    lines.push(`  copy:         ${where} ${state}`);
+    lines.push(`  ${`${e.copy.kind}:`.padEnd(14)}${where} ${state}`);
   }
   if (e.waiting)
     lines.push(

@@ -1,16 +1,24 @@
 /** The text a person reads after `calsync purge`. */
 import type { PurgeReport } from './run.js';
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export function renderPurgeReport(report: PurgeReport): string {
   const lines: string[] = [];
   const total = report.items.length;
   lines.push(
     report.dryRun
       ? `dry run: nothing written. calsync's events on Google (${total} in all):`
-      : `purge: ${report.items.filter((i) => i.result !== 'failed').length} of ${total} removed`,
+      : total === 0
+        ? "purge: nothing of calsync's is left on Google"
+        : `purge: ${report.items.filter((i) => i.result !== 'failed').length} of ${total} removed`,
   );
   for (const c of report.calendars) {
-    const counts = `${c.copies} copies, ${c.mirrors} mirrors, ${c.invites} invites`;
+    const counts = [
+      plural(c.copies, 'copy', 'copies'),
+      plural(c.mirrors, 'mirror', 'mirrors'),
+      plural(c.invites, 'invite', 'invites'),
+    ].join(', ');
     lines.push(`  ${c.calendarId}: ${c.error ? `failed: ${c.error}` : counts}`);
   }
   const failed = report.items.filter((i) => i.result === 'failed');
