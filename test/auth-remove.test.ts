@@ -55,6 +55,15 @@ describe('calsync auth --remove (built binary)', () => {
     expect(existsSync(join(world.cli.dir, 'tokens', `${ALICE}.json`))).toBe(false);
   });
 
+  it('when Google cannot be reached the token file is kept and the exit status is 1', async () => {
+    world = await startWorld();
+    world.emu.injectFaults({ method: 'POST', pathIncludes: '/revoke', status: 503 });
+    const res = await world.cli.run(['auth', '--remove', ALICE]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('the file is kept');
+    expect(existsSync(join(world.cli.dir, 'tokens', `${ALICE}.json`))).toBe(true);
+  });
+
   it('an account without a token fails (exit 1); --remove without an account is a usage error (exit 2)', async () => {
     world = await startWorld();
     const none = await world.cli.run(['auth', '--remove', 'nobody@example.test']);
