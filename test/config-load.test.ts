@@ -50,6 +50,7 @@ describe('precedence', () => {
       googleApiRoot: 'https://www.googleapis.com/',
       googleTokenUrl: 'https://oauth2.googleapis.com/token',
       googleAuthUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+      googleRevokeUrl: 'https://oauth2.googleapis.com/revoke',
       sendgridApiRoot: 'https://api.sendgrid.com',
       configDir: dir,
     });

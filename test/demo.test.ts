@@ -25,6 +25,9 @@ describe('calsync demo', () => {
       expect(res.stdout).toMatch(line);
     }
     expect(res.stdout).toMatch(/occurrence of .* is cancelled/);
+    // The world is left as it was found by purge, then what to try next.
+    expect(res.stdout).toMatch(/calsync purge: \d+ removed .*the shared calendar now holds 0 events/);
+    expect(res.stdout).toMatch(/What to try next[\s\S]*calsync purge --dry-run/);
     expect(demoDirs().filter((d) => !before.has(d))).toEqual([]);
   });
 
@@ -33,8 +36,12 @@ describe('calsync demo', () => {
     const res = await cli.run(['demo', '--json']);
     cli.cleanup();
     expect(res.code, res.stderr).toBe(0);
-    const doc = JSON.parse(res.stdout) as { polls: { exitCode: number; writes: number }[] };
+    const doc = JSON.parse(res.stdout) as {
+      polls: { exitCode: number; writes: number }[];
+      purge: { exitCode: number };
+    };
     expect(doc.polls).toHaveLength(3);
+    expect(doc.purge.exitCode).toBe(0);
     expect(doc.polls[2]?.writes).toBe(0);
   });
 });

@@ -260,6 +260,29 @@ describe('events.get, patch, update, delete', () => {
   });
 });
 
+describe('deleting a series', () => {
+  // events.delete on a recurring event deletes all its instances (reference "Events: delete";
+  // guide "Recurring events"): a moved occurrence (an exception) goes with its series.
+  it('deleting a recurring event cancels its modified occurrences too', async () => {
+    const cal = t.calendarFor(ALICE);
+    const { data: master } = await cal.events.insert({
+      calendarId: ALICE,
+      requestBody: {
+        summary: 'Series to delete',
+        start: { dateTime: '2026-07-01T09:00:00Z' },
+        end: { dateTime: '2026-07-01T09:30:00Z' },
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=5'],
+      },
+    });
+    const moved = `${master.id}_20260702T090000Z`;
+    await cal.events.patch({ calendarId: ALICE, eventId: moved, requestBody: { summary: 'Moved one' } });
+    await cal.events.delete({ calendarId: ALICE, eventId: master.id ?? '' });
+    expect(t.emu.getEvent(ALICE, moved)?.status).toBe('cancelled');
+    const { data } = await cal.events.list({ calendarId: ALICE });
+    expect((data.items ?? []).filter((e) => e.id === moved && e.status !== 'cancelled')).toEqual([]);
+  });
+});
+
 describe('permissions', () => {
   it('lets writers write, readers only read, and hides the calendar from others', async () => {
     const asAlice = t.calendarFor(ALICE);

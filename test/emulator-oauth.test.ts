@@ -320,3 +320,38 @@ describe('authorization endpoint (loopback flow with PKCE)', () => {
     }
   });
 });
+
+describe('token revocation', () => {
+  // https://developers.google.com/identity/protocols/oauth2/native-app#tokenrevoke:
+  // POST https://oauth2.googleapis.com/revoke?token=…; 200 on success, 400 for a token
+  // Google does not know; afterwards the grant is gone and refreshes answer invalid_grant.
+  it('revoking a refresh token answers 200 and later refreshes answer 400 invalid_grant', async () => {
+    t.emu.addAccount('leaving@example.com');
+    const user = t.emu.authorizedUser('leaving@example.com');
+    const client = new auth.OAuth2({
+      clientId: user.client_id,
+      clientSecret: user.client_secret,
+      endpoints: { oauth2TokenUrl: `${t.emu.url}/token`, oauth2RevokeUrl: `${t.emu.url}/revoke` },
+    });
+    const res = await client.revokeToken(user.refresh_token);
+    expect(res.status).toBe(200);
+    const { status, body } = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: user.refresh_token,
+      client_id: user.client_id,
+      client_secret: user.client_secret,
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_grant');
+  });
+
+  it('revoking a token Google does not know answers 400 invalid_token', async () => {
+    const res = await fetch(`${t.emu.url}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: '1//never-issued' }).toString(),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error?: string }).error).toBe('invalid_token');
+  });
+});

@@ -13,6 +13,7 @@ interface AuthFlags {
   browser: boolean;
   port?: number;
   list?: boolean;
+  remove?: boolean;
 }
 
 const EXAMPLE = 'calsync auth you@gmail.com --client-secrets client_secret.json';
@@ -21,7 +22,7 @@ export function registerAuthCommand(program: Command): void {
   program
     .command('auth')
     .description(
-      "sign an account in to Google and save its token (OAuth loopback flow); --list checks every account's token",
+      "sign an account in to Google and save its token (OAuth loopback flow); --list checks every account's token; --remove revokes and deletes one",
     )
     .argument('[account]', 'the account, usually its e-mail address (names the token file)')
     .option(
@@ -34,6 +35,7 @@ export function registerAuthCommand(program: Command): void {
       '--list',
       'list the accounts, their token files and whether each refreshes now (exit 1 when one does not)',
     )
+    .option('--remove', "revoke the account's refresh token at Google and delete its token file")
     .addHelpText(
       'after',
       [
@@ -47,6 +49,7 @@ export function registerAuthCommand(program: Command): void {
     )
     .action(async (account: string | undefined, flags: AuthFlags, cmd: Command) => {
       const g = globalOptions(cmd);
+      if (flags.list && flags.remove) throw new UsageError('auth: --list and --remove exclude each other');
       if (flags.list) {
         if (flags.clientSecrets !== undefined || flags.port !== undefined) {
           throw new UsageError('auth: --list takes no --client-secrets or --port', {
@@ -54,6 +57,14 @@ export function registerAuthCommand(program: Command): void {
           });
         }
         await runList(g, account);
+        return;
+      }
+      if (flags.remove) {
+        if (account === undefined || flags.clientSecrets !== undefined || flags.port !== undefined)
+          throw new UsageError('auth: --remove takes one account and no --client-secrets or --port', {
+            hint: 'e.g. calsync auth --remove you@gmail.com',
+          });
+        await runRemove(g, account);
         return;
       }
       if (account === undefined)
@@ -106,6 +117,27 @@ async function runList(g: GlobalOptions, only: string | undefined): Promise<void
   if (g.json) printJson({ accounts: rows });
   else process.stdout.write(renderAccountList(rows).join('\n') + '\n');
   if (rows.some((r) => r.status !== 'ok')) process.exitCode = 1;
+}
+
+async function runRemove(g: GlobalOptions, account: string): Promise<void> {
+  const { settings } = loadSettings({ env: process.env });
+  applyLogLevel(g, settings.logLevel);
+  const { removeAccount } = await import('../google/revoke.js');
+  const report = await removeAccount(settings, account);
+  if (g.json) {
+    printJson(report);
+    return;
+  }
+  const lines = [
+    report.revocation === 'revoked'
+      ? `revoked the refresh token of ${account} at Google`
+      : `nothing revoked for ${account}: ${report.note ?? ''}`,
+    `deleted: ${report.deleted.join(', ')}`,
+    report.calendarsWithoutToken.length
+      ? `now without a token: ${report.calendarsWithoutToken.join(', ')} (calsync auth ${account} --client-secrets <file> signs it in again)`
+      : 'no configured calendar used this account',
+  ];
+  process.stdout.write(redact(lines.join('\n')) + '\n');
 }
 
 function parsePort(value: string): number {

@@ -3,7 +3,9 @@ import { registerAuthCommand } from './auth.js';
 import { registerClean } from './clean.js';
 import { registerConfigCommand } from './config.js';
 import { registerPollCommand } from './poll.js';
+import { registerPurge } from './purge.js';
 import { registerDemoCommand } from './demo.js';
+import { registerExplain } from './explain.js';
 import { registerHealthCheck } from './health-check.js';
 import { registerMetrics } from './metrics.js';
 import { registerServeWebhook } from './serve-webhook.js';
@@ -26,4 +28,6 @@ export function registerCommands(program: Command): void {
   registerHealthCheck(program);
   registerClean(program);
   registerSystemd(program);
+  registerPurge(program);
+  registerExplain(program);
 }

@@ -66,11 +66,12 @@ function shiftHours(iso: string | null | undefined, hours: number): string {
 async function demo(cmd: Command): Promise<void> {
   const g = globalOptions(cmd);
   applyLogLevel(g, 'warn');
-  const [{ startEmulator }, { seedDemo }, { loadSettings }, { runPoll }] = await Promise.all([
+  const [{ startEmulator }, { seedDemo }, { loadSettings }, { runPoll }, { runPurge }] = await Promise.all([
     import('../emulator/index.js'),
     import('../emulator/demo-seed.js'),
     import('../config/index.js'),
     import('../sync/poll.js'),
+    import('../purge/run.js'),
   ]);
   const emu = await startEmulator({ quotaPerMinute: null });
   const dir = mkdtempSync(join(tmpdir(), 'calsync-demo-'));
@@ -94,6 +95,7 @@ async function demo(cmd: Command): Promise<void> {
         googleApiRoot: `${emu.url}/`,
         googleTokenUrl: `${emu.url}/token`,
         googleAuthUrl: `${emu.url}/o/oauth2/v2/auth`,
+        googleRevokeUrl: `${emu.url}/revoke`,
       },
     });
     say(`calsync demo: a local Google Calendar emulator at ${emu.url}\n`);
@@ -166,8 +168,27 @@ async function demo(cmd: Command): Promise<void> {
     say(
       `4. A third poll with nothing new: ${third.apiCalls} API calls (one list per calendar), ${third.writes} writes.\n`,
     );
-    if (g.json) printJson({ polls: [first, second, third], shared: emu.listEvents(seed.inviteEmail) });
-    process.exitCode = [first, second, third].some((r) => r.exitCode !== 0) ? 1 : 0;
+    const shared = emu.listEvents(seed.inviteEmail);
+
+    // Leaving: purge finds everything calsync made by its markers on Google and takes it back.
+    const purge = await runPurge({ settings });
+    const left = emu.listEvents(seed.inviteEmail).length;
+    say(
+      `5. calsync purge: ${purge.items.filter((i) => i.result !== 'failed').length} removed (${purge.items.map((i) => i.kind).join(', ')}); the shared calendar now holds ${left} events, and the sources only their own.\n\n`,
+    );
+    say(
+      [
+        'What to try next, against your own Google account (docs/google-setup.md):',
+        '  calsync auth you@gmail.com --client-secrets client_secret.json   sign in',
+        '  calsync poll --dry-run                                          what calsync would do',
+        '  calsync explain "Dentist"                                       why an event is (not) shared',
+        '  calsync systemd install                                         run it every 5 minutes',
+        '  calsync purge --dry-run                                         what leaving would remove',
+        '',
+      ].join('\n'),
+    );
+    if (g.json) printJson({ polls: [first, second, third], shared, purge });
+    process.exitCode = [first, second, third, purge].some((r) => r.exitCode !== 0) ? 1 : 0;
   } finally {
     await emu.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { planInstall, writePlan, type InstallPlan } from '../systemd/install.js';
 import type { InstallMode } from '../systemd/render.js';
 import { systemConfigDir } from '../systemd/paths.js';
+import type { UninstallPlan } from '../systemd/uninstall.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
 interface InstallFlags {
@@ -50,6 +52,48 @@ export function registerSystemd(program: Command): void {
       if (g.json) printJson({ dryRun, ...plan });
       else process.stdout.write(dryRun ? renderDryRun(plan) : renderInstalled(plan));
     });
+  registerUninstall(systemd);
+}
+
+function registerUninstall(systemd: Command): void {
+  systemd
+    .command('uninstall')
+    .description(
+      'disable and remove exactly the units systemd install wrote; print the systemctl commands that stop them and reload systemd',
+    )
+    .option('--user', 'user units in $XDG_CONFIG_HOME/systemd/user (default)')
+    .option('--system', 'system units in /etc/systemd/system (run with sudo)')
+    .option('--dry-run', 'print what would be removed; remove nothing')
+    .action(async (flags: InstallFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      if (flags.user && flags.system) throw new UsageError('--user and --system exclude each other');
+      const mode: InstallMode = flags.system ? 'system' : 'user';
+      const { planUninstall, carryOutUninstall } = await import('../systemd/uninstall.js');
+      const plan = await planUninstall({ mode });
+      const dryRun = flags.dryRun === true;
+      if (!dryRun) await carryOutUninstall(plan);
+      if (g.json) printJson({ dryRun, ...plan });
+      else process.stdout.write(renderUninstall(plan, dryRun));
+    });
+}
+
+function renderUninstall(plan: UninstallPlan, dryRun: boolean): string {
+  const lines: string[] = [];
+  if (plan.units.length === 0 && plan.links.length === 0)
+    lines.push(`no calsync ${plan.mode} units in ${plan.dir}: nothing to do`);
+  else {
+    const verb = dryRun ? 'would remove' : 'removed';
+    if (dryRun) lines.push('# dry run: nothing removed.');
+    if (plan.links.length)
+      lines.push(`${dryRun ? 'would disable' : 'disabled'} (removed the links): ${plan.links.join(' ')}`);
+    lines.push(
+      `${verb} ${plan.units.length} ${plan.mode} units from ${plan.dir}: ${plan.units.map((u) => basename(u)).join(', ')}`,
+    );
+  }
+  for (const f of plan.foreign) lines.push(`left alone (not written by calsync systemd install): ${f}`);
+  if (plan.commands.length)
+    lines.push(dryRun ? 'then run:' : 'now run:', ...plan.commands.map((c) => `  ${c}`));
+  return lines.join('\n') + '\n';
 }
 
 function renderDryRun(plan: InstallPlan): string {

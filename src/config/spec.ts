@@ -65,6 +65,7 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   googleApiRoot: plain('url', ['CALSYNC_GOOGLE_API_ROOT'], 'https://www.googleapis.com/'),
   googleTokenUrl: plain('url', ['CALSYNC_GOOGLE_TOKEN_URL'], 'https://oauth2.googleapis.com/token'),
   googleAuthUrl: plain('url', ['CALSYNC_GOOGLE_AUTH_URL'], 'https://accounts.google.com/o/oauth2/v2/auth'),
+  googleRevokeUrl: plain('url', ['CALSYNC_GOOGLE_REVOKE_URL'], 'https://oauth2.googleapis.com/revoke'),
   sendgridApiRoot: plain('url', ['CALSYNC_SENDGRID_API_ROOT'], 'https://api.sendgrid.com'),
   calendarAccounts: plain('accountMap', [], {}),
   sharedCalendarAccount: plain('string', [], undefined),

@@ -27,6 +27,8 @@ export interface Settings {
   googleApiRoot: string;
   googleTokenUrl: string;
   googleAuthUrl: string;
+  /** OAuth token revocation endpoint (`calsync auth --remove`). */
+  googleRevokeUrl: string;
   sendgridApiRoot: string;
 
   // config.json only (no environment variable): the account layout and tuning.

@@ -29,7 +29,21 @@ export class EventService {
   save(cal: CalendarRecord, event: GoogleEvent, keepUpdated = false): StoredEvent {
     const stored = this.store.putEvent(cal, event, keepUpdated);
     deliverInvitations(this.store, cal, stored);
+    if (event.status === 'cancelled' && event.recurrence?.length) this.cancelExceptions(cal, event.id ?? '');
     return stored;
+  }
+
+  /**
+   * Deleting a recurring event deletes all its instances (events.delete
+   * reference; the "Recurring events" guide): a moved or changed occurrence
+   * stored as an exception goes with its series.
+   */
+  private cancelExceptions(cal: CalendarRecord, masterId: string): void {
+    for (const s of [...cal.events.values()]) {
+      if (s.event.recurringEventId !== masterId || s.event.status === 'cancelled') continue;
+      const stored = this.store.putEvent(cal, { ...s.event, status: 'cancelled' });
+      deliverInvitations(this.store, cal, stored);
+    }
   }
 
   /**

@@ -64,6 +64,19 @@ export class OAuthServer {
     this.expireAccessTokens(account);
   }
 
+  /**
+   * POST /revoke (https://developers.google.com/identity/protocols/oauth2/native-app#tokenrevoke):
+   * a refresh or access token ends the grant, so the account's refresh and
+   * access tokens stop working and the next consent issues a refresh token
+   * again. An unknown token answers 400 invalid_token, as Google does.
+   */
+  revokeToken(token: string): void {
+    const account = this.refreshTokens.get(token)?.account ?? this.accessTokens.get(token)?.account;
+    if (account === undefined) throw new OAuthError(400, 'invalid_token', 'Token expired or revoked');
+    this.revoke(account);
+    this.granted.delete(account);
+  }
+
   expireAccessTokens(account?: string): void {
     for (const [token, info] of this.accessTokens)
       if (account === undefined || info.account === account) this.accessTokens.delete(token);

@@ -80,6 +80,7 @@ function routes(d: ServerDeps): Route[] {
 }
 
 const TOKEN_PATHS = new Set(['/token', '/o/oauth2/token']);
+const REVOKE_PATHS = new Set(['/revoke', '/o/oauth2/revoke']);
 const AUTH_PATHS = new Set(['/o/oauth2/v2/auth', '/o/oauth2/auth']);
 
 export function createRequestHandler(d: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -142,7 +143,8 @@ async function handle(
   }
 
   const isToken = TOKEN_PATHS.has(url.pathname);
-  const form = isToken ? parseForm(raw, req.headers['content-type']) : undefined;
+  const isRevoke = REVOKE_PATHS.has(url.pathname) && method === 'POST';
+  const form = isToken || isRevoke ? parseForm(raw, req.headers['content-type']) : undefined;
   if (form) entry.body = Object.fromEntries(form);
   const account = isToken
     ? d.oauth.accountOfRefreshToken(form?.get('refresh_token') ?? '')
@@ -182,6 +184,12 @@ async function handle(
       finish(200, d.oauth.token(form ?? new URLSearchParams(), req.headers.authorization), {
         'cache-control': 'no-store',
       });
+      return;
+    }
+    if (isRevoke) {
+      // Google takes the token in the form body or the query string.
+      d.oauth.revokeToken(form?.get('token') ?? url.searchParams.get('token') ?? '');
+      finish(200, {});
       return;
     }
     if (AUTH_PATHS.has(url.pathname) && method === 'GET') {

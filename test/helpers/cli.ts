@@ -40,6 +40,7 @@ export function cliEnv(emu: Emulator | undefined, settings: Record<string, strin
           CALSYNC_GOOGLE_API_ROOT: `${emu.url}/`,
           CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
           CALSYNC_GOOGLE_AUTH_URL: `${emu.url}/o/oauth2/v2/auth`,
+          CALSYNC_GOOGLE_REVOKE_URL: `${emu.url}/revoke`,
         }
       : {}),
     ...settings,

@@ -1,0 +1,83 @@
+/**
+ * `calsync purge`: removes every copy and mirror calsync made and every
+ * invitee it added, found on Google by their markers. Exit 0 all removed,
+ * 1 some failed (listed), 2 usage.
+ */
+import type { Command } from 'commander';
+import { applyLogLevel, globalOptions, printJson } from './globals.js';
+
+interface PurgeFlags {
+  dryRun?: boolean;
+  calendar?: string[];
+  forget?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Timers still installed poll again and make everything anew: say so (on stderr, once). */
+async function warnIfTimersInstalled(): Promise<void> {
+  const [{ planUninstall }, { log }] = await Promise.all([
+    import('../systemd/uninstall.js'),
+    import('../util/log.js'),
+  ]);
+  for (const mode of ['user', 'system'] as const) {
+    const plan = await planUninstall({ mode });
+    if (plan.units.length > 0)
+      log.warn(
+        `calsync's ${mode} systemd units are still installed in ${plan.dir}: the next timed poll makes everything again; run: calsync systemd uninstall${mode === 'system' ? ' --system' : ''}`,
+      );
+  }
+}
+
+export function registerPurge(program: Command): void {
+  program
+    .command('purge')
+    .description(
+      'remove every copy and mirror calsync made and every invitee it added (found on Google, also without the state); stop the push channels',
+    )
+    .option(
+      '--dry-run',
+      'print what would be removed (counts per calendar; --json: every event); write nothing',
+    )
+    .option('--calendar <id>', 'only this calendar (repeatable)', collect)
+    .option(
+      '--forget',
+      'then remove the state, webhook token and health memory (never tokens or config.json)',
+    )
+    .addHelpText(
+      'after',
+      '\nStop the timers first (calsync systemd uninstall), or the next poll makes everything again.',
+    )
+    .action(async (flags: PurgeFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const [{ loadSettings }, { runPurge }, { renderPurgeReport }] = await Promise.all([
+        import('../config/index.js'),
+        import('../purge/run.js'),
+        import('../purge/render.js'),
+      ]);
+      const { settings } = loadSettings();
+      applyLogLevel(g, settings.logLevel);
+      const spinner =
+        process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !g.json && !g.quiet && g.color
+          ? (await import('ora')).default({ stream: process.stderr }).start('purging')
+          : undefined;
+      try {
+        const report = await runPurge({
+          settings,
+          calendars: flags.calendar,
+          dryRun: flags.dryRun,
+          forget: flags.forget,
+          onProgress: (message) => {
+            if (spinner) spinner.text = message;
+          },
+        });
+        spinner?.stop();
+        if (!report.dryRun) await warnIfTimersInstalled();
+        if (g.json) printJson(report);
+        else if (!g.quiet || report.exitCode !== 0) process.stdout.write(renderPurgeReport(report));
+        process.exitCode = report.exitCode;
+      } finally {
+        spinner?.stop();
+      }
+    });
+}

@@ -1,0 +1,38 @@
+/** The text a person reads after `calsync purge`. */
+import type { PurgeReport } from './run.js';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export function renderPurgeReport(report: PurgeReport): string {
+  const lines: string[] = [];
+  const total = report.items.length;
+  lines.push(
+    report.dryRun
+      ? `dry run: nothing written. calsync's events on Google (${total} in all):`
+      : total === 0
+        ? "purge: nothing of calsync's is left on Google"
+        : `purge: ${report.items.filter((i) => i.result !== 'failed').length} of ${total} removed`,
+  );
+  for (const c of report.calendars) {
+    const counts = [
+      plural(c.copies, 'copy', 'copies'),
+      plural(c.mirrors, 'mirror', 'mirrors'),
+      plural(c.invites, 'invite', 'invites'),
+    ].join(', ');
+    lines.push(`  ${c.calendarId}: ${c.error ? `failed: ${c.error}` : counts}`);
+  }
+  const failed = report.items.filter((i) => i.result === 'failed');
+  if (failed.length) {
+    lines.push(`failed (${failed.length}; run calsync purge again):`);
+    for (const i of failed)
+      lines.push(`  ${i.kind} ${i.calendarId}/${i.eventId} ${i.summary ?? ''}: ${i.error ?? ''}`);
+  }
+  for (const ch of report.channels)
+    lines.push(`push channel of ${ch.calendarId}: ${ch.action}${ch.error ? ` (${ch.error})` : ''}`);
+  if (report.forgetSkipped) lines.push(`--forget: kept the state: ${report.forgetSkipped}`);
+  else if (report.forgotten.length)
+    lines.push(`${report.dryRun ? 'would forget' : 'forgot'}: ${report.forgotten.join(', ')}`);
+  if (!report.dryRun && report.exitCode === 0 && report.forgotten.length === 0 && !report.forgetSkipped)
+    lines.push('the state still remembers what calsync did; calsync purge --forget drops it');
+  return lines.join('\n') + '\n';
+}

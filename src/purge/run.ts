@@ -1,0 +1,222 @@
+/**
+ * `calsync purge`: finds everything calsync made on Google (find.ts), then
+ * deletes copies and mirrors and takes back the invitations it added, paced
+ * under the quota like a poll. Each removal stands alone, so a run stopped
+ * anywhere (even kill -9) is finished by running it again; a run after a
+ * complete one finds nothing and writes nothing.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import type { Settings } from '../config/types.js';
+import { webhookTokenPath } from '../config/paths.js';
+import { AuthError, errorMessage } from '../errors.js';
+import { classifyGoogleError } from '../google/google-error.js';
+import { runWatch } from '../google/watch.js';
+import { fallbackHealthPath } from '../health/memory.js';
+import { readState, statePath, withStateLock } from '../state/index.js';
+import { GoogleAccess } from '../sync/api.js';
+import { MARKER } from '../sync/types.js';
+import { log } from '../util/log.js';
+import { findOnCalendar, purgeCalendars, type FoundItem, type PurgeKind } from './find.js';
+import { removeCalsyncInvitee } from './remove-invitee.js';
+
+export interface PurgeOptions {
+  settings: Settings;
+  calendars?: string[];
+  dryRun?: boolean;
+  /** After a complete purge: drop the state, the webhook token and the health memory. */
+  forget?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+export type ItemResult = 'planned' | 'removed' | 'gone' | 'failed';
+
+export interface PurgeItemReport {
+  calendarId: string;
+  eventId: string;
+  kind: PurgeKind;
+  summary?: string;
+  /** For copies and mirrors: `<source calendar>/<source event id>`. */
+  source?: string;
+  result: ItemResult;
+  note?: string;
+  error?: string;
+}
+
+export interface PurgeCalendarReport {
+  calendarId: string;
+  account?: string;
+  copies: number;
+  mirrors: number;
+  invites: number;
+  error?: string;
+}
+
+export interface PurgeReport {
+  exitCode: 0 | 1;
+  dryRun: boolean;
+  calendars: PurgeCalendarReport[];
+  items: PurgeItemReport[];
+  /** Push channels stopped (or, in a dry run, to stop). */
+  channels: { calendarId: string; action: string; error?: string }[];
+  /** Files removed by --forget (or, in a dry run, that would be). */
+  forgotten: string[];
+  /** Why --forget left the files, when it did. */
+  forgetSkipped?: string;
+  apiCalls: number;
+}
+
+const KIND_COUNT = { copy: 'copies', mirror: 'mirrors', invite: 'invites' } as const;
+
+async function removeItem(
+  api: GoogleAccess,
+  settings: Settings,
+  item: FoundItem,
+): Promise<Pick<PurgeItemReport, 'result' | 'note'>> {
+  const { calendarId, account, event } = item;
+  if (item.kind === 'invite') {
+    const r = await removeCalsyncInvitee(api, account, calendarId, event, settings.inviteEmail ?? '');
+    return r === 'marker-only'
+      ? { result: 'removed', note: 'the guest was removed by a person already; the marker went' }
+      : { result: r === 'gone' ? 'gone' : 'removed' };
+  }
+  try {
+    await api.call(account, 'events.delete', (c) =>
+      c.events.delete({ calendarId, eventId: event.id ?? '', sendUpdates: 'none' }),
+    );
+    return { result: 'removed' };
+  } catch (err) {
+    const { status } = classifyGoogleError(err);
+    if (status === 404 || status === 410) return { result: 'gone' };
+    throw err;
+  }
+}
+
+function reportOf(item: FoundItem, result: ItemResult): PurgeItemReport {
+  const source = item.event.extendedProperties?.private?.[MARKER.source];
+  return {
+    calendarId: item.calendarId,
+    eventId: item.event.id ?? '',
+    kind: item.kind,
+    ...(item.event.summary ? { summary: item.event.summary } : {}),
+    ...(source ? { source } : {}),
+    result,
+  };
+}
+
+async function stopChannels(opts: PurgeOptions): Promise<PurgeReport['channels']> {
+  if (opts.dryRun) {
+    try {
+      const state = await readState(opts.settings.configDir);
+      return Object.keys(state.channels).map((calendarId) => ({ calendarId, action: 'to stop' }));
+    } catch (err) {
+      log.warn(`cannot read the state's push channels: ${errorMessage(err)}`);
+      return [];
+    }
+  }
+  try {
+    const report = await runWatch({ settings: opts.settings, stop: true });
+    return report.calendars
+      .filter((c) => c.action !== 'none')
+      .map((c) => ({ calendarId: c.calendarId, action: c.action, ...(c.error ? { error: c.error } : {}) }));
+  } catch (err) {
+    return [{ calendarId: '*', action: 'failed', error: errorMessage(err) }];
+  }
+}
+
+/** The files --forget removes: the state (and its leftovers), the webhook token, the health memory. */
+async function forgettable(configDir: string): Promise<string[]> {
+  const state = statePath(configDir);
+  const base = state.slice(configDir.length + 1);
+  let names: string[] = [];
+  try {
+    names = await readdir(configDir);
+  } catch {
+    return [];
+  }
+  const wanted = new Set([base, 'webhook-token', 'health.json']);
+  const paths = names
+    .filter((n) => wanted.has(n) || n.startsWith(`${base}.`))
+    .map((n) => `${configDir}/${n}`);
+  // Named through their owners' functions too, so a rename there is not missed silently.
+  for (const p of [state, webhookTokenPath(configDir), fallbackHealthPath(configDir)])
+    if (names.includes(p.slice(configDir.length + 1)) && !paths.includes(p)) paths.push(p);
+  return paths.sort();
+}
+
+export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
+  const { settings } = opts;
+  const calendarIds = purgeCalendars(settings, opts.calendars);
+  const dryRun = opts.dryRun === true;
+  // Channels first: stopping them takes the state lock, which the purge then holds.
+  opts.onProgress?.('stopping push channels');
+  const channels = await stopChannels(opts);
+  // Under the state lock, so a poll from a timer cannot make copies again while they go.
+  return withStateLock(
+    settings.configDir,
+    async () => {
+      const api = new GoogleAccess(settings);
+      const calendars: PurgeCalendarReport[] = [];
+      const found: FoundItem[] = [];
+      for (const calendarId of calendarIds) {
+        opts.onProgress?.(`looking for calsync's events on ${calendarId}`);
+        const cal: PurgeCalendarReport = { calendarId, copies: 0, mirrors: 0, invites: 0 };
+        calendars.push(cal);
+        try {
+          const items = await findOnCalendar(api, settings, calendarId);
+          cal.account = items[0]?.account ?? api.accountOf(calendarId);
+          for (const item of items) cal[KIND_COUNT[item.kind]]++;
+          found.push(...items);
+        } catch (err) {
+          cal.error = err instanceof AuthError ? err.message : classifyGoogleError(err).message;
+          log.error(`calendar ${calendarId}: ${cal.error}`);
+        }
+      }
+      const items: PurgeItemReport[] = [];
+      if (dryRun) items.push(...found.map((item) => reportOf(item, 'planned')));
+      else {
+        let done = 0;
+        opts.onProgress?.(`removing 0/${found.length}`);
+        // Side by side: each account's pacer keeps its own calls under the quota.
+        const outcomes = await Promise.all(
+          found.map(async (item) => {
+            let out: PurgeItemReport;
+            try {
+              out = { ...reportOf(item, 'removed'), ...(await removeItem(api, settings, item)) };
+            } catch (err) {
+              const error = err instanceof AuthError ? err.message : classifyGoogleError(err).message;
+              out = { ...reportOf(item, 'failed'), error };
+              log.warn(`could not remove ${item.kind} ${item.calendarId}/${out.eventId}: ${error}`);
+            }
+            opts.onProgress?.(`removing ${++done}/${found.length}`);
+            return out;
+          }),
+        );
+        items.push(...outcomes);
+      }
+      const failed =
+        calendars.some((c) => c.error) ||
+        items.some((i) => i.result === 'failed') ||
+        channels.some((c) => c.action === 'failed');
+      const report: PurgeReport = {
+        exitCode: failed ? 1 : 0,
+        dryRun,
+        calendars,
+        items,
+        channels,
+        forgotten: [],
+        apiCalls: api.calls,
+      };
+      if (opts.forget) {
+        const files = await forgettable(settings.configDir);
+        if (failed) report.forgetSkipped = 'something could not be removed; run purge --forget again';
+        else if (opts.calendars?.length) report.forgetSkipped = '--forget needs a purge of every calendar';
+        else {
+          report.forgotten = files;
+          if (!dryRun) for (const f of files) await rm(f, { force: true });
+        }
+      }
+      return report;
+    },
+    { onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`) },
+  );
+}

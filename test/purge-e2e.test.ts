@@ -1,0 +1,230 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { samples, type GoogleEvent } from '../src/emulator/index.js';
+import { MARKER } from '../src/sync/types.js';
+import { SHARED, at, startWorld, type World } from './helpers/world.js';
+
+const ALICE = 'alice@example.test';
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** Every event on the calendars that carries one of calsync's markers. */
+function calsyncMade(w: World): GoogleEvent[] {
+  return [ALICE, SHARED].flatMap((cal) =>
+    w.emu.listEvents(cal).filter((e) => {
+      const p = e.extendedProperties?.private ?? {};
+      return p[MARKER.source] !== undefined || p[MARKER.invited] !== undefined;
+    }),
+  );
+}
+
+const guests = (e: GoogleEvent | undefined) =>
+  (e?.attendees ?? []).map((a) => `${a.email ?? ''}:${a.responseStatus ?? ''}`).sort();
+
+/** A birthday, a flight, Alice's own meeting with a guest, a meeting that had the shared calendar before calsync, someone else's meeting. */
+function seed(w: World, birthdays = 1) {
+  const { emu } = w;
+  for (let i = 0; i < birthdays; i++)
+    emu.seedEvent(
+      ALICE,
+      samples.birthdayEvent({ summary: `Birthday ${i}`, date: at(3 + i, 0).slice(0, 10) }),
+    );
+  emu.seedEvent(ALICE, samples.gmailEvent({ summary: 'Flight BA 117', start: at(4, 8), end: at(4, 16) }));
+  const own = emu.seedEvent(
+    ALICE,
+    samples.meeting({
+      summary: 'Dentist',
+      start: at(1, 9),
+      end: at(1, 10),
+      attendees: [{ email: 'jo@example.test', responseStatus: 'accepted' }],
+    }),
+  );
+  const before = emu.seedEvent(
+    ALICE,
+    samples.meeting({
+      summary: 'Family dinner',
+      start: at(2, 18),
+      end: at(2, 20),
+      attendees: [{ email: SHARED, responseStatus: 'accepted' }, { email: 'sam@example.test' }],
+    }),
+  );
+  emu.seedEvent(
+    ALICE,
+    samples.meeting({
+      summary: 'Board meeting',
+      start: at(2, 14),
+      end: at(2, 15),
+      organizer: 'bob@corp.test',
+      attendees: ['bob@corp.test', { email: ALICE, responseStatus: 'accepted' }],
+    }),
+  );
+  return { own, before };
+}
+
+interface Report {
+  exitCode: number;
+  items: { kind: string; result: string; calendarId: string }[];
+  calendars: { calendarId: string; copies: number; mirrors: number; invites: number }[];
+  forgotten: string[];
+}
+
+describe('calsync purge (built binary)', () => {
+  it('after a lost state file removes every copy, mirror and invitee calsync made, and nothing else; a second run writes nothing', async () => {
+    world = await startWorld();
+    const { own, before } = seed(world);
+    const poll = await world.cli.run(['poll']);
+    expect(poll.code, poll.stderr).toBe(0);
+    expect(calsyncMade(world).length).toBe(4); // birthday copy, flight copy, invited Dentist, mirror
+    const dinnerBefore = world.emu.getEvent(ALICE, before.id ?? '');
+    // A person answers on the invited event meanwhile: that response must survive.
+    world.emu.updateEvent(ALICE, own.id ?? '', {
+      attendees: [
+        ...(world.emu.getEvent(ALICE, own.id ?? '')?.attendees ?? []).filter(
+          (a) => a.email !== 'jo@example.test',
+        ),
+        { email: 'jo@example.test', responseStatus: 'tentative' },
+      ],
+    });
+    rmSync(join(world.cli.dir, 'state.json'));
+
+    const writes = world.writes();
+    const dry = await world.cli.run(['purge', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as Report;
+    expect(plan.items.map((i) => `${i.kind}:${i.result}`).sort()).toEqual([
+      'copy:planned',
+      'copy:planned',
+      'invite:planned',
+      'mirror:planned',
+    ]);
+    expect(plan.calendars).toEqual([
+      { calendarId: ALICE, account: ALICE, copies: 2, mirrors: 0, invites: 1 },
+      { calendarId: SHARED, account: SHARED, copies: 0, mirrors: 1, invites: 0 },
+    ]);
+    expect(world.writes()).toBe(writes);
+
+    const requests = world.calendarRequests();
+    const res = await world.cli.run(['purge']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('purge: 4 of 4 removed');
+    // One listing per marker on each calendar (3 + 3), then one write per removal: nothing more.
+    expect(world.calendarRequests() - requests).toBe(6 + 4);
+    expect(calsyncMade(world)).toEqual([]);
+    // Nothing calsync made is left on the shared calendar, but the dinner it was invited to before.
+    expect(world.emu.listEvents(SHARED).map((e) => e.summary)).toEqual(['Family dinner']);
+    expect(guests(world.emu.getEvent(ALICE, own.id ?? ''))).toEqual(['jo@example.test:tentative']);
+    const dinnerAfter = world.emu.getEvent(ALICE, before.id ?? '');
+    expect(dinnerAfter?.etag).toBe(dinnerBefore?.etag);
+    expect(guests(dinnerAfter)).toEqual([`${SHARED}:accepted`, 'sam@example.test:']);
+
+    const afterFirst = world.writes();
+    const again = await world.cli.run(['purge', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as Report).items).toEqual([]);
+    expect((await world.cli.run(['purge'])).stdout).toContain(
+      "purge: nothing of calsync's is left on Google",
+    );
+    expect(world.writes()).toBe(afterFirst);
+  });
+
+  it('interrupted by kill -9, a second run finishes the job', async () => {
+    world = await startWorld();
+    seed(world, 6);
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const made = calsyncMade(world).length;
+    // Slow deletes, so the kill lands after some went and before the others.
+    world.emu.injectFaults({ method: 'DELETE', latencyMs: 400 });
+    const child = world.cli.spawn(['purge']);
+    const deletes = () =>
+      world?.emu.requests.filter((r) => r.method === 'DELETE' && r.status !== 0).length ?? 0;
+    while (deletes() < 1) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const left = calsyncMade(world).length;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(made);
+    world.emu.clearFaults();
+    const res = await world.cli.run(['purge']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(calsyncMade(world)).toEqual([]);
+  });
+
+  it('an invited event changed meanwhile (412) is read again and only the shared calendar leaves it', async () => {
+    world = await startWorld();
+    const { own } = seed(world);
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    world.emu.injectFaults({ method: 'PUT', pathIncludes: `/events/${own.id ?? ''}`, status: 412, times: 1 });
+    const res = await world.cli.run(['purge', '--calendar', ALICE]);
+    expect(res.code, res.stderr).toBe(0);
+    const puts = world.emu.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.status)).toEqual([412, 200]);
+    expect(guests(world.emu.getEvent(ALICE, own.id ?? ''))).toEqual(['jo@example.test:accepted']);
+  });
+
+  it('stops the push channels; --forget then removes the state, webhook token and health memory, never the tokens or config.json', async () => {
+    // A loopback webhook address nobody answers: the channel is made all the same.
+    world = await startWorld({ env: { CALSYNC_WEBHOOK_URL: 'http://127.0.0.1:9/webhook' } });
+    seed(world);
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const watch = await world.cli.run(['watch']);
+    expect(watch.code, watch.stderr).toBe(0);
+    const channel = world.state()?.channels[ALICE];
+    expect(channel).toBeDefined();
+    const dir = world.cli.dir;
+    writeFileSync(join(dir, 'health.json'), '{}\n', { mode: 0o600 });
+    writeFileSync(join(dir, 'config.json'), '{}\n', { mode: 0o600 });
+    const res = await world.cli.run(['purge', '--forget', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as Report & { channels: { calendarId: string; action: string }[] };
+    expect(report.channels).toEqual([{ calendarId: ALICE, action: 'stopped' }]);
+    expect(world.emu.requests.some((r) => r.path === '/calendar/v3/channels/stop' && r.status < 300)).toBe(
+      true,
+    );
+    expect(report.forgotten.map((f) => f.slice(dir.length + 1))).toEqual([
+      'health.json',
+      'state.json',
+      'webhook-token',
+    ]);
+    for (const f of ['state.json', 'webhook-token', 'health.json'])
+      expect(existsSync(join(dir, f))).toBe(false);
+    for (const f of ['config.json', `tokens/${ALICE}.json`, `tokens/${SHARED}.json`])
+      expect(existsSync(join(dir, f))).toBe(true);
+  });
+
+  it("mirrors go even when the shared calendar's own account has no token here (a source account that writes it deletes them)", async () => {
+    world = await startWorld();
+    seed(world);
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    rmSync(join(world.cli.dir, 'tokens', `${SHARED}.json`));
+    const res = await world.cli.run(['purge', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.calendars.find((c) => c.calendarId === SHARED)).toMatchObject({
+      account: ALICE,
+      mirrors: 1,
+    });
+    expect(calsyncMade(world)).toEqual([]);
+  });
+
+  it('warns when the systemd timers are still installed, since the next poll would make everything again', async () => {
+    world = await startWorld();
+    const env = { XDG_CONFIG_HOME: world.cli.dir };
+    expect((await world.cli.run(['systemd', 'install'], env)).code).toBe(0);
+    const res = await world.cli.run(['purge'], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('run: calsync systemd uninstall');
+    expect((await world.cli.run(['systemd', 'uninstall'], env)).code).toBe(0);
+    expect((await world.cli.run(['purge'], env)).stderr).not.toContain('still installed');
+  });
+
+  it("a calendar that is not calsync's is a usage error (exit 2)", async () => {
+    world = await startWorld();
+    const res = await world.cli.run(['purge', '--calendar', 'nobody@example.test']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--calendar nobody@example.test');
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { looksLikeId } from '../src/explain/explain.js';
+import { sourceOfMarker } from '../src/explain/locate.js';
+import { itemsOf, queriesFor } from '../src/purge/find.js';
+import type { Settings } from '../src/config/types.js';
+import { withoutCalsyncInvitee } from '../src/purge/remove-invitee.js';
+import type { GoogleEvent } from '../src/sync/types.js';
+
+const SHARED = 'family@group.calendar.test';
+
+describe('taking back calsync invitee', () => {
+  it('drops only the shared calendar and the invited marker; every other guest, response and property stays', () => {
+    const event: GoogleEvent = {
+      id: 'e1',
+      etag: '"7"',
+      summary: 'Dentist',
+      attendees: [
+        { email: 'jo@example.test', responseStatus: 'tentative', comment: 'maybe' },
+        { email: SHARED.toUpperCase(), responseStatus: 'accepted' },
+      ],
+      extendedProperties: { private: { calsyncInvited: '1', mine: 'x' }, shared: { s: 'y' } },
+    };
+    expect(withoutCalsyncInvitee(event, SHARED)).toEqual({
+      id: 'e1',
+      etag: '"7"',
+      summary: 'Dentist',
+      attendees: [{ email: 'jo@example.test', responseStatus: 'tentative', comment: 'maybe' }],
+      extendedProperties: { private: { mine: 'x' }, shared: { s: 'y' } },
+    });
+  });
+});
+
+describe('what a purge removes on one calendar', () => {
+  const copy = (id: string, rule: string, extra: GoogleEvent = {}): GoogleEvent => ({
+    id,
+    extendedProperties: { private: { calsyncSource: `a@x/${id}-src`, calsyncRule: rule } },
+    ...extra,
+  });
+  it.each([
+    ['a copy', [copy('c1', 'birthday')], [], ['copy:c1']],
+    ['a mirror', [copy('m1', 'mirror')], [], ['mirror:m1']],
+    ['a cancelled copy: done already', [copy('c1', 'gmail', { status: 'cancelled' })], [], []],
+    [
+      'a changed occurrence goes with its series',
+      [copy('m1', 'mirror'), copy('m1_20260101T090000Z', 'mirror', { recurringEventId: 'm1' })],
+      [],
+      ['mirror:m1'],
+    ],
+    [
+      'an occurrence whose series is gone already',
+      [copy('m1_20260101T090000Z', 'mirror', { recurringEventId: 'm1' })],
+      [],
+      ['mirror:m1_20260101T090000Z'],
+    ],
+    [
+      'a rule marker without the source marker is not calsync’s',
+      [{ id: 'x', extendedProperties: { private: { calsyncRule: 'mirror' } } }],
+      [],
+      [],
+    ],
+    [
+      'an invited event',
+      [],
+      [{ id: 'i1', extendedProperties: { private: { calsyncInvited: '1' } } }],
+      ['invite:i1'],
+    ],
+  ])('%s', (_name, copies: GoogleEvent[], invited: GoogleEvent[], expected: string[]) => {
+    expect(itemsOf('a@x', 'a@x', copies, invited).map((i) => `${i.kind}:${i.event.id ?? ''}`)).toEqual(
+      expected,
+    );
+  });
+});
+
+describe('explain: reading ids and markers', () => {
+  it.each([
+    ['cs0123456789abcdefghijklmn', true],
+    ['abc123_20260101T090000Z', true],
+    ['Team standup', false],
+    ['abc', false],
+  ])('%s looks like an id: %s', (text, expected) => {
+    expect(looksLikeId(text)).toBe(expected);
+  });
+  it('splits a source marker into calendar and event', () => {
+    expect(sourceOfMarker('alice@example.test/ev1')).toEqual({
+      calendarId: 'alice@example.test',
+      eventId: 'ev1',
+    });
+    expect(sourceOfMarker('broken')).toBeUndefined();
+  });
+});
+
+describe('which listings a purge makes on a calendar', () => {
+  const settings = { sourceCalendars: ['a@x'], inviteEmail: SHARED } as Settings;
+  it.each([
+    ['a source calendar: copies and invites', 'a@x', { rules: ['birthday', 'gmail'], invited: true }],
+    [
+      'the shared calendar: copies and mirrors',
+      SHARED,
+      { rules: ['birthday', 'gmail', 'mirror'], invited: false },
+    ],
+    ['a copy calendar: copies only', 'copies@x', { rules: ['birthday', 'gmail'], invited: false }],
+  ])('%s', (_name, calendarId, expected) => {
+    expect(queriesFor(settings, calendarId)).toEqual(expected);
+  });
+});
