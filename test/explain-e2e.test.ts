@@ -113,7 +113,7 @@ describe('calsync explain on the demo world (built binary)', () => {
       end: { dateTime: '2030-01-02T11:00:00Z' },
     });
     emu.injectFaults({
-      method: 'PATCH',
+      method: 'PUT',
       pathIncludes: `/calendars/${personal}/events/`,
       status: 400,
       times: 1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unitsOf } from '../src/sync/api.js';
-import { overlay } from '../src/sync/apply.js';
+import { overlay } from '../src/sync/conditional-update.js';
 import { MARKER } from '../src/sync/types.js';
 
 describe('quota units of a call, by its label', () => {

@@ -9,12 +9,13 @@ import { errorMessage } from '../errors.js';
 import { readState, type ProcessedEvent, type State } from '../state/index.js';
 import { GoogleAccess } from '../sync/api.js';
 import { splitInstanceId } from '../sync/ids.js';
-import { planEvent } from '../sync/rules.js';
-import { canWriteShared, elsewhereOf } from '../sync/shared-calendar.js';
+import { planEvent, writesShared } from '../sync/rules.js';
+import { MirrorWriters, type MirrorWriter } from '../sync/mirror-writer.js';
+import { ruleSettingsFor } from '../sync/rule-settings.js';
+import { elsewhereOf } from '../sync/shared-calendar.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from '../sync/types.js';
 import { log } from '../util/log.js';
 import { locateById, locateByTitle, readEvent, searchCalendars, type Located } from './locate.js';
-import { ruleSettingsFor } from './rule-settings.js';
 
 export interface ExplainOptions {
   settings: Settings;
@@ -48,6 +49,8 @@ export interface Explanation {
     byCalsync: boolean;
     /** Whether the event is on the shared calendar now (one live read); undefined when it could not be read. */
     reached?: boolean;
+    /** What the polls' delivery check recorded (sync/delivery.ts); absent: delivered, or not awaited. */
+    recorded?: 'pending' | 'missing' | 'dismissed';
   };
 }
 
@@ -90,6 +93,8 @@ function why(action: Action): string {
         : "the next poll changes this occurrence of the series' mirror";
     case 'delete-original':
       return 'its copy exists and gmailOriginal is delete: the next poll deletes the original';
+    case 'delete-orphans':
+      return 'it is cancelled and calsync has no record of it: the next poll deletes any copy or mirror it could have made';
   }
 }
 
@@ -98,7 +103,7 @@ function decide(
   state: State,
   source: EventRef,
   event: GoogleEvent,
-  sharedWritable: boolean,
+  writer: MirrorWriter,
 ): Action {
   const entries = state.events[source.calendarId];
   const masterId = event.recurringEventId ?? splitInstanceId(event.id ?? '')?.masterId;
@@ -109,7 +114,8 @@ function decide(
     entry: entries?.get(source.eventId),
     // As planChanges decides it from the state for a series mirrored in an earlier poll.
     seriesMirrored: master?.rule === 'mirror' && Boolean(master.copyId) && !master.copyUnconfirmed,
-    settings: ruleSettingsFor(settings, sharedWritable),
+    // orphanSince 0: as an incremental listing (a cancellation without an entry is looked for).
+    settings: ruleSettingsFor(settings, writer, { orphanSince: 0 }),
     elsewhere: elsewhereOf(state, source.calendarId),
   });
 }
@@ -125,7 +131,7 @@ async function explainOne(
   settings: Settings,
   state: State,
   located: Located,
-  sharedWritable: () => Promise<boolean>,
+  writers: MirrorWriters,
 ): Promise<Explanation> {
   const { source, event } = located;
   const out: Explanation = {
@@ -146,10 +152,14 @@ async function explainOne(
   // A source gone from Google is planned as the poll plans it: as cancelled.
   const planned = event ?? { id: source.eventId, status: 'cancelled' };
   if (!event) out.sourceMissing = true;
-  let action = decide(settings, state, source, planned, true);
-  // Only a mirror to be made depends on the access check (as in the poll).
-  if (action.kind === 'mirror' && !(await sharedWritable()))
-    action = decide(settings, state, source, planned, false);
+  // As the poll plans: first as if the source's own account may write the
+  // shared calendar; only a plan that writes there asks who may.
+  const account = api.accountOf(source.calendarId);
+  let action = decide(settings, state, source, planned, { account });
+  if (writesShared(action, settings.inviteEmail ?? '')) {
+    const writer = await writers.writerFor(account);
+    if (writer.account !== account) action = decide(settings, state, source, planned, writer);
+  }
   out.decision = {
     action: action.kind,
     ...(action.kind === 'skip' ? { reason: action.reason } : {}),
@@ -175,8 +185,8 @@ async function explainOne(
         ? copy
         : undefined;
   if (shared && invitedRef) {
-    // Hook: the delivery check (the Google-behaviour issue) records arrival in the state; until
-    // then one live read of the shared calendar says whether Google put the invitation there.
+    // The polls' delivery check records arrival in the state; one live read
+    // of the shared calendar says whether it is there now.
     let reached: boolean | undefined;
     try {
       reached = (await presence(api, { calendarId: shared, eventId: invitedRef.eventId })) === 'exists';
@@ -187,6 +197,8 @@ async function explainOne(
       guest: true,
       byCalsync: Boolean(event?.extendedProperties?.private?.[MARKER.invited]) || invitedRef !== source,
       ...(reached !== undefined ? { reached } : {}),
+      // A pending delivery the live read just saw arrive says nothing more (the next poll records it).
+      ...(entry?.delivery && !(entry.delivery === 'pending' && reached) ? { recorded: entry.delivery } : {}),
     };
   }
   return out;
@@ -211,10 +223,8 @@ export async function runExplain(opts: ExplainOptions): Promise<ExplainReport> {
     by = 'title';
     ({ found, more } = await locateByTitle(api, settings, calendars, query));
   }
-  let writable: Promise<boolean> | undefined;
-  const sharedWritable = () => (writable ??= canWriteShared(api, settings));
+  const writers = new MirrorWriters(api, settings);
   const explanations: Explanation[] = [];
-  for (const located of found)
-    explanations.push(await explainOne(api, settings, state, located, sharedWritable));
+  for (const located of found) explanations.push(await explainOne(api, settings, state, located, writers));
   return { query, by, explanations, more, ...(stateNote ? { stateNote } : {}) };
 }

@@ -50,6 +50,11 @@ function one(e: Explanation): string[] {
           ? 'it is on the shared calendar'
           : 'it has NOT reached the shared calendar (its "Add invitations to my calendar" setting)';
     lines.push(`  invitation:   ${who}; ${reached}`);
+    const recorded = e.invitation.recorded;
+    if (recorded)
+      lines.push(
+        `  delivery:     ${recorded === 'dismissed' ? 'a person deleted it on the shared calendar; calsync respects that' : recorded === 'missing' ? 'the last poll did not find it on the shared calendar' : 'sent; the next poll looks for it on the shared calendar'}`,
+      );
   }
   return lines;
 }

@@ -5,15 +5,13 @@
  * read with, so a person's edit made meanwhile is never overwritten: 412
  * means it changed, so it is read again and the removal applied to that.
  *
- * One function on purpose: the sync module's conditional-update helper
- * (the writes issue) can replace it.
+ * The poll's own conditional update (sync/conditional-update.ts) does it:
+ * after a few 412s in a row the event is left for the next run.
  */
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from '../sync/api.js';
+import { updateConditionally } from '../sync/conditional-update.js';
 import { MARKER, type GoogleEvent } from '../sync/types.js';
-
-/** Reads again after a 412 at most this many times; then the event is left for the next run. */
-const MAX_ATTEMPTS = 4;
 
 export type InviteeRemoval = 'removed' | 'marker-only' | 'gone';
 
@@ -37,34 +35,23 @@ export async function removeCalsyncInvitee(
   listed: GoogleEvent,
   email: string,
 ): Promise<InviteeRemoval> {
-  const eventId = listed.id ?? '';
-  let current = listed;
-  for (let attempt = 1; ; attempt++) {
-    const had = (current.attendees ?? []).some((a) => sameEmail(a.email, email));
-    try {
-      await api.call(account, 'events.update', (c) =>
-        c.events.update(
-          { calendarId, eventId, sendUpdates: 'none', requestBody: withoutCalsyncInvitee(current, email) },
-          { headers: current.etag ? { 'If-Match': current.etag } : {} },
-        ),
-      );
-      // A person removed the guest already: only the marker was left to take away.
-      return had ? 'removed' : 'marker-only';
-    } catch (err) {
-      const { status } = classifyGoogleError(err);
-      if (status === 404 || status === 410) return 'gone';
-      if (status !== 412 || attempt >= MAX_ATTEMPTS) throw err;
+  let outcome: InviteeRemoval = 'gone';
+  const take = (current: GoogleEvent): GoogleEvent | undefined => {
+    // Deleted, or the marker taken away by a person meanwhile: nothing of calsync's is left on it.
+    if (current.status === 'cancelled' || !current.extendedProperties?.private?.[MARKER.invited]) {
+      outcome = 'gone';
+      return undefined;
     }
-    // Changed since it was read: read it again and take the guest off that version.
-    try {
-      const res = await api.call(account, 'events.get', (c) => c.events.get({ calendarId, eventId }));
-      current = res.data;
-    } catch (err) {
-      const { status } = classifyGoogleError(err);
-      if (status === 404 || status === 410) return 'gone';
-      throw err;
-    }
-    if (current.status === 'cancelled' || !current.extendedProperties?.private?.[MARKER.invited])
-      return 'gone';
+    // A person removed the guest already: only the marker is left to take away.
+    outcome = (current.attendees ?? []).some((a) => sameEmail(a.email, email)) ? 'removed' : 'marker-only';
+    return withoutCalsyncInvitee(current, email);
+  };
+  try {
+    await updateConditionally(api, account, { calendarId, eventId: listed.id ?? '' }, take, listed);
+  } catch (err) {
+    const { status } = classifyGoogleError(err);
+    if (status === 404 || status === 410) return 'gone';
+    throw err;
   }
+  return outcome;
 }

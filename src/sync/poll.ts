@@ -23,10 +23,11 @@ import { ORPHAN_RECENT_MS, recheckOrphans } from './orphans.js';
 import { isParked, parkIfRefused } from './parking.js';
 import { preview, type MalformedItem } from './validate.js';
 import { planChanges, recheckLetGo, writesShared } from './rules.js';
+import { ruleSettingsFor } from './rule-settings.js';
 import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
 import { MirrorWriters, type MirrorWriter } from './mirror-writer.js';
 import { elsewhereOf } from './shared-calendar.js';
-import { writesOf, type Action, type GoogleEvent, type RuleSettings } from './types.js';
+import { writesOf, type Action, type GoogleEvent } from './types.js';
 import type { ActionReport, CalendarReport, DeliveryReport, PollReport } from './report.js';
 
 export type { PollReport, CalendarReport, ActionReport } from './report.js';
@@ -373,22 +374,12 @@ async function plan(
 ): Promise<Action[]> {
   const { settings } = run.opts;
   const inviteEmail = settings.inviteEmail ?? '';
-  const ruleSettings = (writer: MirrorWriter): RuleSettings => ({
-    inviteEmail,
-    mirrorWriter: writer.account,
-    ...(writer.reason ? { noWriterReason: writer.reason } : {}),
-    birthdayCopyCalendar: settings.birthdayCopyCalendar,
-    gmailOriginal: settings.gmailOriginal,
-    retryParked: run.opts.retryFailed === true,
-    orphanSince,
-    organizedEvents: settings.organizedEvents,
-    birthdayTypes: settings.birthdayTypes,
-  });
+  const poll = { retryParked: run.opts.retryFailed === true, orphanSince };
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
   const account = run.api.accountOf(calendarId);
   const planWith = (writer: MirrorWriter) =>
-    planChanges(calendarId, events, entries, ruleSettings(writer), elsewhere);
+    planChanges(calendarId, events, entries, ruleSettingsFor(settings, writer, poll), elsewhere);
   // Planned first as if the calendar's own account may write the shared calendar:
   // only a plan that writes there pays for the access check.
   let optimistic = planWith({ account });

@@ -1,11 +1,5 @@
-/** The shared calendar: whether mirrors may be written there, and who still holds a mirror. */
-import type { Settings } from '../config/types.js';
-import { AuthError, errorMessage } from '../errors.js';
-import { sharedAccount } from '../google/auth.js';
-import { classifyGoogleError } from '../google/google-error.js';
+/** The shared calendar: who still holds a mirror there (mirror-writer.ts says who may write it). */
 import type { State } from '../state/types.js';
-import { log } from '../util/log.js';
-import type { GoogleAccess } from './api.js';
 import type { Elsewhere } from './types.js';
 
 /** Whether a source calendar other than this one still keeps this mirror (a meeting both accounts are invited to). */
@@ -33,30 +27,4 @@ export function elsewhereOf(state: State, calendarId: string): Elsewhere {
       return false;
     },
   };
-}
-
-/**
- * Whether the shared account may write the shared calendar. "No" (no access,
- * or no token for that account) skips mirrors with a warning; any other error
- * fails the calendar, so the sync token stays and nothing is lost.
- */
-export async function canWriteShared(api: GoogleAccess, settings: Settings): Promise<boolean> {
-  const shared = settings.inviteEmail ?? '';
-  const account = sharedAccount(settings) ?? shared;
-  const hint = `set sharedCalendarAccount in config.json to an account that can write it (or run: calsync auth ${account} --client-secrets …), then run: calsync poll --full-resync`;
-  try {
-    const res = await api.call(account, 'calendarList.get', (c) =>
-      c.calendarList.get({ calendarId: shared }),
-    );
-    if (res.data.accessRole === 'owner' || res.data.accessRole === 'writer') return true;
-    log.warn(`mirrors skipped: account ${account} may only read the shared calendar ${shared}; ${hint}`);
-    return false;
-  } catch (err) {
-    const { status } = classifyGoogleError(err);
-    if (!(err instanceof AuthError) && status !== 403 && status !== 404) throw err;
-    log.warn(
-      `mirrors skipped: account ${account} cannot write the shared calendar ${shared}: ${errorMessage(err)}; ${hint}`,
-    );
-    return false;
-  }
 }

@@ -1,0 +1,26 @@
+import type { Settings } from '../config/types.js';
+import type { MirrorWriter } from './mirror-writer.js';
+import type { RuleSettings } from './types.js';
+
+/**
+ * The rules' settings, one builder for the poll and for `explain`, so that
+ * explain decides exactly as the next poll would. `writer`: who writes the
+ * shared calendar for this source (mirror-writer.ts); `poll`: what only a
+ * poll run knows (--retry-failed, which cancellations to look for orphans of).
+ */
+export function ruleSettingsFor(
+  settings: Settings,
+  writer: MirrorWriter,
+  poll: Pick<RuleSettings, 'retryParked' | 'orphanSince'> = {},
+): RuleSettings {
+  return {
+    inviteEmail: settings.inviteEmail ?? '',
+    mirrorWriter: writer.account,
+    ...(writer.reason ? { noWriterReason: writer.reason } : {}),
+    birthdayCopyCalendar: settings.birthdayCopyCalendar,
+    gmailOriginal: settings.gmailOriginal,
+    organizedEvents: settings.organizedEvents,
+    birthdayTypes: settings.birthdayTypes,
+    ...poll,
+  };
+}
