@@ -13,6 +13,7 @@ interface AuthFlags {
   browser: boolean;
   port?: number;
   list?: boolean;
+  allowOtherAccount?: boolean;
 }
 
 const EXAMPLE = 'calsync auth you@gmail.com --client-secrets client_secret.json';
@@ -30,6 +31,10 @@ export function registerAuthCommand(program: Command): void {
     )
     .option('--no-browser', 'only print the URL to open (headless servers); never start a browser')
     .option('--port <n>', 'the 127.0.0.1 port the browser comes back to (default: any free port)', parsePort)
+    .option(
+      '--allow-other-account',
+      'keep the token even if another Google account signs in (one that can read this account\'s calendar)',
+    )
     .option(
       '--list',
       'list the accounts, their token files and whether each refreshes now (exit 1 when one does not)',
@@ -88,13 +93,16 @@ async function runSignIn(
     clientSecretsFile,
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     browser: flags.browser,
+    allowOtherAccount: flags.allowOtherAccount === true,
     timeoutMs: authTimeoutMs(process.env),
     say,
   });
-  if (g.json) printJson({ account: result.account, tokenFile: result.tokenFile });
+  if (g.json)
+    printJson({ account: result.account, tokenFile: result.tokenFile, signedInAs: result.signedInAs });
   else {
     say('');
-    say(`Signed in: the token of ${result.account} is in ${result.tokenFile}`);
+    const who = result.signedInAs === result.account ? '' : ` (signed in as ${result.signedInAs})`;
+    say(`Signed in: the token of ${result.account}${who} is in ${result.tokenFile}`);
   }
 }
 
