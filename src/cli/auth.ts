@@ -33,7 +33,7 @@ export function registerAuthCommand(program: Command): void {
     .option('--port <n>', 'the 127.0.0.1 port the browser comes back to (default: any free port)', parsePort)
     .option(
       '--allow-other-account',
-      'keep the token even if another Google account signs in (one that can read this account\'s calendar)',
+      "keep the token even if another Google account signs in (one that can read this account's calendar)",
     )
     .option(
       '--list',

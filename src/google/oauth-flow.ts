@@ -148,7 +148,8 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   const signedInAs = await signedInAccount(settings, client, account);
   // An account name that is no address (a label naming a token file) can only be reported, not checked.
   const other = account.includes('@') && !sameAccount(signedInAs, account);
-  if (other && !opts.allowOtherAccount) throw wrongAccountError(account, signedInAs, `calsync auth ${account}`);
+  if (other && !opts.allowOtherAccount)
+    throw wrongAccountError(account, signedInAs, `calsync auth ${account}`);
   if (other)
     log.warn('keeping the token of another account (--allow-other-account)', { account, signedInAs });
   const tokenFile = await writeTokenFile(settings.configDir, account, {

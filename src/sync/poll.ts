@@ -160,6 +160,15 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
   };
 }
 
+/** The likely causes of a source calendar's 404, each with what fixes it. */
+function notFoundHint(account: string, calendarId: string): string {
+  const wrongSignIn =
+    account === calendarId
+      ? `the token was made by signing in as another Google account (run: calsync auth ${account} --client-secrets <client_secret.json>, and pick ${account})`
+      : `${account} has no access to ${calendarId} (share the calendar with ${account}, or map it to its own account in calendarAccounts)`;
+  return `${wrongSignIn}; or the calendar id is misspelled (check: calsync config get sourceCalendars)`;
+}
+
 async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarReport> {
   const { settings } = run.opts;
   const account = run.api.accountOf(calendarId);
@@ -208,6 +217,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     } else if (!(err instanceof ConfigError)) {
       const info = classifyGoogleError(err);
       report.error = `${info.status ? `${info.status} ` : ''}${info.message}`;
+      if (info.status === 404) {
+        // A bare 404 sent users hunting: say whose token asked, and the usual reasons.
+        report.error += `: the token of ${account} cannot see calendar ${calendarId}`;
+        report.hint = notFoundHint(account, calendarId);
+      }
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {
