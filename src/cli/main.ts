@@ -17,6 +17,9 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'only errors on stderr')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .showHelpAfterError(false)
+    // Every command's --help lists --json, --verbose, --quiet and --no-color too (subcommands inherit this).
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError(true)
     .exitOverride();
   registerCommands(program);
   applyUsageErrorStyle(program, '');
@@ -28,8 +31,11 @@ function applyUsageErrorStyle(cmd: Command, parent: string): void {
   const path = parent ? `${parent} ${cmd.name()}` : cmd.name();
   cmd.exitOverride().configureOutput({
     outputError: (str, write) => {
-      const line = str.trim().split('\n')[0] ?? str.trim();
-      write(`calsync: ${line.replace(/^error: /, '')} (see '${path} --help')\n`);
+      const [first = str.trim(), ...rest] = str.trim().split('\n');
+      // commander puts its "(Did you mean poll?)" on a second line: keep it, on the one line.
+      const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
+      const didYouMean = suggestion ? `; did you mean ${suggestion}?` : '';
+      write(`calsync: ${first.replace(/^error: /, '')}${didYouMean} (see '${path} --help')\n`);
     },
   });
   for (const sub of cmd.commands) applyUsageErrorStyle(sub, path);

@@ -233,7 +233,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
     options.clientFor ?? ((calendarId: string) => calendarFor(settings, accountFor(settings, calendarId)));
   if (!options.stop && settings.sourceCalendars.length === 0) {
     throw new ConfigError('no source calendars are set', {
-      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids)',
+      hint: 'run: calsync config set sourceCalendars you@gmail.com,partner@gmail.com',
     });
   }
   // With --stop neither the URL nor the token matters: stopping must work after the URL was unset.

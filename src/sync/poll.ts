@@ -61,12 +61,12 @@ const CHECKPOINT_EVERY = 50;
 export function assertPollable(settings: Settings): { inviteEmail: string } {
   if (settings.sourceCalendars.length === 0) {
     throw new ConfigError('no source calendars are configured', {
-      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json',
+      hint: 'run: calsync config set sourceCalendars you@gmail.com,partner@gmail.com',
     });
   }
   if (!settings.inviteEmail) {
     throw new ConfigError('no shared calendar is configured', {
-      hint: "set CALSYNC_INVITE_EMAIL to the shared calendar's address",
+      hint: "run: calsync config set inviteEmail <the shared calendar's address>",
     });
   }
   return { inviteEmail: settings.inviteEmail };

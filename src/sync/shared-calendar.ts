@@ -43,7 +43,7 @@ export function elsewhereOf(state: State, calendarId: string): Elsewhere {
 export async function canWriteShared(api: GoogleAccess, settings: Settings): Promise<boolean> {
   const shared = settings.inviteEmail ?? '';
   const account = sharedAccount(settings) ?? shared;
-  const hint = `set sharedCalendarAccount in config.json to an account that can write it (or run: calsync auth ${account} --client-secrets …), then run: calsync poll --full-resync`;
+  const hint = `run: calsync config set sharedCalendarAccount <an account that can write it> (or calsync auth ${account} --client-secrets …), then: calsync poll --full-resync`;
   try {
     const res = await api.call(account, 'calendarList.get', (c) =>
       c.calendarList.get({ calendarId: shared }),
