@@ -342,7 +342,7 @@ describe('serve-webhook end to end', () => {
     return m[1] ?? '';
   }
 
-  it('processes a new event through a real push notification, with no timer poll', async () => {
+  it('processes a new event through a real push notification, with no timer poll, and logs one info line naming it', async () => {
     const f = await fixture(tmp);
     expect((await runCli(['watch'], f.env)).code).toBe(0);
     const url = await serve(f);
@@ -364,6 +364,11 @@ describe('serve-webhook end to end', () => {
     ).toBe(true);
     const health = await httpRequest(`${url}/health`);
     expect(health.status).toBe(200);
+    // The journal says what the notification's poll did: calendar, action, title.
+    const line = await server?.waitForStderr(
+      /calsync info: webhook poll of (\S+): 1 done: invite "Team lunch"/,
+    );
+    expect(line?.[1]).toBe(f.calendar);
   });
 
   it('a timer poll and notification polls at the same time make no duplicate', async () => {
