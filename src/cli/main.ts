@@ -14,7 +14,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .option('--json', 'print one JSON document on stdout')
     .option('-v, --verbose', 'debug logging on stderr (stack traces included)')
-    .option('-q, --quiet', 'only errors on stderr')
+    .option('-q, --quiet', 'only errors on stderr (what a command prints on stdout stays)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .showHelpAfterError(false)
     // Every command's --help lists --json, --verbose, --quiet and --no-color too (subcommands inherit this).
