@@ -35,12 +35,12 @@ describe('webhookAddress', () => {
     expect(webhookAddress('http://[::1]:5000')).toBe('http://[::1]:5000/webhook');
   });
 
-  it('asks for CALSYNC_WEBHOOK_URL when none is set', () => {
+  it('asks for a webhook URL with the config set command when none is set', () => {
     expect(() => webhookAddress(undefined)).toThrow(ConfigError);
     try {
       webhookAddress(undefined);
     } catch (err) {
-      expect((err as ConfigError).hint).toContain('CALSYNC_WEBHOOK_URL');
+      expect((err as ConfigError).hint).toContain('run: calsync config set webhookUrl https://');
     }
   });
 });
@@ -164,11 +164,11 @@ describe('calsync watch', () => {
   beforeEach(() => (tmp = tempConfigDir('calsync-watch-')));
   afterEach(() => tmp.cleanup());
 
-  it('exits 2 and names CALSYNC_WEBHOOK_URL when no webhook URL is set', async () => {
+  it('exits 2 and says the config set command when no webhook URL is set', async () => {
     const f = await fixture(tmp, { CALSYNC_WEBHOOK_URL: '' });
     const r = await runCli(['watch'], f.env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('CALSYNC_WEBHOOK_URL');
+    expect(r.stderr).toContain('calsync config set webhookUrl https://');
   });
 
   it('creates a channel per calendar with a generated token and stores it in the state', async () => {
