@@ -7,6 +7,7 @@ import { loadSettings } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../util/log.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
+import { docPath } from '../util/docs.js';
 
 interface AuthFlags {
   clientSecrets?: string;
@@ -47,7 +48,7 @@ export function registerAuthCommand(program: Command): void {
         'before opening it there:  ssh -L <port>:127.0.0.1:<port> <server>  (a fixed --port makes this easier).',
         'The browser has 5 minutes to come back (CALSYNC_AUTH_TIMEOUT_MS, in milliseconds, overrides it).',
         'With --json the instructions go to stderr and stdout gets one JSON document.',
-        'Setting up the Google Cloud project and client: docs/google-setup.md',
+        `Setting up the Google Cloud project and client: ${docPath('google-setup.md')}`,
       ].join('\n'),
     )
     .action(async (account: string | undefined, flags: AuthFlags, cmd: Command) => {
@@ -67,7 +68,7 @@ export function registerAuthCommand(program: Command): void {
         });
       if (flags.clientSecrets === undefined) {
         throw new UsageError(`auth: missing --client-secrets <file> (e.g. ${EXAMPLE})`, {
-          hint: 'how to get the file: docs/google-setup.md',
+          hint: `how to get the file: ${docPath('google-setup.md')}`,
         });
       }
       await runSignIn(g, account, flags.clientSecrets, flags);

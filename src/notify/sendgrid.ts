@@ -3,6 +3,7 @@ import { MailService } from '@sendgrid/mail';
 import type { Settings } from '../config/types.js';
 import { ConfigError, OperationError, errorMessage } from '../errors.js';
 import { redact, registerSecret } from '../util/log.js';
+import { docPath } from '../util/docs.js';
 
 export interface AlertMail {
   subject: string;
@@ -40,7 +41,7 @@ export async function sendAlertMail(settings: SendgridSettings, mail: AlertMail)
       ...(key
         ? []
         : [
-            'give the SendGrid key as CALSYNC_SENDGRID_API_KEY_FILE=/path or a systemd credential (docs/configuration.md)',
+            `give the SendGrid key as CALSYNC_SENDGRID_API_KEY_FILE=/path or a systemd credential (${docPath('configuration.md')})`,
           ]),
     ];
     throw new ConfigError('alert mail is not configured', { hint: `run: ${steps.join('; ')}` });
