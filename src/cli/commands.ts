@@ -3,6 +3,7 @@ import { registerAuthCommand } from './auth.js';
 import { registerClean } from './clean.js';
 import { registerConfigCommand } from './config.js';
 import { registerPollCommand } from './poll.js';
+import { registerSandbox } from './sandbox.js';
 import { registerDemoCommand } from './demo.js';
 import { registerHealthCheck } from './health-check.js';
 import { registerMetrics } from './metrics.js';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerHealthCheck(program);
   registerClean(program);
   registerSystemd(program);
+  registerSandbox(program);
 }
