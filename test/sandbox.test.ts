@@ -2,7 +2,6 @@
  * `calsync sandbox`: a Desktop app client secrets file, a config dir pointed
  * at the emulator, and a way to make the wrong account sign in.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startEmulator } from '../src/emulator/index.js';
 import type { Emulator, RequestLogEntry } from '../src/emulator/index.js';
 import { ConfigError } from '../src/errors.js';
-import { resolveWebhookToken } from '../src/google/watch.js';
-import { webhookAddress } from '../src/server/webhook-address.js';
-import { webhookTokenPath } from '../src/server/webhook-token.js';
+import { resolveWebhookToken } from '../src/push/watch.js';
+import { webhookAddress } from '../src/push/webhook-address.js';
+import { webhookTokenPath } from '../src/push/webhook-token.js';
 import { readState, withStateLock } from '../src/state/index.js';
 import {
   assertBuilt,

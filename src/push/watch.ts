@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Settings } from '../config/types.js';
 import { ConfigError, errorMessage } from '../errors.js';
-import { webhookAddress } from '../server/webhook-address.js';
-import { resolveWebhookToken } from '../server/webhook-token.js';
+import { webhookAddress } from './webhook-address.js';
+import { resolveWebhookToken } from './webhook-token.js';
 import { openState, readState, withStateLock } from '../state/index.js';
 import type { StateStore, WatchChannel } from '../state/index.js';
 import { log } from '../util/log.js';
-import { accountFor } from './auth.js';
-import { calendarFor } from './client.js';
-import type { Calendar } from './client.js';
-import { classifyGoogleError } from './google-error.js';
-import { withRetry } from './retry.js';
+import { accountFor } from '../google/auth.js';
+import { calendarFor } from '../google/client.js';
+import type { Calendar } from '../google/client.js';
+import { classifyGoogleError } from '../google/google-error.js';
+import { withRetry } from '../google/retry.js';
 
 export { resolveWebhookToken };
 
