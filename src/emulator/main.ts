@@ -91,6 +91,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`calsync emulator: ${err instanceof Error ? err.message : String(err)} (see --help)\n`);
+  process.stderr.write(
+    `calsync emulator: ${err instanceof Error ? err.message : String(err)} (see --help)\n`,
+  );
   process.exit(2);
 });
