@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadSettings } from '../dist/config/index.js';
 import { startEmulator } from '../dist/emulator/index.js';
-import { runWatch } from '../dist/google/watch.js';
+import { runWatch } from '../dist/push/watch.js';
 import { readState } from '../dist/state/index.js';
 
 const CHANGES = 200;

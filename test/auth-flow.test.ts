@@ -14,6 +14,7 @@ import {
 } from './auth-helpers.js';
 
 const ACCOUNT = 'alice@example.com';
+const OTHER = 'mallory@example.com';
 let emu: Emulator;
 
 /** Runs `calsync auth` and plays the browser with `tamper` applied to the redirect back. */
@@ -111,6 +112,37 @@ describe('calsync auth (loopback flow against the emulator)', () => {
         'calsync: access was denied on the Google consent screen (access_denied); no token was saved',
       ]);
       expect(existsSync(join(dir, 'tokens'))).toBe(false);
+    } finally {
+      emu.consent = { mode: 'approve' };
+    }
+  });
+
+  it('refuses a sign-in as another account: exit 1, says who signed in and what to do, no token file', async () => {
+    const dir = tempConfigDir();
+    emu.addAccount(OTHER);
+    emu.consent = { mode: 'approve', account: OTHER };
+    try {
+      const { result, page } = await signInVia(dir);
+      expect(page.status).toBe(200);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`signed in as ${OTHER}, not ${ACCOUNT}; no token was saved`);
+      expect(result.stderr).toContain(`pick ${ACCOUNT} on Google's account chooser`);
+      expect(result.stderr).toContain('--allow-other-account');
+      expect(existsSync(join(dir, 'tokens'))).toBe(false);
+    } finally {
+      emu.consent = { mode: 'approve' };
+    }
+  });
+
+  it('keeps the token of another account with --allow-other-account, and says whose it is', async () => {
+    const dir = tempConfigDir();
+    emu.addAccount(OTHER);
+    emu.consent = { mode: 'approve', account: OTHER };
+    try {
+      const { result } = await signInVia(dir, ['--allow-other-account']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`the token of ${ACCOUNT} (signed in as ${OTHER}) is in`);
+      expect(existsSync(join(dir, 'tokens', `${ACCOUNT}.json`))).toBe(true);
     } finally {
       emu.consent = { mode: 'approve' };
     }

@@ -39,8 +39,8 @@ describe('calsync config show: effective values that come from elsewhere', () =>
     const r = calsync(['config', 'show', '--json'], { CALSYNC_INVITE_EMAIL: 'family@example.com' });
     expect(r.status).toBe(0);
     const shown = JSON.parse(r.stdout) as Record<string, { value: unknown; source: string }>;
-    expect(shown.sharedCalendarAccount).toEqual({ value: 'family@example.com', source: 'default' });
-    expect(shown.webhookToken).toEqual({ value: '[redacted]', source: 'file' });
+    expect(shown.sharedCalendarAccount).toMatchObject({ value: 'family@example.com', source: 'default' });
+    expect(shown.webhookToken).toMatchObject({ value: '[redacted]', source: 'file' });
     expect(r.stdout).not.toContain('generated-token-0123456789abcdef');
   });
 });
@@ -57,9 +57,11 @@ describe('calsync config show', () => {
     const out = calsync(['config', 'show'], { ...secretEnv, SOURCE_CALENDARS: 'a@x.com' });
     expect(out.status).toBe(0);
     expect(out.stdout).not.toMatch(/cli-secret-key-1|clisecret22|cli-webhook-token-3/);
-    expect(out.stdout).toMatch(/^sendgridApiKey\s+\[redacted\]\s+environment$/m);
-    expect(out.stdout).toMatch(/^sourceCalendars\s+a@x\.com\s+environment$/m);
-    expect(out.stdout).toMatch(/^webhookUrl\s+https:\/\/hooks\.example\.com\/webhook\s+environment$/m);
+    expect(out.stdout).toMatch(/^sendgridApiKey\s+\[redacted\]\s+CALSYNC_SENDGRID_API_KEY \(environment\)$/m);
+    expect(out.stdout).toMatch(/^sourceCalendars\s+a@x\.com\s+SOURCE_CALENDARS \(environment\)$/m);
+    expect(out.stdout).toMatch(
+      /^webhookUrl\s+https:\/\/hooks\.example\.com\/webhook\s+CALSYNC_WEBHOOK_URL \(environment\)$/m,
+    );
     expect(out.stdout).toMatch(/^pollIntervalMinutes\s+5\s+default$/m);
   });
 
@@ -79,18 +81,18 @@ describe('calsync config show', () => {
     expect(out.status).toBe(0);
     expect(out.stdout).not.toMatch(/cli-secret-key-1|clisecret22|cli-webhook-token-3/);
     const doc = JSON.parse(out.stdout) as Record<string, { value: unknown; source: string }>;
-    expect(doc.sendgridApiKey).toEqual({ value: '[redacted]', source: 'environment' });
-    expect(doc.uptimeKumaPushUrl).toEqual({ value: '[redacted]', source: 'environment' });
-    expect(doc.healthchecksUrl).toEqual({ value: null, source: 'default' });
-    expect(doc.configDir).toEqual({ value: dir, source: 'environment' });
-    expect(doc.gmailOriginal).toEqual({ value: 'keep', source: 'default' });
+    expect(doc.sendgridApiKey).toMatchObject({ value: '[redacted]', source: 'environment' });
+    expect(doc.uptimeKumaPushUrl).toMatchObject({ value: '[redacted]', source: 'environment' });
+    expect(doc.healthchecksUrl).toMatchObject({ value: null, source: 'default' });
+    expect(doc.configDir).toMatchObject({ value: dir, source: 'environment' });
+    expect(doc.gmailOriginal).toMatchObject({ value: 'keep', source: 'default' });
   });
 });
 
 describe('an invalid config.json', () => {
   // Every case is checked in-process in config-file.test.ts; these go through the binary end to end.
   it.each([
-    ['bad JSON', '{"pollIntervalMinutes": 5,', 'not valid JSON'],
+    ['bad JSON', '{"pollIntervalMinutes": 5,', 'line 1, column 27: not valid JSON'],
     ['a wrong type', '{"pollIntervalMinutes": "5"}', 'key "pollIntervalMinutes": must be a positive integer'],
     [
       'a secret',
@@ -127,7 +129,7 @@ describe('calsync config set and unset', () => {
       string,
       { value: unknown; source: string }
     >;
-    expect(doc.pollIntervalMinutes).toEqual({ value: 10, source: 'config.json' });
+    expect(doc.pollIntervalMinutes).toMatchObject({ value: 10, source: 'config.json' });
     const unset = calsync(['config', 'unset', 'pollIntervalMinutes']);
     expect(unset.status).toBe(0);
     expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({});
@@ -156,7 +158,9 @@ describe('calsync config set and unset', () => {
       POLL_INTERVAL_MINUTES: '3',
     });
     expect(overridden.status).toBe(0);
-    expect(overridden.stderr).toContain('pollIntervalMinutes is also set by the environment');
+    expect(overridden.stderr).toContain(
+      'pollIntervalMinutes is also set by the environment (POLL_INTERVAL_MINUTES)',
+    );
   });
 });
 

@@ -27,7 +27,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 const invalidFiles: [string, string, string][] = [
-  ['bad JSON', '{"pollIntervalMinutes": 5,', 'not valid JSON'],
+  ['bad JSON', '{"pollIntervalMinutes": 5,', 'line 1, column 27: not valid JSON'],
   ['a wrong type', '{"pollIntervalMinutes": "5"}', 'key "pollIntervalMinutes": must be a positive integer'],
   ['a zero count', '{"maxWritesPerPoll": 0}', 'key "maxWritesPerPoll": must be a positive integer'],
   ['a fractional count', '{"writeConcurrency": 1.5}', 'key "writeConcurrency": must be a positive integer'],

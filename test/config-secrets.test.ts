@@ -118,8 +118,8 @@ describe('secrets', () => {
         CALSYNC_WEBHOOK_URL: 'https://h.example.com/webhook',
       }),
     );
-    expect(shown.sendgridApiKey).toEqual({ value: '[redacted]', source: 'environment' });
-    expect(shown.webhookToken).toEqual({ value: null, source: 'default' });
-    expect(shown.webhookUrl).toEqual({ value: 'https://h.example.com/webhook', source: 'environment' });
+    expect(shown.sendgridApiKey).toMatchObject({ value: '[redacted]', source: 'environment' });
+    expect(shown.webhookToken).toMatchObject({ value: null, source: 'default' });
+    expect(shown.webhookUrl).toMatchObject({ value: 'https://h.example.com/webhook', source: 'environment' });
   });
 });

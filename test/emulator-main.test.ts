@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,16 @@ afterAll(() => {
 });
 
 describe('emulator main', () => {
+  it('--help says every option and exits 0; an unknown option points to it', () => {
+    const help = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const option of ['--port', '--host', '--seed demo', '--tokens-dir', '--quota', '--sign-in-as'])
+      expect(help.stdout).toContain(option);
+    const bad = spawnSync(process.execPath, [MAIN, '--prot', '1'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('(see --help)');
+  });
+
   it('prints its URL, serves the demo seed with token files, and exits 0 on SIGTERM', async () => {
     expect(existsSync(MAIN), `${MAIN} is missing: run npm run build first`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'calsync-emu-main-'));

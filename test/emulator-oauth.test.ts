@@ -281,6 +281,42 @@ describe('authorization endpoint (loopback flow with PKCE)', () => {
     }
   });
 
+  /** Signs in through the authorization endpoint and returns whose primary calendar the token reads. */
+  async function signedInAs(params: Record<string, string>): Promise<string | null | undefined> {
+    const { verifier, challenge } = pkce();
+    const res = await authorize({ code_challenge: challenge, code_challenge_method: 'S256', ...params });
+    const code = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const { body } = await tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: t.emu.clientId,
+      client_secret: t.emu.clientSecret,
+    });
+    const client = new auth.OAuth2({ clientId: t.emu.clientId, clientSecret: t.emu.clientSecret });
+    client.setCredentials({ access_token: String(body.access_token) });
+    const api = calendar({ version: 'v3', auth: client, rootUrl: `${t.emu.url}/`, retry: false });
+    // The primary calendar's id is the signed-in account's address (calendars.get reference: "primary").
+    return (await api.calendars.get({ calendarId: 'primary' })).data.id;
+  }
+
+  it('signs in the account login_hint names; without a hint, or with a hint it does not know, the first account', async () => {
+    expect(await signedInAs({ login_hint: BOB })).toBe(BOB);
+    expect(await signedInAs({ login_hint: 'Bob@Example.com' })).toBe(BOB);
+    expect(await signedInAs({})).toBe(ALICE);
+    expect(await signedInAs({ login_hint: 'nobody@example.com' })).toBe(ALICE);
+  });
+
+  it('signs in the account a test picked, whatever login_hint asks (the person chose another on the chooser)', async () => {
+    t.emu.consent = { mode: 'approve', account: ALICE };
+    try {
+      expect(await signedInAs({ login_hint: BOB })).toBe(ALICE);
+    } finally {
+      t.emu.consent = { mode: 'approve' };
+    }
+  });
+
   it('answers 400 for an unknown client or a redirect_uri that is not loopback', async () => {
     expect((await authorize({ client_id: 'stranger.apps.googleusercontent.com' })).status).toBe(400);
     expect((await authorize({ redirect_uri: 'https://evil.example.com/cb' })).status).toBe(400);

@@ -123,6 +123,17 @@ describe('events.watch', () => {
     await cal.channels.stop({ requestBody: { id: 'chan-slow', resourceId: data.resourceId } });
   });
 
+  it('refuses an http:// address that is not loopback, as Google refuses any non-https callback', async () => {
+    const e = await googleError(() =>
+      t.calendarFor(ALICE).events.watch({
+        calendarId: ALICE,
+        requestBody: { id: 'chan-http', type: 'web_hook', address: 'http://calsync.example.org/webhook' },
+      }),
+    );
+    expect(e.status).toBe(400);
+    expect(e.message).toContain('WebHook callback must be HTTPS');
+  });
+
   it('refuses a second channel with the same id', async () => {
     const cal = t.calendarFor(ALICE);
     await cal.events.watch({

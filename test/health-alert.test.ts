@@ -80,6 +80,9 @@ describe('alert mails from health-check', () => {
       const bad = await runCalsync(['health-check', '--offline'], box, env());
       expect(bad.code).toBe(2);
       expect(mails).toHaveLength(1);
+      // The text output says it mailed, and to whom; a run that mails nobody says nothing of it.
+      expect(bad.stdout).toContain('alert mailed (problem) to ops@example.com, oncall@example.com\n');
+      expect(ok.stdout).not.toContain('alert mailed');
       const mail = mails[0];
       expect(mail?.from).toEqual({ email: 'calsync@example.com' });
       expect(mail?.personalizations[0]?.to).toEqual([
@@ -94,12 +97,14 @@ describe('alert mails from health-check', () => {
       const still = await runCalsync(['health-check', '--offline'], box, env());
       expect(still.code).toBe(2);
       expect(mails).toHaveLength(1);
+      expect(still.stdout).not.toContain('alert mailed');
 
       await setLastSuccess(box, 30);
       const recovered = await runCalsync(['health-check', '--offline'], box, env());
       expect(recovered.code).toBe(0);
       expect(mails).toHaveLength(2);
       expect(mails[1]?.subject).toMatch(/^\[calsync\] OK again on /);
+      expect(recovered.stdout).toContain('alert mailed (recovery) to ops@example.com');
 
       const quiet = await runCalsync(['health-check', '--offline'], box, env());
       expect(quiet.code).toBe(0);
@@ -135,6 +140,7 @@ describe('alert mails from health-check', () => {
       const still = await runCalsync(['health-check', '--offline'], box, env());
       expect(still.code).toBe(2);
       expect(mails).toHaveLength(1);
+      expect(still.stdout).not.toContain('alert mailed');
       expect(await readFile(join(box.configDir, 'state.json'), 'utf8')).toBe(
         JSON.stringify({ version: 999 }),
       );

@@ -110,8 +110,11 @@ describe('calsync systemd install (built binary)', () => {
       expect(r.stdout).toMatch(/ExecStart=\S+ \S+\/bin\/calsync\.js poll\n/);
       expect(r.stdout).toContain('systemctl --user daemon-reload\n');
       expect(r.stdout).toContain(
-        'systemctl --user enable --now calsync-poll.timer calsync-clean.timer calsync-watch.timer calsync-health.timer\n',
+        'systemctl --user enable --now calsync-poll.timer calsync-clean.timer calsync-health.timer\n',
       );
+      // No webhook URL: the watch timer could only fail; it is written, not enabled, and the output says so.
+      expect(r.stdout).toContain('# calsync-watch.timer is not enabled: no webhook URL is set');
+      expect(r.stdout).toContain('calsync config set webhookUrl https://');
       expect(r.stdout).toMatch(/loginctl enable-linger \S+\n/);
       expect(existsSync(xdg)).toBe(false);
     } finally {
@@ -128,7 +131,10 @@ describe('calsync systemd install (built binary)', () => {
         CALSYNC_WEBHOOK_URL: 'https://hooks.example.com',
       });
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain('calsync-health.timer calsync-webhook.service');
+      expect(r.stdout).toContain(
+        'enable --now calsync-poll.timer calsync-clean.timer calsync-watch.timer calsync-health.timer calsync-webhook.service',
+      );
+      expect(r.stdout).not.toContain('is not enabled');
       expect((await readdir(join(xdg, 'systemd', 'user'))).sort()).toEqual([...UNIT_NAMES].sort());
       expect(existsSync(join(box.configDir, 'credentials'))).toBe(true);
     } finally {

@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startEmulator } from '../src/emulator/index.js';
 import type { Emulator, RequestLogEntry } from '../src/emulator/index.js';
 import { ConfigError } from '../src/errors.js';
-import { resolveWebhookToken } from '../src/google/watch.js';
-import { webhookAddress } from '../src/server/webhook-address.js';
-import { webhookTokenPath } from '../src/server/webhook-token.js';
+import { resolveWebhookToken } from '../src/push/watch.js';
+import { webhookAddress } from '../src/push/webhook-address.js';
+import { webhookTokenPath } from '../src/push/webhook-token.js';
 import { readState, withStateLock } from '../src/state/index.js';
 import {
   assertBuilt,
@@ -35,12 +35,12 @@ describe('webhookAddress', () => {
     expect(webhookAddress('http://[::1]:5000')).toBe('http://[::1]:5000/webhook');
   });
 
-  it('asks for CALSYNC_WEBHOOK_URL when none is set', () => {
+  it('asks for a webhook URL with the config set command when none is set', () => {
     expect(() => webhookAddress(undefined)).toThrow(ConfigError);
     try {
       webhookAddress(undefined);
     } catch (err) {
-      expect((err as ConfigError).hint).toContain('CALSYNC_WEBHOOK_URL');
+      expect((err as ConfigError).hint).toContain('run: calsync config set webhookUrl https://');
     }
   });
 });
@@ -164,11 +164,11 @@ describe('calsync watch', () => {
   beforeEach(() => (tmp = tempConfigDir('calsync-watch-')));
   afterEach(() => tmp.cleanup());
 
-  it('exits 2 and names CALSYNC_WEBHOOK_URL when no webhook URL is set', async () => {
+  it('exits 2 and says the config set command when no webhook URL is set', async () => {
     const f = await fixture(tmp, { CALSYNC_WEBHOOK_URL: '' });
     const r = await runCli(['watch'], f.env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('CALSYNC_WEBHOOK_URL');
+    expect(r.stderr).toContain('calsync config set webhookUrl https://');
   });
 
   it('creates a channel per calendar with a generated token and stores it in the state', async () => {
@@ -342,7 +342,7 @@ describe('serve-webhook end to end', () => {
     return m[1] ?? '';
   }
 
-  it('processes a new event through a real push notification, with no timer poll', async () => {
+  it('processes a new event through a real push notification, with no timer poll, and logs one info line naming it', async () => {
     const f = await fixture(tmp);
     expect((await runCli(['watch'], f.env)).code).toBe(0);
     const url = await serve(f);
@@ -364,6 +364,11 @@ describe('serve-webhook end to end', () => {
     ).toBe(true);
     const health = await httpRequest(`${url}/health`);
     expect(health.status).toBe(200);
+    // The journal says what the notification's poll did: calendar, action, title.
+    const line = await server?.waitForStderr(
+      /calsync info: webhook poll of (\S+): 1 done: invite "Team lunch"/,
+    );
+    expect(line?.[1]).toBe(f.calendar);
   });
 
   it('a timer poll and notification polls at the same time make no duplicate', async () => {

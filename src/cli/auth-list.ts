@@ -71,7 +71,7 @@ function hintFor(status: TokenStatus, account: string): string | undefined {
 export function renderAccountList(rows: AccountListing[]): string[] {
   if (rows.length === 0) {
     return [
-      'no accounts yet: set CALSYNC_SOURCE_CALENDARS, then run calsync auth <account> --client-secrets <client_secret.json>',
+      'no accounts yet: run calsync config set sourceCalendars you@gmail.com,partner@gmail.com, then calsync auth <account> --client-secrets <client_secret.json>',
     ];
   }
   // "revoked: run calsync auth …" reads better in a table than "revoked: run: calsync auth …".

@@ -7,6 +7,7 @@ import { loadSettings } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../util/log.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
+import { docPath } from '../util/docs.js';
 
 interface AuthFlags {
   clientSecrets?: string;
@@ -14,6 +15,7 @@ interface AuthFlags {
   port?: number;
   list?: boolean;
   remove?: boolean;
+  allowOtherAccount?: boolean;
 }
 
 const EXAMPLE = 'calsync auth you@gmail.com --client-secrets client_secret.json';
@@ -32,6 +34,10 @@ export function registerAuthCommand(program: Command): void {
     .option('--no-browser', 'only print the URL to open (headless servers); never start a browser')
     .option('--port <n>', 'the 127.0.0.1 port the browser comes back to (default: any free port)', parsePort)
     .option(
+      '--allow-other-account',
+      "keep the token even if another Google account signs in (one that can read this account's calendar)",
+    )
+    .option(
       '--list',
       'list the accounts, their token files and whether each refreshes now (exit 1 when one does not)',
     )
@@ -44,7 +50,7 @@ export function registerAuthCommand(program: Command): void {
         'before opening it there:  ssh -L <port>:127.0.0.1:<port> <server>  (a fixed --port makes this easier).',
         'The browser has 5 minutes to come back (CALSYNC_AUTH_TIMEOUT_MS, in milliseconds, overrides it).',
         'With --json the instructions go to stderr and stdout gets one JSON document.',
-        'Setting up the Google Cloud project and client: docs/google-setup.md',
+        `Setting up the Google Cloud project and client: ${docPath('google-setup.md')}`,
       ].join('\n'),
     )
     .action(async (account: string | undefined, flags: AuthFlags, cmd: Command) => {
@@ -73,7 +79,7 @@ export function registerAuthCommand(program: Command): void {
         });
       if (flags.clientSecrets === undefined) {
         throw new UsageError(`auth: missing --client-secrets <file> (e.g. ${EXAMPLE})`, {
-          hint: 'how to get the file: docs/google-setup.md',
+          hint: `how to get the file: ${docPath('google-setup.md')}`,
         });
       }
       await runSignIn(g, account, flags.clientSecrets, flags);
@@ -99,13 +105,16 @@ async function runSignIn(
     clientSecretsFile,
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     browser: flags.browser,
+    allowOtherAccount: flags.allowOtherAccount === true,
     timeoutMs: authTimeoutMs(process.env),
     say,
   });
-  if (g.json) printJson({ account: result.account, tokenFile: result.tokenFile });
+  if (g.json)
+    printJson({ account: result.account, tokenFile: result.tokenFile, signedInAs: result.signedInAs });
   else {
     say('');
-    say(`Signed in: the token of ${result.account} is in ${result.tokenFile}`);
+    const who = result.signedInAs === result.account ? '' : ` (signed in as ${result.signedInAs})`;
+    say(`Signed in: the token of ${result.account}${who} is in ${result.tokenFile}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { registerClean } from './clean.js';
 import { registerConfigCommand } from './config.js';
 import { registerPollCommand } from './poll.js';
 import { registerPurge } from './purge.js';
+import { registerSandbox } from './sandbox.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExplain } from './explain.js';
 import { registerHealthCheck } from './health-check.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerSystemd(program);
   registerPurge(program);
   registerExplain(program);
+  registerSandbox(program);
 }

@@ -1,5 +1,5 @@
 /**
- * `calsync config show|path|set|unset`: the effective settings (secrets
+ * `calsync config show|get|path|set|unset`: the effective settings (secrets
  * redacted) and changes to config.json. The logic lives in src/config/.
  */
 import type { Command } from 'commander';
@@ -16,6 +16,8 @@ import {
   tokensDirPath,
   unsetConfigValue,
 } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { log } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
@@ -37,6 +39,12 @@ function configuredLogLevel(): LogLevel {
   }
 }
 
+/** Where a value came from, by name: "SOURCE_CALENDARS (environment)", "config.json", "default". */
+function describeFrom(source: string, from: string): string {
+  if (source === 'environment' || source === 'file' || source === 'credential') return `${from} (${source})`;
+  return source;
+}
+
 function show(cmd: Command): void {
   const g = globalOptions(cmd);
   const loaded = loadSettings();
@@ -44,10 +52,43 @@ function show(cmd: Command): void {
   const shown = redactedSettings(loaded);
   if (g.json) return printJson(shown);
   process.stdout.write(
-    table(Object.entries(shown).map(([key, { value, source }]) => [key, formatValue(value), source])),
+    table(
+      Object.entries(shown).map(([key, { value, source, from }]) => [
+        key,
+        formatValue(value),
+        describeFrom(source, from),
+      ]),
+    ),
   );
   const note = mirrorWriterNote(loaded.settings);
   if (note) process.stdout.write(`\n${note}\n`);
+}
+
+/** A value as `config set` takes it back: lists comma-separated, maps cal=account, unset empty. */
+function settableText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(String).join(',');
+  if (typeof value === 'object')
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(',');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function get(key: string, cmd: Command): void {
+  const g = globalOptions(cmd);
+  const loaded = loadSettings();
+  applyLogLevel(g, loaded.settings.logLevel);
+  const shown = redactedSettings(loaded);
+  const entry = shown[key];
+  if (entry === undefined) {
+    const keys = Object.keys(shown);
+    throw new UsageError(`config get: unknown key "${key}"${didYouMean(key, keys)}`, {
+      hint: `valid keys: ${keys.join(', ')}`,
+    });
+  }
+  if (g.json) return printJson({ key, ...entry });
+  process.stdout.write(`${settableText(entry.value)}\n`);
 }
 
 function paths(cmd: Command): void {
@@ -77,7 +118,7 @@ function warnIfOverridden(key: string): void {
   const source = loadSettings().sources[key];
   if (source !== 'config.json' && source !== 'default') {
     log.warn(
-      `${key} is also set by the ${source === 'flag' ? 'command line' : 'environment'}, which takes precedence over config.json`,
+      `${key} is also set by ${source === 'flag' ? 'the command line' : `the environment (${loadSettings().origins[key]})`}, which takes precedence over config.json`,
     );
   }
 }
@@ -111,6 +152,12 @@ export function registerConfigCommand(program: Command): void {
     .command('show')
     .description('every setting with its value and where it came from (secrets redacted)')
     .action((_opts: unknown, cmd: Command) => show(cmd));
+
+  config
+    .command('get')
+    .description("print one setting's effective value (as config set takes it; secrets redacted)")
+    .argument('<key>', 'a setting, e.g. sourceCalendars')
+    .action((key: string, _opts: unknown, cmd: Command) => get(key, cmd));
 
   config
     .command('path')

@@ -13,6 +13,7 @@ import type { Emulator, GoogleEvent } from '../emulator/index.js';
 import type { PollReport } from '../sync/poll.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 import { table } from './table.js';
+import { docPath } from '../util/docs.js';
 
 function when(e: GoogleEvent): string {
   const start = e.start?.dateTime ?? e.start?.date ?? '';
@@ -178,7 +179,7 @@ async function demo(cmd: Command): Promise<void> {
     );
     say(
       [
-        'What to try next, against your own Google account (docs/google-setup.md):',
+        `What to try next, against your own Google account (${docPath('google-setup.md')}):`,
         '  calsync auth you@gmail.com --client-secrets client_secret.json   sign in',
         '  calsync poll --dry-run                                          what calsync would do',
         '  calsync explain "Dentist"                                       why an event is (not) shared',

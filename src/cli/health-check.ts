@@ -45,8 +45,10 @@ export function registerHealthCheck(program: Command): void {
         throw err;
       }
       let outcome: HealthCheckOutcome;
+      let alertTo: string[] = [];
       try {
         const { settings } = loadSettings({ env: process.env });
+        alertTo = settings.alertTo;
         applyLogLevel(g, settings.logLevel);
         const { runHealthCheck } = await import('../health/run.js');
         outcome = await runHealthCheck({
@@ -61,7 +63,7 @@ export function registerHealthCheck(program: Command): void {
         process.exitCode = STATUS_EXIT_CODE.UNKNOWN;
         return;
       }
-      report(outcome, g.json);
+      report(outcome, g.json, alertTo);
       process.exitCode = STATUS_EXIT_CODE[outcome.report.status];
     });
 }
@@ -91,13 +93,17 @@ function isHttpUrl(text: string | boolean): text is string {
   }
 }
 
-function report(outcome: HealthCheckOutcome, json: boolean): void {
+function report(outcome: HealthCheckOutcome, json: boolean, alertTo: string[]): void {
   const { alert } = outcome;
   if (alert && !alert.sent) log.error(`alert mail not sent: ${alert.error ?? 'unknown error'}`);
   if (outcome.recordError) log.warn(`health status not recorded: ${outcome.recordError}`);
   // Messages may quote errors from token files or SendGrid: redact like any log line.
   if (json) printJson(JSON.parse(redact(JSON.stringify(toJson(outcome.report, outcome)))));
-  else process.stdout.write(redact(renderPluginOutput(outcome.report)));
+  else {
+    // After the plugin's first line (Nagios reads long text from the lines below it): who was told.
+    const mailed = alert?.sent ? `alert mailed (${alert.kind}) to ${alertTo.join(', ')}\n` : '';
+    process.stdout.write(redact(renderPluginOutput(outcome.report) + mailed));
+  }
 }
 
 function toJson(report: HealthReport, outcome: HealthCheckOutcome): unknown {

@@ -14,9 +14,12 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .option('--json', 'print one JSON document on stdout')
     .option('-v, --verbose', 'debug logging on stderr (stack traces included)')
-    .option('-q, --quiet', 'only errors on stderr')
+    .option('-q, --quiet', 'only errors on stderr (what a command prints on stdout stays)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .showHelpAfterError(false)
+    // Every command's --help lists --json, --verbose, --quiet and --no-color too (subcommands inherit this).
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError(true)
     .exitOverride();
   registerCommands(program);
   applyUsageErrorStyle(program, '');
@@ -28,8 +31,11 @@ function applyUsageErrorStyle(cmd: Command, parent: string): void {
   const path = parent ? `${parent} ${cmd.name()}` : cmd.name();
   cmd.exitOverride().configureOutput({
     outputError: (str, write) => {
-      const line = str.trim().split('\n')[0] ?? str.trim();
-      write(`calsync: ${line.replace(/^error: /, '')} (see '${path} --help')\n`);
+      const [first = str.trim(), ...rest] = str.trim().split('\n');
+      // commander puts its "(Did you mean poll?)" on a second line: keep it, on the one line.
+      const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
+      const didYouMean = suggestion ? `; did you mean ${suggestion}?` : '';
+      write(`calsync: ${first.replace(/^error: /, '')}${didYouMean} (see '${path} --help')\n`);
     },
   });
   for (const sub of cmd.commands) applyUsageErrorStyle(sub, path);

@@ -52,7 +52,8 @@ export function registerPollCommand(program: Command): void {
         });
         spinner?.stop();
         if (g.json) printJson(report);
-        else if (!g.quiet || report.exitCode !== 0)
+        // --quiet silences stderr below errors, as for every command; the report on stdout stays.
+        else
           process.stdout.write(
             formatPollReport(report, {
               color: g.color && process.stdout.isTTY,

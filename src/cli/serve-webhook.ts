@@ -66,8 +66,9 @@ export function registerServeWebhook(program: Command): void {
       const server = await startWebhookServer({ settings, host: flags.host, port: flags.port });
       const line = `listening on ${server.url}`;
       log.info(line);
-      // Always on stderr, whatever the log level: with --port 0 it is the only way to learn the port.
-      if (getLogLevel() === 'error' || getLogLevel() === 'warn')
+      // On stderr even when the configured level hides info: with --port 0 it is the only way to learn
+      // the port. Not with --quiet, which means only errors on stderr for every command.
+      if (!g.quiet && (getLogLevel() === 'error' || getLogLevel() === 'warn'))
         process.stderr.write(`calsync serve-webhook: ${line}\n`);
       const schedule =
         flags.pollInterval === undefined

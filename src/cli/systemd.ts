@@ -104,6 +104,7 @@ function renderDryRun(plan: InstallPlan): string {
     `# dry run: nothing written. ${plan.units.length} ${plan.mode} units for ${plan.dir}:`,
     '',
     units,
+    ...watchNote(plan).map((l) => `# ${l}`),
     `# directories to create (mode 700): ${plan.directories.join(' ')}`,
     '# then run:',
     ...plan.commands,
@@ -114,9 +115,19 @@ function renderDryRun(plan: InstallPlan): string {
 function renderInstalled(plan: InstallPlan): string {
   return [
     `wrote ${plan.units.length} ${plan.mode} units to ${plan.dir}: ${plan.units.map((u) => u.name).join(', ')}`,
+    ...watchNote(plan),
     `secrets go in ${plan.directories[1] ?? ''}/ (one file per secret, mode 600, e.g. SENDGRID_API_KEY)`,
     'now run:',
     ...plan.commands.map((c) => `  ${c}`),
     '',
   ].join('\n');
+}
+
+/** Why the watch timer is not among the enabled units, and how to get it. */
+function watchNote(plan: InstallPlan): string[] {
+  if (plan.commands.some((c) => c.includes('calsync-watch.timer'))) return [];
+  return [
+    'calsync-watch.timer is not enabled: no webhook URL is set (polls still run on their timer).',
+    'For push notifications: calsync config set webhookUrl https://<your host>/webhook, then calsync systemd install again.',
+  ];
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../config/index.js';
-import type { ChannelOutcome, WatchReport } from '../google/watch.js';
+import type { ChannelOutcome, WatchReport } from '../push/watch.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
 interface WatchFlags {
@@ -43,7 +43,7 @@ export function registerWatch(program: Command): void {
       const { settings } = loadSettings({ env: process.env });
       applyLogLevel(g, settings.logLevel);
       // The Google client library loads only for commands that talk to Google.
-      const { runWatch } = await import('../google/watch.js');
+      const { runWatch } = await import('../push/watch.js');
       const report = await runWatch({ settings, stop: flags.stop === true, force: flags.force === true });
       if (g.json) printJson(report);
       else process.stdout.write(renderWatchReport(report));

@@ -8,6 +8,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { configFilePath } from './paths.js';
 import { CONFIG_FILE_KEYS, SETTING_SPECS, isConfigFileKey, isSettingKey, type SettingKey } from './spec.js';
 import { checkValue } from './values.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export interface ConfigFile {
   path: string;
@@ -46,7 +47,7 @@ export function readConfigObject(path: string): Record<string, unknown> | undefi
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON: ${errorMessage(err)}`, {
+    throw new ConfigError(`${path}: ${jsonErrorPlace(text, err)}: not valid JSON: ${errorMessage(err)}`, {
       hint: 'fix the file (or remove it)',
     });
   }
@@ -56,6 +57,21 @@ export function readConfigObject(path: string): Record<string, unknown> | undefi
     });
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * "line L, column C" of a JSON.parse error, so an editor finds the place.
+ * Node 20 names only the offset ("at position 42"); later versions add the line.
+ */
+function jsonErrorPlace(text: string, err: unknown): string {
+  const message = errorMessage(err);
+  const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lineCol) return `line ${lineCol[1]}, column ${lineCol[2]}`;
+  const position = /at position (\d+)/.exec(message);
+  // Without a position, the text ended early: the place is the end of the file.
+  const offset = position ? Number(position[1]) : text.length;
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 /** Checks every key of a config.json object; throws a ConfigError naming the file and the first bad key. */
@@ -72,7 +88,7 @@ export function checkConfigObject(
       });
     }
     if (!isConfigFileKey(key)) {
-      throw new ConfigError(`${path}: key "${key}": unknown setting`, {
+      throw new ConfigError(`${path}: key "${key}": unknown setting${didYouMean(key, CONFIG_FILE_KEYS)}`, {
         hint: `valid keys: ${CONFIG_FILE_KEYS.join(', ')}`,
       });
     }

@@ -11,6 +11,7 @@ import { CONFIG_ROOT_SCHEMA, configPropertySchemas, type ConfigDocument } from '
 import { CONFIG_FILE_KEYS, SETTING_SPECS, isConfigFileKey, isSettingKey, type SettingKey } from './spec.js';
 import { resolveSettings } from './load.js';
 import { parseText } from './values.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export interface ConfigChange {
   file: string;
@@ -26,7 +27,9 @@ function settableKey(key: string): SettingKey {
     throw new ConfigError(`${key} is a secret and is not stored in config.json`, { hint: secretHint(key) });
   }
   if (!isConfigFileKey(key)) {
-    throw new UsageError(`unknown key "${key}"`, { hint: `valid keys: ${CONFIG_FILE_KEYS.join(', ')}` });
+    throw new UsageError(`unknown key "${key}"${didYouMean(key, CONFIG_FILE_KEYS)}`, {
+      hint: `valid keys: ${CONFIG_FILE_KEYS.join(', ')}`,
+    });
   }
   return key;
 }

@@ -58,13 +58,20 @@ function checkCalendarAccounts(settings: Settings, origin: string): void {
 
 /** Settings from explicit parts: `config set` checks a file's would-be content this way before writing it. */
 export function resolveSettings(
-  opts: LoadOptions & { configDir: string; configDirSource: SettingSource; file: ConfigFile },
+  opts: LoadOptions & {
+    configDir: string;
+    configDirSource: SettingSource;
+    configDirOrigin?: string;
+    file: ConfigFile;
+  },
 ): LoadedSettings {
   const flags = opts.flags ?? {};
   const env = opts.env ?? process.env;
   const values: Record<string, unknown> = { configDir: opts.configDir };
   const sources: Partial<Record<keyof Settings, SettingSource>> = { configDir: opts.configDirSource };
-  const origins: Partial<Record<SettingKey, string>> = {};
+  const origins: Partial<Record<keyof Settings, string>> = {
+    configDir: opts.configDirOrigin ?? opts.configDirSource,
+  };
   for (const key of SETTING_KEYS) {
     const found = pick(key, flags, env, opts.file);
     values[key] = found.value;
@@ -79,18 +86,25 @@ export function resolveSettings(
     sources.quotaUnitsPerSecond = sources.requestsPerSecond;
   }
   checkCalendarAccounts(settings, origins.calendarAccounts ?? 'calendarAccounts');
-  return { settings, sources: sources as Record<keyof Settings, SettingSource> };
+  return {
+    settings,
+    sources: sources as Record<keyof Settings, SettingSource>,
+    origins: origins as Record<keyof Settings, string>,
+  };
 }
 
 export function loadSettings(opts: LoadOptions = {}): LoadedSettings {
   const env = opts.env ?? process.env;
   const dirFlag = opts.flags?.configDir;
-  const resolved = dirFlag ? { dir: dirFlag, source: 'flag' as const } : resolveConfigDir(env);
+  const resolved = dirFlag
+    ? { dir: dirFlag, source: 'flag' as const, origin: 'flag' }
+    : resolveConfigDir(env);
   return resolveSettings({
     ...opts,
     env,
     configDir: resolved.dir,
     configDirSource: resolved.source,
+    configDirOrigin: resolved.origin,
     file: readConfigFile(resolved.dir),
   });
 }

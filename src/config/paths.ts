@@ -6,14 +6,16 @@ import type { SettingSource } from './types.js';
 export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): {
   dir: string;
   source: SettingSource;
+  origin: string;
 } {
   const explicit = env.CALSYNC_CONFIG_DIR?.trim();
-  if (explicit) return { dir: explicit, source: 'environment' };
+  if (explicit) return { dir: explicit, source: 'environment', origin: 'CALSYNC_CONFIG_DIR' };
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   const xdg = env.XDG_CONFIG_HOME?.trim();
-  if (xdg && isAbsolute(xdg)) return { dir: join(xdg, 'calsync'), source: 'environment' };
+  if (xdg && isAbsolute(xdg))
+    return { dir: join(xdg, 'calsync'), source: 'environment', origin: 'XDG_CONFIG_HOME' };
   const home = env.HOME?.trim() || homedir();
-  return { dir: join(home, '.config', 'calsync'), source: 'default' };
+  return { dir: join(home, '.config', 'calsync'), source: 'default', origin: 'default' };
 }
 
 /** $CALSYNC_CONFIG_DIR, else $XDG_CONFIG_HOME/calsync, else ~/.config/calsync. */

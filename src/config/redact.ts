@@ -7,23 +7,33 @@ import type { LoadedSettings, SettingSource } from './types.js';
  * Every setting with its value and source, secrets as "[redacted]" when set,
  * unset values as null (so the JSON document lists every key).
  */
-export function redactedSettings(
-  loaded: LoadedSettings,
-): Record<string, { value: unknown; source: SettingSource }> {
-  const out: Record<string, { value: unknown; source: SettingSource }> = {
-    configDir: { value: loaded.settings.configDir, source: loaded.sources.configDir },
+export interface ShownSetting {
+  value: unknown;
+  source: SettingSource;
+  /** By name: the variable (SOURCE_CALENDARS), the file or credential, config.json's path, or "default". */
+  from: string;
+}
+
+export function redactedSettings(loaded: LoadedSettings): Record<string, ShownSetting> {
+  const out: Record<string, ShownSetting> = {
+    configDir: {
+      value: loaded.settings.configDir,
+      source: loaded.sources.configDir,
+      from: loaded.origins.configDir,
+    },
   };
   for (const key of SETTING_KEYS) {
     const value: unknown = loaded.settings[key];
     const shown = value === undefined ? null : SETTING_SPECS[key].secret ? '[redacted]' : value;
-    out[key] = { value: shown, source: loaded.sources[key] };
+    out[key] = { value: shown, source: loaded.sources[key], from: loaded.origins[key] };
   }
   // Effective values that come from elsewhere than a setting: show what is used.
   const { settings } = loaded;
   if (!settings.sharedCalendarAccount && settings.inviteEmail)
-    out.sharedCalendarAccount = { value: settings.inviteEmail, source: 'default' };
-  if (!settings.webhookToken && existsSync(webhookTokenPath(settings.configDir)))
-    out.webhookToken = { value: '[redacted]', source: 'file' };
+    out.sharedCalendarAccount = { value: settings.inviteEmail, source: 'default', from: 'inviteEmail' };
+  const tokenFile = webhookTokenPath(settings.configDir);
+  if (!settings.webhookToken && existsSync(tokenFile))
+    out.webhookToken = { value: '[redacted]', source: 'file', from: tokenFile };
   return out;
 }
 

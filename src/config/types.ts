@@ -80,4 +80,6 @@ export const SECRET_SETTINGS = [
 export interface LoadedSettings {
   settings: Settings;
   sources: Record<keyof Settings, SettingSource>;
+  /** Where each value came from by name: the variable (SOURCE_CALENDARS), file, credential or "default". */
+  origins: Record<keyof Settings, string>;
 }

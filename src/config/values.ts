@@ -35,9 +35,23 @@ function checkWebhookUrl(value: unknown): Checked {
   const checked = checkUrl(value);
   if (!checked.ok || typeof checked.value !== 'string') return checked;
   const url = new URL(checked.value);
+  // Google delivers push notifications only to https (events.watch: "address"). Plain http is
+  // left to loopback, which Google never reaches anyway: the emulator and local tests live there.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    return bad('must be an https URL: Google delivers push notifications only to https');
+  // serve-webhook answers these paths itself; notifications sent there would never poll.
+  if (url.pathname === '/health' || url.pathname === '/metrics')
+    return bad(`must not end in ${url.pathname}: serve-webhook answers that path itself (use /webhook)`);
   if (url.pathname !== '/') return checked;
   url.pathname = '/webhook';
   return ok(url.toString());
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
 }
 
 function checkAccountMap(value: unknown): Checked {

@@ -1,6 +1,7 @@
 /**
  * `node dist/emulator/main.js --port N [--host H] [--seed demo] [--tokens-dir DIR] [--quota N|none]
- *   [--invitations <calendar>=everyone|knownSenders|whenResponded]… [--deleted-events restorable|burnt]`
+ *   [--invitations <calendar>=everyone|knownSenders|whenResponded]… [--deleted-events restorable|burnt]
+ *   [--sign-in-as A]`
  * Prints the emulator's URL on stdout (first line) and runs until SIGTERM/SIGINT.
  * With --tokens-dir, writes `<account>.json` token files (mode 0600) for the accounts.
  */
@@ -10,6 +11,29 @@ import { parseArgs } from 'node:util';
 import { seedDemo } from './demo-seed.js';
 import { startEmulator } from './emulator.js';
 import { INVITATION_SETTINGS, isInvitationSetting } from './invitation-setting.js';
+
+const HELP = `Usage: node dist/emulator/main.js [options]
+
+The Google Calendar API and OAuth emulator calsync's tests and demo use.
+Prints its URL on stdout (the first line) and runs until SIGTERM or Ctrl-C.
+For trying calsync's commands, \`calsync sandbox\` sets everything up around it.
+
+Options:
+  --port <n>            port to listen on (default 0: any free port)
+  --host <host>         address to listen on (default 127.0.0.1)
+  --seed demo           the demo's accounts, shared calendar and events
+  --tokens-dir <dir>    write <account>.json token files (authorized_user, mode 0600) for the seeded accounts
+  --quota <n>|none      quota units per minute per account before 403 rateLimitExceeded (default 600)
+  --invitations <calendar>=everyone|knownSenders|whenResponded
+                        the calendar's "Add invitations to my calendar" setting (repeatable)
+  --deleted-events restorable|burnt
+                        whether an update may bring back a deleted event (burnt: 403, as reported of Google)
+  --sign-in-as <email>  the account that signs in, whatever the sign-in URL's login_hint names
+  -h, --help            this help
+
+Point calsync at it: CALSYNC_GOOGLE_API_ROOT=<url>/, CALSYNC_GOOGLE_TOKEN_URL=<url>/token,
+CALSYNC_GOOGLE_AUTH_URL=<url>/o/oauth2/v2/auth.
+`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,9 +46,15 @@ async function main(): Promise<void> {
       // "Add invitations to my calendar" of a calendar (after seeding), e.g. family@group.calendar.google.com=knownSenders.
       invitations: { type: 'string', multiple: true },
       'deleted-events': { type: 'string' },
+      'sign-in-as': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);
@@ -52,6 +82,11 @@ async function main(): Promise<void> {
       throw new Error(`--invitations takes <calendar>=${INVITATION_SETTINGS.join('|')}, got ${pair}`);
     emu.setInvitationSetting(calendarId, setting);
   }
+  const signInAs = values['sign-in-as'];
+  if (signInAs !== undefined) {
+    emu.addAccount(signInAs);
+    emu.consent = { mode: 'approve', account: signInAs };
+  }
   const tokensDir = values['tokens-dir'];
   if (tokensDir !== undefined) {
     mkdirSync(tokensDir, { recursive: true, mode: 0o700 });
@@ -77,6 +112,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`calsync emulator: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `calsync emulator: ${err instanceof Error ? err.message : String(err)} (see --help)\n`,
+  );
   process.exit(2);
 });

@@ -157,7 +157,7 @@ export class OAuthServer {
   authorize(
     q: URLSearchParams,
     consent: ConsentSettings,
-    defaultAccount: string | undefined,
+    accounts: readonly string[],
   ): { status: number; location?: string; text?: string } {
     if (q.get('client_id') !== this.clientId)
       return { status: 400, text: 'Error 401: invalid_client. The OAuth client was not found.' };
@@ -175,7 +175,7 @@ export class OAuthServer {
     }
     const target = new URL(redirectUri);
     const state = q.get('state');
-    const account = consent.account ?? defaultAccount;
+    const account = consent.account ?? signInAccount(q.get('login_hint'), accounts);
     if (consent.mode === 'deny' || account === undefined) {
       target.searchParams.set('error', 'access_denied');
       if (state !== null) target.searchParams.set('state', state);
@@ -198,6 +198,20 @@ export class OAuthServer {
     target.searchParams.set('scope', scope);
     return { status: 302, location: target.toString() };
   }
+}
+
+/**
+ * Who signs in when no test picked someone: the account `login_hint` names, as
+ * Google preselects it on its chooser
+ * (https://developers.google.com/identity/protocols/oauth2/native-app, step 2,
+ * "login_hint"). The person may still pick another of their accounts there; the
+ * emulator models that as the first account when the hint names nobody it knows,
+ * and as `consent.account` when a test (or `--sign-in-as`) says so.
+ */
+function signInAccount(hint: string | null, accounts: readonly string[]): string | undefined {
+  const wanted = hint?.trim().toLowerCase();
+  const hinted = wanted ? accounts.find((a) => a.toLowerCase() === wanted) : undefined;
+  return hinted ?? accounts[0];
 }
 
 function isLoopback(uri: string): boolean {

@@ -193,7 +193,7 @@ async function handle(
       return;
     }
     if (AUTH_PATHS.has(url.pathname) && method === 'GET') {
-      const out = d.oauth.authorize(url.searchParams, d.consent(), d.store.accounts[0]);
+      const out = d.oauth.authorize(url.searchParams, d.consent(), d.store.accounts);
       entry.status = out.status;
       if (out.location) res.writeHead(out.status, { location: out.location }).end();
       else res.writeHead(out.status, { 'content-type': 'text/plain; charset=utf-8' }).end(out.text ?? '');

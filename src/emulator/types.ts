@@ -83,7 +83,7 @@ export interface DeliveryLogEntry {
 
 export interface ConsentSettings {
   mode: 'approve' | 'deny';
-  /** The account that consents; default the first account added. */
+  /** The account that consents, whatever login_hint asks for; default the hinted account, else the first added. */
   account?: string;
 }
 

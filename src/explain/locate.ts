@@ -31,7 +31,7 @@ export function searchCalendars(settings: Settings, only: string | undefined): s
   ].filter((id, i, list) => list.indexOf(id) === i);
   if (all.length === 0)
     throw new ConfigError('no source calendars are configured', {
-      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json',
+      hint: 'run: calsync config set sourceCalendars <calendar id>,<calendar id>',
     });
   if (only === undefined) return all;
   if (!all.includes(only))

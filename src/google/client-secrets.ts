@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, errorMessage } from '../errors.js';
 import { registerSecret } from '../util/log.js';
+import { docPath } from '../util/docs.js';
 
 export interface ClientSecrets {
   kind: 'installed' | 'web';
@@ -25,7 +26,7 @@ export interface LoopbackRedirect {
   fixedPort: boolean;
 }
 
-const SETUP_DOC = 'create a "Desktop app" OAuth client (see docs/google-setup.md)';
+const SETUP_DOC = `create a "Desktop app" OAuth client (see ${docPath('google-setup.md')})`;
 
 export function readClientSecrets(file: string): ClientSecrets {
   let text: string;
@@ -98,7 +99,7 @@ export function loopbackRedirectFor(
     throw new ConfigError(
       `the "web" client in ${file} has no loopback redirect URI (${wanted}) among its redirect_uris`,
       {
-        hint: 'use a "Desktop app" OAuth client, or add a loopback redirect URI to the web client (see docs/google-setup.md)',
+        hint: `use a "Desktop app" OAuth client, or add a loopback redirect URI to the web client (see ${docPath('google-setup.md')})`,
       },
     );
   }

@@ -10,7 +10,10 @@ export type Calendar = calendar_v3.Calendar;
  * google.options). The client's own retries are off: it ignores Retry-After and
  * never retries POST/PATCH, so withRetry() owns every retry.
  */
-export function calendarWithAuth(settings: Settings, authClient: OAuthClient): Calendar {
+export function calendarWithAuth(
+  settings: Pick<Settings, 'googleApiRoot'>,
+  authClient: OAuthClient,
+): Calendar {
   // A request that hangs must not hold the state lock: 60 s, then it counts as a network error (retried).
   return calendar({
     version: 'v3',

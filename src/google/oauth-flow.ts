@@ -15,6 +15,7 @@ import { oauthErrorCode, type OAuthClient } from './auth.js';
 import { loopbackRedirectFor, readClientSecrets } from './client-secrets.js';
 import { describeMs, startLoopbackServer } from './loopback-server.js';
 import { hasDesktop, openBrowser } from './open-browser.js';
+import { sameAccount, signedInAccount, wrongAccountError } from './signed-in-account.js';
 import { assertSafeAccountName, writeTokenFile } from './token-store.js';
 
 export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
@@ -23,8 +24,10 @@ export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
 export const DEFAULT_AUTH_TIMEOUT_MS = 5 * 60_000;
 
 export interface SignInOptions {
-  settings: Pick<Settings, 'configDir' | 'googleTokenUrl' | 'googleAuthUrl'>;
+  settings: Pick<Settings, 'configDir' | 'googleTokenUrl' | 'googleAuthUrl' | 'googleApiRoot'>;
   account: string;
+  /** Keep the token even when another account signed in (one that reads this account's calendar). */
+  allowOtherAccount?: boolean;
   clientSecretsFile: string;
   /** 127.0.0.1 port to listen on; default any free one (a web client's registered port). */
   port?: number;
@@ -38,6 +41,8 @@ export interface SignInOptions {
 export interface SignInResult {
   account: string;
   tokenFile: string;
+  /** The Google account that signed in (the primary calendar's id); may differ with allowOtherAccount. */
+  signedInAs: string;
 }
 
 type AuthUrlOptions = NonNullable<Parameters<OAuthClient['generateAuthUrl']>[0]>;
@@ -139,17 +144,26 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
       },
     );
   }
+  client.setCredentials({ access_token: tokens.access_token ?? null, refresh_token: refreshToken });
+  const signedInAs = await signedInAccount(settings, client, account);
+  // An account name that is no address (a label naming a token file) can only be reported, not checked.
+  const other = account.includes('@') && !sameAccount(signedInAs, account);
+  if (other && !opts.allowOtherAccount)
+    throw wrongAccountError(account, signedInAs, `calsync auth ${account}`);
+  if (other)
+    log.warn('keeping the token of another account (--allow-other-account)', { account, signedInAs });
   const tokenFile = await writeTokenFile(settings.configDir, account, {
     type: 'authorized_user',
     client_id: secrets.clientId,
     client_secret: secrets.clientSecret,
     refresh_token: refreshToken,
   });
-  log.info('token saved', { account, tokenFile });
-  return { account, tokenFile };
+  log.info('token saved', { account, tokenFile, signedInAs });
+  return { account, tokenFile, signedInAs };
 }
 
 interface TokenAnswer {
+  access_token?: string | null;
   refresh_token?: string | null;
   scope?: string;
 }

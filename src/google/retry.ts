@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { log } from '../util/log.js';
 import { classifyGoogleError } from './google-error.js';
+import { retryCause } from './retry-cause.js';
 
 export interface RetryOptions {
   /** What is being attempted, for log lines. */
@@ -60,13 +61,19 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       maxRetryTime: o.maxRetryTimeMs,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         const info = classifyGoogleError(error);
-        log.debug('google call failed, retrying', {
-          call: o.label,
-          attempt: attemptNumber,
-          status: info.status,
-          reason: info.reason,
-          retriesLeft,
-        });
+        // An unreachable Google must not look like a silent two minutes: the first retry says why, once.
+        if (attemptNumber === 1 && retriesLeft > 0)
+          log.warn(
+            `google call ${o.label} failed (${retryCause(error, info)}); retrying for up to ${Math.round(o.maxRetryTimeMs / 1000)} s`,
+          );
+        else
+          log.debug('google call failed, retrying', {
+            call: o.label,
+            attempt: attemptNumber,
+            status: info.status,
+            reason: info.reason,
+            retriesLeft,
+          });
         // p-retry's own backoff follows this callback; Retry-After is a floor on the total wait.
         if (info.retryAfterMs !== undefined && retriesLeft > 0) {
           const wait = info.retryAfterMs * factor;

@@ -189,7 +189,7 @@ export function checkConfigured(settings: HealthSettings): CheckResult[] {
       subject: 'sourceCalendars',
       status: 'UNKNOWN',
       message: 'no source calendars configured',
-      fix: 'run: calsync config set sourceCalendars <calendar id>[,<calendar id>…] (or set CALSYNC_SOURCE_CALENDARS)',
+      fix: 'run: calsync config set sourceCalendars <calendar id>[,<calendar id>…]',
     },
   ];
 }

@@ -3,6 +3,7 @@ import { MailService } from '@sendgrid/mail';
 import type { Settings } from '../config/types.js';
 import { ConfigError, OperationError, errorMessage } from '../errors.js';
 import { redact, registerSecret } from '../util/log.js';
+import { docPath } from '../util/docs.js';
 
 export interface AlertMail {
   subject: string;
@@ -33,9 +34,17 @@ export class AlertMailError extends OperationError {}
 export async function sendAlertMail(settings: SendgridSettings, mail: AlertMail): Promise<void> {
   const { sendgridApiKey: key, alertFrom: from, alertTo: to } = settings;
   if (!key || !from || to.length === 0) {
-    throw new ConfigError('alert mail is not configured', {
-      hint: 'set CALSYNC_SENDGRID_API_KEY, CALSYNC_ALERT_FROM and CALSYNC_ALERT_TO',
-    });
+    // What a timer sees: config.json for addresses; the key, a secret, from a file or credential.
+    const steps = [
+      ...(from ? [] : ['calsync config set alertFrom calsync@example.org']),
+      ...(to.length ? [] : ['calsync config set alertTo you@example.org']),
+      ...(key
+        ? []
+        : [
+            `give the SendGrid key as CALSYNC_SENDGRID_API_KEY_FILE=/path or a systemd credential (${docPath('configuration.md')})`,
+          ]),
+    ];
+    throw new ConfigError('alert mail is not configured', { hint: `run: ${steps.join('; ')}` });
   }
   registerSecret(key);
   const client = new Client();

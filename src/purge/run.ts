@@ -10,7 +10,7 @@ import type { Settings } from '../config/types.js';
 import { webhookTokenPath } from '../config/paths.js';
 import { AuthError, errorMessage } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
-import { runWatch } from '../google/watch.js';
+import { runWatch } from '../push/watch.js';
 import { fallbackHealthPath } from '../health/memory.js';
 import { readState, statePath, withStateLock } from '../state/index.js';
 import { GoogleAccess } from '../sync/api.js';

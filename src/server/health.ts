@@ -21,7 +21,7 @@ export function healthAnswer(state: State, settings: HealthSettings, now: Date):
       subject: 'sourceCalendars',
       status: 'CRITICAL',
       message: 'no source calendars are set',
-      fix: 'set CALSYNC_SOURCE_CALENDARS',
+      fix: 'run: calsync config set sourceCalendars you@gmail.com,partner@gmail.com',
     });
   }
   const ok = checks.every((c) => c.status === 'OK');

@@ -5,7 +5,7 @@ import type { PollQueue } from './poll-queue.js';
 import { send } from './respond.js';
 import { ThrottledWarning } from './throttled-warning.js';
 import type { WebhookCounter } from './webhook-counter.js';
-import type { WebhookTokenCheck } from './webhook-token.js';
+import type { WebhookTokenCheck } from '../push/webhook-token.js';
 
 export interface NotificationContext {
   channels: ChannelDirectory;

@@ -9,7 +9,7 @@ export async function ownScheduleTick(settings: Settings): Promise<void> {
   const { runPoll } = await import('../sync/poll.js');
   await runPoll({ settings, trigger: 'serve' });
   if (settings.webhookUrl) {
-    const { runWatch } = await import('../google/watch.js');
+    const { runWatch } = await import('../push/watch.js');
     await runWatch({ settings });
   }
 }

@@ -19,9 +19,9 @@ import { send, sendJson } from './respond.js';
 import type { State } from '../state/types.js';
 import { StateReader } from './state-reader.js';
 import { ThrottledWarning } from './throttled-warning.js';
-import { WEBHOOK_PATH } from './webhook-address.js';
+import { WEBHOOK_PATH } from '../push/webhook-address.js';
 import { WebhookCounter } from './webhook-counter.js';
-import { WebhookTokenCheck } from './webhook-token.js';
+import { WebhookTokenCheck } from '../push/webhook-token.js';
 
 export interface WebhookServerOptions {
   settings: Settings;

@@ -79,12 +79,12 @@ const CHECKPOINT_EVERY = 50;
 export function assertPollable(settings: Settings): { inviteEmail: string } {
   if (settings.sourceCalendars.length === 0) {
     throw new ConfigError('no source calendars are configured', {
-      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids) or sourceCalendars in config.json',
+      hint: 'run: calsync config set sourceCalendars you@gmail.com,partner@gmail.com',
     });
   }
   if (!settings.inviteEmail) {
     throw new ConfigError('no shared calendar is configured', {
-      hint: "set CALSYNC_INVITE_EMAIL to the shared calendar's address",
+      hint: "run: calsync config set inviteEmail <the shared calendar's address>",
     });
   }
   const contacts = settings.sourceCalendars.find(isContactsBirthdayCalendar);
@@ -204,6 +204,15 @@ async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollR
   };
 }
 
+/** The likely causes of a source calendar's 404, each with what fixes it. */
+function notFoundHint(account: string, calendarId: string): string {
+  const wrongSignIn =
+    account === calendarId
+      ? `the token was made by signing in as another Google account (run: calsync auth ${account} --client-secrets <client_secret.json>, and pick ${account})`
+      : `${account} has no access to ${calendarId} (share the calendar with ${account}, or map it to its own account in calendarAccounts)`;
+  return `${wrongSignIn}; or the calendar id is misspelled (check: calsync config get sourceCalendars)`;
+}
+
 async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarReport> {
   const { settings } = run.opts;
   const account = run.api.accountOf(calendarId);
@@ -275,6 +284,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
         err instanceof BrokenAnswerError
           ? info.message
           : `${info.status ? `${info.status} ` : ''}${info.message}`;
+      if (info.status === 404) {
+        // A bare 404 sent users hunting: say whose token asked, and the usual reasons.
+        report.error += `: the token of ${account} cannot see calendar ${calendarId}`;
+        report.hint = notFoundHint(account, calendarId);
+      }
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {

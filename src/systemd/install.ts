@@ -67,7 +67,9 @@ export async function planInstall(opts: InstallOptions): Promise<InstallPlan> {
 
 export function systemctlCommands(mode: InstallMode, webhook: boolean, user: string): string[] {
   const ctl = mode === 'user' ? 'systemctl --user' : 'systemctl';
-  const enable = [...TIMER_NAMES, ...(webhook ? ['calsync-webhook.service'] : [])];
+  // Without a webhook URL the watch timer could only fail daily (watch needs the URL): leave it off.
+  const timers = webhook ? TIMER_NAMES : TIMER_NAMES.filter((n) => n !== 'calsync-watch.timer');
+  const enable = [...timers, ...(webhook ? ['calsync-webhook.service'] : [])];
   return [
     `${ctl} daemon-reload`,
     `${ctl} enable --now ${enable.join(' ')}`,

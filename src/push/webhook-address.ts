@@ -18,7 +18,7 @@ function isLoopbackHost(hostname: string): boolean {
  */
 export function webhookAddress(webhookUrl: string | undefined): string {
   const hint =
-    'set CALSYNC_WEBHOOK_URL to the public https URL that reaches `calsync serve-webhook` (e.g. https://calsync.example.org/webhook)';
+    'run: calsync config set webhookUrl https://calsync.example.org/webhook (the public https URL that reaches `calsync serve-webhook`)';
   if (!webhookUrl) throw new ConfigError('no webhook URL is set', { hint });
   let url: URL;
   try {

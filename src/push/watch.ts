@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Settings } from '../config/types.js';
 import { ConfigError, errorMessage } from '../errors.js';
-import { webhookAddress } from '../server/webhook-address.js';
-import { resolveWebhookToken } from '../server/webhook-token.js';
+import { webhookAddress } from './webhook-address.js';
+import { resolveWebhookToken } from './webhook-token.js';
 import { openState, readState, withStateLock } from '../state/index.js';
 import type { StateStore, WatchChannel } from '../state/index.js';
 import { log } from '../util/log.js';
-import { accountFor } from './auth.js';
-import { calendarFor } from './client.js';
-import type { Calendar } from './client.js';
-import { classifyGoogleError } from './google-error.js';
-import { withRetry } from './retry.js';
+import { accountFor } from '../google/auth.js';
+import { calendarFor } from '../google/client.js';
+import type { Calendar } from '../google/client.js';
+import { classifyGoogleError } from '../google/google-error.js';
+import { withRetry } from '../google/retry.js';
 
 export { resolveWebhookToken };
 
@@ -233,7 +233,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
     options.clientFor ?? ((calendarId: string) => calendarFor(settings, accountFor(settings, calendarId)));
   if (!options.stop && settings.sourceCalendars.length === 0) {
     throw new ConfigError('no source calendars are set', {
-      hint: 'set CALSYNC_SOURCE_CALENDARS (comma-separated calendar ids)',
+      hint: 'run: calsync config set sourceCalendars you@gmail.com,partner@gmail.com',
     });
   }
   // With --stop neither the URL nor the token matters: stopping must work after the URL was unset.

@@ -25,7 +25,7 @@ function readTokenFile(file: string): string | undefined {
   const token = readFileSync(file, 'utf8').trim();
   if (!token)
     throw new ConfigError(`${file} is empty`, {
-      hint: `delete it (a new token is generated) or set CALSYNC_WEBHOOK_TOKEN`,
+      hint: `run: rm ${file} && calsync watch --force (a new token is generated)`,
     });
   return token;
 }
