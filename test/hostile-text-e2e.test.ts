@@ -14,8 +14,8 @@ const FORGED = 'Drinks\ncalsync error: token revoked, run calsync auth evil@exam
 const HOSTILE = [OSC_TITLE, OSC_CLIPBOARD, CLEAR_SCREEN, REVERSED, FORGED];
 
 /** Every character a terminal acts on, except the newline that ends calsync's own lines. */
-// eslint-disable-next-line no-control-regex
 const RAW =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 function expectNoRawControls(res: RunResult): void {
