@@ -26,8 +26,8 @@ afterEach(async () => {
 });
 
 describe('the config dir is as private as a token file (built binary)', () => {
-  it.each([0o770, 0o702])(
-    'a config dir with mode %o (writable by group or others) is refused with the chmod hint, exit 2',
+  it.each(['770', '702'])(
+    'a config dir with mode %s (writable by group or others) is refused with the chmod hint, exit 2',
     async (mode) => {
       world = await startWorld();
       chmodSync(world.cli.dir, parseInt(mode, 8));
