@@ -29,6 +29,10 @@ export const SERVER_LIMITS = {
   maxConnections: 512,
   /** Slots only requests being answered may hold: at most maxConnections - this wait for their request. */
   reservedSlots: 64,
+  /** A socket is never cut in its first this-many ms: time to read a request that came in one go. */
+  connectionGraceMs: 250,
+  /** Sockets allowed past maxConnections while every waiting one is within its grace time. */
+  burstConnections: 256,
   /** Requests per keep-alive socket before it is closed. */
   maxRequestsPerSocket: 1_000,
 } as const;

@@ -141,6 +141,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const slots = new ConnectionSlots({
     maxConnections: SERVER_LIMITS.maxConnections,
     reserve: SERVER_LIMITS.reservedSlots,
+    graceMs: SERVER_LIMITS.connectionGraceMs,
+    burst: SERVER_LIMITS.burstConnections,
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
