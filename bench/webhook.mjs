@@ -1,4 +1,4 @@
-/* global console, process, URL, setTimeout */
+/* global console, process, URL, setTimeout, setInterval, clearInterval, clearTimeout */
 // Benchmark of `calsync serve-webhook` against the in-process emulator with
 // real push delivery (needs a build first: `npm run build`). Prints figures,
 // asserts nothing. Run directly, or call run() from bench/run.js.
@@ -10,10 +10,14 @@
 //    one local client with 64 sockets can send them, plus 500 for unknown
 //    channel ids: server RSS before/after, polls caused (must be 0), and
 //    /health still answering.
+// 3. /health p50/p99 at rest, then during a bounded slowloris on loopback
+//    (600 sockets from 127.0.0.1, more than the 512 connection slots, each
+//    sending one header byte a second, for 8 s), side by side, with the
+//    requests that failed. `node bench/webhook.mjs slowloris` runs only this.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +31,9 @@ const CHANGES = 200;
 const FORGED = 5_000;
 const UNKNOWN = 500;
 const CONCURRENCY = 64;
+const SLOW_CLIENTS = 600;
+const SLOW_SECONDS = 8;
+const HEALTH_SAMPLES = 100;
 const BIN = new URL('../bin/calsync.js', import.meta.url).pathname;
 const CAL = 'bench-source@example.com';
 const SHARED = 'bench-shared@example.com';
@@ -156,7 +163,88 @@ async function flood(url, headersFor, count) {
   };
 }
 
-export async function run() {
+/** Sequential /health requests: latency percentiles and how many did not answer 200. */
+async function healthLatency(url, samples) {
+  const ms = [];
+  let failed = 0;
+  const outcomes = {};
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const status = await httpCall(`${url}/health`, { agent: false });
+    ms.push(performance.now() - t0);
+    if (status !== 200) {
+      failed++;
+      outcomes[status] = (outcomes[status] ?? 0) + 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    samples,
+    failed,
+    outcomes,
+    p50Ms: Number(percentile(ms, 50).toFixed(1)),
+    p99Ms: Number(percentile(ms, 99).toFixed(1)),
+  };
+}
+
+/** SLOW_CLIENTS sockets dribbling one header byte a second, reconnecting when cut; stops by itself. */
+function slowloris(url) {
+  const { port, hostname } = new URL(url);
+  const sockets = new Set();
+  let stopped = false;
+  let connects = 0;
+  const open = () => {
+    if (stopped) return;
+    connects++;
+    const socket = connect({ port: Number(port), host: hostname });
+    sockets.add(socket);
+    const timer = setInterval(() => socket.writable && socket.write(connects % 2 ? 'G' : 'X'), 1000);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      sockets.delete(socket);
+      open();
+    });
+  };
+  for (let i = 0; i < SLOW_CLIENTS; i++) open();
+  const stop = () => {
+    stopped = true;
+    for (const s of sockets) s.destroy();
+  };
+  const bound = setTimeout(stop, SLOW_SECONDS * 1000);
+  return {
+    connects: () => connects,
+    stop: () => {
+      clearTimeout(bound);
+      stop();
+    },
+  };
+}
+
+async function measureSlowFlood(url) {
+  const rest = await healthLatency(url, HEALTH_SAMPLES);
+  const flood = slowloris(url);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const during = await healthLatency(url, HEALTH_SAMPLES);
+  const connects = flood.connects();
+  flood.stop();
+  const result = {
+    clients: SLOW_CLIENTS,
+    connects,
+    rest,
+    during,
+    loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)),
+  };
+  console.log(
+    `webhook: /health p99 at rest ${rest.p99Ms} ms (p50 ${rest.p50Ms}), during a slowloris of ${SLOW_CLIENTS} sockets ` +
+      `(${connects} connects in ≤ ${SLOW_SECONDS} s) ${during.p99Ms} ms (p50 ${during.p50Ms}), ratio ${(during.p99Ms / rest.p99Ms).toFixed(1)}×; ` +
+      `failed ${rest.failed}/${rest.samples} at rest ${JSON.stringify(rest.outcomes)}, ${during.failed}/${during.samples} during ${JSON.stringify(during.outcomes)} (load average ${result.loadAverage})`,
+  );
+  return result;
+}
+
+export async function run(parts = ['latency', 'flood', 'slowloris']) {
   const dir = mkdtempSync(join(tmpdir(), 'calsync-bench-webhook-'));
   const emu = await startEmulator({ quotaPerMinute: null });
   let server;
@@ -190,6 +278,10 @@ export async function run() {
       end: { dateTime: new Date(Date.now() + 5_400_000).toISOString() },
     });
     await waitFor(() => invited(emu, warm.id), 30_000);
+    if (!parts.includes('latency')) {
+      await quiet(emu);
+      return { slowFlood: await measureSlowFlood(server.url) };
+    }
 
     const latency = await measureLatency(emu);
     console.log(
@@ -225,8 +317,10 @@ export async function run() {
     const healthMs = Number((performance.now() - t0).toFixed(1));
     const polls =
       emu.requests.filter((r) => r.method === 'GET' && r.path.includes('/events')).length - listsBefore;
+    const slowFlood = await measureSlowFlood(server.url);
     const result = {
       latency,
+      slowFlood,
       forged,
       unknown,
       rssMiB: { before: rssBefore, after: rssAfter },
@@ -253,5 +347,5 @@ export async function run() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await run();
+  await run(process.argv[2] === 'slowloris' ? ['slowloris'] : undefined);
 }

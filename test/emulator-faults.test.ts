@@ -1,3 +1,4 @@
+import { calendar } from '@googleapis/calendar';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserQuota } from '../src/emulator/faults.js';
 import { googleError, oauthClientFor, startTestEmulator, type TestEmulator } from './helpers/emulator.js';
@@ -191,6 +192,38 @@ describe('per-user quota', () => {
     expect((await t.calendarFor(BOB).calendarList.list()).status).toBe(200);
     t.emu.setQuota(null);
     expect((await alice.calendarList.list()).status).toBe(200);
+  });
+});
+
+describe('an access token revoked mid-session', () => {
+  // Google answers 401 authError "Invalid Credentials" to an access token it no longer accepts
+  // (https://developers.google.com/workspace/calendar/api/guides/errors#401_invalid_credentials:
+  // "Invalid authorization header. The access token you're using is either expired or invalid"),
+  // while the refresh token still works: "refresh the access token using the long-lived refresh token".
+  it('answers 401 Invalid Credentials to the old token; the refresh token still gives a working one', async () => {
+    const authClient = t.authFor(ALICE);
+    const cal = calendar({ version: 'v3', auth: authClient, rootUrl: `${t.emu.url}/`, retry: false });
+    await cal.calendarList.list(); // a token is fetched and works
+    t.emu.injectFaults({ pathIncludes: '/events', revokeAccessToken: true, times: 1 });
+    const e = await googleError(() => cal.events.list({ calendarId: ALICE }));
+    expect(e.status).toBe(401);
+    expect(e.body).toMatchObject({ error: { code: 401, message: 'Invalid Credentials' } });
+    // The old token stays refused; the client keeps it, as it trusts its expiry.
+    expect((await googleError(() => cal.calendarList.list())).status).toBe(401);
+    authClient.setCredentials({ refresh_token: authClient.credentials.refresh_token });
+    expect((await cal.events.list({ calendarId: ALICE })).status).toBe(200);
+  });
+
+  it('puts the message a test gives into the error body, as Google quotes request data there', async () => {
+    const cal = t.calendarFor(ALICE);
+    t.emu.injectFaults({
+      pathIncludes: '/events',
+      status: 400,
+      reason: 'invalid',
+      message: 'Invalid value: x\u001b]0;y',
+    });
+    const e = await googleError(() => cal.events.list({ calendarId: ALICE }));
+    expect(e.body).toMatchObject({ error: { code: 400, message: 'Invalid value: x\u001b]0;y' } });
   });
 });
 

@@ -53,7 +53,7 @@ describe('the shape of other answers', () => {
   });
 
   it('previews a hostile body without control or bidi characters', () => {
-    expect(preview('\u001b]0;owned\u0007\u202eabc')).toBe('"\\u001b]0;owned\\u0007\\u202eabc"');
+    expect(preview('\u001b]0;owned\u0007\u202eabc')).toBe('"\\x1b]0;owned\\x07\\u202eabc"');
     expect(preview('x'.repeat(50), 5)).toBe('"xxxxx…"');
   });
 });

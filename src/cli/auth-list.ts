@@ -2,6 +2,7 @@
  * `calsync auth --list`: every account calsync knows of (token files present,
  * plus the accounts the settings need) and whether its token refreshes now.
  */
+import { terminalText } from '../util/terminal-text.js';
 import type { Settings } from '../config/types.js';
 import { CalsyncError, errorMessage } from '../errors.js';
 import { accountFor, checkAccountToken, sharedAccount, type TokenStatus } from '../google/auth.js';
@@ -75,11 +76,14 @@ export function renderAccountList(rows: AccountListing[]): string[] {
     ];
   }
   // "revoked: run calsync auth …" reads better in a table than "revoked: run: calsync auth …".
-  const cells = rows.map((r) => [
-    r.account,
-    r.tokenFile ?? '-',
-    r.hint ? `${r.status}: ${r.hint.replace(/^run: /, 'run ')}` : r.status,
-  ]);
+  // Account names and token paths come from config and file names: escaped like any text calsync did not write.
+  const cells = rows.map((r) =>
+    [
+      r.account,
+      r.tokenFile ?? '-',
+      r.hint ? `${r.status}: ${r.hint.replace(/^run: /, 'run ')}` : r.status,
+    ].map((cell) => terminalText(cell, Infinity)),
+  );
   const header = ['ACCOUNT', 'TOKEN FILE', 'STATUS'];
   const widths = [0, 1].map((i) => Math.max(header[i]?.length ?? 0, ...cells.map((c) => c[i]?.length ?? 0)));
   const line = (c: string[]): string =>

@@ -20,10 +20,16 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { log } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
+import { terminalText } from '../util/terminal-text.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 import { table } from './table.js';
 
+/** A value as one safe cell: whatever config.json or the environment holds, no control character reaches the terminal. */
 function formatValue(value: unknown): string {
+  return terminalText(rawValue(value), Infinity);
+}
+
+function rawValue(value: unknown): string {
   if (value === null || value === undefined) return '(unset)';
   if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '(none)';
   if (typeof value === 'object') return Object.keys(value).length ? JSON.stringify(value) : '(none)';

@@ -5,6 +5,7 @@
  * and shows the copies following. Everything lives in a temp dir that is
  * removed afterwards.
  */
+import { terminalText } from '../util/terminal-text.js';
 import type { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +29,9 @@ function actionsTable(report: PollReport, names: Map<string, string>, showSkips:
   const shown = report.actions.filter((a) => showSkips || a.result !== 'skipped');
   const rows = shown.map((a) => [
     a.calendarId.split('@')[0] ?? a.calendarId,
-    (a.summary ?? names.get(a.eventId) ?? a.eventId).slice(0, 34),
+    terminalText(a.summary ?? names.get(a.eventId) ?? a.eventId, 34),
     a.result === 'done' ? a.action : a.result,
-    a.reason ?? '',
+    terminalText(a.reason ?? ''),
   ]);
   const hidden = report.actions.length - shown.length;
   const note = hidden
@@ -53,7 +54,7 @@ function sharedTable(emu: Emulator, shared: string): string {
   const events = emu.listEvents(shared).sort((a, b) => when(a).localeCompare(when(b)));
   const rows = events.map((e) => [
     when(e),
-    (e.summary ?? '').slice(0, 40),
+    terminalText(e.summary ?? '', 40),
     e.recurrence?.length ? 'recurring' : '',
     e.organizer?.email ?? '',
   ]);

@@ -1,6 +1,11 @@
 import { CommanderError } from 'commander';
 import { CalsyncError, ExitCode, errorMessage } from '../errors.js';
 import { redact } from '../util/log.js';
+import { terminalText } from '../util/terminal-text.js';
+
+/** An error message often quotes Google or a file's content: redacted, then escaped and cut for the terminal. */
+const MAX_LINE = 2000;
+const safeLine = (text: string): string => terminalText(redact(text), MAX_LINE);
 
 /**
  * The one place that turns an error into an exit status and the line a user
@@ -16,13 +21,15 @@ export function reportError(
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (err instanceof CalsyncError) {
-    write(redact(`calsync: ${err.message}`));
-    if (err.hint) write(redact(`  ${err.hint}`));
-    if (verbose && err.cause) write(redact(`  cause: ${errorMessage(err.cause)}`));
+    write(safeLine(`calsync: ${err.message}`));
+    if (err.hint) write(safeLine(`  ${err.hint}`));
+    if (verbose && err.cause) write(safeLine(`  cause: ${errorMessage(err.cause)}`));
     return err.exitCode;
   }
-  write(redact(`calsync: unexpected error: ${errorMessage(err)}`));
-  if (verbose && err instanceof Error && err.stack) write(redact(err.stack));
+  write(safeLine(`calsync: unexpected error: ${errorMessage(err)}`));
+  // A stack is many lines on purpose: each is made safe on its own.
+  if (verbose && err instanceof Error && err.stack)
+    for (const line of err.stack.split('\n')) write(terminalText(redact(line), MAX_LINE));
   else write('  run again with --verbose for details');
   return ExitCode.failed;
 }

@@ -6,6 +6,7 @@ import type { HealthCheckOutcome } from '../health/run.js';
 import { STATUS_EXIT_CODE } from '../health/types.js';
 import { HealthCheckUsageError } from '../health/usage-error.js';
 import { log, redact } from '../util/log.js';
+import { terminalText } from '../util/terminal-text.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
 interface HealthCheckFlags {
@@ -131,5 +132,5 @@ function printUnknown(raw: string, json: boolean): void {
       problems: [],
       checks: [],
     });
-  else process.stdout.write(`CALSYNC UNKNOWN - ${message.replaceAll('|', '/')}\n`);
+  else process.stdout.write(`CALSYNC UNKNOWN - ${terminalText(message.replaceAll('|', '/'), 1000)}\n`);
 }

@@ -1,6 +1,11 @@
 import { Chalk } from 'chalk';
 import type { PollReport } from '../sync/poll.js';
+import { terminalText } from '../util/terminal-text.js';
 import { table } from './table.js';
+
+/** Titles, ids and Google's messages are other people's text: escaped and cut before any colour is added. */
+const EVENT_WIDTH = 48;
+const safe = (value: string, width?: number): string => terminalText(value, width);
 
 /** The end-of-poll summary: one row per calendar, then what was done. */
 export function formatPollReport(report: PollReport, opts: { color: boolean; showActions: boolean }): string {
@@ -8,12 +13,12 @@ export function formatPollReport(report: PollReport, opts: { color: boolean; sho
   const rows = [['calendar', 'changes', 'done', 'skipped', 'failed', 'deferred', 'note']];
   for (const cal of report.calendars) {
     const note = cal.error
-      ? c.red(`${cal.error}${cal.hint ? ` (${cal.hint})` : ''}`)
+      ? c.red(safe(`${cal.error}${cal.hint ? ` (${cal.hint})` : ''}`, 400))
       : cal.fullSync
         ? 'full listing'
         : '';
     rows.push([
-      cal.calendarId,
+      safe(cal.calendarId),
       String(cal.changes),
       String(cal.done),
       String(cal.skipped),
@@ -32,8 +37,8 @@ export function formatPollReport(report: PollReport, opts: { color: boolean; sho
         ...shown.map((a) => [
           a.result,
           a.action,
-          `${a.summary ?? a.eventId}`.slice(0, 48),
-          a.reason ?? a.target ?? '',
+          safe(`${a.summary ?? a.eventId}`, EVENT_WIDTH),
+          safe(a.reason ?? a.target ?? '', 400),
         ]),
       ]);
   }

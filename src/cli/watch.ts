@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../util/terminal-text.js';
 import { loadSettings } from '../config/index.js';
 import type { ChannelOutcome, WatchReport } from '../push/watch.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
@@ -27,7 +28,8 @@ function describe(c: ChannelOutcome): string {
 
 export function renderWatchReport(report: WatchReport): string {
   if (report.calendars.length === 0) return 'no source calendars\n';
-  return report.calendars.map((c) => `${c.calendarId}: ${describe(c)}\n`).join('');
+  // Google's error messages quote request data: escaped, like every text calsync did not write.
+  return report.calendars.map((c) => `${terminalText(`${c.calendarId}: ${describe(c)}`, 1000)}\n`).join('');
 }
 
 export function registerWatch(program: Command): void {

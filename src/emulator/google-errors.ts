@@ -124,7 +124,12 @@ export const errors = {
 };
 
 /** The body Google sends for a scripted fault, by reason (or by status when no reason is given). */
-export function faultError(status: number, reason: string | undefined, retryAfterSeconds?: number): ApiError {
+export function faultError(
+  status: number,
+  reason: string | undefined,
+  retryAfterSeconds?: number,
+  message?: string,
+): ApiError {
   const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   const known: Record<string, { domain: string; message: string }> = {
@@ -135,7 +140,7 @@ export function faultError(status: number, reason: string | undefined, retryAfte
   };
   const chosen = reason ?? defaultReason(status);
   const info = known[chosen] ?? { domain: 'global', message: chosen };
-  return new ApiError(status, chosen, info.message, info.domain, { headers });
+  return new ApiError(status, chosen, message ?? info.message, info.domain, { headers });
 }
 
 function defaultReason(status: number): string {

@@ -154,6 +154,7 @@ async function handle(
   const fault = d.faults.match({ method, url: path + safeDecode(url.search), account });
   if (fault) {
     if (fault.latencyMs) await sleep(fault.latencyMs);
+    if (fault.revokeAccessToken && account !== undefined) d.oauth.expireAccessTokens(account);
     answerAfterMs = fault.answerAfterMs ?? 0;
     if (fault.drop) {
       entry.status = 0;
@@ -174,7 +175,11 @@ async function handle(
           headers,
         );
       else
-        finish(fault.status, faultError(fault.status, fault.reason, fault.retryAfterSeconds).body(), headers);
+        finish(
+          fault.status,
+          faultError(fault.status, fault.reason, fault.retryAfterSeconds, fault.message).body(),
+          headers,
+        );
       return;
     }
   }

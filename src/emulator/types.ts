@@ -27,6 +27,18 @@ export interface FaultRule {
   status?: number;
   /** e.g. rateLimitExceeded, userRateLimitExceeded, backendError, quotaExceeded. */
   reason?: string;
+  /**
+   * The error's `message`. Google's messages quote request data (an invalid
+   * value, an id), so tests use it to send text calsync must not print raw.
+   */
+  message?: string;
+  /**
+   * Expire the access tokens of the request's account (not its refresh token)
+   * before handling it: a token revoked mid-poll, e.g. by a password change or
+   * a security event. This request and later ones with the old token get 401
+   * "Invalid Credentials"; a refresh gets a new token that works.
+   */
+  revokeAccessToken?: boolean;
   retryAfterSeconds?: number;
   /** Destroy the socket without an answer. */
   drop?: boolean;

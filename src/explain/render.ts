@@ -1,4 +1,5 @@
 /** The text a person reads after `calsync explain`. */
+import { escapeTerminalText, terminalText } from '../util/terminal-text.js';
 import type { Explanation, ExplainReport } from './explain.js';
 
 function entryLine(e: Explanation): string {
@@ -14,7 +15,9 @@ function entryLine(e: Explanation): string {
 }
 
 function one(e: Explanation): string[] {
-  const lines = [`${e.summary ?? '(no title)'}${e.start ? `  ${e.start}` : ''}`];
+  const lines = [
+    `${e.summary !== undefined ? terminalText(e.summary) : '(no title)'}${e.start ? `  ${e.start}` : ''}`,
+  ];
   if (e.via)
     lines.push(
       `  asked about:  the ${e.via.rule === 'mirror' ? 'mirror' : `${e.via.rule} copy`} ${e.via.calendarId}/${e.via.eventId}, made from this event`,
@@ -60,8 +63,10 @@ function one(e: Explanation): string[] {
 }
 
 export function renderExplainReport(report: ExplainReport): string {
-  const blocks = report.explanations.map((e) => one(e).join('\n'));
-  if (report.more) blocks.push(`(more events match "${report.query}": give an event id or --calendar)`);
-  if (report.stateNote) blocks.push(`note: ${report.stateNote}`);
+  // Titles, ids and Google's messages are anyone's text: every line is made terminal-safe.
+  const blocks = report.explanations.map((e) => one(e).map(escapeTerminalText).join('\n'));
+  if (report.more)
+    blocks.push(`(more events match "${terminalText(report.query)}": give an event id or --calendar)`);
+  if (report.stateNote) blocks.push(`note: ${escapeTerminalText(report.stateNote)}`);
   return blocks.join('\n\n') + '\n';
 }

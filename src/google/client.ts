@@ -20,8 +20,16 @@ export function calendarWithAuth(
     auth: authClient,
     rootUrl: settings.googleApiRoot,
     retry: false,
-    timeout: 60_000,
+    timeout: requestTimeoutMs(),
   });
+}
+
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/** CALSYNC_REQUEST_TIMEOUT_MS shortens the per-request time-out (tests only, like CALSYNC_RETRY_SCALE). */
+function requestTimeoutMs(): number {
+  const raw = Number(process.env.CALSYNC_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : REQUEST_TIMEOUT_MS;
 }
 
 export function calendarFor(settings: Settings, account: string): Calendar {

@@ -40,7 +40,9 @@ interface GaxiosLike {
   status?: unknown;
   code?: unknown;
   message?: unknown;
+  name?: unknown;
   response?: { status?: unknown; data?: unknown; headers?: unknown };
+  config?: { url?: unknown; timeout?: unknown };
   cause?: unknown;
 }
 
@@ -73,6 +75,33 @@ function networkCode(err: GaxiosLike): string | undefined {
   return undefined;
 }
 
+function isAbort(err: GaxiosLike): boolean {
+  const cause = asObject(err.cause);
+  return err.name === 'AbortError' || cause?.name === 'AbortError' || cause?.name === 'TimeoutError';
+}
+
+/**
+ * A request that hit the client's time-out ends as "The operation was
+ * aborted.", which says neither where nor how long: name the host and the limit.
+ */
+function timeoutMessage(err: GaxiosLike): string | undefined {
+  if (!isAbort(err)) return undefined;
+  const timeout = err.config?.timeout;
+  let host = 'Google';
+  try {
+    const url = err.config?.url;
+    if (url instanceof URL || typeof url === 'string') host = new URL(url).host;
+  } catch {
+    // keep "Google"
+  }
+  const limit = typeof timeout === 'number' && timeout > 0 ? ` within ${formatSeconds(timeout)}` : '';
+  return `no answer from ${host}${limit} (request time-out)`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function classifyGoogleError(err: unknown): GoogleErrorInfo {
   // A 200 with a body that is not the answer: permanent for this call, and labelled as such (not "network").
   if (err instanceof BrokenAnswerError)
@@ -92,15 +121,17 @@ export function classifyGoogleError(err: unknown): GoogleErrorInfo {
   const message =
     typeof body?.message === 'string'
       ? body.message
-      : typeof e.message === 'string'
-        ? e.message
-        : String(err);
+      : status === undefined
+        ? (timeoutMessage(e) ?? (typeof e.message === 'string' ? e.message : String(err)))
+        : typeof e.message === 'string'
+          ? e.message
+          : String(err);
   const retryAfterMs = parseRetryAfter(headerValue(e.response?.headers, 'retry-after'));
 
   let kind: ErrorClass = 'permanent';
   if (status === undefined) {
     kind =
-      networkCode(e) || /socket hang up|network|fetch failed|ECONN|timeout|abort/i.test(message)
+      networkCode(e) || isAbort(e) || /socket hang up|network|fetch failed|ECONN|timeout|abort/i.test(message)
         ? 'retryable'
         : 'permanent';
   } else if (status === 429 || status >= 500) kind = 'retryable';

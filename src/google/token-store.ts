@@ -9,6 +9,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AuthError, ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { assertPrivateDir } from '../util/private-dir.js';
 import { registerSecret } from '../util/log.js';
 
 /** The `authorized_user` JSON that google-auth-library reads. */
@@ -70,6 +71,9 @@ export function listTokenAccounts(configDir: string): string[] {
  */
 export function readTokenFile(configDir: string, account: string): AuthorizedUser {
   const file = tokenPath(configDir, account);
+  // A token file is only as private as the directories that hold it.
+  assertPrivateDir(configDir);
+  assertPrivateDir(dirname(file));
   let mode: number;
   try {
     mode = statSync(file).mode;
@@ -122,6 +126,7 @@ export async function writeTokenFile(
     client_secret: user.client_secret,
     refresh_token: user.refresh_token,
   };
+  assertPrivateDir(configDir);
   await ensurePrivateDir(dirname(file));
   // A crash leaves the old token or the new one, never a torn file that would lock the account out.
   await writeFileAtomic(file, JSON.stringify(body, null, 2) + '\n', 0o600);

@@ -2,6 +2,7 @@ import { lastSuccessAgeSeconds, pollThresholds, type HealthSettings } from './ev
 import { problemsOf, worstStatus } from './status.js';
 import type { CheckResult, HealthStatus } from './types.js';
 import type { State } from '../state/types.js';
+import { terminalText } from '../util/terminal-text.js';
 
 /** Everything one health-check found, as printed and as sent in --json. */
 export interface HealthReport {
@@ -61,8 +62,9 @@ export function renderPluginOutput(report: HealthReport): string {
   const { warningSeconds: w, criticalSeconds: c } = report.thresholds;
   const age = report.lastPollAgeSeconds === undefined ? 'U' : `${report.lastPollAgeSeconds}s`;
   const perf = `'last_poll_age'=${age};${w};${c};0 'calendars'=${report.calendars};;;0 'problems'=${report.problems.length};;;0`;
-  // A "|" in a message would start the perfdata early; Nagios has no escape for it.
-  const clean = (s: string): string => s.replaceAll('|', '/').replace(/[\r\n]+/g, ' ');
+  // A "|" in a message would start the perfdata early; Nagios has no escape for it. A stored last
+  // error quotes Google or an event: escaped (controls, bidi, newlines) so it cannot act on a terminal.
+  const clean = (s: string): string => terminalText(s.replaceAll('|', '/'), 1000);
   const lines = [`CALSYNC ${report.status} - ${clean(report.summary)} | ${perf}`];
   for (const p of report.problems)
     lines.push(`${p.status}: ${clean(p.message)}${p.fix ? ` (${clean(p.fix)})` : ''}`);

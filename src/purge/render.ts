@@ -1,4 +1,5 @@
 /** The text a person reads after `calsync purge`. */
+import { escapeTerminalText, terminalText } from '../util/terminal-text.js';
 import type { PurgeReport } from './run.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -25,7 +26,9 @@ export function renderPurgeReport(report: PurgeReport): string {
   if (failed.length) {
     lines.push(`failed (${failed.length}; run calsync purge again):`);
     for (const i of failed)
-      lines.push(`  ${i.kind} ${i.calendarId}/${i.eventId} ${i.summary ?? ''}: ${i.error ?? ''}`);
+      lines.push(
+        `  ${i.kind} ${i.calendarId}/${i.eventId} ${terminalText(i.summary ?? '')}: ${i.error ?? ''}`,
+      );
   }
   for (const ch of report.channels)
     lines.push(`push channel of ${ch.calendarId}: ${ch.action}${ch.error ? ` (${ch.error})` : ''}`);
@@ -34,5 +37,6 @@ export function renderPurgeReport(report: PurgeReport): string {
     lines.push(`${report.dryRun ? 'would forget' : 'forgot'}: ${report.forgotten.join(', ')}`);
   if (!report.dryRun && report.exitCode === 0 && report.forgotten.length === 0 && !report.forgetSkipped)
     lines.push('the state still remembers what calsync did; calsync purge --forget drops it');
-  return lines.join('\n') + '\n';
+  // Titles and Google's messages are anyone's text: every line is made terminal-safe.
+  return lines.map(escapeTerminalText).join('\n') + '\n';
 }

@@ -14,6 +14,7 @@ import { handleNotification } from './notification.js';
 import type { NotificationContext } from './notification.js';
 import { PollQueue } from './poll-queue.js';
 import type { PollFn } from './poll-queue.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { consumeBody } from './read-body.js';
 import { send, sendJson } from './respond.js';
 import type { State } from '../state/types.js';
@@ -137,9 +138,19 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     },
   };
 
+  const slots = new ConnectionSlots({
+    maxConnections: SERVER_LIMITS.maxConnections,
+    reserve: SERVER_LIMITS.reservedSlots,
+    graceMs: SERVER_LIMITS.connectionGraceMs,
+    burst: SERVER_LIMITS.burstConnections,
+  });
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Until its body is in, a request may be cut to make room for others (a slow body is a slowloris too).
     const body = await consumeBody(req, SERVER_LIMITS.maxBodyBytes);
     if (body === 'aborted') return;
+    slots.answering(req.socket);
+    res.once('finish', () => slots.answered(req.socket));
     if (body === 'too-large') {
       send(res, 413, 'request body too large\n', undefined, { Connection: 'close' });
       return;
@@ -188,7 +199,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   // Node enforces the header and request time-outs only at each connections check (default every 30 s).
   const server = createServer(
-    { maxHeaderSize: SERVER_LIMITS.maxHeaderSize, connectionsCheckingInterval: 1000 },
+    {
+      maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
+      connectionsCheckingInterval: SERVER_LIMITS.connectionsCheckingIntervalMs,
+    },
     (req, res) => {
       route(req, res).catch((err: unknown) => {
         log.error('request failed', { path: (req.url ?? '').slice(0, 100), error: errorMessage(err) });
@@ -197,6 +211,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     },
   );
   applyServerLimits(server);
+  server.on('connection', (socket: Socket) => slots.admit(socket));
   server.on('clientError', onClientError);
   const url = urlOf(await listen(server, options.host, options.port));
 

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
-import { readFile, rename } from 'node:fs/promises';
-import { StateError } from '../errors.js';
+import { lstat, readFile, realpath, rename } from 'node:fs/promises';
+import { ConfigError, StateError } from '../errors.js';
 import { log } from '../util/log.js';
 import { emptyState } from './empty.js';
 import { assertColumnsNotNewer, assertNotNewer, declaredVersion, migrate } from './migrations.js';
@@ -36,6 +36,7 @@ export async function loadState(path: string, opts: { repair?: boolean } = {}): 
       ),
     );
   };
+  await refuseSymlink(path);
   let text: string;
   try {
     text = decode(await readFile(path));
@@ -47,6 +48,29 @@ export async function loadState(path: string, opts: { repair?: boolean } = {}): 
 
   const parsed = parseState(text, path);
   return parsed.ok ? { state: parsed.state, fileVersion: parsed.fileVersion } : corrupt(parsed.problem);
+}
+
+/**
+ * Every save renames a new file over state.json, which would silently replace
+ * a symbolic link with a plain file (the link's target then goes stale, and
+ * two configs sharing one target would part ways). Refused instead, naming
+ * the target, so the user points CALSYNC_CONFIG_DIR at the real place.
+ */
+async function refuseSymlink(path: string): Promise<void> {
+  let isLink = false;
+  try {
+    isLink = (await lstat(path)).isSymbolicLink();
+  } catch {
+    return; // missing or unreadable: the read below says which
+  }
+  if (!isLink) return;
+  const target = await realpath(path).catch(() => 'a missing file');
+  throw new ConfigError(
+    `the state file ${path} is a symbolic link (to ${target}); calsync replaces state.json by renaming a new file over it, which would replace the link, so it refuses`,
+    {
+      hint: 'move the real file into the config dir, or point CALSYNC_CONFIG_DIR at the directory that holds it',
+    },
+  );
 }
 
 export type ParsedState = { ok: true; state: State; fileVersion: number } | { ok: false; problem: string };

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StateError } from '../errors.js';
 import { log } from '../util/log.js';
+import { assertPrivateDir } from '../util/private-dir.js';
 import { lockPath } from './paths.js';
 import { bootId, isProcessAlive, processStart } from './process-alive.js';
 
@@ -75,6 +76,8 @@ export async function withStateLock<T>(
   if (outer?.has(path)) {
     throw new StateError(`withStateLock is not re-entrant: ${path} is already held by this call chain`);
   }
+  // Others who may write the dir could take or break the lock and replace the state: refused first.
+  assertPrivateDir(configDir);
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   const owner = await acquire(path, opts);
   try {

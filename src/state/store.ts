@@ -1,6 +1,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tempFileOwnerPid, writeFileAtomic } from '../util/atomic-write.js';
+import { assertPrivateDir } from '../util/private-dir.js';
 import { loadState } from './load.js';
 import { statePath } from './paths.js';
 import { serializeState } from './serialize.js';
@@ -47,6 +48,7 @@ class FileStateStore implements StateStore {
  */
 export async function openState(configDir: string, opts: { repair?: boolean } = {}): Promise<StateStore> {
   const path = statePath(configDir);
+  assertPrivateDir(configDir);
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   await removeCrashedTempFiles(path);
   const { state } = await loadState(path, opts);

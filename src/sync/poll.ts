@@ -4,15 +4,17 @@
  * every outcome, then move the sync token on. Runs under the cross-process
  * state lock so timer, webhook and clean never interleave.
  */
+import { tokensDirPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
-import { openState, withStateLock, type State } from '../state/index.js';
+import { openState, readState, withStateLock, type State } from '../state/index.js';
 import type { CalendarSyncState } from '../state/types.js';
 import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
 import { classifyGoogleError, failureLabel } from '../google/google-error.js';
 import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
+import { assertPrivateDir } from '../util/private-dir.js';
 import { GoogleAccess } from './api.js';
 import { applyAction } from './apply.js';
 import { GoogleClock } from './google-clock.js';
@@ -108,14 +110,21 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
         hint: `source calendars: ${settings.sourceCalendars.join(', ')}`,
       });
   }
+  // Before anything is read or written, and for the whole poll (exit 2), not as one failure per calendar.
+  assertPrivateDir(settings.configDir);
+  assertPrivateDir(tokensDirPath(settings.configDir));
   const heartbeat = opts.dryRun ? undefined : heartbeatFromSettings(settings);
   await heartbeat?.start();
   let report: PollReport;
   try {
-    report = await withStateLock(settings.configDir, () => pollLocked(opts, calendars), {
-      onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
-      signal: opts.signal,
-    });
+    // A dry run writes nothing, not even the lock file: it reads a snapshot (saves are atomic
+    // renames, so it is whole), and so works on a read-only config dir.
+    report = opts.dryRun
+      ? await pollWithState(opts, calendars)
+      : await withStateLock(settings.configDir, () => pollWithState(opts, calendars), {
+          onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
+          signal: opts.signal,
+        });
   } catch (err) {
     // The lock timed out or the state could not be read: the monitor hears of it too.
     await heartbeat?.failure(errorMessage(err));
@@ -143,10 +152,13 @@ export function summaryLine(report: PollReport): string {
   return `${report.calendars.length} calendars, ${t.changes} changes, ${t.done} done, ${t.failed} failed${skipped}`;
 }
 
-async function pollLocked(opts: PollOptions, calendars: string[]): Promise<PollReport> {
+async function pollWithState(opts: PollOptions, calendars: string[]): Promise<PollReport> {
   const started = Date.now();
-  // A dry run writes nothing, not even a corrupt file moved aside.
-  const store = await openState(opts.settings.configDir, { repair: !opts.dryRun });
+  // A dry run writes nothing, not even a corrupt file moved aside, a crashed writer's temp file
+  // removed, or a missing config dir created: it plans against a read-only snapshot.
+  const store = opts.dryRun
+    ? { state: await readState(opts.settings.configDir), save: () => Promise.resolve() }
+    : await openState(opts.settings.configDir, { repair: true });
   const api = new GoogleAccess(opts.settings);
   const run: PollRun = {
     opts,

@@ -6,6 +6,7 @@
  * page and the poll records a success. A wrong shape is one clear error; one
  * malformed item of a listing is skipped with its reason and the rest goes on.
  */
+import { terminalText } from '../util/terminal-text.js';
 import { BrokenAnswerError } from '../errors.js';
 import type { GoogleEvent } from './types.js';
 
@@ -36,13 +37,15 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
 
 /**
- * The start of a body, safe for a terminal and a log line: every character
- * outside printable ASCII is shown as an escape, and it is cut short.
+ * The start of a body or a name Google sent, quoted, cut short and safe for a
+ * terminal and a log line (util/terminal-text.ts: control, bidi and other
+ * invisible characters shown as escapes).
  */
 export function preview(text: string, max = 40): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return `"${cut.replace(/[^\x20-\x7e…]|["\\]/g, (c) =>
-    c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  // Quotes and backslashes of the text itself escaped first, so the escapes terminalText adds stay readable.
+  return `"${terminalText(
+    text.replace(/["\\]/g, (c) => `\\${c}`),
+    max + 1,
   )}"`;
 }
 

@@ -1,6 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { OperationError } from '../errors.js';
+
+/** Codes of a full disk (ENOSPC) or a full quota (EDQUOT): node's message names neither the file nor the dir. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/** The error a failed write becomes: a full disk names the file and its directory's disk, and what to do. */
+function writeFailure(path: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !DISK_FULL.has(code)) return err;
+  const what = code === 'EDQUOT' ? 'disk quota is used up' : 'disk is full';
+  return new OperationError(
+    `cannot write ${path}: the ${what} where ${dirname(path)} lives (${code}); the old file is kept`,
+    {
+      hint: `free some space there (df -h ${dirname(path)}), then run again`,
+      cause: err,
+    },
+  );
+}
 
 /** Temp files are `<file>.tmp-<pid>-<rand>`: the pid lets a later run tell a crashed writer's leftover from a live one's. */
 export function tempPathFor(path: string): string {
@@ -31,6 +49,14 @@ export async function writeFileAtomic(
   const dir = dirname(path);
   // Our own dirs are created private; a directory someone else manages (node_exporter's) must already exist.
   if (opts.createDir !== false) await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await replaceFile(path, dir, data, mode);
+  } catch (err) {
+    throw writeFailure(path, err);
+  }
+}
+
+async function replaceFile(path: string, dir: string, data: string, mode: number): Promise<void> {
   const tmp = tempPathFor(path);
   let renamed = false;
   try {

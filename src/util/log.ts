@@ -2,7 +2,11 @@
  * Logging: stderr, one line per entry, quiet by default (warn and above unless
  * --verbose or CALSYNC_LOG_LEVEL says otherwise). Every registered secret is
  * replaced by "[redacted]" before a line is written, whatever the level.
+ * Messages and fields often quote what Google or an event's author wrote, so
+ * every line goes through terminalText: no control or bidi character reaches
+ * the terminal or the journal raw, and a newline cannot forge a line.
  */
+import { cutText, escapeTerminalText, terminalText } from './terminal-text.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -43,18 +47,27 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
+/** A long message or field value is cut here: one log line stays one readable line. */
+const MAX_MESSAGE = 2000;
+const MAX_FIELD = 500;
+
+function fieldText(v: unknown): string {
+  // Redact before cutting (a secret cut in two would no longer match); cut before quoting, so the quotes
+  // survive; JSON escapes C0 controls and newlines, escapeTerminalText the rest (DEL, C1, bidi).
+  if (typeof v === 'string') return escapeTerminalText(JSON.stringify(cutText(redact(v), MAX_FIELD)));
+  return terminalText(redact(JSON.stringify(v) ?? String(v)), MAX_FIELD);
+}
+
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (rank[level] > rank[threshold]) return;
   const extra = fields
     ? Object.entries(fields)
         .filter(([, v]) => v !== undefined)
-        .map(
-          ([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v))}`,
-        )
+        .map(([k, v]) => `${k}=${fieldText(v)}`)
         .join(' ')
     : '';
-  const line = `calsync ${level}: ${message}${extra ? ' ' + extra : ''}`.replace(/[\r\n]+/g, ' ');
-  sink(redact(line));
+  // Redact first: a secret cut in two by the length limit would no longer match.
+  sink(`calsync ${level}: ${terminalText(redact(message), MAX_MESSAGE)}${extra ? ' ' + extra : ''}`);
 }
 
 export const log = {
