@@ -36,9 +36,6 @@ export class UserOAuthClient extends auth.OAuth2 {
       endpoints: { oauth2TokenUrl: settings.googleTokenUrl, oauth2AuthBaseUrl: settings.googleAuthUrl },
       // The library refreshes a token that expires within this margin, the same one the cache keeps.
       eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
-      // Node's own fetch: gaxios would otherwise load node-fetch (some twenty modules) on every start.
-      // Every Calendar call of this client goes through this transporter too.
-      transporterOptions: { fetchImplementation: fetch },
     });
     const cached = useCachedToken ? readAccessToken(configDir, account, user) : undefined;
     this.setCredentials({ refresh_token: user.refresh_token, ...cached });
