@@ -58,13 +58,20 @@ export class UserOAuthClient extends auth.OAuth2 {
    * limit among them, and resend at once, past calsync's pacing.
    */
   protected override async requestAsync<T>(opts: RequestOptions, reAuthRetried = false) {
+    // The token this call sends, refreshed first when missing or expiring. Out of the try: a
+    // refused refresh (invalid_grant, or a 401 for a deleted OAuth client) is not a call to retry.
+    await this.getAccessToken();
+    const sent = this.credentials.access_token;
     try {
       return await super.requestAsync<T>(opts, true);
     } catch (err) {
       if (reAuthRetried || statusOf(err) !== 401) throw err;
-      log.debug(`${this.account}: access token refused (401); refreshing it once`);
-      await invalidateAccessToken(this.configDir, this.account);
-      this.setCredentials({ refresh_token: this.user.refresh_token });
+      // Calls that ran side by side got the same 401: the first one refreshes, the others use its token.
+      if (this.credentials.access_token === sent) {
+        log.debug(`${this.account}: access token refused (401); refreshing it once`);
+        await invalidateAccessToken(this.configDir, this.account);
+        this.setCredentials({ refresh_token: this.user.refresh_token });
+      }
       // A refused refresh (invalid_grant) surfaces from here as it always did.
       await this.getAccessToken();
       return super.requestAsync<T>(opts, true);
