@@ -54,16 +54,46 @@ export function worldEnv(emu, accounts, settings = {}, config = undefined) {
   for (const a of accounts)
     writeFileSync(join(dir, 'tokens', `${a}.json`), JSON.stringify(emu.authorizedUser(a)), { mode: 0o600 });
   if (config) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  const env = {
-    PATH: process.env.PATH,
+  // What a systemd unit gives (see systemdEnv), plus calsync's own settings.
+  const env = systemdEnv({
     HOME: dir,
     NO_COLOR: '1',
     CALSYNC_CONFIG_DIR: dir,
     CALSYNC_GOOGLE_API_ROOT: `${emu.url}/`,
     CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
     ...settings,
-  };
+  });
   return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The environment a systemd unit gives a service: systemd's default PATH, HOME
+ * and LANG, nothing else (no NODE_* variables, no NODE_EXTRA_CA_CERTS, which
+ * costs every node process tens of ms). Start-up and idle-poll ratios run both
+ * of their commands in it, so the baseline is the real minimum.
+ */
+export function systemdEnv(extra = {}) {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    LANG: process.env.LANG ?? 'C.UTF-8',
+    ...extra,
+  };
+}
+
+/** The names (never the values) of the variables of this process that systemdEnv() leaves out. */
+export function removedVariables(kept = systemdEnv()) {
+  return Object.keys(process.env)
+    .filter((name) => !(name in kept))
+    .sort();
+}
+
+/** One line naming what the clean environment drops, NODE_* first (those change node's start-up). */
+export function describeCleanEnv() {
+  const removed = removedVariables();
+  const node = removed.filter((n) => n.startsWith('NODE'));
+  const other = removed.filter((n) => !n.startsWith('NODE'));
+  return `clean environment (as a systemd unit has it): PATH, HOME, LANG only; removed ${node.length ? node.join(', ') : 'no NODE_* variables'}${other.length ? ` and ${other.length} others (${other.join(', ')})` : ''}`;
 }
 
 export const fmt = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : 'n/a');

@@ -14,6 +14,8 @@
 //    (600 sockets from 127.0.0.1, more than the 512 connection slots, each
 //    sending one header byte a second, for 8 s), side by side, with the
 //    requests that failed. `node bench/webhook.mjs slowloris` runs only this.
+// 4. RSS against a bare node:http server in the same run, both started in
+//    the environment a systemd unit gives: idle, and after the same flood.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -26,6 +28,7 @@ import { loadSettings } from '../dist/config/index.js';
 import { startEmulator } from '../dist/emulator/index.js';
 import { runWatch } from '../dist/push/watch.js';
 import { readState } from '../dist/state/index.js';
+import { systemdEnv } from './lib.mjs';
 
 const CHANGES = 200;
 const FORGED = 5_000;
@@ -86,11 +89,19 @@ function waitFor(check, timeoutMs) {
   });
 }
 
+/** The least a webhook receiver can be: node:http answering 200 to everything. */
+const BARE_SERVER = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); }).listen(Number(process.argv[1]), '127.0.0.1', () => process.stderr.write('listening on http://127.0.0.1:' + process.argv[1] + '\\n'));`;
+
+function startBareServer(port) {
+  return startProcess([process.execPath, '-e', BARE_SERVER, String(port)], systemdEnv());
+}
+
 function startServer(env, port) {
-  const child = spawn(process.execPath, [BIN, 'serve-webhook', '--port', String(port)], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  return startProcess([process.execPath, BIN, 'serve-webhook', '--port', String(port)], env);
+}
+
+function startProcess([cmd, ...args], env) {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => {
@@ -98,8 +109,33 @@ function startServer(env, port) {
       const m = /listening on (http:\/\/\S+)/.exec(stderr);
       if (m) resolve({ child, url: m[1] });
     });
-    child.on('exit', (code) => reject(new Error(`serve-webhook exited ${code}: ${stderr}`)));
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${stderr}`)));
   });
+}
+
+async function stopProcess(child) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('close', resolve));
+}
+
+/** A bare node:http server's RSS idle and after the same flood the calsync server gets. */
+async function bareServerRss() {
+  const port = await freePort();
+  const bare = await startBareServer(port);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const idle = rssMiB(bare.child.pid);
+    const headers = {
+      'X-Goog-Channel-ID': 'x',
+      'X-Goog-Channel-Token': 'forged',
+      'X-Goog-Resource-State': 'exists',
+    };
+    await flood(bare.url, () => headers, FORGED);
+    await flood(bare.url, () => headers, UNKNOWN);
+    return { idle, after: rssMiB(bare.child.pid) };
+  } finally {
+    await stopProcess(bare.child);
+  }
 }
 
 /** Waits until the emulator has seen no request for half a second. */
@@ -257,8 +293,8 @@ export async function run(parts = ['latency', 'flood', 'slowloris']) {
         mode: 0o600,
       });
     const port = await freePort();
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+    // What a systemd unit gives (no NODE_* variables), plus calsync's settings.
+    const env = systemdEnv({
       HOME: dir,
       CALSYNC_CONFIG_DIR: dir,
       CALSYNC_SOURCE_CALENDARS: CAL,
@@ -266,11 +302,13 @@ export async function run(parts = ['latency', 'flood', 'slowloris']) {
       CALSYNC_GOOGLE_API_ROOT: `${emu.url}/`,
       CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
       CALSYNC_WEBHOOK_URL: `http://127.0.0.1:${port}`,
-    };
+    });
     const { settings } = loadSettings({ env });
     const watch = await runWatch({ settings });
     if (watch.exitCode !== 0) throw new Error(`watch failed: ${JSON.stringify(watch)}`);
     server = await startServer(env, port);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rssIdle = rssMiB(server.child.pid);
     // Warm up: the first poll is a full listing; later ones are incremental.
     const warm = emu.seedEvent(CAL, {
       summary: 'warm-up',
@@ -323,7 +361,7 @@ export async function run(parts = ['latency', 'flood', 'slowloris']) {
       slowFlood,
       forged,
       unknown,
-      rssMiB: { before: rssBefore, after: rssAfter },
+      rssMiB: { idle: rssIdle, before: rssBefore, after: rssAfter, bare: await bareServerRss() },
       pollsDuringFlood: polls,
       health: { status: health, ms: healthMs },
       loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)),
@@ -335,12 +373,15 @@ export async function run(parts = ['latency', 'flood', 'slowloris']) {
     console.log(
       `webhook: server RSS ${rssBefore ?? 'n/a'} → ${rssAfter ?? 'n/a'} MiB, polls caused ${polls}, /health ${health} in ${healthMs} ms (load average ${result.loadAverage})`,
     );
+    const bare = result.rssMiB.bare;
+    const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
+    console.log(
+      `webhook: RSS idle ${rssIdle ?? 'n/a'} MiB vs bare node:http ${bare.idle ?? 'n/a'} MiB, ratio ${ratio(rssIdle, bare.idle)}; ` +
+        `after the load (${CHANGES} changes polled, ${FORGED + UNKNOWN} refused notifications) ${rssAfter ?? 'n/a'} MiB vs bare node:http after the same flood ${bare.after ?? 'n/a'} MiB, ratio ${ratio(rssAfter, bare.after)} (goal <= 1.5)`,
+    );
     return result;
   } finally {
-    if (server) {
-      server.child.kill('SIGTERM');
-      await new Promise((resolve) => server.child.once('close', resolve));
-    }
+    if (server) await stopProcess(server.child);
     await emu.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -41,8 +41,8 @@ describe('typos get a "did you mean"', () => {
 });
 
 describe('--help', () => {
-  it("every command's help lists the global options", () => {
-    const commands = buildProgram().commands.flatMap((c) => [c, ...c.commands]);
+  it("every command's help lists the global options", async () => {
+    const commands = (await buildProgram()).commands.flatMap((c) => [c, ...c.commands]);
     expect(commands.length).toBeGreaterThan(10);
     for (const cmd of commands) {
       const help = cmd.helpInformation();

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
 import { at, startWorld, type World } from './helpers/world.js';
@@ -81,15 +83,23 @@ describe('secrets never reach output', () => {
       'ya29.',
     ];
     let ran = 0;
+    const outputs: string[] = [];
     for (const args of commands) {
       const res = await world.cli.run(args, { CALSYNC_LOG_LEVEL: 'debug' });
       const output = res.stdout + res.stderr;
       expect(output.length, args.join(' ')).toBeGreaterThan(0);
       for (const secret of secrets)
         expect(output, `${args.join(' ')} printed a secret`).not.toContain(secret);
+      outputs.push(`${args.join(' ')}\n${output}`);
       ran++;
     }
     expect(ran).toBe(commands.length);
+    // The access token cached for the next processes (tokens/<account>.access.json) is a secret too.
+    const cached = JSON.parse(
+      readFileSync(join(world.cli.dir, 'tokens', 'alice@example.test.access.json'), 'utf8'),
+    ) as { access_token: string };
+    expect(cached.access_token.length).toBeGreaterThan(10);
+    for (const output of outputs) expect(output).not.toContain(cached.access_token);
     // The commands did real work with those secrets: the heartbeat and Google were reached.
     expect(world.emu.requests.some((r) => r.path.includes('/watch'))).toBe(true);
   });

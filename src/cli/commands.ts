@@ -1,35 +1,54 @@
 import type { Command } from 'commander';
-import { registerAuthCommand } from './auth.js';
-import { registerClean } from './clean.js';
-import { registerConfigCommand } from './config.js';
-import { registerPollCommand } from './poll.js';
-import { registerPurge } from './purge.js';
-import { registerSandbox } from './sandbox.js';
-import { registerDemoCommand } from './demo.js';
-import { registerExplain } from './explain.js';
-import { registerHealthCheck } from './health-check.js';
-import { registerMetrics } from './metrics.js';
-import { registerServeWebhook } from './serve-webhook.js';
-import { registerSystemd } from './systemd.js';
-import { registerWatch } from './watch.js';
+
+type Register = (program: Command) => void;
+
+interface CommandEntry {
+  /** The names the command answers to (its name and aliases). */
+  names: readonly string[];
+  load: () => Promise<Register>;
+}
 
 /**
- * Every command of the CLI, one file each. A command is registered here when
- * it works, not before.
+ * Every command of the CLI, one file each, in the order help lists them. A
+ * command is registered here when it works, not before. Each file is loaded
+ * only when its command runs (or help lists them all): a timer's poll and
+ * `calsync --version` do not pay for the modules of health-check, systemd...
  */
-export function registerCommands(program: Command): void {
-  // filled in as commands land
-  registerPollCommand(program);
-  registerDemoCommand(program);
-  registerConfigCommand(program);
-  registerAuthCommand(program);
-  registerWatch(program);
-  registerServeWebhook(program);
-  registerMetrics(program);
-  registerHealthCheck(program);
-  registerClean(program);
-  registerSystemd(program);
-  registerPurge(program);
-  registerExplain(program);
-  registerSandbox(program);
+const COMMANDS: readonly CommandEntry[] = [
+  { names: ['poll'], load: async () => (await import('./poll.js')).registerPollCommand },
+  { names: ['demo'], load: async () => (await import('./demo.js')).registerDemoCommand },
+  { names: ['config'], load: async () => (await import('./config.js')).registerConfigCommand },
+  { names: ['auth'], load: async () => (await import('./auth.js')).registerAuthCommand },
+  { names: ['watch'], load: async () => (await import('./watch.js')).registerWatch },
+  { names: ['serve-webhook'], load: async () => (await import('./serve-webhook.js')).registerServeWebhook },
+  { names: ['metrics'], load: async () => (await import('./metrics.js')).registerMetrics },
+  {
+    names: ['health-check', 'health'],
+    load: async () => (await import('./health-check.js')).registerHealthCheck,
+  },
+  { names: ['clean'], load: async () => (await import('./clean.js')).registerClean },
+  { names: ['systemd'], load: async () => (await import('./systemd.js')).registerSystemd },
+  { names: ['purge'], load: async () => (await import('./purge.js')).registerPurge },
+  { names: ['explain'], load: async () => (await import('./explain.js')).registerExplain },
+  { names: ['sandbox'], load: async () => (await import('./sandbox.js')).registerSandbox },
+];
+
+/**
+ * The commands a command line needs: the one it names; none for a bare
+ * `--version`; all of them otherwise (help, an unknown command, nothing given),
+ * so help and usage errors read exactly as with every command loaded. The
+ * root's options take no value, so the first word that is not an option is
+ * the command.
+ */
+export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  const operand = args.find((a) => !a.startsWith('-'));
+  if (operand === undefined && (args.includes('--version') || args.includes('-V'))) return [];
+  const named = COMMANDS.find((c) => operand !== undefined && c.names.includes(operand));
+  return named ? [named] : COMMANDS;
+}
+
+/** Registers the commands `args` (argv without node and the script) needs. */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const registers = await Promise.all(commandsFor(args).map((c) => c.load()));
+  for (const register of registers) register(program);
 }

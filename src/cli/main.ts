@@ -8,7 +8,8 @@ function packageVersion(): string {
   return (JSON.parse(raw) as { version: string }).version;
 }
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (all of them when `argv` is not given). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('calsync')
     .description('Keep several Google Calendar accounts in sync with one shared calendar.')
     .version(packageVersion(), '-V, --version')
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv.slice(2));
   applyUsageErrorStyle(program, '');
   return program;
 }
@@ -43,7 +44,7 @@ function applyUsageErrorStyle(cmd: Command, parent: string): void {
 
 /** Runs the CLI; resolves to the process exit status. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

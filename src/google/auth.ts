@@ -4,11 +4,11 @@
  * Token files themselves live in token-store.ts; the sign-in flow in
  * oauth-flow.ts.
  */
-import { auth } from '@googleapis/calendar';
+import type { auth } from '@googleapis/calendar';
 import type { Settings } from '../config/types.js';
 import { AuthError } from '../errors.js';
-import { registerSecret } from '../util/log.js';
 import { readTokenFile, reauthHint } from './token-store.js';
+import { UserOAuthClient } from './user-oauth-client.js';
 
 export {
   assertSafeAccountName,
@@ -18,6 +18,7 @@ export {
   type AuthorizedUser,
 } from './token-store.js';
 export { clearNeedsAuth, markNeedsAuth } from './needs-auth.js';
+export { invalidateAccessToken } from './access-token-cache.js';
 
 /** The OAuth2 client bundled with @googleapis/calendar (google-auth-library 10). */
 export type OAuthClient = InstanceType<typeof auth.OAuth2>;
@@ -32,18 +33,19 @@ export function sharedAccount(settings: Settings): string | undefined {
   return settings.sharedCalendarAccount ?? settings.inviteEmail;
 }
 
-/** An OAuth2 client for an account, refreshing against the configured token URL. */
-export function loadAccountAuth(settings: Settings, account: string): OAuthClient {
+/**
+ * An OAuth2 client for an account, refreshing against the configured token
+ * URL. It starts from the access token cached by an earlier process while
+ * that is valid (access-token-cache.ts); `cachedToken: false` refreshes
+ * at the first call whatever is cached (a check that the refresh token works).
+ */
+export function loadAccountAuth(
+  settings: Settings,
+  account: string,
+  opts: { cachedToken?: boolean } = {},
+): OAuthClient {
   const user = readTokenFile(settings.configDir, account);
-  const client = new auth.OAuth2({
-    clientId: user.client_id,
-    clientSecret: user.client_secret,
-    endpoints: { oauth2TokenUrl: settings.googleTokenUrl, oauth2AuthBaseUrl: settings.googleAuthUrl },
-  });
-  client.setCredentials({ refresh_token: user.refresh_token });
-  // Access tokens never reach a log line either.
-  client.on('tokens', (tokens) => registerSecret(tokens.access_token ?? undefined));
-  return client;
+  return new UserOAuthClient(settings.configDir, account, user, settings, opts.cachedToken !== false);
 }
 
 /** The OAuth error code in a token endpoint answer (`{"error":"invalid_grant",…}`), if any. */
@@ -93,7 +95,8 @@ export type TokenStatus = 'ok' | 'revoked' | 'missing' | 'unreachable';
 export async function checkAccountToken(settings: Settings, account: string): Promise<TokenStatus> {
   let client: OAuthClient;
   try {
-    client = loadAccountAuth(settings, account);
+    // A cached access token says nothing about the refresh token: ask the endpoint.
+    client = loadAccountAuth(settings, account, { cachedToken: false });
   } catch (err) {
     if (err instanceof AuthError) return 'missing';
     throw err;

@@ -57,11 +57,14 @@ export function listTokenAccounts(configDir: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .filter((n) => n.endsWith('.json'))
-    .map((n) => n.slice(0, -'.json'.length))
-    .filter(isSafeAccountName)
-    .sort();
+  return (
+    names
+      // `<account>.access.json` is the account's cached access token (access-token-cache.ts), not an account.
+      .filter((n) => n.endsWith('.json') && !n.endsWith('.access.json'))
+      .map((n) => n.slice(0, -'.json'.length))
+      .filter(isSafeAccountName)
+      .sort()
+  );
 }
 
 /**

@@ -4,7 +4,6 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Settings } from '../config/types.js';
 import { OperationError, errorMessage } from '../errors.js';
 import { packageVersion } from '../metrics/package-version.js';
-import { METRICS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { log } from '../util/log.js';
 import { ChannelDirectory } from './channel-directory.js';
 import { defaultPoll } from './default-poll.js';
@@ -186,6 +185,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         ...state,
         metrics: { ...state.metrics, webhooksReceived: state.metrics.webhooksReceived + counter.unflushed },
       };
+      // prom-client loads with the first scrape: a server nobody scrapes does not carry it.
+      const { METRICS_CONTENT_TYPE, renderMetrics } = await import('../metrics/render.js');
       send(
         res,
         200,

@@ -1,13 +1,6 @@
 import type { Settings } from '../config/types.js';
 import { calendarWithAuth, type Calendar } from '../google/client.js';
-import {
-  accountFor,
-  isInvalidGrant,
-  loadAccountAuth,
-  sharedAccount,
-  type OAuthClient,
-} from '../google/auth.js';
-import { dropAccessToken, isRejectedAccessToken } from '../google/revoked-access.js';
+import { accountFor, isInvalidGrant, loadAccountAuth, sharedAccount } from '../google/auth.js';
 import { AuthError, OperationError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { Pacer } from '../google/pacer.js';
@@ -47,7 +40,6 @@ export class AccountStoppedError extends OperationError {
  */
 export class GoogleAccess {
   private readonly clients = new Map<string, Calendar>();
-  private readonly auths = new Map<string, OAuthClient>();
   private readonly pacers = new Map<string, Pacer>();
   /** Accounts no call may go to for the rest of this poll, and why. */
   private readonly stopped = new Map<string, string>();
@@ -73,9 +65,7 @@ export class GoogleAccess {
   client(account: string): Calendar {
     let c = this.clients.get(account);
     if (!c) {
-      const auth = loadAccountAuth(this.settings, account);
-      c = calendarWithAuth(this.settings, auth);
-      this.auths.set(account, auth);
+      c = calendarWithAuth(this.settings, loadAccountAuth(this.settings, account));
       this.clients.set(account, c);
     }
     return c;
@@ -84,30 +74,6 @@ export class GoogleAccess {
   /** Quota units spent in this poll (every attempt counts, as Google counts it). */
   get unitsUsed(): number {
     return this.units;
-  }
-
-  /**
-   * One call, and once more after a 401: an access token revoked mid-poll is
-   * dropped so the retry refreshes it (the refresh token decides: a revoked
-   * one fails the refresh with invalid_grant). A second 401 fails the call.
-   */
-  private async callRefreshingOnce<T>(
-    account: string,
-    client: Calendar,
-    fn: (client: Calendar) => Promise<T>,
-    nextSlot: () => Promise<void>,
-  ): Promise<T> {
-    const auth = this.auths.get(account);
-    const sent = auth?.credentials.access_token;
-    try {
-      return await fn(client);
-    } catch (err) {
-      if (!auth || !isRejectedAccessToken(err)) throw err;
-      log.info(`Google refused the access token of ${account} (401): refreshing it and retrying once`);
-      dropAccessToken(auth, sent);
-      await nextSlot();
-      return fn(client);
-    }
   }
 
   private pacer(account: string): Pacer {
@@ -140,12 +106,8 @@ export class GoogleAccess {
             this.calls++;
             this.units += units;
             // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
-            const answer = await this.callRefreshingOnce(account, client, fn, async () => {
-              await pacer.tick(units);
-              this.calls++;
-              this.units += units;
-            });
-            return checkAnswer(label, answer);
+            // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (user-oauth-client.ts).
+            return checkAnswer(label, await fn(client));
           },
           // A rate-limit answer slows every request of the account, not only the one retrying.
           {

@@ -1,0 +1,130 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { samples } from '../src/emulator/index.js';
+import { at, startWorld, type World } from './helpers/world.js';
+
+const ALICE = 'alice@example.test';
+const CAROL = 'carol@example.test';
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** Requests the emulator received for one calendar (any method, any path under it). */
+function requestsFor(w: World, calendarId: string): { method: string; path: string; status: number }[] {
+  const prefix = `/calendar/v3/calendars/${calendarId}/`;
+  return w.emu.requests.filter((r) => r.path.startsWith(prefix));
+}
+
+/** events.list calls of one calendar: the only request an idle poll needs per source. */
+function listsOf(w: World, calendarId: string): number {
+  return requestsFor(w, calendarId).filter((r) => r.method === 'GET' && r.path.endsWith('/events')).length;
+}
+
+const tokenRequests = (w: World): number => w.emu.requests.filter((r) => r.path === '/token').length;
+
+const cacheFile = (w: World, account: string): string => join(w.cli.dir, 'tokens', `${account}.access.json`);
+
+/** A world of two source calendars, synced twice so the next poll finds nothing to do. */
+async function idleWorld(): Promise<World> {
+  const w = await startWorld({ sources: [ALICE, CAROL] });
+  for (const s of [ALICE, CAROL])
+    w.emu.seedEvent(s, samples.meeting({ summary: `Own ${s}`, start: at(2, 9), end: at(2, 10) }));
+  for (let i = 0; i < 2; i++) {
+    const r = await w.cli.run(['poll']);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  w.emu.clearRequestLog();
+  return w;
+}
+
+describe('access tokens are kept across processes', () => {
+  it('an idle poll makes one events.list per source calendar and no token request while tokens are valid', async () => {
+    world = await idleWorld();
+    const r = await world.cli.run(['poll']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const source of [ALICE, CAROL]) {
+      // One request per source calendar, and it is the listing (counted so, a shared-calendar
+      // listing some poll may add for invitation delivery does not change this count).
+      expect(requestsFor(world, source), source).toHaveLength(1);
+      expect(listsOf(world, source), source).toBe(1);
+    }
+    expect(tokenRequests(world)).toBe(0);
+  });
+
+  it('the cached token file is 0600 and holds the token the emulator issued, never a refresh token', async () => {
+    world = await idleWorld();
+    const file = cacheFile(world, ALICE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    const cached = JSON.parse(text) as { access_token: string; expiry_date: number };
+    expect(cached.access_token).toMatch(/^ya29\./);
+    expect(cached.expiry_date).toBeGreaterThan(Date.now());
+    expect(text).not.toContain(world.emu.authorizedUser(ALICE).refresh_token);
+  });
+
+  it('a token Google answers 401 to is refreshed once per account and the call retried', async () => {
+    world = await idleWorld();
+    world.emu.expireAccessTokens();
+    const r = await world.cli.run(['poll']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(tokenRequests(world)).toBe(2);
+    for (const source of [ALICE, CAROL]) {
+      const statuses = requestsFor(world, source).map((q) => q.status);
+      expect(statuses, source).toEqual([401, 200]);
+    }
+    // The refreshed tokens were stored: the poll after that needs none.
+    world.emu.clearRequestLog();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(tokenRequests(world)).toBe(0);
+  });
+
+  it('a torn or foreign cached token file is treated as missing: one refresh, then a good file', async () => {
+    world = await idleWorld();
+    writeFileSync(cacheFile(world, ALICE), '{"access_token":"ya29.half', { mode: 0o600 });
+    writeFileSync(
+      cacheFile(world, CAROL),
+      JSON.stringify({ access_token: 'ya29.other', expiry_date: Date.now() + 3_000_000, grant: 'other' }),
+      { mode: 0o600 },
+    );
+    const r = await world.cli.run(['poll']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(tokenRequests(world)).toBe(2);
+    expect(listsOf(world, ALICE)).toBe(1);
+    expect(listsOf(world, CAROL)).toBe(1);
+    for (const account of [ALICE, CAROL])
+      expect(() => JSON.parse(readFileSync(cacheFile(world!, account), 'utf8')) as unknown).not.toThrow();
+  });
+
+  it('two polls started together (timer and webhook) both succeed and leave a cache the next poll uses', async () => {
+    world = await startWorld({ sources: [ALICE, CAROL] });
+    const [a, b] = await Promise.all([world.cli.run(['poll']), world.cli.run(['poll'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    world.emu.clearRequestLog();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(tokenRequests(world)).toBe(0);
+  });
+
+  it('a revoked refresh token still asks for sign-in while an access token is cached (poll and health-check)', async () => {
+    world = await idleWorld();
+    world.emu.revokeRefreshTokens(CAROL);
+    const r = await world.cli.run(['poll']);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/calsync auth carol@example\.test/);
+    expect(world.state()?.accounts[CAROL]?.needsAuth).toBeDefined();
+    const health = await world.cli.run(['health-check', '--no-alert']);
+    expect(health.code, health.stdout).toBe(2);
+    expect(health.stdout).toMatch(/CRITICAL/);
+    expect(health.stdout).toMatch(/calsync auth carol@example\.test/);
+  });
+
+  it('the cached token file is not listed as an account', async () => {
+    world = await idleWorld();
+    const r = await world.cli.run(['auth', '--list', '--json']);
+    expect(r.stdout).toContain(ALICE);
+    expect(r.stdout).not.toContain('.access');
+  });
+});
