@@ -2,28 +2,14 @@
  * The CLI's usage surface as a newcomer meets it: typos get a suggestion,
  * every --help lists the global options, hints name commands that work.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/main.js';
-import { BIN } from './helpers/cli.js';
+import { freshDirCli } from './helpers/fresh-dir-cli.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'calsync-usage-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function calsync(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: dir, CALSYNC_CONFIG_DIR: dir, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = freshDirCli('calsync-usage-');
+const { calsync } = cli;
 
 describe('typos get a "did you mean"', () => {
   it('an unknown command, on one line, exit 2', () => {

@@ -2,27 +2,13 @@
  * `calsync config` as a newcomer meets it: where a value came from by name,
  * `config get`, typos in keys, and where a broken config.json is broken.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { freshDirCli } from './helpers/fresh-dir-cli.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'calsync-cfg-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function calsync(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: dir, CALSYNC_CONFIG_DIR: dir, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = freshDirCli('calsync-cfg-');
+const { calsync } = cli;
 
 describe('config show names where each value came from', () => {
   it('names the variable, not just "environment" (a seed name too), in text and JSON', () => {
@@ -69,7 +55,7 @@ describe('typos in config keys get a "did you mean"', () => {
   });
 
   it('a key in config.json', () => {
-    writeFileSync(join(dir, 'config.json'), '{"lookbakDays": 2}\n');
+    writeFileSync(join(cli.dir(), 'config.json'), '{"lookbakDays": 2}\n');
     const r = calsync(['config', 'show']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('key "lookbakDays": unknown setting; did you mean lookbackDays?');
@@ -84,14 +70,14 @@ describe('typos in config keys get a "did you mean"', () => {
 
 describe('a config.json syntax error', () => {
   it('says the line and column', () => {
-    writeFileSync(join(dir, 'config.json'), '{\n  "lookbackDays": 1,\n  pollIntervalMinutes: 3\n}\n');
+    writeFileSync(join(cli.dir(), 'config.json'), '{\n  "lookbackDays": 1,\n  pollIntervalMinutes: 3\n}\n');
     const r = calsync(['poll']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, 'config.json')}: line 3, column 3: not valid JSON`);
+    expect(r.stderr).toContain(`${join(cli.dir(), 'config.json')}: line 3, column 3: not valid JSON`);
   });
 
   it('a file cut short: the end of the file', () => {
-    writeFileSync(join(dir, 'config.json'), '{\n  "lookbackDays": 1');
+    writeFileSync(join(cli.dir(), 'config.json'), '{\n  "lookbackDays": 1');
     expect(calsync(['config', 'show']).stderr).toContain('config.json: line 2, column 20: not valid JSON');
   });
 });

@@ -2,27 +2,11 @@
  * Webhook URLs that could never work are refused when they are set, not
  * discovered when no notification ever arrives.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { freshDirCli } from './helpers/fresh-dir-cli.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'calsync-hook-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function calsync(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: dir, CALSYNC_CONFIG_DIR: dir, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = freshDirCli('calsync-hook-');
+const { calsync } = cli;
 
 describe('webhook URLs', () => {
   it('an http:// URL is refused: Google delivers only to https', () => {
