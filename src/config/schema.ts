@@ -35,6 +35,11 @@ function schemaFor(kind: ValueKind): JsonSchema {
       return { enum: [...LOG_LEVELS] };
     case 'gmailOriginal':
       return { enum: ['keep', 'delete'] };
+    case 'domainList':
+      return { type: 'array', items: { type: 'string', pattern: '^@?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$' } };
+    case 'serviceAccountKey':
+      // A secret: never in config.json (CONFIG_FILE_KEYS leaves it out); here for completeness.
+      return nonEmptyString;
     case 'accountMap':
       return {
         type: 'object',

@@ -16,7 +16,9 @@ export type ValueKind =
   | 'positiveNumber'
   | 'logLevel'
   | 'gmailOriginal'
-  | 'accountMap';
+  | 'accountMap'
+  | 'serviceAccountKey'
+  | 'domainList';
 
 export interface SettingSpec {
   kind: ValueKind;
@@ -73,6 +75,11 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   // Google allows about 600 requests per minute per user: 8/s leaves headroom.
   requestsPerSecond: plain('positiveNumber', [], 9.5),
   writeConcurrency: plain('positiveInteger', [], 4),
+  // Workspace domain-wide delegation (docs/workspace.md): the key JSON itself is a secret
+  // (CALSYNC_SERVICE_ACCOUNT_KEY, its _FILE form or a credential); config.json names its file.
+  serviceAccountKey: secret('serviceAccountKey', ['CALSYNC_SERVICE_ACCOUNT_KEY']),
+  serviceAccountKeyFile: plain('string', [], undefined),
+  delegatedDomains: plain('domainList', ['CALSYNC_DELEGATED_DOMAINS'], []),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];

@@ -5,9 +5,11 @@
  * oauth-flow.ts.
  */
 import { auth } from '@googleapis/calendar';
+import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { AuthError } from '../errors.js';
 import { registerSecret } from '../util/log.js';
+import { checkDelegatedAccount, delegatedAuth, delegationError } from './service-account.js';
 import { readTokenFile, reauthHint } from './token-store.js';
 
 export {
@@ -32,8 +34,13 @@ export function sharedAccount(settings: Settings): string | undefined {
   return settings.sharedCalendarAccount ?? settings.inviteEmail;
 }
 
-/** An OAuth2 client for an account, refreshing against the configured token URL. */
+/**
+ * An account's auth client, refreshing against the configured token URL: the
+ * service account's JWT client for an account of a delegated domain (a
+ * subclass of OAuth2Client), else an OAuth2 client from its token file.
+ */
 export function loadAccountAuth(settings: Settings, account: string): OAuthClient {
+  if (isDelegatedAccount(settings, account)) return delegatedAuth(settings, account);
   const user = readTokenFile(settings.configDir, account);
   const client = new auth.OAuth2({
     clientId: user.client_id,
@@ -74,10 +81,21 @@ export function isInvalidGrant(err: unknown): boolean {
 export function toAuthError(account: string, err: unknown): AuthError | undefined {
   if (err instanceof AuthError) return err;
   if (!isInvalidGrant(err)) return undefined;
-  return new AuthError(account, `the token of ${account} was revoked or has expired (invalid_grant)`, {
+  return new AuthError(account, `the refresh token of ${account} was revoked or has expired (invalid_grant)`, {
     hint: reauthHint(account),
     cause: err,
   });
+}
+
+/**
+ * The AuthError for a Calendar call that failed because the account's
+ * credential was refused (the refresh token, or the service account's grant),
+ * or undefined for every other error.
+ */
+export function credentialError(settings: Settings, account: string, err: unknown): AuthError | undefined {
+  return isDelegatedAccount(settings, account)
+    ? delegationError(settings, account, err)
+    : toAuthError(account, err);
 }
 
 /** Whether an account's token refreshes right now. */
@@ -91,6 +109,7 @@ export type TokenStatus = 'ok' | 'revoked' | 'missing' | 'unreachable';
  * throws its ConfigError: that needs the user, not a retry.
  */
 export async function checkAccountToken(settings: Settings, account: string): Promise<TokenStatus> {
+  if (isDelegatedAccount(settings, account)) return (await checkDelegatedAccount(settings, account)).status;
   let client: OAuthClient;
   try {
     client = loadAccountAuth(settings, account);
