@@ -9,7 +9,7 @@
  * (Admin console > Security > API controls > Domain-wide delegation). Each
  * refusal answers the body Google documents under "JWT error codes".
  */
-import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { OAuthError } from './google-errors.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -194,7 +194,7 @@ export class JwtGrant {
       if (!key) continue;
       const verifier = createVerify('RSA-SHA256');
       verifier.update(signed);
-      if (verifier.verify(createPublicKey(key.publicKey), Buffer.from(signature, 'base64url'))) return key;
+      if (verifier.verify(key.publicKey, Buffer.from(signature, 'base64url'))) return key;
     }
     throw errors.signature();
   }
