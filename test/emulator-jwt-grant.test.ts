@@ -61,7 +61,11 @@ describe('emulator JWT bearer grant', () => {
   });
 
   it('a delegated grant acts as the domain user: the Calendar API answers as that user', async () => {
-    const api = calendar({ version: 'v3', auth: jwtClient(key, { subject: ALICE }), rootUrl: `${t.emu.url}/` });
+    const api = calendar({
+      version: 'v3',
+      auth: jwtClient(key, { subject: ALICE }),
+      rootUrl: `${t.emu.url}/`,
+    });
     const res = await api.calendars.get({ calendarId: 'primary' });
     expect(res.data.id).toBe(ALICE);
   });
@@ -127,7 +131,9 @@ describe('emulator JWT bearer grant', () => {
   });
 
   it('an unknown issuer answers invalid_grant "account not found"', async () => {
-    const r = await refusal(jwtClient({ ...key, client_email: 'gone@calsync-emulator.iam.gserviceaccount.com' }));
+    const r = await refusal(
+      jwtClient({ ...key, client_email: 'gone@calsync-emulator.iam.gserviceaccount.com' }),
+    );
     expect(r.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid grant: account not found' });
   });
 
@@ -142,7 +148,9 @@ describe('emulator JWT bearer grant', () => {
   });
 
   it("an audience other than Google's token URL answers the failed audience check", async () => {
-    const r = await refusal(jwtClient(key, { subject: ALICE, additionalClaims: { aud: `${t.emu.url}/token` } }));
+    const r = await refusal(
+      jwtClient(key, { subject: ALICE, additionalClaims: { aud: `${t.emu.url}/token` } }),
+    );
     expect(r.body).toMatchObject({
       error: 'invalid_grant',
       error_description: expect.stringContaining('Failed audience check') as unknown,

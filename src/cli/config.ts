@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
+  accountCredentials,
   CONFIG_FILE_KEYS,
   configDir,
   configFilePath,
@@ -41,10 +42,15 @@ function show(cmd: Command): void {
   const loaded = loadSettings();
   applyLogLevel(g, loaded.settings.logLevel);
   const shown = redactedSettings(loaded);
-  if (g.json) return printJson(shown);
+  // Which credential each account uses: a token file, or the Workspace service account (delegatedDomains).
+  const accounts = accountCredentials(loaded.settings);
+  if (g.json) return printJson({ ...shown, accounts: { value: accounts, source: 'default' } });
   process.stdout.write(
     table(Object.entries(shown).map(([key, { value, source }]) => [key, formatValue(value), source])),
   );
+  const rows = Object.entries(accounts);
+  if (rows.length > 0)
+    process.stdout.write('\n' + table([['ACCOUNT', 'CREDENTIAL'], ...rows.map(([a, c]) => [a, c])]));
 }
 
 function paths(cmd: Command): void {

@@ -19,10 +19,13 @@ export function accountDomain(account: string): string | undefined {
 }
 
 /** Whether the service account acts as this account (no token file needed). */
-export function isDelegatedAccount(settings: Settings, account: string): boolean {
+export function isDelegatedAccount(
+  settings: { serviceAccountKey?: string | undefined; delegatedDomains?: string[] },
+  account: string,
+): boolean {
   if (settings.serviceAccountKey === undefined) return false;
   const domain = accountDomain(account);
-  return domain !== undefined && settings.delegatedDomains.includes(domain);
+  return domain !== undefined && (settings.delegatedDomains ?? []).includes(domain);
 }
 
 /** The accounts the settings use (sources, then the shared calendar's), each with its credential. */

@@ -23,7 +23,9 @@ export function parseServiceAccountKey(text: string): ServiceAccountKey | { prob
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { problem: 'is not valid JSON (expected the service account key file from the Google Cloud console)' };
+    return {
+      problem: 'is not valid JSON (expected the service account key file from the Google Cloud console)',
+    };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return { problem: 'is not a JSON object (expected a service account key)' };
@@ -42,12 +44,12 @@ export function parseServiceAccountKey(text: string): ServiceAccountKey | { prob
 
 /**
  * The private key as it appears anywhere: whole, JSON-escaped (a logged
- * object), and line by line (a wrapped or partial print); and the key id.
+ * object), and line by line (a wrapped or partial print). The key id is not
+ * secret (the Cloud console lists it) and names the key to replace.
  */
 function registerKeySecrets(o: Record<string, unknown>): void {
   const pem = String(o.private_key);
   registerSecret(pem);
   registerSecret(JSON.stringify(pem).slice(1, -1));
   for (const line of pem.split(/\r?\n|\\n/)) if (!line.startsWith('-----')) registerSecret(line.trim());
-  if (typeof o.private_key_id === 'string') registerSecret(o.private_key_id);
 }

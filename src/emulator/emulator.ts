@@ -154,7 +154,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     issueServiceAccountKey: (o) => jwtGrant.issueKey(o),
     deleteServiceAccountKey: (keyId) => jwtGrant.deleteKey(keyId),
     disableServiceAccountKey: (keyId) => jwtGrant.disableKey(keyId),
-    grantDomainDelegation: (domain, clientId, scopes) => jwtGrant.grant(domain, clientId, scopes ?? [CALENDAR_SCOPE]),
+    grantDomainDelegation: (domain, clientId, scopes) =>
+      jwtGrant.grant(domain, clientId, scopes ?? [CALENDAR_SCOPE]),
     revokeDomainDelegation: (domain, clientId) => jwtGrant.revoke(domain, clientId),
     suspendUser: (email) => jwtGrant.suspend(email),
   };

@@ -14,7 +14,10 @@ import { OAuthError } from './google-errors.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** The only audience Google accepts ("When making an access token request this value is always …"), and its older alias. */
-export const TOKEN_AUDIENCES = ['https://oauth2.googleapis.com/token', 'https://www.googleapis.com/oauth2/v4/token'];
+export const TOKEN_AUDIENCES = [
+  'https://oauth2.googleapis.com/token',
+  'https://www.googleapis.com/oauth2/v4/token',
+];
 /** "Token must be a short-lived token (60 minutes)": exp - iat at most this. */
 const MAX_ASSERTION_SECONDS = 3600;
 /** An iat a little in the future passes (clocks differ); Google documents no figure. */

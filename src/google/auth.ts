@@ -81,10 +81,14 @@ export function isInvalidGrant(err: unknown): boolean {
 export function toAuthError(account: string, err: unknown): AuthError | undefined {
   if (err instanceof AuthError) return err;
   if (!isInvalidGrant(err)) return undefined;
-  return new AuthError(account, `the refresh token of ${account} was revoked or has expired (invalid_grant)`, {
-    hint: reauthHint(account),
-    cause: err,
-  });
+  return new AuthError(
+    account,
+    `the refresh token of ${account} was revoked or has expired (invalid_grant)`,
+    {
+      hint: reauthHint(account),
+      cause: err,
+    },
+  );
 }
 
 /**
