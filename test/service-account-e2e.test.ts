@@ -154,6 +154,14 @@ describe('service account with domain-wide delegation (built binary)', () => {
     expect(emu.requests.filter((r) => r.path === '/token')).toEqual([]);
   });
 
+  it('calsync auth for a delegated account is refused: no sign-in is needed', async () => {
+    const secrets = join(cli.dir, 'client_secret.json');
+    writeFileSync(secrets, JSON.stringify({ installed: { client_id: 'x', client_secret: 'y' } }));
+    const res = await cli.run(['auth', TEAM[0] ?? '', '--client-secrets', secrets, '--no-browser']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('the service account acts as it, no sign-in needed');
+  });
+
   it('a key without delegatedDomains is a configuration error naming the setting', async () => {
     writeFileSync(join(cli.dir, 'config.json'), JSON.stringify({ serviceAccountKeyFile: keyFile }));
     const res = await cli.run(['poll']);

@@ -104,9 +104,10 @@ export function delegationError(settings: Settings, account: string, err: unknow
   const said = `${code}${description ? `: ${description}` : ''}`;
   const domain = accountDomain(account) ?? account;
   const fail = (message: string, hint: string) => new AuthError(account, message, { hint, cause: err });
+  // Google's own description of this one is a paragraph that never says what to do: the code is enough.
   if (code === 'unauthorized_client' || code === 'access_denied')
     return fail(
-      `domain-wide delegation for ${domain} does not grant the service account ${key.client_email} the Calendar scope (${said})`,
+      `domain-wide delegation for ${domain} does not grant ${key.client_email} the Calendar scope (${code})`,
       delegationHint(key.client_id),
     );
   if (code === 'disabled_client' || /signature|account not found|robot is disabled/i.test(description))
