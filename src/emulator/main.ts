@@ -1,7 +1,10 @@
 /**
- * `node dist/emulator/main.js --port N [--host H] [--seed demo] [--tokens-dir DIR] [--quota N|none]`
+ * `node dist/emulator/main.js --port N [--host H] [--seed demo] [--tokens-dir DIR] [--quota N|none]
+ *   [--service-account-key FILE [--delegate-domain DOMAIN]…]`
  * Prints the emulator's URL on stdout (first line) and runs until SIGTERM/SIGINT.
  * With --tokens-dir, writes `<account>.json` token files (mode 0600) for the accounts.
+ * With --service-account-key, writes a service account key file (mode 0600) whose
+ * client each --delegate-domain grants the Calendar scope (docs/workspace.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +20,8 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'tokens-dir': { type: 'string' },
       quota: { type: 'string' },
+      'service-account-key': { type: 'string' },
+      'delegate-domain': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -46,6 +51,14 @@ async function main(): Promise<void> {
         { mode: 0o600 },
       );
     }
+  }
+  const keyFile = values['service-account-key'];
+  if (keyFile !== undefined) {
+    const key = emu.issueServiceAccountKey();
+    for (const domain of values['delegate-domain'] ?? []) emu.grantDomainDelegation(domain, key.client_id);
+    writeFileSync(keyFile, JSON.stringify(key, null, 2) + '\n', { mode: 0o600 });
+  } else if (values['delegate-domain'] !== undefined) {
+    throw new Error('--delegate-domain needs --service-account-key <file>');
   }
   process.stdout.write(`${emu.url}\n`);
   process.stderr.write(`calsync emulator: listening on ${emu.url} (client_id ${emu.clientId})\n`);
