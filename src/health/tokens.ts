@@ -12,13 +12,15 @@ const REFRESH_TIMEOUT_MS = 15_000;
 
 /**
  * The accounts whose tokens the sync needs: one per source calendar, plus the
- * shared calendar's account when it has a token file (mirrors are optional:
+ * shared calendar's account when it has a token file or the service account
+ * acts as it (mirrors are optional:
  * without that token they are skipped, which the poll reports).
  */
 export function accountsToCheck(settings: Settings): string[] {
   const accounts = new Set(settings.sourceCalendars.map((c) => accountFor(settings, c)));
   const shared = sharedAccount(settings);
-  if (shared && !accounts.has(shared) && hasTokenFile(settings.configDir, shared)) accounts.add(shared);
+  const usable = (a: string) => hasTokenFile(settings.configDir, a) || isDelegatedAccount(settings, a);
+  if (shared && !accounts.has(shared) && usable(shared)) accounts.add(shared);
   return [...accounts];
 }
 
