@@ -162,10 +162,15 @@ describe('service account with domain-wide delegation (built binary)', () => {
     expect(res.stderr).toContain('the service account acts as it, no sign-in needed');
   });
 
-  it('a key without delegatedDomains is a configuration error naming the setting', async () => {
-    writeFileSync(join(cli.dir, 'config.json'), JSON.stringify({ serviceAccountKeyFile: keyFile }));
+  it('a key without delegatedDomains is a configuration error naming the setting; config set sets both', async () => {
+    writeFileSync(join(cli.dir, 'config.json'), '{}');
+    const first = await cli.run(['config', 'set', 'serviceAccountKeyFile', 'service-account.json']);
+    expect(first.code).toBe(0);
     const res = await cli.run(['poll']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('delegatedDomains');
+    expect(res.stderr).toContain('calsync config set delegatedDomains');
+    expect((await cli.run(['config', 'set', 'delegatedDomains', DOMAIN])).code).toBe(0);
+    expect((await cli.run(['poll'])).code).toBe(0);
+    expect(invited(TEAM[0] ?? '', `Plan ${TEAM[0] ?? ''}`)).toBe(1);
   });
 });

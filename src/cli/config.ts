@@ -77,7 +77,13 @@ function paths(cmd: Command): void {
 /** A value set in config.json does nothing while the environment sets the same setting. */
 function warnIfOverridden(key: string): void {
   if (!isSettingKey(key)) return;
-  const source = loadSettings().sources[key];
+  let source: string;
+  try {
+    source = loadSettings().sources[key];
+  } catch {
+    // Half-way through a pair of settings (serviceAccountKeyFile, then delegatedDomains): the next command says what is missing.
+    return;
+  }
   if (source !== 'config.json' && source !== 'default') {
     log.warn(
       `${key} is also set by the ${source === 'flag' ? 'command line' : 'environment'}, which takes precedence over config.json`,

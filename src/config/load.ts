@@ -88,7 +88,6 @@ export function resolveSettings(
     settings.serviceAccountKey = readKeyFile(settings);
     sources.serviceAccountKey = 'file';
   }
-  checkDelegation(settings);
   return { settings, sources: sources as Record<keyof Settings, SettingSource> };
 }
 
@@ -96,11 +95,14 @@ export function loadSettings(opts: LoadOptions = {}): LoadedSettings {
   const env = opts.env ?? process.env;
   const dirFlag = opts.flags?.configDir;
   const resolved = dirFlag ? { dir: dirFlag, source: 'flag' as const } : resolveConfigDir(env);
-  return resolveSettings({
+  const loaded = resolveSettings({
     ...opts,
     env,
     configDir: resolved.dir,
     configDirSource: resolved.source,
     file: readConfigFile(resolved.dir),
   });
+  // Not in resolveSettings: `config set` must be able to set the key and the domains one after the other.
+  checkDelegation(loaded.settings);
+  return loaded;
 }
