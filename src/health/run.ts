@@ -119,18 +119,19 @@ async function tokenResults(settings: Settings): Promise<CheckResult[]> {
  * the token refreshes just made, and returns the token results to add. A
  * token that refreshes now means the account was re-authorised since the
  * mark: the mark is dropped. A token that fails for a marked account is
- * already reported by the mark (which says since when): not twice.
+ * already reported by the mark (which says since when): not twice. A
+ * delegated account's failure replaces its mark instead (it carries the fix).
  */
 function mergeAuthResults(results: CheckResult[], tokens: CheckResult[], settings: Settings): CheckResult[] {
   // A delegated account's live answer names the admin's fix, which the mark cannot: it replaces the mark.
-  const fine = new Set(
+  const replacesMark = new Set(
     tokens
       .filter((t) => t.status === 'OK' || (t.status !== 'WARNING' && isDelegatedAccount(settings, t.subject)))
       .map((t) => t.subject),
   );
   for (let i = results.length - 1; i >= 0; i--) {
     const r = results[i];
-    if (r?.kind === 'auth' && fine.has(r.subject)) results.splice(i, 1);
+    if (r?.kind === 'auth' && replacesMark.has(r.subject)) results.splice(i, 1);
   }
   const marked = new Set(results.filter((r) => r.kind === 'auth').map((r) => r.subject));
   return tokens.filter((t) => t.status === 'OK' || !marked.has(t.subject));
