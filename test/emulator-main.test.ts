@@ -63,6 +63,51 @@ describe('emulator main', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it("writes a service account key file (0600) whose client may act as the delegated domain's users", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calsync-emu-main-'));
+    dirs.push(dir);
+    const keyFile = join(dir, 'sa.json');
+    const child = spawn(
+      process.execPath,
+      [
+        MAIN,
+        '--port',
+        '0',
+        '--seed',
+        'demo',
+        '--service-account-key',
+        keyFile,
+        '--delegate-domain',
+        'demo.calsync.test',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', () => reject(new Error('emulator exited before printing its URL')));
+    });
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { client_email: string; private_key: string };
+    const jwt = new auth.JWT({
+      email: key.client_email,
+      key: key.private_key,
+      scopes: ['https://www.googleapis.com/auth/calendar'],
+      subject: DEMO_ACCOUNTS.work,
+    });
+    jwt.transporter.interceptors.request.add({
+      resolved: (o) => {
+        if (String(o.url) === 'https://oauth2.googleapis.com/token') o.url = new URL(`${url}/token`);
+        return Promise.resolve(o);
+      },
+    });
+    const api = calendar({ version: 'v3', auth: jwt, rootUrl: `${url}/`, retry: false });
+    const { data } = await api.calendars.get({ calendarId: 'primary' });
+    expect(data.id).toBe(DEMO_ACCOUNTS.work);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
 });
 
 describe('emulator main: Google-behaviour switches', () => {

@@ -89,6 +89,18 @@ describe('accounts that need authorization', () => {
     ).toHaveLength(1);
   });
 
+  it('a delegated account has no sign-in: its mark points to auth --list, which names the admin fix', () => {
+    const state = stateWith(
+      (s) =>
+        (s.accounts['a@team.test'] = {
+          needsAuth: { since: '2026-02-28T00:00:00Z', reason: 'unauthorized_client' },
+        }),
+    );
+    const delegated = { ...settings, serviceAccountKey: '{}', delegatedDomains: ['team.test'] };
+    const [result] = checkNeedsAuth(state, undefined, delegated);
+    expect(result?.fix).toBe('run: calsync auth --list (it names what the Workspace admin must do)');
+  });
+
   it('an account without the mark gives no result', () => {
     expect(checkNeedsAuth(stateWith((s) => (s.accounts['a@example.com'] = {})))).toEqual([]);
   });

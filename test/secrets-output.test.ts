@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samples } from '../src/emulator/index.js';
+import { samples, type ServiceAccountKeyJson } from '../src/emulator/index.js';
 import { at, startWorld, type World } from './helpers/world.js';
 
 /**
@@ -14,7 +14,10 @@ const SECRETS = {
   CALSYNC_SENDGRID_API_KEY: 'SG.sendgrid-secret-key-0123456789',
   CALSYNC_WEBHOOK_TOKEN: 'webhook-secret-token-0123456789',
 };
+/** A Workspace user the service account acts as (domain-wide delegation), beside alice's token. */
+const DELEGATED = 'dana@team.test';
 let world: World;
+let serviceKey: ServiceAccountKeyJson;
 let sink: Server;
 let sinkUrl: string;
 
@@ -27,6 +30,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
   world = await startWorld({
+    sources: ['alice@example.test', DELEGATED],
     env: {
       ...SECRETS,
       CALSYNC_UPTIME_KUMA_PUSH_URL: `${sinkUrl}/api/push/kumaPushSecret0123456789`,
@@ -38,6 +42,13 @@ beforeAll(async () => {
       XDG_CONFIG_HOME: '/nonexistent-xdg',
     },
   });
+  serviceKey = world.emu.issueServiceAccountKey();
+  world.emu.grantDomainDelegation('team.test', serviceKey.client_id);
+  const keyFile = join(world.cli.dir, 'service-account.json');
+  writeFileSync(keyFile, JSON.stringify(serviceKey), { mode: 0o600 });
+  world.cli.env.CALSYNC_SERVICE_ACCOUNT_KEY_FILE = keyFile;
+  world.cli.env.CALSYNC_DELEGATED_DOMAINS = 'team.test';
+  world.emu.seedEvent(DELEGATED, samples.meeting({ summary: 'Team', start: at(2, 12), end: at(2, 13) }));
   world.emu.seedEvent(
     'alice@example.test',
     samples.gmailEvent({ summary: 'Trip', start: at(2, 8), end: at(2, 9) }),
@@ -81,6 +92,11 @@ describe('secrets never reach output', () => {
       user.refresh_token,
       user.client_secret,
       'ya29.',
+      // The service account's private key, whole, JSON-escaped or any line of it, and a signed assertion.
+      serviceKey.private_key,
+      JSON.stringify(serviceKey.private_key).slice(1, -1),
+      ...serviceKey.private_key.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')),
+      'eyJhbGciOiJSUzI1NiJ9.',
     ];
     let ran = 0;
     const outputs: string[] = [];
@@ -100,7 +116,11 @@ describe('secrets never reach output', () => {
     ) as { access_token: string };
     expect(cached.access_token.length).toBeGreaterThan(10);
     for (const output of outputs) expect(output).not.toContain(cached.access_token);
-    // The commands did real work with those secrets: the heartbeat and Google were reached.
+    // The commands did real work with those secrets: the heartbeat and Google were reached,
+    // and the service account acted as the delegated user.
     expect(world.emu.requests.some((r) => r.path.includes('/watch'))).toBe(true);
+    expect(
+      world.emu.requests.some((r) => r.path === '/token' && r.account === DELEGATED && r.status === 200),
+    ).toBe(true);
   });
 });

@@ -3,17 +3,21 @@
  * plus the accounts the settings need) and whether its token refreshes now.
  */
 import { terminalText } from '../util/terminal-text.js';
+import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { CalsyncError, errorMessage } from '../errors.js';
 import { accountFor, checkAccountToken, sharedAccount, type TokenStatus } from '../google/auth.js';
 import { listTokenAccounts, reauthHint, tokenPath } from '../google/token-store.js';
 
-export type ListedStatus = TokenStatus | 'unusable';
+/** 'refused': Google refused to let the service account act as a delegated account (the hint says why). */
+export type ListedStatus = TokenStatus | 'unusable' | 'refused';
 
 export interface AccountListing {
   account: string;
-  /** Null when the account name cannot be a file name. */
+  /** Null when the account name cannot be a file name, or the service account acts as it. */
   tokenFile: string | null;
+  /** Set when the Workspace service account acts as the account (domain-wide delegation); else its token file is used. */
+  credential?: 'service account';
   status: ListedStatus;
   /** What the settings use the account for: `source:<calendar id>`, `shared`. */
   usedFor: string[];
@@ -43,6 +47,7 @@ export async function listAccounts(settings: Settings, only?: string): Promise<A
 }
 
 async function listOne(settings: Settings, account: string, usedFor: string[]): Promise<AccountListing> {
+  if (isDelegatedAccount(settings, account)) return listDelegated(settings, account, usedFor);
   let tokenFile: string | null = null;
   try {
     tokenFile = tokenPath(settings.configDir, account);
@@ -53,6 +58,27 @@ async function listOne(settings: Settings, account: string, usedFor: string[]): 
     // A loose or corrupt token file (or an unusable name) is this account's problem, not the listing's.
     const hint = err instanceof CalsyncError && err.hint ? `${err.message}; ${err.hint}` : errorMessage(err);
     return { account, tokenFile, status: 'unusable', usedFor, hint };
+  }
+}
+
+/** An account of a delegated domain: whether Google lets the service account act as it, and if not, the admin's fix. */
+async function listDelegated(
+  settings: Settings,
+  account: string,
+  usedFor: string[],
+): Promise<AccountListing> {
+  const base = { account, tokenFile: null, credential: 'service account' as const, usedFor };
+  try {
+    const { checkDelegatedAccount } = await import('../google/service-account.js');
+    const check = await checkDelegatedAccount(settings, account);
+    if (check.status === 'ok') return { ...base, status: 'ok' };
+    if (check.status === 'unreachable')
+      return { ...base, status: 'unreachable', hint: 'the token endpoint did not answer; try again later' };
+    const why = check.error ? `${check.error.message}; ${check.error.hint ?? ''}` : 'refused';
+    return { ...base, status: 'refused', hint: why };
+  } catch (err) {
+    const hint = err instanceof CalsyncError && err.hint ? `${err.message}; ${err.hint}` : errorMessage(err);
+    return { ...base, status: 'unusable', hint };
   }
 }
 
@@ -80,7 +106,7 @@ export function renderAccountList(rows: AccountListing[]): string[] {
   const cells = rows.map((r) =>
     [
       r.account,
-      r.tokenFile ?? '-',
+      r.credential === 'service account' ? '(service account)' : (r.tokenFile ?? '-'),
       r.hint ? `${r.status}: ${r.hint.replace(/^run: /, 'run ')}` : r.status,
     ].map((cell) => terminalText(cell, Infinity)),
   );

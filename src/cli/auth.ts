@@ -3,7 +3,7 @@
  * save its token file; `calsync auth --list`: which tokens work right now.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadSettings } from '../config/index.js';
+import { isDelegatedAccount, loadSettings } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../util/log.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
@@ -94,6 +94,12 @@ async function runSignIn(
 ): Promise<void> {
   const { settings } = loadSettings({ env: process.env });
   applyLogLevel(g, settings.logLevel);
+  // Its token file would never be read: the service account acts as every account of the domain.
+  if (isDelegatedAccount(settings, account))
+    throw new UsageError(
+      `auth: ${account} is in a delegated domain (delegatedDomains): the service account acts as it, no sign-in needed`,
+      { hint: 'check it with: calsync auth --list' },
+    );
   // stdout carries the instructions, except with --json where it carries only the result.
   const say = (line: string): void => {
     (g.json ? process.stderr : process.stdout).write(redact(line) + '\n');

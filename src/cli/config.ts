@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
+  accountCredentials,
   CONFIG_FILE_KEYS,
   configDir,
   configFilePath,
@@ -56,7 +57,9 @@ function show(cmd: Command): void {
   const loaded = loadSettings();
   applyLogLevel(g, loaded.settings.logLevel);
   const shown = redactedSettings(loaded);
-  if (g.json) return printJson(shown);
+  // Which credential each account uses: a token file, or the Workspace service account (delegatedDomains).
+  const accounts = accountCredentials(loaded.settings);
+  if (g.json) return printJson({ ...shown, accounts: { value: accounts, source: 'default' } });
   process.stdout.write(
     table(
       Object.entries(shown).map(([key, { value, source, from }]) => [
@@ -66,6 +69,9 @@ function show(cmd: Command): void {
       ]),
     ),
   );
+  const rows = Object.entries(accounts);
+  if (rows.length > 0)
+    process.stdout.write('\n' + table([['ACCOUNT', 'CREDENTIAL'], ...rows.map(([a, c]) => [a, c])]));
   const note = mirrorWriterNote(loaded.settings);
   if (note) process.stdout.write(`\n${note}\n`);
 }
@@ -121,7 +127,13 @@ function paths(cmd: Command): void {
 /** A value set in config.json does nothing while the environment sets the same setting. */
 function warnIfOverridden(key: string): void {
   if (!isSettingKey(key)) return;
-  const source = loadSettings().sources[key];
+  let source: string;
+  try {
+    source = loadSettings().sources[key];
+  } catch {
+    // Half-way through a pair of settings (serviceAccountKeyFile, then delegatedDomains): the next command says what is missing.
+    return;
+  }
   if (source !== 'config.json' && source !== 'default') {
     log.warn(
       `${key} is also set by ${source === 'flag' ? 'the command line' : `the environment (${loadSettings().origins[key]})`}, which takes precedence over config.json`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../config/index.js';
-import { errorMessage } from '../errors.js';
+import { CalsyncError, errorMessage } from '../errors.js';
 import { renderPluginOutput, type HealthReport } from '../health/report.js';
 import type { HealthCheckOutcome } from '../health/run.js';
 import { STATUS_EXIT_CODE } from '../health/types.js';
@@ -59,8 +59,9 @@ export function registerHealthCheck(program: Command): void {
           alert: flags.alert,
         });
       } catch (err) {
-        // Without settings or state nothing could be checked: UNKNOWN, not a CLI error.
-        printUnknown(errorMessage(err), g.json);
+        // Without settings or state nothing could be checked: UNKNOWN, not a CLI error (with its fix: chmod 600 …).
+        const hint = err instanceof CalsyncError && err.hint ? ` (${err.hint})` : '';
+        printUnknown(`${errorMessage(err)}${hint}`, g.json);
         process.exitCode = STATUS_EXIT_CODE.UNKNOWN;
         return;
       }

@@ -2,6 +2,7 @@
 export { configDir, configFilePath, stateFilePath, tokensDirPath } from './paths.js';
 export { loadSettings } from './load.js';
 export { mirrorWriterNote, redactedSettings } from './redact.js';
+export { accountCredentials, isDelegatedAccount, type Credential } from './delegation.js';
 export { parseDuration } from './duration.js';
 export { setConfigValue, unsetConfigValue, type ConfigChange } from './configWrite.js';
 export { CONFIG_FILE_KEYS, SETTING_KEYS, SETTING_SPECS, isSettingKey, type SettingKey } from './spec.js';

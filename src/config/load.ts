@@ -8,10 +8,11 @@ import { readConfigFile, fileKeyError, type ConfigFile } from './configFile.js';
 import { readEnvSetting } from './environment.js';
 import type { FoundValue } from './found.js';
 import { resolveConfigDir } from './paths.js';
-import { readSecretSetting } from './secrets.js';
+import { checkDelegation, keyFilePath } from './delegation.js';
+import { readSecretFile, readSecretSetting } from './secrets.js';
 import { SETTING_KEYS, SETTING_SPECS, type SettingKey } from './spec.js';
 import type { LoadedSettings, Settings, SettingSource } from './types.js';
-import { checkValue } from './values.js';
+import { checkValue, parseText } from './values.js';
 
 export interface LoadOptions {
   flags?: Partial<Settings>;
@@ -56,6 +57,15 @@ function checkCalendarAccounts(settings: Settings, origin: string): void {
   }
 }
 
+/** The key named by serviceAccountKeyFile: a secret file like any other (mode 0600, never printed). */
+function readKeyFile(settings: Settings): string {
+  const file = keyFilePath(settings, settings.serviceAccountKeyFile ?? '');
+  const text = readSecretFile(file, 'serviceAccountKeyFile', true);
+  const checked = parseText('serviceAccountKey', text);
+  if (!checked.ok) throw new ConfigError(`serviceAccountKeyFile ${file}: ${checked.problem}`);
+  return text;
+}
+
 /** Settings from explicit parts: `config set` checks a file's would-be content this way before writing it. */
 export function resolveSettings(
   opts: LoadOptions & {
@@ -86,6 +96,11 @@ export function resolveSettings(
     sources.quotaUnitsPerSecond = sources.requestsPerSecond;
   }
   checkCalendarAccounts(settings, origins.calendarAccounts ?? 'calendarAccounts');
+  if (settings.serviceAccountKey === undefined && settings.serviceAccountKeyFile !== undefined) {
+    settings.serviceAccountKey = readKeyFile(settings);
+    sources.serviceAccountKey = 'file';
+    origins.serviceAccountKey = 'serviceAccountKeyFile';
+  }
   return {
     settings,
     sources: sources as Record<keyof Settings, SettingSource>,
@@ -99,7 +114,7 @@ export function loadSettings(opts: LoadOptions = {}): LoadedSettings {
   const resolved = dirFlag
     ? { dir: dirFlag, source: 'flag' as const, origin: 'flag' }
     : resolveConfigDir(env);
-  return resolveSettings({
+  const loaded = resolveSettings({
     ...opts,
     env,
     configDir: resolved.dir,
@@ -107,4 +122,7 @@ export function loadSettings(opts: LoadOptions = {}): LoadedSettings {
     configDirOrigin: resolved.origin,
     file: readConfigFile(resolved.dir),
   });
+  // Not in resolveSettings: `config set` must be able to set the key and the domains one after the other.
+  checkDelegation(loaded.settings);
+  return loaded;
 }

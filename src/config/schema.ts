@@ -40,6 +40,11 @@ function schemaFor(kind: ValueKind): JsonSchema {
       return { enum: ['invite', 'mirror'] };
     case 'birthdayTypes':
       return { type: 'array', items: { enum: [...BIRTHDAY_TYPE_NAMES] } };
+    case 'domainList':
+      return { type: 'array', items: { type: 'string', pattern: '^@?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$' } };
+    case 'serviceAccountKey':
+      // A secret: never in config.json (CONFIG_FILE_KEYS leaves it out); here for completeness.
+      return nonEmptyString;
     case 'accountMap':
       return {
         type: 'object',

@@ -33,7 +33,7 @@ function registerSecretValue(value: string): void {
   if (url.search) registerSecret(url.search.slice(1));
 }
 
-function readSecretFile(file: string, origin: string, checkMode: boolean): string {
+export function readSecretFile(file: string, origin: string, checkMode: boolean): string {
   let mode: number;
   try {
     mode = statSync(file).mode;

@@ -18,7 +18,9 @@ export type ValueKind =
   | 'gmailOriginal'
   | 'organizedEvents'
   | 'birthdayTypes'
-  | 'accountMap';
+  | 'accountMap'
+  | 'serviceAccountKey'
+  | 'domainList';
 
 export interface SettingSpec {
   kind: ValueKind;
@@ -84,6 +86,11 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   requestsPerSecond: plain('positiveNumber', [], undefined),
   // In flight per account: 8 keeps 9.5 units/s while answers take up to 0.8 s (the pacer bounds the rate).
   writeConcurrency: plain('positiveInteger', [], 8),
+  // Workspace domain-wide delegation (docs/workspace.md): the key JSON itself is a secret
+  // (CALSYNC_SERVICE_ACCOUNT_KEY, its _FILE form or a credential); config.json names its file.
+  serviceAccountKey: secret('serviceAccountKey', ['CALSYNC_SERVICE_ACCOUNT_KEY']),
+  serviceAccountKeyFile: plain('string', [], undefined),
+  delegatedDomains: plain('domainList', ['CALSYNC_DELEGATED_DOMAINS'], []),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];

@@ -63,6 +63,14 @@ export interface Settings {
   requestsPerSecond: number | undefined;
   /** Requests in flight per account (the pacer, not this, bounds the rate). */
   writeConcurrency: number;
+
+  // Workspace domain-wide delegation (docs/workspace.md).
+  /** The service account key JSON (a secret), from the environment, a _FILE, a credential or serviceAccountKeyFile. */
+  serviceAccountKey: string | undefined;
+  /** config.json: the path of the key file (mode 0600), read into serviceAccountKey. */
+  serviceAccountKeyFile: string | undefined;
+  /** Domains whose accounts the service account impersonates (lower case), with no token file each. */
+  delegatedDomains: string[];
 }
 
 /**
@@ -75,6 +83,7 @@ export const SECRET_SETTINGS = [
   'sendgridApiKey',
   'uptimeKumaPushUrl',
   'healthchecksUrl',
+  'serviceAccountKey',
 ] as const;
 
 export interface LoadedSettings {

@@ -4,6 +4,7 @@
  * are phrased to follow `key "x": ` and never repeat the value (it may be secret).
  */
 import { LOG_LEVELS, isLogLevel } from '../util/log.js';
+import { parseServiceAccountKey } from './service-account-key.js';
 import type { ValueKind } from './spec.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -117,7 +118,24 @@ export function checkValue(kind: ValueKind, value: unknown): Checked {
     }
     case 'accountMap':
       return checkAccountMap(value);
+    case 'serviceAccountKey': {
+      if (typeof value !== 'string') return bad('must be the JSON text of a service account key');
+      const key = parseServiceAccountKey(value);
+      return 'problem' in key ? bad(key.problem) : ok(value);
+    }
+    case 'domainList':
+      return checkDomainList(value);
   }
+}
+
+/** Workspace domains ("example.com"), lower-cased: an account's domain is compared without case. */
+function checkDomainList(value: unknown): Checked {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    return bad('must be a list of domains, e.g. ["example.com"]');
+  const domains = value.map((v: string) => v.trim().toLowerCase().replace(/^@/, '')).filter((v) => v);
+  for (const d of domains)
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) return bad(`"${d}" is not a domain like example.com`);
+  return ok([...new Set(domains)]);
 }
 
 function parseAccountMapText(text: string): unknown {
@@ -165,6 +183,8 @@ export function parseText(kind: ValueKind, raw: string): Checked {
       return checkValue(kind, splitList(text));
     case 'accountMap':
       return checkValue(kind, parseAccountMapText(text));
+    case 'domainList':
+      return checkValue(kind, splitList(text));
     default:
       return checkValue(kind, text);
   }

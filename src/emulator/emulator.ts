@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { applyPatch, renderEvent } from './event-model.js';
 import { EventService } from './event-service.js';
 import { FaultInjector, UserQuota } from './faults.js';
-import { OAuthServer } from './oauth.js';
+import { JwtGrant } from './jwt-grant.js';
+import { CALENDAR_SCOPE, OAuthServer } from './oauth.js';
 import { PushService } from './push.js';
 import { createRequestHandler } from './server.js';
 import { Store } from './store.js';
@@ -26,6 +27,11 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   let baseUrl = '';
   const service = new EventService(store, () => baseUrl);
   const oauth = new OAuthServer();
+  const jwtGrant = new JwtGrant(
+    (email) => store.hasAccount(email),
+    () => `${baseUrl}/token`,
+  );
+  oauth.jwtBearer = jwtGrant;
   const push = new PushService(store, () => baseUrl);
   const faults = new FaultInjector();
   const quota = new UserQuota(
@@ -181,6 +187,13 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     set consent(value: ConsentSettings) {
       consent = value;
     },
+    issueServiceAccountKey: (o) => jwtGrant.issueKey(o),
+    deleteServiceAccountKey: (keyId) => jwtGrant.deleteKey(keyId),
+    disableServiceAccountKey: (keyId) => jwtGrant.disableKey(keyId),
+    grantDomainDelegation: (domain, clientId, scopes) =>
+      jwtGrant.grant(domain, clientId, scopes ?? [CALENDAR_SCOPE]),
+    revokeDomainDelegation: (domain, clientId) => jwtGrant.revoke(domain, clientId),
+    suspendUser: (email) => jwtGrant.suspend(email),
   };
   return emulator;
 }

@@ -2,6 +2,7 @@
 export { startEmulator } from './emulator.js';
 export type {
   AuthorizedUserJson,
+  ServiceAccountKeyJson,
   CalendarOptions,
   ConsentSettings,
   DeletedEventsMode,

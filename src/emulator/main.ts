@@ -1,9 +1,12 @@
 /**
  * `node dist/emulator/main.js --port N [--host H] [--seed demo] [--tokens-dir DIR] [--quota N|none]
  *   [--invitations <calendar>=everyone|knownSenders|whenResponded]… [--deleted-events restorable|burnt]
- *   [--sign-in-as A]`
+ *   [--sign-in-as A]
+ *   [--service-account-key FILE [--delegate-domain DOMAIN]…]`
  * Prints the emulator's URL on stdout (first line) and runs until SIGTERM/SIGINT.
  * With --tokens-dir, writes `<account>.json` token files (mode 0600) for the accounts.
+ * With --service-account-key, writes a service account key file (mode 0600) whose
+ * client each --delegate-domain grants the Calendar scope (docs/workspace.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +32,10 @@ Options:
   --deleted-events restorable|burnt
                         whether an update may bring back a deleted event (burnt: 403, as reported of Google)
   --sign-in-as <email>  the account that signs in, whatever the sign-in URL's login_hint names
+  --service-account-key <file>
+                        write a Workspace service account's JSON key (mode 0600) for tests and sandboxes
+  --delegate-domain <domain>
+                        grant that key's client the Calendar scope for the domain's users (repeatable)
   -h, --help            this help
 
 Point calsync at it: CALSYNC_GOOGLE_API_ROOT=<url>/, CALSYNC_GOOGLE_TOKEN_URL=<url>/token,
@@ -48,6 +55,8 @@ async function main(): Promise<void> {
       'deleted-events': { type: 'string' },
       'sign-in-as': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      'service-account-key': { type: 'string' },
+      'delegate-domain': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -97,6 +106,14 @@ async function main(): Promise<void> {
         { mode: 0o600 },
       );
     }
+  }
+  const keyFile = values['service-account-key'];
+  if (keyFile !== undefined) {
+    const key = emu.issueServiceAccountKey();
+    for (const domain of values['delegate-domain'] ?? []) emu.grantDomainDelegation(domain, key.client_id);
+    writeFileSync(keyFile, JSON.stringify(key, null, 2) + '\n', { mode: 0o600 });
+  } else if (values['delegate-domain'] !== undefined) {
+    throw new Error('--delegate-domain needs --service-account-key <file>');
   }
   process.stdout.write(`${emu.url}\n`);
   process.stderr.write(`calsync emulator: listening on ${emu.url} (client_id ${emu.clientId})\n`);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { errors, OAuthError } from './google-errors.js';
 import { randomToken } from './ids.js';
+import { JWT_BEARER_GRANT, peekAssertion, type JwtGrant } from './jwt-grant.js';
 import type { ConsentSettings } from './types.js';
 
 export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
@@ -40,6 +41,8 @@ export class OAuthServer {
   private readonly codes = new Map<string, AuthCode>();
   /** Accounts that granted offline access to the client once: re-consent omits refresh_token. */
   private readonly granted = new Set<string>();
+  /** Service accounts and domain-wide delegation (jwt-grant.ts), when the emulator wires them in. */
+  jwtBearer: JwtGrant | undefined;
 
   issueRefreshToken(account: string, scope = CALENDAR_SCOPE): string {
     const token = `1//emu-${randomToken(30)}`;
@@ -52,6 +55,15 @@ export class OAuthServer {
   refreshTokenOf(account: string): string | undefined {
     for (const [token, info] of this.refreshTokens) if (info.account === account) return token;
     return undefined;
+  }
+
+  /** The account a token request is for (refresh token, or the assertion's sub/iss, unverified): for logs and fault rules. */
+  accountOfTokenRequest(form: URLSearchParams | undefined): string | undefined {
+    if (form?.get('grant_type') === JWT_BEARER_GRANT) {
+      const claims = peekAssertion(form.get('assertion'));
+      return claims.sub ?? claims.iss;
+    }
+    return this.accountOfRefreshToken(form?.get('refresh_token') ?? '');
   }
 
   accountOfRefreshToken(token: string): string | undefined {
@@ -101,8 +113,13 @@ export class OAuthServer {
 
   /** POST /token, form-encoded; client credentials in the body or HTTP Basic. */
   token(form: URLSearchParams, authorization: string | undefined): TokenResponse {
-    this.checkClient(form, authorization);
     const grant = form.get('grant_type');
+    // The JWT bearer grant carries no client credentials: the signed assertion is the credential.
+    if (grant === JWT_BEARER_GRANT && this.jwtBearer) {
+      const granted = this.jwtBearer.verify(form.get('assertion'));
+      return this.accessTokenFor(granted.account, granted.scope);
+    }
+    this.checkClient(form, authorization);
     if (grant === 'refresh_token') {
       const info = this.refreshTokens.get(form.get('refresh_token') ?? '');
       if (!info) throw errors.invalidGrant();

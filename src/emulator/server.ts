@@ -147,7 +147,7 @@ async function handle(
   const form = isToken || isRevoke ? parseForm(raw, req.headers['content-type']) : undefined;
   if (form) entry.body = Object.fromEntries(form);
   const account = isToken
-    ? d.oauth.accountOfRefreshToken(form?.get('refresh_token') ?? '')
+    ? d.oauth.accountOfTokenRequest(form)
     : d.oauth.peekBearer(req.headers.authorization);
   if (account !== undefined) entry.account = account;
 

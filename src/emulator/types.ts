@@ -3,6 +3,9 @@
  * names, so rename nothing; add fields only.
  */
 import type { calendar_v3 } from '@googleapis/calendar';
+import type { ServiceAccountKeyJson } from './jwt-grant.js';
+
+export type { ServiceAccountKeyJson };
 
 export type GoogleEvent = calendar_v3.Schema$Event;
 
@@ -184,4 +187,20 @@ export interface Emulator {
   /** Resolves when every push delivery started so far has finished. */
   settleDeliveries(): Promise<void>;
   consent: ConsentSettings;
+  /**
+   * A new key of a service account (created on first use; default
+   * calsync@calsync-emulator.iam.gserviceaccount.com): the JSON key file, whose
+   * public key the token endpoint verifies JWT bearer grants with.
+   */
+  issueServiceAccountKey(opts?: { name?: string; project?: string }): ServiceAccountKeyJson;
+  /** Keys > Delete in the Cloud console: the key's assertions fail with "Invalid JWT Signature." */
+  deleteServiceAccountKey(keyId: string): void;
+  /** Keys > Disable: the key's assertions fail with disabled_client. */
+  disableServiceAccountKey(keyId: string): void;
+  /** Admin console > Domain-wide delegation: the client id may act as the domain's users (default scope: Calendar). */
+  grantDomainDelegation(domain: string, clientId: string, scopes?: string[]): void;
+  /** Deletes the client id's delegation grant for the domain; new assertions answer unauthorized_client. */
+  revokeDomainDelegation(domain: string, clientId: string): void;
+  /** Admin console > Users > Suspend: the service account may no longer act as the user. */
+  suspendUser(email: string): void;
 }

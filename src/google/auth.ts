@@ -5,8 +5,10 @@
  * oauth-flow.ts.
  */
 import type { auth } from '@googleapis/calendar';
+import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { AuthError } from '../errors.js';
+import { checkDelegatedAccount, delegatedAuth, delegationError } from './service-account.js';
 import { readTokenFile, reauthHint } from './token-store.js';
 import { UserOAuthClient } from './user-oauth-client.js';
 
@@ -34,16 +36,19 @@ export function sharedAccount(settings: Settings): string | undefined {
 }
 
 /**
- * An OAuth2 client for an account, refreshing against the configured token
- * URL. It starts from the access token cached by an earlier process while
- * that is valid (access-token-cache.ts); `cachedToken: false` refreshes
- * at the first call whatever is cached (a check that the refresh token works).
+ * An account's auth client, refreshing against the configured token URL.
+ * For an account of a delegated domain, the service account's JWT client (a
+ * subclass of OAuth2Client) acting as it. Else an OAuth2 client from its token
+ * file, starting from the access token cached by an earlier process while that
+ * is valid (access-token-cache.ts); `cachedToken: false` refreshes at the first
+ * call whatever is cached (a check that the refresh token works).
  */
 export function loadAccountAuth(
   settings: Settings,
   account: string,
   opts: { cachedToken?: boolean } = {},
 ): OAuthClient {
+  if (isDelegatedAccount(settings, account)) return delegatedAuth(settings, account);
   const user = readTokenFile(settings.configDir, account);
   return new UserOAuthClient(settings.configDir, account, user, settings, opts.cachedToken !== false);
 }
@@ -76,10 +81,25 @@ export function isInvalidGrant(err: unknown): boolean {
 export function toAuthError(account: string, err: unknown): AuthError | undefined {
   if (err instanceof AuthError) return err;
   if (!isInvalidGrant(err)) return undefined;
-  return new AuthError(account, `the token of ${account} was revoked or has expired (invalid_grant)`, {
-    hint: reauthHint(account),
-    cause: err,
-  });
+  return new AuthError(
+    account,
+    `the refresh token of ${account} was revoked or has expired (invalid_grant)`,
+    {
+      hint: reauthHint(account),
+      cause: err,
+    },
+  );
+}
+
+/**
+ * The AuthError for a Calendar call that failed because the account's
+ * credential was refused (the refresh token, or the service account's grant),
+ * or undefined for every other error.
+ */
+export function credentialError(settings: Settings, account: string, err: unknown): AuthError | undefined {
+  return isDelegatedAccount(settings, account)
+    ? delegationError(settings, account, err)
+    : toAuthError(account, err);
 }
 
 /** Whether an account's token refreshes right now. */
@@ -93,6 +113,7 @@ export type TokenStatus = 'ok' | 'revoked' | 'missing' | 'unreachable';
  * throws its ConfigError: that needs the user, not a retry.
  */
 export async function checkAccountToken(settings: Settings, account: string): Promise<TokenStatus> {
+  if (isDelegatedAccount(settings, account)) return (await checkDelegatedAccount(settings, account)).status;
   let client: OAuthClient;
   try {
     // A cached access token says nothing about the refresh token: ask the endpoint.

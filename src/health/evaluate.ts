@@ -1,3 +1,4 @@
+import { isDelegatedAccount } from '../config/delegation.js';
 import type { CalendarSyncState, State } from '../state/types.js';
 import { parkedEvents } from '../sync/parking.js';
 import { preview } from '../sync/validate.js';
@@ -13,6 +14,9 @@ export interface HealthSettings {
   calendarAccounts?: Record<string, string>;
   sharedCalendarAccount?: string | undefined;
   inviteEmail?: string | undefined;
+  /** Which accounts the service account acts as (config/delegation.ts). */
+  serviceAccountKey?: string | undefined;
+  delegatedDomains?: string[];
 }
 
 /** The accounts the settings use: each source calendar's, and the one writing the shared calendar. */
@@ -98,7 +102,11 @@ export function checkPolls(state: State, settings: HealthSettings, now: Date): C
 
 /** Accounts the poll marked as needing a new OAuth consent (invalid_grant). */
 /** Marks of accounts the settings no longer use (a calendar removed) are not problems any more. */
-export function checkNeedsAuth(state: State, inUse?: ReadonlySet<string>): CheckResult[] {
+export function checkNeedsAuth(
+  state: State,
+  inUse?: ReadonlySet<string>,
+  settings?: HealthSettings,
+): CheckResult[] {
   return Object.entries(state.accounts).flatMap(([account, a]): CheckResult[] =>
     a.needsAuth && (!inUse || inUse.has(account))
       ? [
@@ -107,7 +115,11 @@ export function checkNeedsAuth(state: State, inUse?: ReadonlySet<string>): Check
             subject: account,
             status: 'CRITICAL',
             message: `${account}: needs authorization since ${a.needsAuth.since} (${a.needsAuth.reason})`,
-            fix: authFix(account),
+            // A delegated account has no sign-in: the live check (auth --list) names the admin's fix.
+            fix:
+              settings && isDelegatedAccount(settings, account)
+                ? 'run: calsync auth --list (it names what the Workspace admin must do)'
+                : authFix(account),
           },
         ]
       : [],
@@ -218,7 +230,7 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
   return [
     ...checkConfigured(settings),
     ...checkPolls(state, settings, now),
-    ...checkNeedsAuth(state, accountsInUse(settings)),
+    ...checkNeedsAuth(state, accountsInUse(settings), settings),
     ...checkChannels(state, settings, now),
     ...checkMirrorAccess(state, settings),
     ...checkParked(state, settings),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import { sendAlertMail, sendgridConfigured } from '../notify/sendgrid.js';
@@ -59,7 +60,7 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
   } catch (err) {
     results.push(...checkConfigured(settings), stateUnreadable(settings.configDir, err));
   }
-  if (!opts.offline) results.push(...mergeAuthResults(results, await tokenResults(settings)));
+  if (!opts.offline) results.push(...mergeAuthResults(results, await tokenResults(settings), settings));
   if (opts.url) results.push(await checkUrl(opts.url));
   const report = buildReport(results, state, settings, now);
   // Nothing to record into before anything was set up; a check never creates the config dir.
@@ -118,13 +119,19 @@ async function tokenResults(settings: Settings): Promise<CheckResult[]> {
  * the token refreshes just made, and returns the token results to add. A
  * token that refreshes now means the account was re-authorised since the
  * mark: the mark is dropped. A token that fails for a marked account is
- * already reported by the mark (which says since when): not twice.
+ * already reported by the mark (which says since when): not twice. A
+ * delegated account's failure replaces its mark instead (it carries the fix).
  */
-function mergeAuthResults(results: CheckResult[], tokens: CheckResult[]): CheckResult[] {
-  const fine = new Set(tokens.filter((t) => t.status === 'OK').map((t) => t.subject));
+function mergeAuthResults(results: CheckResult[], tokens: CheckResult[], settings: Settings): CheckResult[] {
+  // A delegated account's live answer names the admin's fix, which the mark cannot: it replaces the mark.
+  const replacesMark = new Set(
+    tokens
+      .filter((t) => t.status === 'OK' || (t.status !== 'WARNING' && isDelegatedAccount(settings, t.subject)))
+      .map((t) => t.subject),
+  );
   for (let i = results.length - 1; i >= 0; i--) {
     const r = results[i];
-    if (r?.kind === 'auth' && fine.has(r.subject)) results.splice(i, 1);
+    if (r?.kind === 'auth' && replacesMark.has(r.subject)) results.splice(i, 1);
   }
   const marked = new Set(results.filter((r) => r.kind === 'auth').map((r) => r.subject));
   return tokens.filter((t) => t.status === 'OK' || !marked.has(t.subject));

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import { accountFor, checkAccountToken, sharedAccount, tokenPath, type TokenStatus } from '../google/auth.js';
+import { checkDelegatedAccount, type DelegationStatus } from '../google/service-account.js';
 import { authFix } from './evaluate.js';
 import type { CheckResult } from './types.js';
 
@@ -10,13 +12,15 @@ const REFRESH_TIMEOUT_MS = 15_000;
 
 /**
  * The accounts whose tokens the sync needs: one per source calendar, plus the
- * shared calendar's account when it has a token file (mirrors are optional:
+ * shared calendar's account when it has a token file or the service account
+ * acts as it (mirrors are optional:
  * without that token they are skipped, which the poll reports).
  */
 export function accountsToCheck(settings: Settings): string[] {
   const accounts = new Set(settings.sourceCalendars.map((c) => accountFor(settings, c)));
   const shared = sharedAccount(settings);
-  if (shared && !accounts.has(shared) && hasTokenFile(settings.configDir, shared)) accounts.add(shared);
+  const usable = (a: string) => hasTokenFile(settings.configDir, a) || isDelegatedAccount(settings, a);
+  if (shared && !accounts.has(shared) && usable(shared)) accounts.add(shared);
   return [...accounts];
 }
 
@@ -33,7 +37,12 @@ export async function checkTokens(settings: Settings): Promise<CheckResult[]> {
   return Promise.all(
     accountsToCheck(settings).map(async (account): Promise<CheckResult> => {
       try {
-        return tokenResult(account, await withTimeout(checkAccountToken(settings, account)));
+        if (isDelegatedAccount(settings, account))
+          return delegationResult(
+            account,
+            await withTimeout(checkDelegatedAccount(settings, account), { status: 'unreachable' }),
+          );
+        return tokenResult(account, await withTimeout(checkAccountToken(settings, account), 'unreachable'));
       } catch (err) {
         // A token file with bad permissions or bad JSON: the poll fails the same way.
         return {
@@ -48,11 +57,37 @@ export async function checkTokens(settings: Settings): Promise<CheckResult[]> {
   );
 }
 
-function withTimeout(check: Promise<TokenStatus>): Promise<TokenStatus> {
-  const timeout = new Promise<TokenStatus>((resolve) =>
-    setTimeout(() => resolve('unreachable'), REFRESH_TIMEOUT_MS).unref(),
+function withTimeout<T>(check: Promise<T>, unreachable: T): Promise<T> {
+  const timeout = new Promise<T>((resolve) =>
+    setTimeout(() => resolve(unreachable), REFRESH_TIMEOUT_MS).unref(),
   );
   return Promise.race([check, timeout]);
+}
+
+/** A delegated account: the service account's grant, with the admin's fix when Google refuses it. */
+export function delegationResult(account: string, check: DelegationStatus): CheckResult {
+  const base = { kind: 'token' as const, subject: account };
+  switch (check.status) {
+    case 'ok':
+      return {
+        ...base,
+        status: 'OK',
+        message: `${account}: the service account acts as it (domain-wide delegation)`,
+      };
+    case 'revoked':
+      return {
+        ...base,
+        status: 'CRITICAL',
+        message: `${account}: ${check.error?.message ?? 'Google refused the service account'}`,
+        ...(check.error?.hint ? { fix: check.error.hint } : {}),
+      };
+    case 'unreachable':
+      return {
+        ...base,
+        status: 'WARNING',
+        message: `${account}: could not reach the OAuth token endpoint to check the service account's grant`,
+      };
+  }
 }
 
 export function tokenResult(account: string, status: TokenStatus): CheckResult {

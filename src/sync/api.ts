@@ -1,7 +1,7 @@
 import type { Settings } from '../config/types.js';
 import { calendarWithAuth, type Calendar } from '../google/client.js';
-import { accountFor, isInvalidGrant, loadAccountAuth, sharedAccount } from '../google/auth.js';
-import { AuthError, OperationError } from '../errors.js';
+import { accountFor, credentialError, loadAccountAuth, sharedAccount } from '../google/auth.js';
+import { OperationError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
@@ -120,17 +120,10 @@ export class GoogleAccess {
       return result;
     } catch (err) {
       this.noteFailure(account, err);
-      // The token refresh inside the call failed for good: the account must sign in again.
-      if (isInvalidGrant(err)) {
-        throw new AuthError(
-          account,
-          `the refresh token of ${account} was revoked or has expired (invalid_grant)`,
-          {
-            hint: `run: calsync auth ${account} --client-secrets <client_secret.json>`,
-            cause: err,
-          },
-        );
-      }
+      // The token refresh inside the call failed for good: the account must sign in
+      // again, or (a delegated account) the admin must act; the error says what.
+      const authError = credentialError(this.settings, account, err);
+      if (authError) throw authError;
       throw err;
     }
   }
