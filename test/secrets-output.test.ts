@@ -110,12 +110,15 @@ describe('secrets never reach output', () => {
       ran++;
     }
     expect(ran).toBe(commands.length);
-    // The access token cached for the next processes (tokens/<account>.access.json) is a secret too.
-    const cached = JSON.parse(
-      readFileSync(join(world.cli.dir, 'tokens', 'alice@example.test.access.json'), 'utf8'),
-    ) as { access_token: string };
-    expect(cached.access_token.length).toBeGreaterThan(10);
-    for (const output of outputs) expect(output).not.toContain(cached.access_token);
+    // The access tokens cached for the next processes (tokens/<account>.access.json) are secrets
+    // too: the signed-in user's and the one the service account got as the delegated user.
+    for (const account of ['alice@example.test', DELEGATED]) {
+      const cached = JSON.parse(
+        readFileSync(join(world.cli.dir, 'tokens', `${account}.access.json`), 'utf8'),
+      ) as { access_token: string };
+      expect(cached.access_token.length, account).toBeGreaterThan(10);
+      for (const output of outputs) expect(output).not.toContain(cached.access_token);
+    }
     // The commands did real work with those secrets: the heartbeat and Google were reached,
     // and the service account acted as the delegated user.
     expect(world.emu.requests.some((r) => r.path.includes('/watch'))).toBe(true);

@@ -4,7 +4,7 @@
  * each, a personal account beside them on its own token, and every failure
  * naming what the admin must do.
  */
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, samples, type Emulator, type ServiceAccountKeyJson } from '../src/emulator/index.js';
@@ -99,31 +99,61 @@ describe('service account with domain-wide delegation (built binary)', () => {
     expect(rows.find((r) => r.account === PERSONAL)).toMatchObject({ status: 'ok' });
   });
 
-  it('delegation revoked: the error names the client id, scope and where; CRITICAL in health-check; the personal account is still polled', async () => {
+  it('delegation revoked: health-check is CRITICAL at once; when the tokens expire the poll names the fix; the personal account is still polled', async () => {
     expect((await cli.run(['poll'])).code).toBe(0);
     emu.revokeDomainDelegation(DOMAIN, key.client_id);
-    emu.seedEvent(PERSONAL, samples.meeting({ summary: 'After', start: at(3, 9), end: at(3, 10) }));
-    emu.seedEvent(TEAM[0] ?? '', samples.meeting({ summary: 'Lost', start: at(3, 9), end: at(3, 10) }));
-
-    const poll = await cli.run(['poll']);
-    expect(poll.code).toBe(1);
-    expect(invited(PERSONAL, 'After')).toBe(1);
-    expect(invited(TEAM[0] ?? '', 'Lost')).toBe(0);
     const fix = `add client ID ${key.client_id} with scope ${SCOPE}`;
-    // The error on stderr, with its fix in the poll's summary.
-    expect(poll.stderr).toContain('unauthorized_client');
-    expect(poll.stdout).toContain('Domain-wide delegation');
-    expect(poll.stdout).toContain(fix);
-
+    // The access tokens cached by the poll still work (Google does not revoke issued tokens):
+    // health-check asks the token endpoint, so it sees the revoked grant at once.
     const health = await cli.run(['health-check']);
     expect(health.code).toBe(2);
     expect(health.stdout).toMatch(/^CALSYNC CRITICAL - /);
     expect(health.stdout).toContain(fix);
 
+    // An hour later the cached tokens have expired; the grant is asked for anew and refused.
+    emu.expireAccessTokens();
+    emu.seedEvent(PERSONAL, samples.meeting({ summary: 'After', start: at(3, 9), end: at(3, 10) }));
+    emu.seedEvent(TEAM[0] ?? '', samples.meeting({ summary: 'Lost', start: at(3, 9), end: at(3, 10) }));
+    const poll = await cli.run(['poll']);
+    expect(poll.code).toBe(1);
+    expect(invited(PERSONAL, 'After')).toBe(1);
+    expect(invited(TEAM[0] ?? '', 'Lost')).toBe(0);
+    // The error on stderr, with its fix in the poll's summary.
+    expect(poll.stderr).toContain('unauthorized_client');
+    expect(poll.stdout).toContain('Domain-wide delegation');
+    expect(poll.stdout).toContain(fix);
+
     const list = await cli.run(['auth', '--list']);
     expect(list.code).toBe(1);
     expect(list.stdout).toMatch(/alice@team\.test\s+\(service account\)\s+refused: .*unauthorized_client/);
     expect(list.stdout).toContain(fix);
+  });
+
+  it('the next poll uses the access tokens the first one got: no grant while they are valid, one after a 401', async () => {
+    expect((await cli.run(['poll'])).code).toBe(0);
+    for (const a of TEAM) {
+      const cache = join(cli.dir, 'tokens', `${a}.access.json`);
+      expect(statSync(cache).mode & 0o777, a).toBe(0o600);
+    }
+    const grantsAfter = (from: number): string[] =>
+      emu.requests
+        .slice(from)
+        .filter((r) => r.path === '/token')
+        .map((r) => r.account ?? '');
+
+    let from = emu.requests.length;
+    emu.seedEvent(TEAM[0] ?? '', samples.meeting({ summary: 'Next', start: at(3, 9), end: at(3, 10) }));
+    expect((await cli.run(['poll'])).code).toBe(0);
+    expect(grantsAfter(from)).toEqual([]);
+    expect(invited(TEAM[0] ?? '', 'Next')).toBe(1);
+
+    // Google refuses bob's token (401): one new grant for bob, retried, and the poll succeeds.
+    emu.expireAccessTokens(TEAM[1]);
+    emu.seedEvent(TEAM[1] ?? '', samples.meeting({ summary: 'Again', start: at(3, 9), end: at(3, 10) }));
+    from = emu.requests.length;
+    expect((await cli.run(['poll'])).code).toBe(0);
+    expect(grantsAfter(from)).toEqual([TEAM[1]]);
+    expect(invited(TEAM[1] ?? '', 'Again')).toBe(1);
   });
 
   it('a deleted key: every failure says to make a new key', async () => {

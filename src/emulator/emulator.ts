@@ -193,7 +193,11 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     grantDomainDelegation: (domain, clientId, scopes) =>
       jwtGrant.grant(domain, clientId, scopes ?? [CALENDAR_SCOPE]),
     revokeDomainDelegation: (domain, clientId) => jwtGrant.revoke(domain, clientId),
-    suspendUser: (email) => jwtGrant.suspend(email),
+    suspendUser: (email) => {
+      jwtGrant.suspend(email);
+      // A suspended user's sessions end: its access tokens answer 401 from now on.
+      oauth.expireAccessTokens(email);
+    },
   };
   return emulator;
 }

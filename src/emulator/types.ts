@@ -193,14 +193,21 @@ export interface Emulator {
    * public key the token endpoint verifies JWT bearer grants with.
    */
   issueServiceAccountKey(opts?: { name?: string; project?: string }): ServiceAccountKeyJson;
-  /** Keys > Delete in the Cloud console: the key's assertions fail with "Invalid JWT Signature." */
+  /**
+   * Keys > Delete in the Cloud console: the key's assertions fail with "Invalid JWT Signature."
+   * Access tokens it already got keep working until they expire, as Google documents.
+   */
   deleteServiceAccountKey(keyId: string): void;
   /** Keys > Disable: the key's assertions fail with disabled_client. */
   disableServiceAccountKey(keyId: string): void;
   /** Admin console > Domain-wide delegation: the client id may act as the domain's users (default scope: Calendar). */
   grantDomainDelegation(domain: string, clientId: string, scopes?: string[]): void;
-  /** Deletes the client id's delegation grant for the domain; new assertions answer unauthorized_client. */
+  /**
+   * Deletes the client id's delegation grant for the domain; new assertions answer
+   * unauthorized_client. Access tokens already issued keep working until they expire
+   * (the harsh case: only a check of the grant, health-check's, sees it at once).
+   */
   revokeDomainDelegation(domain: string, clientId: string): void;
-  /** Admin console > Users > Suspend: the service account may no longer act as the user. */
+  /** Admin console > Users > Suspend: the service account may no longer act as the user; its tokens answer 401. */
   suspendUser(email: string): void;
 }

@@ -41,22 +41,32 @@ export function accessTokenPath(configDir: string, account: string): string {
   return tokenPath(configDir, account).replace(/\.json$/, ACCESS_TOKEN_SUFFIX);
 }
 
-function grantOf(user: AuthorizedUser): string {
-  return createHash('sha256')
-    .update(`${user.client_id}\n${user.refresh_token}`)
-    .digest('base64url')
-    .slice(0, 22);
+function hashOf(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 22);
+}
+
+/** The grant of a signed-in user: its OAuth client and refresh token. */
+export function userGrant(user: AuthorizedUser): string {
+  return hashOf(user.client_id, user.refresh_token);
 }
 
 /**
- * The cached access token of an account's grant, if there is one that stays
+ * The grant of a service account acting as a user: its key (a new key, or
+ * another service account, takes a new token) and the impersonated subject.
+ */
+export function serviceAccountGrant(clientEmail: string, privateKey: string, subject: string): string {
+  return hashOf('service account', clientEmail, hashOf(privateKey), subject.toLowerCase());
+}
+
+/**
+ * The cached access token of an account's grant (userGrant, serviceAccountGrant), if there is one that stays
  * valid for longer than the margin; undefined otherwise (missing, torn,
  * readable by others, from another grant, expiring).
  */
 export function readAccessToken(
   configDir: string,
   account: string,
-  user: AuthorizedUser,
+  grant: string,
   now: number = Date.now(),
 ): CachedAccessToken | undefined {
   const file = accessTokenPath(configDir, account);
@@ -68,7 +78,7 @@ export function readAccessToken(
   } catch {
     return undefined;
   }
-  if (!isCacheFile(parsed) || parsed.grant !== grantOf(user)) return undefined;
+  if (!isCacheFile(parsed) || parsed.grant !== grant) return undefined;
   registerSecret(parsed.access_token);
   if (parsed.expiry_date - now <= ACCESS_TOKEN_MARGIN_MS) return undefined;
   return { access_token: parsed.access_token, expiry_date: parsed.expiry_date };
@@ -90,11 +100,11 @@ function isCacheFile(v: unknown): v is CacheFile {
 export async function writeAccessToken(
   configDir: string,
   account: string,
-  user: AuthorizedUser,
+  grant: string,
   token: CachedAccessToken,
 ): Promise<void> {
   registerSecret(token.access_token);
-  const body: CacheFile = { ...token, grant: grantOf(user) };
+  const body: CacheFile = { ...token, grant };
   await writeFileAtomic(accessTokenPath(configDir, account), JSON.stringify(body) + '\n', 0o600);
 }
 
@@ -110,4 +120,30 @@ export async function invalidateAccessToken(configDir: string, account: string):
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
       log.debug(`could not remove the cached access token of ${account}: ${(err as Error).message}`);
   }
+}
+
+/** What cacheRefreshedTokens needs of a google-auth-library client: its "tokens" event. */
+interface TokenEmitter {
+  on(
+    event: 'tokens',
+    listener: (tokens: { access_token?: string | null; expiry_date?: number | null }) => void,
+  ): unknown;
+}
+
+/** Stores every token the client refreshes, for the next process; never logged. */
+export function cacheRefreshedTokens(
+  client: TokenEmitter,
+  configDir: string,
+  account: string,
+  grant: string,
+): void {
+  client.on('tokens', (tokens) => {
+    registerSecret(tokens.access_token ?? undefined);
+    if (!tokens.access_token || typeof tokens.expiry_date !== 'number') return;
+    const token = { access_token: tokens.access_token, expiry_date: tokens.expiry_date };
+    // Fire and forget: the pending write keeps the process alive until it is done; failing it costs one refresh later.
+    writeAccessToken(configDir, account, grant, token).catch((err: unknown) =>
+      log.debug(`could not cache the access token of ${account}: ${(err as Error).message}`),
+    );
+  });
 }

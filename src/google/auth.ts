@@ -48,7 +48,7 @@ export function loadAccountAuth(
   account: string,
   opts: { cachedToken?: boolean } = {},
 ): OAuthClient {
-  if (isDelegatedAccount(settings, account)) return delegatedAuth(settings, account);
+  if (isDelegatedAccount(settings, account)) return delegatedAuth(settings, account, opts);
   const user = readTokenFile(settings.configDir, account);
   return new UserOAuthClient(settings.configDir, account, user, settings, opts.cachedToken !== false);
 }

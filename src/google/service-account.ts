@@ -11,7 +11,14 @@ import { accountDomain, keyFilePath } from '../config/delegation.js';
 import { parseServiceAccountKey, type ServiceAccountKey } from '../config/service-account-key.js';
 import type { Settings } from '../config/types.js';
 import { AuthError, ConfigError } from '../errors.js';
-import { registerSecret } from '../util/log.js';
+import {
+  ACCESS_TOKEN_MARGIN_MS,
+  cacheRefreshedTokens,
+  invalidateAccessToken,
+  readAccessToken,
+  serviceAccountGrant,
+} from './access-token-cache.js';
+import { sendRefreshingOnce } from './refresh-once.js';
 
 export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
 
@@ -23,8 +30,54 @@ export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
  */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
-/** The JWT client type (a subclass of the OAuth2 client the Calendar client accepts). */
-export type ServiceAccountClient = InstanceType<typeof auth.JWT>;
+type RequestOptions = Parameters<InstanceType<typeof auth.JWT>['request']>[0];
+
+/** The credentials the JWT client starts from: none, so the first call asks for a token. */
+const NO_TOKEN = { refresh_token: 'jwt-placeholder', expiry_date: 1 };
+
+/**
+ * The service account acting as one user (a JWT client, itself a subclass of
+ * the OAuth2 client the Calendar client accepts). Like a signed-in user's
+ * client, it starts from the access token an earlier process cached for the
+ * same key and subject, caches every token it gets, and on a 401 gets a new
+ * one once: a poll every few minutes need not sign a grant each time.
+ */
+export class ServiceAccountClient extends auth.JWT {
+  constructor(
+    private readonly configDir: string,
+    private readonly account: string,
+    key: ServiceAccountKey,
+    useCachedToken: boolean,
+  ) {
+    super({
+      email: key.client_email,
+      key: key.private_key,
+      ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
+      scopes: [CALENDAR_SCOPE],
+      subject: account,
+      eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
+    });
+    const grant = serviceAccountGrant(key.client_email, key.private_key, account);
+    const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;
+    this.credentials = { ...NO_TOKEN, ...cached };
+    cacheRefreshedTokens(this, configDir, account, grant);
+  }
+
+  /** Every Calendar call goes through here: refresh-once.ts says why. */
+  protected override async requestAsync<T>(opts: RequestOptions, reAuthRetried = false) {
+    if (reAuthRetried) return super.requestAsync<T>(opts, true);
+    return sendRefreshingOnce(
+      this,
+      this.account,
+      () => super.requestAsync<T>(opts, true),
+      async () => {
+        await invalidateAccessToken(this.configDir, this.account);
+        // Expired, not just missing: the JWT client then makes gtoken ask anew instead of handing back its own copy.
+        this.credentials = { ...NO_TOKEN };
+      },
+    );
+  }
+}
 
 /** The service account key of the settings; ConfigError when there is none (the loader checked its shape). */
 export function serviceAccountKey(settings: Settings): ServiceAccountKey {
@@ -35,16 +88,22 @@ export function serviceAccountKey(settings: Settings): ServiceAccountKey {
   return key;
 }
 
-/** A JWT client that acts as `account`, asking for the Calendar scope at CALSYNC_GOOGLE_TOKEN_URL. */
-export function delegatedAuth(settings: Settings, account: string): ServiceAccountClient {
-  const key = serviceAccountKey(settings);
-  const client = new auth.JWT({
-    email: key.client_email,
-    key: key.private_key,
-    ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
-    scopes: [CALENDAR_SCOPE],
-    subject: account,
-  });
+/**
+ * A JWT client that acts as `account`, asking for the Calendar scope at
+ * CALSYNC_GOOGLE_TOKEN_URL; `cachedToken: false` asks the token endpoint at
+ * the first call whatever is cached (a check that the grant works).
+ */
+export function delegatedAuth(
+  settings: Settings,
+  account: string,
+  opts: { cachedToken?: boolean } = {},
+): ServiceAccountClient {
+  const client = new ServiceAccountClient(
+    settings.configDir,
+    account,
+    serviceAccountKey(settings),
+    opts.cachedToken !== false,
+  );
   const tokenUrl = settings.googleTokenUrl;
   if (tokenUrl !== GOOGLE_TOKEN_URL) {
     // The JWT hands its own transporter to gtoken, so this sees the token request too.
@@ -55,7 +114,6 @@ export function delegatedAuth(settings: Settings, account: string): ServiceAccou
       },
     });
   }
-  client.on('tokens', (tokens) => registerSecret(tokens.access_token ?? undefined));
   return client;
 }
 
@@ -141,7 +199,8 @@ export interface DelegationStatus {
 
 /** Asks the token endpoint once for an access token as `account`. */
 export async function checkDelegatedAccount(settings: Settings, account: string): Promise<DelegationStatus> {
-  const client = delegatedAuth(settings, account);
+  // A cached access token says nothing about the grant today: ask the endpoint.
+  const client = delegatedAuth(settings, account, { cachedToken: false });
   try {
     await client.getAccessToken();
     return { status: 'ok' };
