@@ -21,19 +21,10 @@ export {
 } from './token-store.js';
 export { clearNeedsAuth, markNeedsAuth } from './needs-auth.js';
 export { invalidateAccessToken } from './access-token-cache.js';
+export { accountFor, sharedAccount } from './accounts.js';
 
 /** The OAuth2 client bundled with @googleapis/calendar (google-auth-library 10). */
 export type OAuthClient = InstanceType<typeof auth.OAuth2>;
-
-/** The account whose token reads and writes a calendar (config.json may map several calendars to one). */
-export function accountFor(settings: Settings, calendarId: string): string {
-  return settings.calendarAccounts[calendarId] ?? calendarId;
-}
-
-/** The account that writes the shared calendar (mirrors). */
-export function sharedAccount(settings: Settings): string | undefined {
-  return settings.sharedCalendarAccount ?? settings.inviteEmail;
-}
 
 /**
  * An account's auth client, refreshing against the configured token URL.

@@ -1,6 +1,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import type { Settings } from '../config/types.js';
 import { loadAccountAuth, type OAuthClient } from './auth.js';
+import { requestTimeoutMs } from './request-timeout.js';
 
 export type { calendar_v3 };
 export type Calendar = calendar_v3.Calendar;
@@ -22,14 +23,6 @@ export function calendarWithAuth(
     retry: false,
     timeout: requestTimeoutMs(),
   });
-}
-
-export const REQUEST_TIMEOUT_MS = 60_000;
-
-/** CALSYNC_REQUEST_TIMEOUT_MS shortens the per-request time-out (tests only, like CALSYNC_RETRY_SCALE). */
-function requestTimeoutMs(): number {
-  const raw = Number(process.env.CALSYNC_REQUEST_TIMEOUT_MS);
-  return Number.isFinite(raw) && raw > 0 ? raw : REQUEST_TIMEOUT_MS;
 }
 
 export function calendarFor(settings: Settings, account: string): Calendar {

@@ -1,12 +1,22 @@
 import type { Settings } from '../config/types.js';
-import { calendarWithAuth, type Calendar } from '../google/client.js';
-import { accountFor, credentialError, loadAccountAuth, sharedAccount } from '../google/auth.js';
+import type { Calendar } from '../google/client.js';
+import { accountFor, sharedAccount } from '../google/accounts.js';
+import { cachedBearer, forgetCachedBearer } from '../google/cached-bearer.js';
+import { listEventsPlain, type ListParams } from '../google/plain-list.js';
+import { requestTimeoutMs } from '../google/request-timeout.js';
 import { OperationError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
 import { log } from '../util/log.js';
 import { checkAnswer } from './validate.js';
+
+/** An events.list answer, from the client library or a plain request: both have this shape. */
+export interface ListAnswer {
+  status: number;
+  headers: unknown;
+  data: unknown;
+}
 
 /** Calls that ran out of retries in a row before an account is left alone for the rest of the poll. */
 const OUTAGE_AFTER = 3;
@@ -44,6 +54,8 @@ export class GoogleAccess {
   /** Accounts no call may go to for the rest of this poll, and why. */
   private readonly stopped = new Map<string, string>();
   private readonly failuresInARow = new Map<string, number>();
+  /** Accounts whose cached token Google refused in this poll: the client library only. */
+  private readonly noPlain = new Set<string>();
   /** Counts calls made (every attempt), for reports and the benchmark. */
   calls = 0;
   private units = 0;
@@ -62,13 +74,63 @@ export class GoogleAccess {
     return accountFor(this.settings, calendarId);
   }
 
-  client(account: string): Calendar {
+  /**
+   * The account's client-library client. Loaded on first use: an idle poll
+   * lists with the cached token alone (listEvents) and never loads the library.
+   */
+  private async client(account: string): Promise<Calendar> {
     let c = this.clients.get(account);
     if (!c) {
-      c = calendarWithAuth(this.settings, loadAccountAuth(this.settings, account));
+      const { calendarFor } = await import('../google/client.js');
+      // Another call may have made it while the library loaded.
+      c = this.clients.get(account) ?? calendarFor(this.settings, account);
       this.clients.set(account, c);
     }
     return c;
+  }
+
+  /**
+   * One events.list page. While the account has a valid access token cached
+   * by an earlier process and no client yet, it is one plain GET
+   * (plain-list.ts); a 401 to it forgets that token and the client library
+   * takes over (it refreshes). Else, and from then on, the client library.
+   */
+  listEvents(account: string, params: ListParams): Promise<ListAnswer> {
+    return this.call(
+      account,
+      'events.list',
+      (c) => c.events.list(params),
+      (token) => listEventsPlain(this.settings.googleApiRoot, token, params, requestTimeoutMs()),
+    );
+  }
+
+  /** The cached access token a plain request may use, if the account has no client yet. */
+  private plainToken(account: string): string | undefined {
+    if (this.clients.has(account) || this.noPlain.has(account)) return undefined;
+    return cachedBearer(this.settings, account);
+  }
+
+  /** One attempt: plain when it can, else through the client library. */
+  private async attempt<T>(
+    account: string,
+    fn: (client: Calendar) => Promise<T>,
+    plain: ((token: string) => Promise<T>) | undefined,
+    retick: () => Promise<void>,
+  ): Promise<T> {
+    const token = plain ? this.plainToken(account) : undefined;
+    if (plain && token) {
+      try {
+        return await plain(token);
+      } catch (err) {
+        if (classifyGoogleError(err).status !== 401) throw err;
+        // Refused (revoked, or the cache outlived it): the library refreshes, then sends again.
+        log.debug(`${account}: cached access token refused (401); refreshing it`);
+        this.noPlain.add(account);
+        await forgetCachedBearer(this.settings, account);
+        await retick();
+      }
+    }
+    return fn(await this.client(account));
   }
 
   /** Quota units spent in this poll (every attempt counts, as Google counts it). */
@@ -90,10 +152,20 @@ export class GoogleAccess {
    * `label`, e.g. "events.patch" costs 3), retried on retryable errors,
    * refused once the account is stopped.
    */
-  async call<T>(account: string, label: string, fn: (client: Calendar) => Promise<T>): Promise<T> {
+  async call<T>(
+    account: string,
+    label: string,
+    fn: (client: Calendar) => Promise<T>,
+    plain?: (token: string) => Promise<T>,
+  ): Promise<T> {
     const units = unitsOf(label);
-    const client = this.client(account);
     const pacer = this.pacer(account);
+    // The request after a refused plain one is one more request, paced and counted as such.
+    const retick = async (): Promise<void> => {
+      await pacer.tick(units);
+      this.calls++;
+      this.units += units;
+    };
     try {
       // A place in the account's queue first, so time spent queueing never eats into
       // the retry budget; then every attempt waits for its own rate slot.
@@ -102,12 +174,10 @@ export class GoogleAccess {
           async () => {
             const why = this.stopped.get(account);
             if (why) throw new AccountStoppedError(account, why);
-            await pacer.tick(units);
-            this.calls++;
-            this.units += units;
+            await retick();
             // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
-            // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (user-oauth-client.ts).
-            return checkAnswer(label, await fn(client));
+            // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (refresh-once.ts).
+            return checkAnswer(label, await this.attempt(account, fn, plain, retick));
           },
           // A rate-limit answer slows every request of the account, not only the one retrying.
           {
@@ -122,6 +192,7 @@ export class GoogleAccess {
       this.noteFailure(account, err);
       // The token refresh inside the call failed for good: the account must sign in
       // again, or (a delegated account) the admin must act; the error says what.
+      const { credentialError } = await import('../google/auth.js');
       const authError = credentialError(this.settings, account, err);
       if (authError) throw authError;
       throw err;

@@ -15,7 +15,7 @@
  */
 import type { Settings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
-import { accountFor } from '../google/auth.js';
+import { accountFor } from '../google/accounts.js';
 import { INVITATION_FIX } from '../health/invitations.js';
 import type { ProcessedEvent, State } from '../state/types.js';
 import { log } from '../util/log.js';

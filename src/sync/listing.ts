@@ -62,17 +62,15 @@ export async function listChanges(
     let timeMin = token ? undefined : windowStart();
     let replaced = false;
     for (;;) {
-      const res = await api.call(account, 'events.list', (c) =>
-        c.events.list({
-          calendarId,
-          singleEvents: false,
-          showDeleted: true,
-          maxResults: PAGE_SIZE,
-          syncToken: token,
-          timeMin,
-          pageToken,
-        }),
-      );
+      const res = await api.listEvents(account, {
+        calendarId,
+        singleEvents: false,
+        showDeleted: true,
+        maxResults: PAGE_SIZE,
+        syncToken: token,
+        timeMin,
+        pageToken,
+      });
       pages++;
       // The first answer says what time Google has: a window placed by a wrong
       // local clock is listed again from Google's time (one request more, only then).

@@ -7,7 +7,7 @@
  */
 import type { Settings } from '../config/types.js';
 import { AuthError } from '../errors.js';
-import { sharedAccount } from '../google/auth.js';
+import { sharedAccount } from '../google/accounts.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from './api.js';
 

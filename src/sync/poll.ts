@@ -1,82 +1,33 @@
 /**
- * One sync cycle: per source calendar, list what changed, plan an action per
- * event (rules.ts), apply the plan (apply.ts) within the write budget, record
- * every outcome, then move the sync token on. Runs under the cross-process
- * state lock so timer, webhook and clean never interleave.
+ * One sync cycle: per source calendar, list what changed, act on the changes
+ * (act.ts: plan with rules.ts, apply with apply.ts, within the write budget,
+ * every outcome recorded), then move the sync token on. Runs under the
+ * cross-process state lock so timer, webhook and clean never interleave.
  */
 import { tokensDirPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
-import { openState, readState, withStateLock, type State } from '../state/index.js';
+import { openState, readState, withStateLock } from '../state/index.js';
 import type { CalendarSyncState } from '../state/types.js';
-import { recordFailure, recordPollDuration, recordPollStarted, recordSuccess } from '../metrics/record.js';
+import { recordFailure, recordPollDuration, recordPollStarted } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
 import { classifyGoogleError, failureLabel } from '../google/google-error.js';
 import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { assertPrivateDir } from '../util/private-dir.js';
 import { GoogleAccess } from './api.js';
-import { applyAction } from './apply.js';
 import { GoogleClock } from './google-clock.js';
-import { changesSharedCopies, checkDeliveries, deliveryCounts } from './delivery.js';
+import { checkDeliveries, deliveryCounts } from './delivery.js';
 import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
-import { ORPHAN_RECENT_MS, recheckOrphans } from './orphans.js';
-import { isParked, parkIfRefused } from './parking.js';
+import { isParked } from './parking.js';
 import { preview, type MalformedItem } from './validate.js';
-import { planChanges, recheckLetGo, writesShared } from './rules.js';
-import { ruleSettingsFor } from './rule-settings.js';
-import { createsCopy, DEFERRED, recordIntent, recordOutcome, recordSkip } from './record.js';
-import { MirrorWriters, type MirrorWriter } from './mirror-writer.js';
-import { elsewhereOf } from './shared-calendar.js';
-import { writesOf, type Action, type GoogleEvent } from './types.js';
-import type { ActionReport, CalendarReport, DeliveryReport, PollReport } from './report.js';
-
+import { MirrorWriters } from './mirror-writer.js';
+import type { GoogleEvent } from './types.js';
+import type { CalendarReport, PollReport } from './report.js';
 export type { PollReport, CalendarReport, ActionReport } from './report.js';
-
-export interface PollOptions {
-  settings: Settings;
-  /** Only these source calendars (default: all). */
-  calendars?: string[];
-  dryRun?: boolean;
-  fullResync?: boolean;
-  /** Also try the events parked because Google kept refusing them (sync/parking.ts). */
-  retryFailed?: boolean;
-  trigger: 'cli' | 'timer' | 'webhook' | 'serve' | 'demo';
-  onProgress?: (message: string) => void;
-  /** Gives up waiting for the state lock (a server shutting down); a poll that holds it runs to the end. */
-  signal?: AbortSignal;
-}
-
-/** Shared across the calendars of one poll. */
-interface PollRun {
-  opts: PollOptions;
-  state: State;
-  api: GoogleAccess;
-  writesLeft: number;
-  /** Each account's access to the shared calendar: asked once per poll, only when something is to be written there. */
-  writers: MirrorWriters;
-  actions: ActionReport[];
-  writes: number;
-  /** Saves the state without moving any sync token (progress made durable mid-poll). */
-  checkpoint: () => Promise<void>;
-  outcomesSinceSave: number;
-  /** Google's time, from the answers' Date headers. */
-  clock: GoogleClock;
-  /** The clock's problem has been logged (once a poll). */
-  clockWarned: boolean;
-  /** The shared calendar's delivery check (delivery.ts): at most one listing a poll. */
-  delivery: Promise<DeliveryReport>;
-  deliveryForced?: boolean;
-}
-
-/**
- * Outcomes recorded between checkpoints: a crash loses at most this many
- * outcomes (their copies were announced by recordIntent, and are found again
- * by id), and the state is written at most maxWritesPerPoll / CHECKPOINT_EVERY
- * extra times.
- */
-const CHECKPOINT_EVERY = 50;
+export type { PollOptions } from './poll-run.js';
+import type { PollOptions, PollRun } from './poll-run.js';
 
 export function assertPollable(settings: Settings): { inviteEmail: string } {
   if (settings.sourceCalendars.length === 0) {
@@ -257,10 +208,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     skipMalformed(run, calendarId, listing.malformed, report);
     const events = [...listing.events, ...(await refetchPending(run, calendarId, listing.events))];
     report.changes = events.length;
-    // Copies of cancellations without an entry are looked for: all of an incremental listing's, a full one's recent ones.
-    const orphanSince = listing.full ? run.clock.now() - ORPHAN_RECENT_MS : 0;
-    const actions = await plan(run, calendarId, events, report, orphanSince);
-    await applyPlan(run, calendarId, actions, events, report);
+    // Nothing changed (the idle poll of a timer): nothing to plan, and the rules are not even loaded.
+    if (events.length > 0) {
+      const { planAndApply } = await import('./act.js');
+      await planAndApply(run, calendarId, events, report, listing.full);
+    }
     if (!run.opts.dryRun) {
       // Only now, with every outcome recorded, may the token move on. What
       // failed or waits (write budget, usage limits) is fetched again by id.
@@ -389,185 +341,4 @@ async function refetchPending(
     }
   }
   return out;
-}
-
-async function plan(
-  run: PollRun,
-  calendarId: string,
-  events: GoogleEvent[],
-  report: CalendarReport,
-  orphanSince: number,
-): Promise<Action[]> {
-  const { settings } = run.opts;
-  const inviteEmail = settings.inviteEmail ?? '';
-  const poll = { retryParked: run.opts.retryFailed === true, orphanSince };
-  const entries = run.state.events[calendarId];
-  const elsewhere = elsewhereOf(run.state, calendarId);
-  const account = run.api.accountOf(calendarId);
-  const planWith = (writer: MirrorWriter) =>
-    planChanges(calendarId, events, entries, ruleSettingsFor(settings, writer, poll), elsewhere);
-  // Planned first as if the calendar's own account may write the shared calendar:
-  // only a plan that writes there pays for the access check.
-  let optimistic = planWith({ account });
-  // Copies on the shared calendar about to change: its listing first (once a poll), so one a person deleted stays deleted.
-  if (changesSharedCopies(optimistic, inviteEmail)) {
-    if (!run.deliveryForced) {
-      run.deliveryForced = true;
-      const force = { dryRun: run.opts.dryRun === true, force: true, clock: run.clock };
-      run.delivery = run.delivery.then((r) =>
-        r.checked ? r : checkDeliveries(run.api, run.state, settings, force),
-      );
-    }
-    await run.delivery;
-    optimistic = planWith({ account });
-  }
-  if (!optimistic.some((a) => writesShared(a, inviteEmail))) return optimistic;
-  const writer = await run.writers.writerFor(account);
-  noteWriter(run, calendarId, writer, report);
-  return writer.account === account ? optimistic : planWith(writer);
-}
-
-/** Remembers for health-check whether this calendar's mirrors have a writer (a skip for lack of one is a WARNING). */
-function noteWriter(run: PollRun, calendarId: string, writer: MirrorWriter, report: CalendarReport): void {
-  report.mirrorWriter = writer.account;
-  if (writer.account === undefined) {
-    report.mirrorSkipReason = writer.reason;
-    report.hint ??= writer.fix;
-    log.warn(`mirrors of ${calendarId} skipped: ${writer.reason ?? ''}; ${writer.fix ?? ''}`);
-  } else if (!run.opts.dryRun) delete (run.state.calendars[calendarId] ?? {}).mirrorsSkipped;
-}
-
-function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
-  if (action.kind === 'skip') return { reason: action.reason };
-  if ('target' in action) return { target: `${action.target.calendarId}/${action.target.eventId}` };
-  return {};
-}
-
-async function applyPlan(
-  run: PollRun,
-  calendarId: string,
-  actions: Action[],
-  events: GoogleEvent[],
-  report: CalendarReport,
-): Promise<void> {
-  const summaries = new Map(events.map((e) => [e.id ?? '', e.summary ?? undefined]));
-  const push = (action: Action, result: ActionReport['result'], reason?: string) => {
-    const entry: ActionReport = {
-      calendarId,
-      eventId: action.source.eventId,
-      summary: summaries.get(action.source.eventId),
-      action: action.kind,
-      result,
-      ...describe(action),
-      ...(reason ? { reason } : {}),
-    };
-    run.actions.push(entry);
-    // Every decision, skips with their reason included, is one debug line (--verbose).
-    log.debug(`${entry.result} ${entry.action}`, {
-      calendar: calendarId,
-      event: entry.eventId,
-      reason: entry.reason,
-      target: entry.target,
-    });
-  };
-  // Copies about to be created are in the state before Google has them: a
-  // kill mid-write then leaves an entry naming the copy, never an orphan.
-  // (None when the write budget is spent: every creation then waits, unmade.)
-  const creates = run.opts.dryRun || run.writesLeft <= 0 ? [] : actions.filter(createsCopy);
-  if (creates.length > 0) {
-    for (const action of creates) recordIntent(run.state, calendarId, action);
-    await run.checkpoint();
-  }
-  // Occurrences of a mirrored series need the series' mirror first.
-  const phases = [
-    actions.filter((a) => a.kind !== 'update-occurrence'),
-    actions.filter((a) => a.kind === 'update-occurrence'),
-  ];
-  const elsewhere = elsewhereOf(run.state, calendarId);
-  for (const phase of phases) {
-    const running: Promise<void>[] = [];
-    for (const planned of phase) {
-      // Checked again now, with no await before its record: another calendar
-      // polled alongside may have let go of the same mirror since planning.
-      const action = recheckOrphans(recheckLetGo(planned, elsewhere), elsewhere);
-      if (action.kind === 'skip') {
-        report.skipped++;
-        if (action.noWriter) report.mirrorsSkipped++;
-        push(action, 'skipped');
-        // Also in a dry run (whose state is never saved), so its re-checks show what a real run would do.
-        recordSkip(run.state, calendarId, action);
-        continue;
-      }
-      if (run.opts.dryRun) {
-        push(action, 'planned');
-        continue;
-      }
-      const cost = writesOf(action);
-      const defer = (why: string) => {
-        report.deferred++;
-        push(action, 'deferred', why);
-        recordOutcome(
-          run.state,
-          calendarId,
-          action,
-          { ok: false, writes: 0, successes: [], entry: {} },
-          DEFERRED,
-        );
-      };
-      // An action dearer than the whole budget runs alone at the start of a poll, or it would wait for ever.
-      if (cost > run.writesLeft && run.writesLeft < run.opts.settings.maxWritesPerPoll) {
-        defer('write budget of this poll used up; waits for the next poll');
-        continue;
-      }
-      run.writesLeft -= cost;
-      running.push(
-        applyAction(run.api, action).then(async (outcome) => {
-          if (++run.outcomesSinceSave >= CHECKPOINT_EVERY) {
-            run.outcomesSinceSave = 0;
-            await run.checkpoint();
-          }
-          run.writes += outcome.writes;
-          // A 409 recovery writes twice: the budget bounds real writes.
-          run.writesLeft -= Math.max(0, outcome.writes - cost);
-          if (outcome.ok) {
-            report.done++;
-            push(action, 'done', outcome.note);
-            for (const type of outcome.successes) recordSuccess(run.state, calendarId, type);
-            recordOutcome(run.state, calendarId, action, outcome);
-            return;
-          }
-          // Usage limits or an outage of the account: not this event's fault, it waits.
-          if (outcome.stopped || outcome.error?.kind === 'quota-exhausted') {
-            report.limited++;
-            return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
-          }
-          const reason = outcome.authError
-            ? 'invalid_grant'
-            : outcome.error
-              ? failureLabel(outcome.error)
-              : 'unknown';
-          const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
-          recordFailure(run.state, calendarId, reason);
-          recordOutcome(run.state, calendarId, action, outcome, reason);
-          const title = summaries.get(action.source.eventId);
-          const refusals = parkIfRefused(run.state, calendarId, action, outcome, title);
-          if (refusals > 0) {
-            // Refused again and again: it no longer holds the calendar's success back.
-            report.parked = (report.parked ?? 0) + 1;
-            push(action, 'parked', `${reason}: ${message}; parked after ${refusals} tries`);
-            log.warn(
-              `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${refusals} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
-            );
-            return;
-          }
-          report.failed++;
-          push(action, 'failed', `${reason}: ${message}`);
-          if (outcome.authError)
-            markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
-          log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);
-        }),
-      );
-    }
-    await Promise.all(running);
-  }
 }
