@@ -121,6 +121,32 @@ describe('access tokens are kept across processes', () => {
     expect(health.stdout).toMatch(/calsync auth carol@example\.test/);
   });
 
+  it('an idle poll does not load the Google client library; a poll with a change does', async () => {
+    world = await idleWorld();
+    const file = join(world.cli.dir, 'loaded-modules.txt');
+    const env = {
+      NODE_OPTIONS: `--import ${join(import.meta.dirname, 'helpers', 'loaded-modules.mjs')}`,
+      CALSYNC_TEST_LOADED_MODULES: file,
+    };
+    const loaded = () => readFileSync(file, 'utf8').split('\n');
+    const library = (paths: string[]) =>
+      paths.filter((p) => /[/\\](@googleapis|googleapis-common|google-auth-library|gaxios)[/\\]/.test(p));
+
+    const idle = await world.cli.run(['poll'], env);
+    expect(idle.code, idle.stderr).toBe(0);
+    // The hook saw the CommonJS modules the poll did load (commander is one).
+    expect(loaded().some((p) => p.includes('commander'))).toBe(true);
+    expect(library(loaded())).toEqual([]);
+    expect(listsOf(world, ALICE)).toBe(1);
+
+    world.emu.seedEvent(ALICE, samples.meeting({ summary: 'New', start: at(3, 9), end: at(3, 10) }));
+    const busy = await world.cli.run(['poll'], env);
+    expect(busy.code, busy.stderr).toBe(0);
+    expect(library(loaded()).length).toBeGreaterThan(0);
+    const invited = world.emu.listEvents(ALICE).find((e) => e.summary === 'New');
+    expect(invited?.attendees?.length).toBe(1);
+  });
+
   it('the cached token file is not listed as an account', async () => {
     world = await idleWorld();
     const r = await world.cli.run(['auth', '--list', '--json']);
