@@ -1,4 +1,3 @@
-import { Chalk } from 'chalk';
 import type { PollReport } from '../sync/poll.js';
 import { terminalText } from '../util/terminal-text.js';
 import { table } from './table.js';
@@ -7,9 +6,19 @@ import { table } from './table.js';
 const EVENT_WIDTH = 48;
 const safe = (value: string, width?: number): string => terminalText(value, width);
 
+/** The colours the summary uses: chalk's on a terminal, none otherwise (chalk is then not even loaded). */
+export interface Paint {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+}
+
+const same = (text: string): string => text;
+export const NO_PAINT: Paint = { red: same, yellow: same, green: same };
+
 /** The end-of-poll summary: one row per calendar, then what was done. */
-export function formatPollReport(report: PollReport, opts: { color: boolean; showActions: boolean }): string {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
+export function formatPollReport(report: PollReport, opts: { paint: Paint; showActions: boolean }): string {
+  const c = opts.paint;
   const rows = [['calendar', 'changes', 'done', 'skipped', 'failed', 'deferred', 'note']];
   for (const cal of report.calendars) {
     const note = cal.error

@@ -26,7 +26,7 @@ export function registerPollCommand(program: Command): void {
     .action(async (flags: PollFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       // Loaded here, not at start-up: the Google client is only for commands that call Google.
-      const [{ loadSettings }, { runPoll }, { formatPollReport }] = await Promise.all([
+      const [{ loadSettings }, { runPoll }, { formatPollReport, NO_PAINT }] = await Promise.all([
         import('../config/index.js'),
         import('../sync/poll.js'),
         import('./poll-output.js'),
@@ -53,13 +53,14 @@ export function registerPollCommand(program: Command): void {
         spinner?.stop();
         if (g.json) printJson(report);
         // --quiet silences stderr below errors, as for every command; the report on stdout stays.
-        else
+        else {
+          // A timer's poll writes to a journal, not a terminal: no colours, and chalk stays unloaded.
+          const paint =
+            g.color && process.stdout.isTTY ? new (await import('chalk')).Chalk({ level: 1 }) : NO_PAINT;
           process.stdout.write(
-            formatPollReport(report, {
-              color: g.color && process.stdout.isTTY,
-              showActions: g.verbose || flags.dryRun === true,
-            }),
+            formatPollReport(report, { paint, showActions: g.verbose || flags.dryRun === true }),
           );
+        }
         process.exitCode = report.exitCode;
       } finally {
         spinner?.stop();
