@@ -130,4 +130,30 @@ describe('pacing under the per-user quota', () => {
     expect(starts[9]! - starts[0]!).toBeGreaterThanOrEqual(9 * 20 - 5);
     expect(maxInFlight).toBeLessThanOrEqual(2);
   });
+
+  it('with a burst, that many units go at once after a quiet spell, then the rate again', () => {
+    let clock = 1_000_000;
+    const pacer = new Pacer(10, 8, () => clock, 3);
+    // The clock stands still: the first and a burst of 3 wait for nothing, then 100 ms a unit.
+    expect(Array.from({ length: 6 }, () => pacer.reserve())).toEqual([0, 0, 0, 0, 100, 200]);
+    // After a quiet spell the burst is there again (the schedule ran 600 ms ahead: 1.3 s later it is behind).
+    clock += 1300;
+    expect(Array.from({ length: 5 }, () => pacer.reserve())).toEqual([0, 0, 0, 0, 100]);
+  });
+
+  it('a burst never lets a minute hold more than rate x 60 + burst + 1 units', () => {
+    let clock = 0;
+    const pacer = new Pacer(9.5, 8, () => clock, 5);
+    const starts: number[] = [];
+    // Requests as fast as the pacer lets them go: each starts when its wait is over.
+    for (let i = 0; i < 1200; i++) {
+      clock += pacer.reserve();
+      starts.push(clock);
+    }
+    for (const from of [0, 10_000, 33_333]) {
+      const inMinute = starts.filter((t) => t >= from && t < from + 60_000).length;
+      expect(inMinute, `minute from ${from} ms`).toBeLessThanOrEqual(Math.floor(9.5 * 60) + 5 + 1);
+      expect(inMinute).toBeGreaterThanOrEqual(Math.floor(9.5 * 60) - 1);
+    }
+  });
 });

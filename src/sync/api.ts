@@ -18,6 +18,9 @@ export interface ListAnswer {
   data: unknown;
 }
 
+/** Units an account may spend at once after a quiet spell (pacer.ts): an idle poll's few requests do not queue. */
+const PACER_BURST_UNITS = 5;
+
 /** Calls that ran out of retries in a row before an account is left alone for the rest of the poll. */
 const OUTAGE_AFTER = 3;
 
@@ -141,7 +144,12 @@ export class GoogleAccess {
   private pacer(account: string): Pacer {
     let p = this.pacers.get(account);
     if (!p) {
-      p = new Pacer(this.settings.quotaUnitsPerSecond, this.settings.writeConcurrency);
+      p = new Pacer(
+        this.settings.quotaUnitsPerSecond,
+        this.settings.writeConcurrency,
+        Date.now,
+        PACER_BURST_UNITS,
+      );
       this.pacers.set(account, p);
     }
     return p;
