@@ -16,6 +16,7 @@ import { elsewhereOf } from '../sync/shared-calendar.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from '../sync/types.js';
 import { log } from '../util/log.js';
 import { locateById, locateByTitle, readEvent, searchCalendars, type Located } from './locate.js';
+import { sameEmail } from '../util/email.js';
 
 export interface ExplainOptions {
   settings: Settings;
@@ -176,7 +177,7 @@ async function explainOne(
   if (copy) out.copy = { ...copy, kind: mirrored ? 'mirror' : 'copy', presence: await presence(api, copy) };
   const shared = settings.inviteEmail ?? '';
   const guestOf = (e: GoogleEvent | undefined) =>
-    (e?.attendees ?? []).some((a) => (a.email ?? '').toLowerCase() === shared.toLowerCase());
+    (e?.attendees ?? []).some((a) => sameEmail(a.email, shared));
   // What carries the invitation: the event itself (invite), or its copy (birthday, Gmail).
   const invitedRef =
     event && guestOf(event)

@@ -12,10 +12,9 @@ import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from '../sync/api.js';
 import { updateConditionally } from '../sync/conditional-update.js';
 import { MARKER, type GoogleEvent } from '../sync/types.js';
+import { sameEmail } from '../util/email.js';
 
 export type InviteeRemoval = 'removed' | 'marker-only' | 'gone';
-
-const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 
 /** The event without calsync's invitee and marker; everything else as it was. */
 export function withoutCalsyncInvitee(event: GoogleEvent, email: string): GoogleEvent {

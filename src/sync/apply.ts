@@ -11,6 +11,7 @@ import { AccountStoppedError, type GoogleAccess } from './api.js';
 import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-ids.js';
 import { follow, overlay, updateConditionally } from './conditional-update.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
+import { sameEmail } from '../util/email.js';
 
 /** event_type label values of calsync_events_processed_success_total. */
 export type SuccessType =
@@ -38,8 +39,6 @@ export interface Outcome {
   /** Set when no call was made because the account was stopped for this poll: why. */
   stopped?: string;
 }
-
-const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 
 function isGone(err: unknown): boolean {
   const { status } = classifyGoogleError(err);

@@ -20,6 +20,7 @@ import {
   type RuleSettings,
   type SourceFacts,
 } from './types.js';
+import { sameEmail } from '../util/email.js';
 
 const PERSONAL_TYPES = new Set(['focusTime', 'outOfOffice', 'workingLocation']);
 
@@ -38,8 +39,6 @@ export interface PlanInput {
    */
   elsewhere?: Elsewhere;
 }
-
-const sameEmail = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 
 type Skip = Extract<Action, { kind: 'skip' }>;
 
