@@ -4,6 +4,8 @@
  * calsync classifies the same way. The idle poll lists with it, so it must be
  * indistinguishable from the library wherever calsync looks.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
 import { classifyGoogleError } from '../src/google/google-error.js';
@@ -127,5 +129,22 @@ describe('plain events.list, side by side with the real client', () => {
     );
     expect(slow.kind).toBe('retryable');
     expect(slow.message).toBe(`no answer from ${host} within 0.1 s (request time-out)`);
+  });
+
+  it('a connection cut in the middle of the body is a retryable network error, not a short answer', async () => {
+    // Headers and half a body, then the socket closes: a proxy or a link going down.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"kind":"calendar#events","items":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const err = await failure(() => listEventsPlain(root, token, params(), 5000));
+      expect(classifyGoogleError(err).kind).toBe('retryable');
+    } finally {
+      server.close();
+    }
   });
 });

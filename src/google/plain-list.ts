@@ -93,9 +93,19 @@ export function listEventsPlain(
       },
       (res) => {
         const chunks: Buffer[] = [];
+        let ended = false;
+        const fail = (err: Error) => {
+          clearTimeout(timer);
+          reject(Object.assign(err, { config }));
+        };
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (err) => reject(Object.assign(err, { config })));
+        res.on('error', fail);
+        // A connection cut in the middle of the body: a network error (retried), never a short answer.
+        res.on('close', () => {
+          if (!ended) fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        });
         res.on('end', () => {
+          ended = true;
           clearTimeout(timer);
           const answer: PlainAnswer = {
             status: res.statusCode ?? 0,
