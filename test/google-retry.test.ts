@@ -141,6 +141,14 @@ describe('pacing under the per-user quota', () => {
     expect(Array.from({ length: 5 }, () => pacer.reserve())).toEqual([0, 0, 0, 0, 100]);
   });
 
+  it('a back-off (Retry-After) delays every later request by all of it, burst or not', () => {
+    const clock = 5_000;
+    const pacer = new Pacer(10, 8, () => clock, 3);
+    expect(pacer.reserve()).toBe(0);
+    pacer.backOff(1000);
+    expect(Array.from({ length: 3 }, () => pacer.reserve())).toEqual([1000, 1100, 1200]);
+  });
+
   it('a burst never lets a minute hold more than rate x 60 + burst + 1 units', () => {
     let clock = 0;
     const pacer = new Pacer(9.5, 8, () => clock, 5);

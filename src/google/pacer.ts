@@ -39,7 +39,8 @@ export class Pacer {
 
   /** After a rate-limit answer: push every later request back by `ms`. */
   backOff(ms: number): void {
-    this.nextSlot = Math.max(this.nextSlot, this.now() + ms);
+    // The burst is spent too: every later request waits the whole `ms`, then goes at the rate.
+    this.nextSlot = Math.max(this.nextSlot, this.now() + ms + this.burstMs);
   }
 
   /** Waits for the next request slot under the rate; the request then holds `units` slots. */
