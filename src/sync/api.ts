@@ -128,8 +128,11 @@ export class GoogleAccess {
         if (classifyGoogleError(err).status !== 401) throw err;
         // Refused (revoked, or the cache outlived it): the library refreshes, then sends again.
         log.debug(`${account}: cached access token refused (401); refreshing it`);
-        this.noPlain.add(account);
-        await forgetCachedBearer(this.settings, account);
+        // Once per account: a listing refused alongside must not delete the token the library stored since.
+        if (!this.noPlain.has(account)) {
+          this.noPlain.add(account);
+          await forgetCachedBearer(this.settings, account);
+        }
         await retick();
       }
     }
