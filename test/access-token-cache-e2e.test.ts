@@ -147,6 +147,39 @@ describe('access tokens are kept across processes', () => {
     expect(invited?.attendees?.length).toBe(1);
   });
 
+  it('behind a proxy, or after a listing got no answer, the client library lists (it knows proxies and retries)', async () => {
+    world = await idleWorld();
+    const file = join(world.cli.dir, 'loaded-modules.txt');
+    const hook = {
+      NODE_OPTIONS: `--import ${join(import.meta.dirname, 'helpers', 'loaded-modules.mjs')}`,
+      CALSYNC_TEST_LOADED_MODULES: file,
+    };
+    const libraryLoaded = () => readFileSync(file, 'utf8').includes('google-auth-library');
+    // The emulator is local, so NO_PROXY lets the library reach it; the plain request steps aside all the same.
+    const proxied = await world.cli.run(['poll'], {
+      ...hook,
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1',
+    });
+    expect(proxied.code, proxied.stderr).toBe(0);
+    expect(libraryLoaded()).toBe(true);
+    expect(tokenRequests(world)).toBe(0);
+
+    world.emu.clearRequestLog();
+    world.emu.injectFaults({
+      method: 'GET',
+      pathIncludes: `/calendars/${ALICE}/events`,
+      drop: true,
+      times: 1,
+    });
+    const dropped = await world.cli.run(['poll'], hook);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(libraryLoaded()).toBe(true);
+    // The dropped plain listing, then the library's retry; the token was good, so no refresh.
+    expect(requestsFor(world, ALICE).map((r) => r.status)).toEqual([0, 200]);
+    expect(tokenRequests(world)).toBe(0);
+  });
+
   it('the cached token file is not listed as an account', async () => {
     world = await idleWorld();
     const r = await world.cli.run(['auth', '--list', '--json']);

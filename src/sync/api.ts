@@ -2,7 +2,7 @@ import type { Settings } from '../config/types.js';
 import type { Calendar } from '../google/client.js';
 import { accountFor, sharedAccount } from '../google/accounts.js';
 import { cachedBearer, forgetCachedBearer } from '../google/cached-bearer.js';
-import { listEventsPlain, type ListParams } from '../google/plain-list.js';
+import { listEventsPlain, PlainHttpError, type ListParams } from '../google/plain-list.js';
 import { requestTimeoutMs } from '../google/request-timeout.js';
 import { OperationError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
@@ -16,6 +16,13 @@ export interface ListAnswer {
   status: number;
   headers: unknown;
   data: unknown;
+}
+
+/** Whether requests must go through a proxy (gaxios, under the client library, reads these). */
+function proxyConfigured(): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) =>
+    Boolean(process.env[name]),
+  );
 }
 
 /** Units an account may spend at once after a quiet spell (pacer.ts): an idle poll's few requests do not queue. */
@@ -57,8 +64,10 @@ export class GoogleAccess {
   /** Accounts no call may go to for the rest of this poll, and why. */
   private readonly stopped = new Map<string, string>();
   private readonly failuresInARow = new Map<string, number>();
-  /** Accounts whose cached token Google refused in this poll: the client library only. */
+  /** Accounts the plain listing no longer serves in this poll (a 401, or no answer): the client library only. */
   private readonly noPlain = new Set<string>();
+  /** Accounts whose cached token Google answered 401 to: their library client refreshes first. */
+  private readonly tokenRefused = new Set<string>();
   /** Counts calls made (every attempt), for reports and the benchmark. */
   calls = 0;
   private units = 0;
@@ -84,9 +93,18 @@ export class GoogleAccess {
   private async client(account: string): Promise<Calendar> {
     let c = this.clients.get(account);
     if (!c) {
-      const { calendarFor } = await import('../google/client.js');
-      // Another call may have made it while the library loaded.
-      c = this.clients.get(account) ?? calendarFor(this.settings, account);
+      const [{ calendarWithAuth }, { loadAccountAuth }] = await Promise.all([
+        import('../google/client.js'),
+        import('../google/auth.js'),
+      ]);
+      // Another call may have made it while the library loaded. After a plain listing's 401
+      // the cached token is known bad: the client refreshes first instead of sending it again.
+      c =
+        this.clients.get(account) ??
+        calendarWithAuth(
+          this.settings,
+          loadAccountAuth(this.settings, account, { cachedToken: !this.tokenRefused.has(account) }),
+        );
       this.clients.set(account, c);
     }
     return c;
@@ -107,9 +125,13 @@ export class GoogleAccess {
     );
   }
 
-  /** The cached access token a plain request may use, if the account has no client yet. */
+  /**
+   * The cached access token a plain request may use, if the account has no
+   * client yet. Never through a proxy: the client library honours
+   * HTTPS_PROXY and friends, the plain request does not, so it steps aside.
+   */
   private plainToken(account: string): string | undefined {
-    if (this.clients.has(account) || this.noPlain.has(account)) return undefined;
+    if (this.clients.has(account) || this.noPlain.has(account) || proxyConfigured()) return undefined;
     return cachedBearer(this.settings, account);
   }
 
@@ -125,12 +147,16 @@ export class GoogleAccess {
       try {
         return await plain(token);
       } catch (err) {
-        if (classifyGoogleError(err).status !== 401) throw err;
+        const { status } = classifyGoogleError(err);
+        // No answer at all (a network the plain request cannot take, say): retried, by the library.
+        if (status === undefined) this.noPlain.add(account);
+        if (status !== 401) throw err;
         // Refused (revoked, or the cache outlived it): the library refreshes, then sends again.
         log.debug(`${account}: cached access token refused (401); refreshing it`);
         // Once per account: a listing refused alongside must not delete the token the library stored since.
-        if (!this.noPlain.has(account)) {
-          this.noPlain.add(account);
+        this.noPlain.add(account);
+        if (!this.tokenRefused.has(account)) {
+          this.tokenRefused.add(account);
           await forgetCachedBearer(this.settings, account);
         }
         await retick();
@@ -203,6 +229,8 @@ export class GoogleAccess {
       this.noteFailure(account, err);
       // The token refresh inside the call failed for good: the account must sign in
       // again, or (a delegated account) the admin must act; the error says what.
+      // A plain request refreshes no token, so its errors are never about credentials (no library to load).
+      if (err instanceof PlainHttpError) throw err;
       const { credentialError } = await import('../google/auth.js');
       const authError = credentialError(this.settings, account, err);
       if (authError) throw authError;
