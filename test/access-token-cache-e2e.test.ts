@@ -27,6 +27,22 @@ const tokenRequests = (w: World): number => w.emu.requests.filter((r) => r.path 
 
 const cacheFile = (w: World, account: string): string => join(w.cli.dir, 'tokens', `${account}.access.json`);
 
+/** The CommonJS modules a calsync run loaded (test/helpers/loaded-modules.mjs): run with `env`, then read `loaded()`. */
+function moduleRecorder(w: World): { env: Record<string, string>; loaded: () => string[] } {
+  const file = join(w.cli.dir, 'loaded-modules.txt');
+  return {
+    env: {
+      NODE_OPTIONS: `--import ${join(import.meta.dirname, 'helpers', 'loaded-modules.mjs')}`,
+      CALSYNC_TEST_LOADED_MODULES: file,
+    },
+    loaded: () => readFileSync(file, 'utf8').split('\n'),
+  };
+}
+
+/** The Google client library's modules among loaded paths. */
+const library = (paths: string[]): string[] =>
+  paths.filter((p) => /[/\\](@googleapis|googleapis-common|google-auth-library|gaxios)[/\\]/.test(p));
+
 /** A world of two source calendars, synced twice so the next poll finds nothing to do. */
 async function idleWorld(): Promise<World> {
   const w = await startWorld({ sources: [ALICE, CAROL] });
@@ -123,14 +139,7 @@ describe('access tokens are kept across processes', () => {
 
   it('an idle poll does not load the Google client library; a poll with a change does', async () => {
     world = await idleWorld();
-    const file = join(world.cli.dir, 'loaded-modules.txt');
-    const env = {
-      NODE_OPTIONS: `--import ${join(import.meta.dirname, 'helpers', 'loaded-modules.mjs')}`,
-      CALSYNC_TEST_LOADED_MODULES: file,
-    };
-    const loaded = () => readFileSync(file, 'utf8').split('\n');
-    const library = (paths: string[]) =>
-      paths.filter((p) => /[/\\](@googleapis|googleapis-common|google-auth-library|gaxios)[/\\]/.test(p));
+    const { env, loaded } = moduleRecorder(world);
 
     const idle = await world.cli.run(['poll'], env);
     expect(idle.code, idle.stderr).toBe(0);
@@ -149,12 +158,8 @@ describe('access tokens are kept across processes', () => {
 
   it('behind a proxy, or after a listing got no answer, the client library lists (it knows proxies and retries)', async () => {
     world = await idleWorld();
-    const file = join(world.cli.dir, 'loaded-modules.txt');
-    const hook = {
-      NODE_OPTIONS: `--import ${join(import.meta.dirname, 'helpers', 'loaded-modules.mjs')}`,
-      CALSYNC_TEST_LOADED_MODULES: file,
-    };
-    const libraryLoaded = () => readFileSync(file, 'utf8').includes('google-auth-library');
+    const { env: hook, loaded } = moduleRecorder(world);
+    const libraryLoaded = () => library(loaded()).length > 0;
     // The emulator is local, so NO_PROXY lets the library reach it; the plain request steps aside all the same.
     const proxied = await world.cli.run(['poll'], {
       ...hook,
