@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/built-bundle.ts'],
     exclude: ['test/tools/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`,
-// and by npm itself on install from a git checkout: the `prepare` script).
+// Thin launcher: the CLI is compiled to dist/ and bundled to dist/bundle (by
+// `npm run build`, and by npm itself on install from a git checkout: the
+// `prepare` script). See scripts/bundle.mjs for why a bundle.
 let main;
 try {
-  ({ main } = await import('../dist/cli/main.js'));
+  ({ main } = await import('../dist/bundle/main.js'));
 } catch (err) {
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli/main.js')) throw err;
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/bundle/main.js')) throw err;
   process.stderr.write(
     'calsync: this checkout is not built yet: run npm run build (or npm ci, which builds it)\n',
   );

@@ -1,8 +1,12 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
+import { BIN } from './helpers/cli.js';
 import { at, startWorld, type World } from './helpers/world.js';
+
+const PACKAGE_DIR = resolve(import.meta.dirname, '..');
 
 const ALICE = 'alice@example.test';
 const CAROL = 'carol@example.test';
@@ -27,7 +31,10 @@ const tokenRequests = (w: World): number => w.emu.requests.filter((r) => r.path 
 
 const cacheFile = (w: World, account: string): string => join(w.cli.dir, 'tokens', `${account}.access.json`);
 
-/** The CommonJS modules a calsync run loaded (test/helpers/loaded-modules.mjs): run with `env`, then read `loaded()`. */
+/**
+ * The files of the modules a calsync run loaded, ES and CommonJS
+ * (test/helpers/loaded-modules.mjs): run with `env`, then read `loaded()`.
+ */
 function moduleRecorder(w: World): { env: Record<string, string>; loaded: () => string[] } {
   const file = join(w.cli.dir, 'loaded-modules.txt');
   return {
@@ -35,7 +42,11 @@ function moduleRecorder(w: World): { env: Record<string, string>; loaded: () => 
       NODE_OPTIONS: `--import ${join(import.meta.dirname, 'helpers', 'loaded-modules.mjs')}`,
       CALSYNC_TEST_LOADED_MODULES: file,
     },
-    loaded: () => readFileSync(file, 'utf8').split('\n'),
+    loaded: () => {
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      writeFileSync(file, '');
+      return [...new Set(lines.map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l)))];
+    },
   };
 }
 
@@ -137,16 +148,24 @@ describe('access tokens are kept across processes', () => {
     expect(health.stdout).toMatch(/calsync auth carol@example\.test/);
   });
 
-  it('an idle poll does not load the Google client library; a poll with a change does', async () => {
+  it('an idle poll loads neither the client library nor commander, and few files; a poll with a change loads the library', async () => {
     world = await idleWorld();
     const { env, loaded } = moduleRecorder(world);
 
+    // The recorder sees commander where it is loaded: every command line but a timer's poll.
+    expect((await world.cli.run(['--version'], env)).code).toBe(0);
+    expect(loaded().some((p) => /[/\\]commander[/\\]/.test(p))).toBe(true);
+
     const idle = await world.cli.run(['poll'], env);
     expect(idle.code, idle.stderr).toBe(0);
-    // The hook saw the CommonJS modules the poll did load (commander is one).
-    expect(loaded().some((p) => p.includes('commander'))).toBe(true);
-    expect(library(loaded())).toEqual([]);
+    const files = loaded();
+    expect(library(files)).toEqual([]);
+    expect(files.filter((p) => /[/\\]commander[/\\]/.test(p))).toEqual([]);
     expect(listsOf(world, ALICE)).toBe(1);
+    // calsync's own code comes from the bundle, in a few files (scripts/bundle.mjs).
+    const own = files.filter((p) => p.startsWith(PACKAGE_DIR) && !p.includes('node_modules'));
+    expect(own.filter((p) => !p.startsWith(join(PACKAGE_DIR, 'dist', 'bundle')))).toEqual([BIN]);
+    expect(own.length).toBeLessThanOrEqual(5);
 
     world.emu.seedEvent(ALICE, samples.meeting({ summary: 'New', start: at(3, 9), end: at(3, 10) }));
     const busy = await world.cli.run(['poll'], env);

@@ -1,5 +1,5 @@
 /**
- * `calsync config` through the built binary (run `npx tsc -p tsconfig.build.json`
+ * `calsync config` through the built binary (run `npm run build`
  * first; `npm test` does), with a private config dir and a clean environment.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,8 +14,8 @@ const bin = fileURLToPath(new URL('../bin/calsync.js', import.meta.url));
 let dir: string;
 let configFile: string;
 beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
-    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first');
+  if (!existsSync(fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)))) {
+    throw new Error('dist/ is missing: run `npm run build` first');
   }
 });
 beforeEach(() => {

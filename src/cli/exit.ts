@@ -1,4 +1,3 @@
-import { CommanderError } from 'commander';
 import { CalsyncError, ExitCode, errorMessage } from '../errors.js';
 import { redact } from '../util/log.js';
 import { terminalText } from '../util/terminal-text.js';
@@ -16,10 +15,6 @@ export function reportError(
   verbose: boolean,
   write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
 ): number {
-  if (err instanceof CommanderError) {
-    // commander already printed its message (see configureOutput in main.ts).
-    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
   if (err instanceof CalsyncError) {
     write(safeLine(`calsync: ${err.message}`));
     if (err.hint) write(safeLine(`  ${err.hint}`));

@@ -9,8 +9,30 @@ export interface GlobalOptions {
   color: boolean;
 }
 
+/** The root program's options, as commander defines them and the timer's fast path reads them. */
+export const GLOBAL_OPTIONS = [
+  { flags: '--json', key: 'json', value: true, description: 'print one JSON document on stdout' },
+  {
+    flags: '-v, --verbose',
+    key: 'verbose',
+    value: true,
+    description: 'debug logging on stderr (stack traces included)',
+  },
+  {
+    flags: '-q, --quiet',
+    key: 'quiet',
+    value: true,
+    description: 'only errors on stderr (what a command prints on stdout stays)',
+  },
+  { flags: '--no-color', key: 'color', value: false, description: 'no colour (also NO_COLOR)' },
+] as const;
+
 export function globalOptions(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals<Partial<GlobalOptions>>();
+  return resolveGlobals(cmd.optsWithGlobals<Partial<GlobalOptions>>());
+}
+
+/** The options as given (absent ones undefined), with NO_COLOR and --json taken into account. */
+export function resolveGlobals(o: Partial<GlobalOptions>): GlobalOptions {
   return {
     json: o.json === true,
     verbose: o.verbose === true,
