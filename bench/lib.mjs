@@ -2,7 +2,7 @@
 // Shared pieces of the benchmarks: a temp world on the emulator, and running
 // the built binary with its wall time and peak RSS measured by the kernel.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -94,6 +94,15 @@ export function describeCleanEnv() {
   const node = removed.filter((n) => n.startsWith('NODE'));
   const other = removed.filter((n) => !n.startsWith('NODE'));
   return `clean environment (as a systemd unit has it): PATH, HOME, LANG only; removed ${node.length ? node.join(', ') : 'no NODE_* variables'}${other.length ? ` and ${other.length} others (${other.join(', ')})` : ''}`;
+}
+
+/**
+ * The NODE_OPTIONS a unit template sets (`Environment=NODE_OPTIONS=...`), or
+ * undefined: the bench runs a server with the options its unit gives it.
+ */
+export function unitNodeOptions(unit) {
+  const text = readFileSync(resolve(import.meta.dirname, '../systemd', unit), 'utf8');
+  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(text)?.[1];
 }
 
 export const fmt = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : 'n/a');

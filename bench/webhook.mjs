@@ -15,7 +15,8 @@
 //    sending one header byte a second, for 8 s), side by side, with the
 //    requests that failed. `node bench/webhook.mjs slowloris` runs only this.
 // 4. RSS against a bare node:http server in the same run, both started in
-//    the environment a systemd unit gives: idle, and after the same flood.
+//    the environment calsync-webhook.service gives (systemd's, plus its
+//    NODE_OPTIONS): idle, and after the same flood.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -28,7 +29,7 @@ import { loadSettings } from '../dist/config/index.js';
 import { startEmulator } from '../dist/emulator/index.js';
 import { runWatch } from '../dist/push/watch.js';
 import { readState } from '../dist/state/index.js';
-import { systemdEnv } from './lib.mjs';
+import { systemdEnv, unitNodeOptions } from './lib.mjs';
 
 const CHANGES = 200;
 const FORGED = 5_000;
@@ -90,10 +91,13 @@ function waitFor(check, timeoutMs) {
 }
 
 /** The least a webhook receiver can be: node:http answering 200 to everything. */
+// What the unit adds to systemd's environment for node (a V8 heap setting): both servers get it.
+const NODE_OPTIONS = unitNodeOptions('calsync-webhook.service');
+const UNIT_NODE_OPTIONS = NODE_OPTIONS ? { NODE_OPTIONS } : {};
 const BARE_SERVER = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); }).listen(Number(process.argv[1]), '127.0.0.1', () => process.stderr.write('listening on http://127.0.0.1:' + process.argv[1] + '\\n'));`;
 
 function startBareServer(port) {
-  return startProcess([process.execPath, '-e', BARE_SERVER, String(port)], systemdEnv());
+  return startProcess([process.execPath, '-e', BARE_SERVER, String(port)], systemdEnv(UNIT_NODE_OPTIONS));
 }
 
 function startServer(env, port) {
@@ -293,8 +297,9 @@ export async function run(parts = ['latency', 'flood', 'slowloris']) {
         mode: 0o600,
       });
     const port = await freePort();
-    // What a systemd unit gives (no NODE_* variables), plus calsync's settings.
+    // What calsync-webhook.service gives (systemd's variables and its NODE_OPTIONS), plus calsync's settings.
     const env = systemdEnv({
+      ...UNIT_NODE_OPTIONS,
       HOME: dir,
       CALSYNC_CONFIG_DIR: dir,
       CALSYNC_SOURCE_CALENDARS: CAL,
@@ -376,7 +381,7 @@ export async function run(parts = ['latency', 'flood', 'slowloris']) {
     const bare = result.rssMiB.bare;
     const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
     console.log(
-      `webhook: RSS idle ${rssIdle ?? 'n/a'} MiB vs bare node:http ${bare.idle ?? 'n/a'} MiB, ratio ${ratio(rssIdle, bare.idle)}; ` +
+      `webhook (both servers with NODE_OPTIONS=${NODE_OPTIONS ?? ''}, as the unit sets it): RSS idle ${rssIdle ?? 'n/a'} MiB vs bare node:http ${bare.idle ?? 'n/a'} MiB, ratio ${ratio(rssIdle, bare.idle)}; ` +
         `after the load (${CHANGES} changes polled, ${FORGED + UNKNOWN} refused notifications) ${rssAfter ?? 'n/a'} MiB vs bare node:http after the same flood ${bare.after ?? 'n/a'} MiB, ratio ${ratio(rssAfter, bare.after)} (goal <= 1.5)`,
     );
     return result;

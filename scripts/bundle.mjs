@@ -13,6 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist');
 const out = resolve(dist, 'bundle');
 
+const INLINED_PACKAGES = ['p-retry', 'is-network-error'];
 const ENTRY = resolve(dist, 'cli/main.js');
 // What a timer's `calsync poll` loads after the entry when it finds nothing:
 // the poll command, and what it imports when it runs (cli/poll.ts). Their
@@ -44,8 +45,10 @@ rmSync(out, { recursive: true, force: true });
 await build({
   input: { main: ENTRY },
   platform: 'node',
-  // Packages, and node's own modules, are loaded from where they are installed.
-  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  // Packages, and node's own modules, are loaded from where they are installed,
+  // but for the two small ones every poll runs: each package costs node a walk
+  // through package.json files to find its entry.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/') && !INLINED_PACKAGES.includes(id),
   plugins: [
     {
       name: 'idle-poll-set',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -150,5 +151,25 @@ describe('calsync systemd install (built binary)', () => {
     } finally {
       await box.cleanup();
     }
+  });
+
+  it('the webhook server runs with a young generation capped at 2 MiB semi-spaces, which node takes from NODE_OPTIONS', async () => {
+    const plan = await rendered('user');
+    const webhook = plan.units.find((u) => u.name === 'calsync-webhook.service')?.content ?? '';
+    const options = /^Environment=NODE_OPTIONS=(.*)$/m.exec(webhook)?.[1];
+    expect(options).toBe('--max-semi-space-size=2');
+    // A burst of short-lived objects: node's default lets the new space grow to 32 MiB, the unit's keeps it at 4.
+    const burst = `const keep = []; for (let i = 0; i < 100; i++) { keep.push(Array.from({ length: 20000 }, (_, j) => ({ j })));
+      keep.splice(0, keep.length - 3); }
+      process.stdout.write(String(require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));`;
+    const newSpace = (env: Record<string, string>): number =>
+      Number(
+        spawnSync(process.execPath, ['-e', burst], {
+          env: { PATH: '/usr/bin:/bin', ...env },
+          encoding: 'utf8',
+        }).stdout,
+      );
+    expect(newSpace({ NODE_OPTIONS: options ?? '' })).toBeLessThanOrEqual(4 * 2 ** 20);
+    expect(newSpace({})).toBeGreaterThan(4 * 2 ** 20);
   });
 });
