@@ -102,7 +102,13 @@ export function describeCleanEnv() {
  */
 export function unitNodeOptions(unit) {
   const text = readFileSync(resolve(import.meta.dirname, '../systemd', unit), 'utf8');
-  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(text)?.[1];
+  const value = /^Environment=NODE_OPTIONS=(.*)$/m.exec(text)?.[1];
+  // systemd splits and unquotes Environment= values: this reader takes one plain word only.
+  if (value !== undefined && !/^[^\s"']+$/.test(value))
+    throw new Error(
+      `${unit}: NODE_OPTIONS=${value} is more than one plain word; teach unitNodeOptions systemd's quoting`,
+    );
+  return value;
 }
 
 export const fmt = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : 'n/a');

@@ -4,7 +4,7 @@
 // poll loaded about 80: the bundle puts everything an idle poll runs into one
 // chunk, and every other command's code into chunks loaded when it runs.
 // Packages stay outside (node_modules), loaded as before.
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -41,8 +41,10 @@ function staticClosure(ctx, roots) {
 const startUp = new Set();
 const idlePoll = new Set();
 const started = Date.now();
-rmSync(out, { recursive: true, force: true });
-await build({
+// Written over the last build, not after removing it: a poll that starts
+// meanwhile finds a whole bundle. What the last build had and this one has
+// not (chunk names carry a hash) is removed afterwards.
+const written = await build({
   input: { main: ENTRY },
   platform: 'node',
   // Packages, and node's own modules, are loaded from where they are installed,
@@ -78,6 +80,8 @@ await build({
     if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);
   },
 });
+const current = new Set(written.output.map((file) => file.fileName));
+for (const name of readdirSync(out)) if (!current.has(name)) rmSync(resolve(out, name), { recursive: true });
 console.log(
   `bundle: dist/bundle in ${Date.now() - started} ms (${idlePoll.size} modules in the idle-poll chunk)`,
 );

@@ -1,7 +1,18 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startEmulator } from '../src/emulator/index.js';
 import type { Emulator, RequestLogEntry } from '../src/emulator/index.js';
 import { ConfigError } from '../src/errors.js';
@@ -369,6 +380,31 @@ describe('serve-webhook end to end', () => {
       /calsync info: webhook poll of (\S+): 1 done: invite "Team lunch"/,
     );
     expect(line?.[1]).toBe(f.calendar);
+  });
+
+  it('keeps syncing after its files are replaced under it (an upgrade or a rebuild)', async () => {
+    // An installed copy of the package, as npm lays it out: its own files, the dependencies beside them.
+    const pkg = mkdtempSync(join(tmpdir(), 'calsync-installed-'));
+    onTestFinished(() => rmSync(pkg, { recursive: true, force: true }));
+    const root = join(import.meta.dirname, '..');
+    for (const part of ['bin', 'dist/bundle', 'package.json', 'systemd', 'docs'])
+      cpSync(join(root, part), join(pkg, part), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
+    const f = await fixture(tmp);
+    expect((await runCli(['watch'], f.env)).code).toBe(0);
+    server = startCli(['serve-webhook', '--port', String(f.port)], f.env, join(pkg, 'bin', 'calsync.js'));
+    await server.waitForStderr(/listening on (http:\/\/\S+)/);
+    await pollOnce(f);
+
+    // npm replaces the whole package directory on an upgrade; a rebuild renames the bundle's chunks.
+    rmSync(join(pkg, 'dist'), { recursive: true });
+    const event = emu.seedEvent(f.calendar, inOneHour('After the upgrade'));
+    await eventually(
+      () => (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED),
+      10_000,
+      `the invite; stderr: ${server.output().stderr}`,
+    );
+    expect(server.output().stderr).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND/);
   });
 
   it('a timer poll and notification polls at the same time make no duplicate', async () => {

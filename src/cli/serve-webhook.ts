@@ -61,7 +61,9 @@ export function registerServeWebhook(program: Command): void {
       const { assertPollable } = await import('../sync/poll.js');
       assertPollable(settings);
       // The HTTP server and its dependencies load only for this command.
-      const { startWebhookServer, startSchedule, ownScheduleTick } = await import('../server/index.js');
+      const { startWebhookServer, startSchedule, ownScheduleTick, preloadPollModules } =
+        await import('../server/index.js');
+      await preloadPollModules();
       const stopped = untilSignal();
       const server = await startWebhookServer({ settings, host: flags.host, port: flags.port });
       const line = `listening on ${server.url}`;

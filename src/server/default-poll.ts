@@ -1,3 +1,4 @@
+import { loadEngine } from './preload.js';
 import type { Settings } from '../config/types.js';
 import type { PollReport } from '../sync/report.js';
 import { log } from '../util/log.js';
@@ -5,12 +6,12 @@ import type { PollFn } from './poll-queue.js';
 
 /**
  * The poll a notification triggers: the engine's own `runPoll` for that one
- * calendar (it takes the cross-process state lock itself). Imported on first
- * use, so the server's modules load without the sync engine.
+ * calendar (it takes the cross-process state lock itself). The engine is
+ * loaded once, when the server starts (preload.ts).
  */
 export function defaultPoll(settings: Settings): PollFn {
   return async (calendarId: string, signal: AbortSignal) => {
-    const { runPoll } = await import('../sync/poll.js');
+    const { runPoll } = await loadEngine();
     const report = await runPoll({ settings, calendars: [calendarId], trigger: 'webhook', signal });
     const line = webhookPollLine(calendarId, report);
     if (line) log.info(line);

@@ -5,3 +5,4 @@ export type { PollFn } from './poll-queue.js';
 export { startSchedule } from './schedule.js';
 export type { Schedule } from './schedule.js';
 export { ownScheduleTick } from './own-schedule.js';
+export { preloadPollModules } from './preload.js';

@@ -1,3 +1,4 @@
+import { loadEngine, loadWatch } from './preload.js';
 import type { Settings } from '../config/types.js';
 
 /**
@@ -6,10 +7,10 @@ import type { Settings } from '../config/types.js';
  * when a webhook URL is set, so no channel lapses without a systemd timer.
  */
 export async function ownScheduleTick(settings: Settings): Promise<void> {
-  const { runPoll } = await import('../sync/poll.js');
+  const { runPoll } = await loadEngine();
   await runPoll({ settings, trigger: 'serve' });
   if (settings.webhookUrl) {
-    const { runWatch } = await import('../push/watch.js');
+    const { runWatch } = await loadWatch();
     await runWatch({ settings });
   }
 }

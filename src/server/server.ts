@@ -1,3 +1,4 @@
+import { loadMetricsRender } from './preload.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -186,7 +187,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         metrics: { ...state.metrics, webhooksReceived: state.metrics.webhooksReceived + counter.unflushed },
       };
       // prom-client loads with the first scrape: a server nobody scrapes does not carry it.
-      const { METRICS_CONTENT_TYPE, renderMetrics } = await import('../metrics/render.js');
+      const { METRICS_CONTENT_TYPE, renderMetrics } = await loadMetricsRender();
       send(
         res,
         200,

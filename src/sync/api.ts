@@ -1,3 +1,4 @@
+import { lazyModule } from '../util/lazy-module.js';
 import type { Settings } from '../config/types.js';
 import type { Calendar } from '../google/client.js';
 import { accountFor, sharedAccount } from '../google/accounts.js';
@@ -10,6 +11,11 @@ import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
 import { log } from '../util/log.js';
 import { checkAnswer } from './validate.js';
+
+/** The client library and its auth: loaded on first use (an idle poll never does). */
+export const loadGoogleClient = lazyModule(() =>
+  Promise.all([import('../google/client.js'), import('../google/auth.js')]),
+);
 
 /** An events.list answer, from the client library or a plain request: both have this shape. */
 export interface ListAnswer {
@@ -93,10 +99,7 @@ export class GoogleAccess {
   private async client(account: string): Promise<Calendar> {
     let c = this.clients.get(account);
     if (!c) {
-      const [{ calendarWithAuth }, { loadAccountAuth }] = await Promise.all([
-        import('../google/client.js'),
-        import('../google/auth.js'),
-      ]);
+      const [{ calendarWithAuth }, { loadAccountAuth }] = await loadGoogleClient();
       // Another call may have made it while the library loaded. After a plain listing's 401
       // the cached token is known bad: the client refreshes first instead of sending it again.
       c =
@@ -231,7 +234,7 @@ export class GoogleAccess {
       // again, or (a delegated account) the admin must act; the error says what.
       // A plain request refreshes no token, so its errors are never about credentials (no library to load).
       if (err instanceof PlainHttpError) throw err;
-      const { credentialError } = await import('../google/auth.js');
+      const [, { credentialError }] = await loadGoogleClient();
       const authError = credentialError(this.settings, account, err);
       if (authError) throw authError;
       throw err;

@@ -28,6 +28,19 @@ import type { CalendarReport, PollReport } from './report.js';
 export type { PollReport, CalendarReport, ActionReport } from './report.js';
 export type { PollOptions } from './poll-run.js';
 import type { PollOptions, PollRun } from './poll-run.js';
+import { lazyModule } from '../util/lazy-module.js';
+import { loadGoogleClient } from './api.js';
+
+/** The planner and applier: loaded only when a listing brought changes. */
+const loadPlanner = lazyModule(() => import('./act.js'));
+
+/**
+ * Loads now what a poll with changes loads later (the planner, the client
+ * library), for a process that must not read its files again (serve-webhook).
+ */
+export async function preloadEngine(): Promise<void> {
+  await Promise.all([loadPlanner(), loadGoogleClient()]);
+}
 
 export function assertPollable(settings: Settings): { inviteEmail: string } {
   if (settings.sourceCalendars.length === 0) {
@@ -210,7 +223,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     report.changes = events.length;
     // Nothing changed (the idle poll of a timer): nothing to plan, and the rules are not even loaded.
     if (events.length > 0) {
-      const { planAndApply } = await import('./act.js');
+      const { planAndApply } = await loadPlanner();
       await planAndApply(run, calendarId, events, report, listing.full);
     }
     if (!run.opts.dryRun) {
