@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
 import { POLL_SWITCHES, type PollFlags } from './poll-switches.js';
+import { startSpinner } from './spinner.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -30,11 +31,7 @@ export async function runPollCommand(flags: PollFlags, g: GlobalOptions): Promis
   ]);
   const { settings } = loadSettings();
   applyLogLevel(g, settings.logLevel);
-  // A terminal that reports no width (e.g. `script` without a size) makes ora redraw forever: no spinner there.
-  const spinner =
-    process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !g.json && !g.quiet && g.color
-      ? (await import('ora')).default({ stream: process.stderr }).start('polling')
-      : undefined;
+  const spinner = await startSpinner(g, 'polling');
   try {
     const report = await runPoll({
       settings,

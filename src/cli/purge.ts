@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
+import { startSpinner } from './spinner.js';
 
 interface PurgeFlags {
   dryRun?: boolean;
@@ -57,10 +58,7 @@ export function registerPurge(program: Command): void {
       ]);
       const { settings } = loadSettings();
       applyLogLevel(g, settings.logLevel);
-      const spinner =
-        process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !g.json && !g.quiet && g.color
-          ? (await import('ora')).default({ stream: process.stderr }).start('purging')
-          : undefined;
+      const spinner = await startSpinner(g, 'purging');
       try {
         const report = await runPurge({
           settings,
