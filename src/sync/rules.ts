@@ -6,13 +6,20 @@
 import type { EntryLookup } from '../state/event-table.js';
 import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
-import { birthdayCopy, followPatch, gmailCopy, mirrorOf, occurrencePatch } from './copies.js';
+import {
+  birthdayCopy,
+  followPatch,
+  gmailCopy,
+  mirrorOf,
+  occurrencePatch,
+  type CopyOrigin,
+} from './copies.js';
 import { birthdayTypeOf, isContactsBirthdayCalendar, isGmailEvent } from './event-kinds.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
 import { orphanTargets, searchesOrphans } from './orphans.js';
+import { hasOwnInviteMarker, markedSourceEvent } from './ownership.js';
 import { parkedReason, parkedUnchanged } from './parking.js';
 import {
-  MARKER,
   type Action,
   type Elsewhere,
   type EventRef,
@@ -128,7 +135,7 @@ function mirrorOccurrence(
   return {
     calendarId: settings.inviteEmail,
     // The series mirror's id as recorded: a burnt deterministic id moved it along its sequence (burnt-ids.ts).
-    eventId: `${seriesMirrorId ?? copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
+    eventId: `${seriesMirrorId ?? copyEventId(settings.target, calendarId, masterId, 'mirror')}_${suffix}`,
   };
 }
 
@@ -189,9 +196,15 @@ export function planEvent(input: PlanInput): Action {
   return withWriter(planUnwritten(input), input.settings, input.elsewhere);
 }
 
+/** The copy's origin: this install's shared calendar and the source calendar. */
+function originOf(input: PlanInput): CopyOrigin {
+  return { target: input.settings.target, sourceCalendarId: input.calendarId };
+}
+
 function planUnwritten(input: PlanInput): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
+  const origin = originOf(input);
   const skip = (reason: string, remember?: Skip['remember'], otherwise?: Action): Skip => ({
     kind: 'skip',
     source,
@@ -226,7 +239,11 @@ function planUnwritten(input: PlanInput): Action {
     );
   };
 
-  if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
+  const marked = markedSourceEvent(event, calendarId, settings.target, settings.sourceCalendars);
+  if (marked === 'mine') return skip('created by calsync');
+  // Another install's copy of one of this install's own sources: this install makes its own from the original.
+  if (marked === 'theirs-of-own-source')
+    return skip('made by another calsync install for its shared calendar');
   // Google kept refusing it and it has not changed since: it waits (a cancellation still goes through).
   if (entry && !settings.retryParked && parkedUnchanged(entry, event))
     return { kind: 'skip', source, reason: parkedReason(entry), parked: true };
@@ -261,14 +278,14 @@ function planUnwritten(input: PlanInput): Action {
     const place = copyPlace(calendarId, 'birthday', settings);
     const target = copy ?? {
       calendarId: place.calendarId,
-      eventId: copyEventId(calendarId, source.eventId, 'birthday'),
+      eventId: copyEventId(settings.target, calendarId, source.eventId, 'birthday'),
     };
     if (!created)
       return {
         kind: 'copy-birthday',
         source,
         target,
-        body: birthdayCopy(calendarId, event, target.eventId, place.invitee),
+        body: birthdayCopy(origin, event, target.eventId, place.invitee),
       };
     if (entry && changedSince(entry, event))
       return {
@@ -276,7 +293,7 @@ function planUnwritten(input: PlanInput): Action {
         source,
         target,
         copyKind: 'copy',
-        body: followPatch('birthday', calendarId, event, settings.inviteEmail),
+        body: followPatch('birthday', origin, event, settings.inviteEmail),
       };
     return skip('copy is up to date');
   }
@@ -286,7 +303,7 @@ function planUnwritten(input: PlanInput): Action {
     const place = copyPlace(calendarId, 'gmail', settings);
     const target = copy ?? {
       calendarId: place.calendarId,
-      eventId: copyEventId(calendarId, source.eventId, 'gmail'),
+      eventId: copyEventId(settings.target, calendarId, source.eventId, 'gmail'),
     };
     const deleteOriginal = settings.gmailOriginal === 'delete';
     if (!created)
@@ -294,7 +311,7 @@ function planUnwritten(input: PlanInput): Action {
         kind: 'copy-gmail',
         source,
         target,
-        body: gmailCopy(calendarId, event, target.eventId, place.invitee),
+        body: gmailCopy(origin, event, target.eventId, place.invitee),
         deleteOriginal,
       };
     if (entry && changedSince(entry, event))
@@ -303,7 +320,7 @@ function planUnwritten(input: PlanInput): Action {
         source,
         target,
         copyKind: 'copy',
-        body: followPatch('gmail', calendarId, event, settings.inviteEmail),
+        body: followPatch('gmail', origin, event, settings.inviteEmail),
       };
     if (deleteOriginal) return { kind: 'delete-original', source, copy: target };
     return skip('copy is up to date');
@@ -324,7 +341,7 @@ function planUnwritten(input: PlanInput): Action {
       return { kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true };
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
-    if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited])
+    if (entry?.rule === 'invite' || hasOwnInviteMarker(event, settings.target))
       return skip('invitee was removed by a person; respected');
     return { kind: 'invite', source, email: settings.inviteEmail, event };
   }
@@ -375,15 +392,15 @@ function mirrorPlan(
         source,
         target: created,
         copyKind: 'mirror',
-        body: followPatch('mirror', calendarId, event, settings.inviteEmail),
+        body: followPatch('mirror', originOf(input), event, settings.inviteEmail),
       };
     return skip('mirror is up to date');
   }
   const target = copy ?? {
     calendarId: settings.inviteEmail,
-    eventId: copyEventId(calendarId, source.eventId, 'mirror'),
+    eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
   };
-  return { kind: 'mirror', source, target, body: mirrorOf(calendarId, event, target.eventId) };
+  return { kind: 'mirror', source, target, body: mirrorOf(originOf(input), event, target.eventId) };
 }
 
 /**
