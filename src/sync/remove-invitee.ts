@@ -9,10 +9,10 @@
  * after a few 412s in a row the event is left for the next run.
  */
 import { classifyGoogleError } from '../google/google-error.js';
-import type { GoogleAccess } from '../sync/api.js';
-import { updateConditionally } from '../sync/conditional-update.js';
-import { ownInviteMarkerKeys, targetOf } from '../sync/ownership.js';
-import type { GoogleEvent } from '../sync/types.js';
+import type { GoogleAccess } from './api.js';
+import { updateConditionally } from './conditional-update.js';
+import { ownInviteMarkerKeys, targetOf } from './ownership.js';
+import type { GoogleEvent } from './types.js';
 import { sameEmail } from '../util/email.js';
 
 export type InviteeRemoval = 'removed' | 'marker-only' | 'gone';
