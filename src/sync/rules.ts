@@ -212,6 +212,12 @@ function planUnwritten(input: PlanInput): Action {
     ...(remember ? { remember } : {}),
     ...(otherwise ? { otherwise } : {}),
   });
+  /**
+   * A live event calsync chose to make nothing for: remembered (an entry
+   * without a copy), so that its cancellation costs no orphan search (orphans.ts):
+   * with an intact state, a cancellation of such an event costs no write.
+   */
+  const nothing = (reason: string): Skip => skip(reason, {});
   const copy = existingCopy(entry);
   // A copy whose creation was interrupted may not exist: it is created again
   // (a 409 means it does), but deleted like any other when its source goes.
@@ -269,12 +275,12 @@ function planUnwritten(input: PlanInput): Action {
   // A person deleted calsync's mirror or copy on the shared calendar (its listing showed it): never made again.
   if (entry?.delivery === 'dismissed') return skip('deleted from the shared calendar by a person; respected');
   const type = event.eventType ?? 'default';
-  if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
+  if (PERSONAL_TYPES.has(type)) return nothing(`${type} events are personal`);
 
   if (type === 'birthday') {
     const birthdayType = birthdayTypeOf(event);
     if (!created && !settings.birthdayTypes.includes(birthdayType))
-      return skip(`birthday type "${birthdayType}" is not in birthdayTypes`);
+      return nothing(`birthday type "${birthdayType}" is not in birthdayTypes`);
     const place = copyPlace(calendarId, 'birthday', settings);
     const target = copy ?? {
       calendarId: place.calendarId,
@@ -350,7 +356,7 @@ function planUnwritten(input: PlanInput): Action {
   // unless the shared calendar organizes it (it is there already).
   if (isOrganizer(event, calendarId)) return mirrorPlan(input, source, entry, copy, created);
   if (sameEmail(event.organizer?.email, settings.inviteEmail))
-    return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
+    return copy ? letGo(copy) : nothing('organized by the shared calendar: it is there already');
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
   if (declined || invited) {
     if (copy) return letGo(copy);
@@ -363,7 +369,7 @@ function planUnwritten(input: PlanInput): Action {
       return invited
         ? { kind: 'update-occurrence', source, target: occurrence, body: null }
         : letGoOccurrence(occurrence);
-    return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
+    return nothing(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
   return mirrorPlan(input, source, entry, copy, created);
 }
