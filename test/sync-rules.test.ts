@@ -391,10 +391,18 @@ const rows: Row[] = [
     reason: /no account may write/,
   },
   {
-    name: 'a mirrored meeting whose organizer became the account loses its mirror first',
+    name: 'a mirrored meeting whose organizer became the account is invited, and its mirror goes in the same action',
     event: own(),
     entry: copied('mirror', 'm1', SHARED),
-    expect: 'delete-copy',
+    expect: 'invite',
+  },
+  {
+    name: 'a handed-over meeting whose mirror no account may delete waits, as any write to the shared calendar',
+    event: own(),
+    entry: copied('mirror', 'm1', SHARED),
+    settings: { mirrorWriter: undefined },
+    expect: 'skip',
+    reason: /no account may write/,
   },
   {
     name: 'a meeting the shared calendar organizes is not mirrored onto it',

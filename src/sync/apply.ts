@@ -243,11 +243,21 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     }
     case 'invite': {
       const r = await invite(api, action.source, action.email, action.event);
-      return {
+      const invited: Omit<Outcome, 'ok'> = {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
         entry: r.already ? { rule: 'invite' } : { rule: 'invite', delivery: 'pending' },
         note: r.already ? 'already invited' : undefined,
+      };
+      if (!action.replaces) return invited;
+      // Invited first: the mirror it replaces goes only once the meeting is on its way there.
+      await deleteIfPresent(api, writerOf(api, action.replaces), action.replaces.target);
+      return {
+        ...invited,
+        writes: invited.writes + 1,
+        successes: [...invited.successes, 'mirror_deleted'],
+        entry: { ...invited.entry, copyId: undefined, copyCalendar: undefined },
+        note: 'invited; the mirror it had went',
       };
     }
     case 'update-copy': {

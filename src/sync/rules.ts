@@ -165,6 +165,8 @@ export function writesShared(action: Action, inviteEmail: string): boolean {
     return action.otherwise !== undefined && writesShared(action.otherwise, inviteEmail);
   if (action.kind === 'delete-orphans')
     return action.targets.some((t) => sameEmail(t.target.calendarId, inviteEmail));
+  if (action.kind === 'invite')
+    return action.replaces !== undefined && sameEmail(action.replaces.target.calendarId, inviteEmail);
   return 'target' in action && sameEmail(action.target.calendarId, inviteEmail);
 }
 
@@ -178,6 +180,17 @@ function withWriter(action: Action, settings: RuleSettings, elsewhere: Elsewhere
     return action.otherwise
       ? { ...action, otherwise: withWriter(action.otherwise, settings, elsewhere) }
       : action;
+  if (action.kind === 'invite' && action.replaces) {
+    if (!sameEmail(action.replaces.target.calendarId, settings.inviteEmail)) return action;
+    if (settings.mirrorWriter !== undefined)
+      return { ...action, replaces: { ...action.replaces, account: settings.mirrorWriter } };
+    return {
+      kind: 'skip',
+      source: action.source,
+      reason: settings.noWriterReason ?? 'no account may write the shared calendar',
+      noWriter: true,
+    };
+  }
   if (!('target' in action) || !sameEmail(action.target.calendarId, settings.inviteEmail)) return action;
   if (action.kind === 'copy-gmail') return action;
   if (settings.mirrorWriter !== undefined) return { ...action, account: settings.mirrorWriter };
@@ -341,10 +354,10 @@ function planUnwritten(input: PlanInput): Action {
     settings.organizedEvents === 'mirror' &&
     (entry?.rule === 'mirror' || !(invited && entry?.delivery !== 'missing'));
   if (isOrganizer(event, calendarId) && !mirrorOwn) {
-    // The meeting became the account's own (organizer changed): its mirror goes
-    // first, and the next poll invites the shared calendar instead.
+    // The meeting became the account's own (organizer changed): the shared calendar is
+    // invited, then its mirror goes, in one action: the meeting is there after every poll.
     if (copy && entry?.rule === 'mirror')
-      return { kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true };
+      return { kind: 'invite', source, email: settings.inviteEmail, event, replaces: { target: copy } };
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
     if (entry?.rule === 'invite' || hasOwnInviteMarker(event, settings.target))

@@ -46,8 +46,18 @@ export type CopyKind = 'copy' | 'mirror';
 export type Action =
   | { kind: 'copy-birthday'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
   | { kind: 'copy-gmail'; source: SourceFacts; target: EventRef; body: GoogleEvent; deleteOriginal: boolean }
-  /** `event`: the source as listed (a full resource with its etag: the invite updates it conditionally). */
-  | { kind: 'invite'; source: SourceFacts; email: string; event?: GoogleEvent }
+  /**
+   * `event`: the source as listed (a full resource with its etag: the invite updates it conditionally).
+   * `replaces`: the mirror the event had while someone else organized it, deleted once the invite is
+   * made, so the meeting is on the shared calendar after every poll (`account`: the mirror writer).
+   */
+  | {
+      kind: 'invite';
+      source: SourceFacts;
+      email: string;
+      event?: GoogleEvent;
+      replaces?: { target: EventRef; account?: string };
+    }
   | { kind: 'mirror'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
   | {
       kind: 'update-copy';
@@ -150,6 +160,8 @@ export function writesOf(action: Action): number {
       return action.deleteOriginal ? 2 : 1;
     case 'delete-orphans':
       return action.targets.length;
+    case 'invite':
+      return action.replaces ? 2 : 1;
     default:
       return 1;
   }
