@@ -39,6 +39,11 @@ export interface PlanInput {
   seriesMirrored: boolean;
   /** That series mirror's id, when known (the state's, or the one planned in this listing). */
   seriesMirrorId?: string;
+  /**
+   * For an occurrence of a birthday series: the series' copy (the state's, or
+   * the one planned in this listing), whose same occurrence follows it.
+   */
+  seriesCopy?: EventRef;
   settings: RuleSettings;
   /**
    * What other source calendars still hold (the same meeting, another
@@ -137,6 +142,15 @@ function mirrorOccurrence(
     // The series mirror's id as recorded: a burnt deterministic id moved it along its sequence (burnt-ids.ts).
     eventId: `${seriesMirrorId ?? copyEventId(settings.target, calendarId, masterId, 'mirror')}_${suffix}`,
   };
+}
+
+/** The occurrence of a copied series (a birthday's copy) that corresponds to a source occurrence. */
+function copyOccurrence(event: GoogleEvent, seriesCopy: EventRef | undefined): EventRef | undefined {
+  const suffix =
+    (event.originalStartTime && instanceSuffix(event.originalStartTime)) ??
+    splitInstanceId(event.id ?? '')?.suffix;
+  if (!seriesCopy || !masterIdOf(event) || !suffix) return undefined;
+  return { calendarId: seriesCopy.calendarId, eventId: `${seriesCopy.eventId}_${suffix}` };
 }
 
 function changedSince(entry: ProcessedEvent, event: GoogleEvent): boolean {
@@ -276,6 +290,9 @@ function planUnwritten(input: PlanInput): Action {
         ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
         : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
+    // A cancelled occurrence of a copied birthday series: the same occurrence of the copy goes.
+    const copied = copyOccurrence(event, input.seriesCopy);
+    if (copied) return { kind: 'update-occurrence', source, target: copied, body: null };
     if (searchesOrphans(event, entry, settings)) {
       const targets = orphanTargets(calendarId, source.eventId, settings, input.elsewhere);
       if (targets.length > 0) return { kind: 'delete-orphans', source, targets };
@@ -291,6 +308,14 @@ function planUnwritten(input: PlanInput): Action {
   if (PERSONAL_TYPES.has(type)) return nothing(`${type} events are personal`);
 
   if (type === 'birthday') {
+    // One occurrence changed (an exception of the series): the same occurrence of the copy follows, as a
+    // mirror's does; never a birthday of its own repeating every year.
+    if (masterIdOf(event) && event.originalStartTime) {
+      const target = copy ?? copyOccurrence(event, input.seriesCopy);
+      if (!target) return skip('birthday series is not copied');
+      if (copy && entry && !changedSince(entry, event)) return skip('copy is up to date');
+      return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
+    }
     const birthdayType = birthdayTypeOf(event);
     if (!created && !settings.birthdayTypes.includes(birthdayType))
       return nothing(`birthday type "${birthdayType}" is not in birthdayTypes`);
@@ -467,9 +492,20 @@ export function planChanges(
     // A series mirror whose creation is in doubt is no mirror to patch occurrences of.
     return master?.rule === 'mirror' && Boolean(master.copyId) && !master.copyUnconfirmed;
   };
+  // Birthday series copied in this listing; older ones are looked up in the entries.
+  const copiedNow = new Map<string, EventRef>();
+  const seriesCopyOf = (masterId: string): EventRef | undefined => {
+    const now = copiedNow.get(masterId);
+    if (now) return now;
+    const master = entries?.get(masterId);
+    return master?.rule === 'birthday' && master.copyId && master.copyCalendar && !master.copyUnconfirmed
+      ? { calendarId: master.copyCalendar, eventId: master.copyId }
+      : undefined;
+  };
   const actions: Action[] = [];
   for (const event of ordered) {
     const masterId = masterIdOf(event);
+    const seriesCopy = masterId === undefined ? undefined : seriesCopyOf(masterId);
     const action = planEvent({
       calendarId,
       event,
@@ -477,9 +513,11 @@ export function planChanges(
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
       seriesMirrorId:
         masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
+      ...(seriesCopy ? { seriesCopy } : {}),
       settings,
       elsewhere,
     });
+    if (action.kind === 'copy-birthday') copiedNow.set(action.source.eventId, action.target);
     if (action.kind === 'mirror' && event.recurrence?.length)
       mirroredNow.set(action.source.eventId, action.target.eventId);
     if (action.kind === 'delete-copy' && action.copyKind === 'mirror')
