@@ -6,7 +6,7 @@
  * (`.ci/run` installs podman and imports a Debian 13 root made by mmdebstrap).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -252,6 +252,79 @@ describe('the container image', () => {
     const exit = await podman(['inspect', '--format', '{{.State.ExitCode}}', name]);
     expect(exit.stdout.trim(), await logs()).toBe('0');
     expect(await logs()).toMatch(/stopped/);
+  });
+
+  it("signs an account in as compose.yaml's auth service does: the host's network, the browser on 127.0.0.1", async () => {
+    const google = await startEmulator({ host: '0.0.0.0', quotaPerMinute: null });
+    try {
+      const account = DEMO_ACCOUNTS.personal;
+      google.addAccount(account);
+      const config = ownedDir(join(work, 'auth-config'));
+      const clientSecrets = join(work, 'client_secret.json');
+      writeFileSync(
+        clientSecrets,
+        JSON.stringify({
+          installed: {
+            client_id: google.clientId,
+            client_secret: google.clientSecret,
+            auth_uri: `${google.url}/o/oauth2/v2/auth`,
+            token_uri: `${google.url}/token`,
+            redirect_uris: ['http://localhost'],
+          },
+        }),
+        { mode: 0o644 },
+      );
+      const port = String(await freePort());
+      const url = `http://127.0.0.1:${new URL(google.url).port}`;
+      const child = spawn(
+        'podman',
+        [
+          'run',
+          '--rm',
+          '--network',
+          'host',
+          '-v',
+          `${config}:/config`,
+          '-v',
+          `${clientSecrets}:/client_secret.json:ro`,
+          '-e',
+          `CALSYNC_GOOGLE_API_ROOT=${url}/`,
+          '-e',
+          `CALSYNC_GOOGLE_TOKEN_URL=${url}/token`,
+          '-e',
+          `CALSYNC_GOOGLE_AUTH_URL=${url}/o/oauth2/v2/auth`,
+          IMAGE,
+          'auth',
+          account,
+          '--client-secrets',
+          '/client_secret.json',
+          '--no-browser',
+          '--port',
+          port,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((done) => child.on('close', done));
+      // The browser: open the printed URL; the emulator consents and sends it back to 127.0.0.1:<port>.
+      const signIn = await until(
+        'the sign-in URL',
+        () => Promise.resolve(out),
+        60_000,
+        () => /(http:\/\/\S+\/o\/oauth2\/v2\/auth\?\S+)/.exec(out)?.[1],
+      );
+      const page = await fetch(signIn);
+      expect(page.status, out).toBe(200);
+      expect(await exited, out).toBe(0);
+      const token = JSON.parse(readFileSync(join(config, 'tokens', `${account}.json`), 'utf8')) as {
+        type?: string;
+      };
+      expect(token.type).toBe('authorized_user');
+    } finally {
+      await google.close();
+    }
   });
 
   it('a config dir it cannot write is a clear error', async () => {
