@@ -70,6 +70,8 @@ export function registerSandbox(program: Command): void {
             googleApiRoot: `${emu.url}/`,
             googleTokenUrl: `${emu.url}/token`,
             googleAuthUrl: `${emu.url}/o/oauth2/v2/auth`,
+            // auth --remove revokes here, not at Google (which never issued the sandbox's tokens).
+            googleRevokeUrl: `${emu.url}/revoke`,
           },
           null,
           2,

@@ -1,5 +1,12 @@
-/** The time-out of every request to Google: the client library's and the idle listing's. */
-export const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * The time-out of every request to Google: the client library's, the token
+ * requests' and the idle listing's. The Calendar API answers a page of
+ * events in well under a second; 20 s with no whole answer is a network
+ * that holds requests (a black hole, a dead proxy), and the request is
+ * retried anyway. Three in a row end the run's calls to that host
+ * (outage.ts) within a poll timer's patience.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000;
 
 /** CALSYNC_REQUEST_TIMEOUT_MS shortens the per-request time-out (tests only, like CALSYNC_RETRY_SCALE). */
 export function requestTimeoutMs(): number {
