@@ -13,3 +13,12 @@ export function requestTimeoutMs(): number {
   const raw = Number(process.env.CALSYNC_REQUEST_TIMEOUT_MS);
   return Number.isFinite(raw) && raw > 0 ? raw : REQUEST_TIMEOUT_MS;
 }
+
+/**
+ * The OAuth token and revocation requests' time-out: the same 20 s, never
+ * shortened by CALSYNC_REQUEST_TIMEOUT_MS. node-fetch, under gaxios, throws
+ * an unhandled 'error' (and the process dies) when its time-out fires after
+ * an answer's headers and before its body; a test's short time-out must not
+ * race a busy machine's token answers.
+ */
+export const TOKEN_REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT_MS;

@@ -18,7 +18,7 @@ import { accountFor, sharedAccount } from './auth.js';
 import { oauthErrorCode } from './auth.js';
 import { classifyGoogleError } from './google-error.js';
 import { HostOutage } from './outage.js';
-import { requestTimeoutMs } from './request-timeout.js';
+import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import { withRetry } from './retry.js';
 import { isAuthorizedUser, tokenPath, tokensDir } from './token-store.js';
 
@@ -77,7 +77,7 @@ async function revoke(settings: Settings, file: string): Promise<Revocation> {
   // The library's revokeToken puts the token in the URL's query, where proxies and error messages
   // quote it. RFC 7009 (2.1) sends it in a form body, and so does Google's own Node.js sample on
   // "Using OAuth 2.0 for Web Server Applications" (POST /revoke, body token=…).
-  const { transporter } = new auth.OAuth2({ transporterOptions: { timeout: requestTimeoutMs() } });
+  const { transporter } = new auth.OAuth2({ transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS } });
   try {
     await withRetry(
       () =>

@@ -15,7 +15,7 @@ import {
 } from './access-token-cache.js';
 import { sendRefreshingOnce } from './refresh-once.js';
 import type { AuthorizedUser } from './token-store.js';
-import { requestTimeoutMs } from './request-timeout.js';
+import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 type RequestOptions = Parameters<InstanceType<typeof auth.OAuth2>['request']>[0];
 
@@ -34,7 +34,7 @@ export class UserOAuthClient extends auth.OAuth2 {
       // The library refreshes a token that expires within this margin, the same one the cache keeps.
       eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
       // The token request has no time-out of its own: a host that accepts and never answers would hold the poll.
-      transporterOptions: { timeout: requestTimeoutMs() },
+      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS },
     });
     const grant = userGrant(user);
     const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;
