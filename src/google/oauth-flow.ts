@@ -11,6 +11,7 @@ import { auth } from '@googleapis/calendar';
 import type { Settings } from '../config/types.js';
 import { AuthError, OperationError, errorMessage } from '../errors.js';
 import { log, registerSecret } from '../util/log.js';
+import { urlForMessage } from '../util/url-text.js';
 import { oauthErrorCode, type OAuthClient } from './auth.js';
 import { loopbackRedirectFor, readClientSecrets } from './client-secrets.js';
 import { describeMs, startLoopbackServer, type LoopbackPage } from './loopback-server.js';
@@ -258,7 +259,7 @@ async function exchangeCode(
       );
     }
     throw new OperationError(
-      `could not exchange the authorization code at ${p.tokenUrl}: ${errorMessage(err)}`,
+      `could not exchange the authorization code at ${urlForMessage(p.tokenUrl)}: ${errorMessage(err)}`,
       { cause: err },
     );
   }
