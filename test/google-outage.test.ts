@@ -48,7 +48,7 @@ describe('HostOutage', () => {
   });
 
   it('time-outs count from the sending of the first one', () => {
-    let now = 20_000;
+    const now = 20_000;
     const outage = new HostOutage(() => now);
     expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
     expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
