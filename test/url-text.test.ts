@@ -48,6 +48,12 @@ describe('scrubUrls: every URL quoted in a message', () => {
     );
   });
 
+  it('leaves a URL with nothing to hide exactly as written', () => {
+    expect(scrubUrls('listening on http://127.0.0.1:5000 (health: http://127.0.0.1:5000/health)')).toBe(
+      'listening on http://127.0.0.1:5000 (health: http://127.0.0.1:5000/health)',
+    );
+  });
+
   it('leaves text without a URL alone', () => {
     expect(scrubUrls('no answer from www.googleapis.com within 20 s?')).toBe(
       'no answer from www.googleapis.com within 20 s?',

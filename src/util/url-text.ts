@@ -47,6 +47,8 @@ export function scrubUrls(text: string): string {
   return text.replace(URL_IN_TEXT, (match) => {
     const tail = TRAILING.exec(match)?.[0] ?? '';
     const url = tail ? match.slice(0, -tail.length) : match;
+    // Nothing to hide (no query, fragment or userinfo): left exactly as written ("listening on http://…").
+    if (!/[?#@]/.test(url)) return match;
     return urlForMessage(url) + tail;
   });
 }
