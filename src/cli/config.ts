@@ -161,8 +161,11 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
   const moving =
     before !== undefined && normalizeEmail(before) !== normalizeEmail(value) ? before.trim() : undefined;
   if (moving) await setConfigValue('previousInviteEmail', moving);
-  if (g.json) return printJson(moving ? { ...change, movingFrom: moving } : change);
+  const note = afterSetNote(change.key);
+  if (g.json)
+    return printJson({ ...change, ...(note ? { note } : {}), ...(moving ? { movingFrom: moving } : {}) });
   process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
+  if (note) process.stdout.write(`note: ${note}\n`);
   if (moving)
     process.stdout.write(
       `the next poll moves what calsync shares from ${moving} to ${value.trim()}: it makes the copies, ` +
@@ -170,6 +173,14 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
         `(a guest a person added stays), paced over a poll or two; polls exit 0 meanwhile.\n` +
         `see the plan first: calsync poll --dry-run\n`,
     );
+}
+
+/** What a new value does not change by itself. */
+function afterSetNote(key: string): string | undefined {
+  // The timers' OnUnitActiveSec is written into the unit files by systemd install.
+  if (key === 'pollIntervalMinutes')
+    return 'systemd timers already installed keep their interval until you run: calsync systemd install (then the systemctl commands it prints); a running serve-webhook reads it when it starts';
+  return undefined;
 }
 
 async function unset(key: string, cmd: Command): Promise<void> {
