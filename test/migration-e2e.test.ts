@@ -97,7 +97,7 @@ describe("the previous release's format", () => {
       .find((e) => e.summary === 'Flight BA 118' && e.id !== 'flight0ba117');
     expect(flight?.id).toMatch(/^cs/);
     expect(flight?.extendedProperties?.private?.[MARKER.target]).toBe(SHARED);
-  });
+  }, 120_000);
 
   it("another install of the new release leaves the previous release's copies and invitation alone", async () => {
     world = await previousRelease();
@@ -118,5 +118,5 @@ describe("the previous release's format", () => {
     // The previous release's copies, mirror and invitation of Mum's install are exactly as they were.
     expect(JSON.stringify(world.emu.listEvents(SHARED).map(asWritten))).toBe(before);
     expect(world.emu.getEvent(ALICE, 'dentist01')?.extendedProperties?.private?.[MARKER.invited]).toBe('1');
-  });
+  }, 120_000);
 });

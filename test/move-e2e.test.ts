@@ -115,7 +115,7 @@ describe('moving to another shared calendar', () => {
     const before = world.writes();
     expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(world.writes()).toBe(before);
-  });
+  }, 120_000);
 
   it('after a lost state file too: the old calendar comes from config set, the copies from their markers', async () => {
     world = await household();
@@ -126,5 +126,5 @@ describe('moving to another shared calendar', () => {
       expect(poll.code, poll.stderr).toBe(0);
     }
     expectMoved(world);
-  });
+  }, 120_000);
 });

@@ -136,7 +136,7 @@ describe('two installs sharing a source account, each with its own shared calend
     expect(poll.code, poll.stderr).toBe(0);
     expect(world.writes() - writes).toBe(0);
     expect(titles(world, SHARED)).toEqual(everything);
-  });
+  }, 120_000);
 });
 
 describe('chained households', () => {
@@ -162,5 +162,5 @@ describe('chained households', () => {
     expect(countBySummary(world.emu, SHARED, 'Board meeting (moved)')).toBe(1);
     expect(countBySummary(world.emu, GRAN, 'Board meeting (moved)')).toBe(1);
     expect(countBySummary(world.emu, SHARED, 'Board meeting')).toBe(0);
-  });
+  }, 120_000);
 });
