@@ -137,8 +137,12 @@ describe('calsync purge (built binary)', () => {
     seed(world, 6);
     expect((await world.cli.run(['poll'])).code).toBe(0);
     const made = calsyncMade(world).length;
-    // Slow deletes, so the kill lands after some went and before the others.
-    world.emu.injectFaults({ method: 'DELETE', latencyMs: 400 });
+    // The first delete goes at once and the rest hang, so the kill lands after one
+    // went and before the others, however many the purge sends side by side.
+    world.emu.injectFaults(
+      { method: 'DELETE', latencyMs: 1, times: 1 },
+      { method: 'DELETE', latencyMs: 5000 },
+    );
     const child = world.cli.spawn(['purge']);
     const deletes = () =>
       world?.emu.requests.filter((r) => r.method === 'DELETE' && r.status !== 0).length ?? 0;
