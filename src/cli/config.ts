@@ -141,13 +141,28 @@ function warnIfOverridden(key: string): void {
   }
 }
 
+/** Settings of what is shared: events already shared are reconsidered only when they change, or on a full resync. */
+const SHARING_KEYS = new Set([
+  'privateEvents',
+  'calendarDetails',
+  'busyTitle',
+  'skipTitles',
+  'skipAvailable',
+  'calendarColors',
+]);
+
+const SHARING_NOTE =
+  'takes effect at the next poll for events that change; for every event already shared, run: calsync poll --full-resync';
+
 async function set(key: string, value: string, cmd: Command): Promise<void> {
   const g = globalOptions(cmd);
   applyLogLevel(g, configuredLogLevel());
   const change = await setConfigValue(key, value);
   warnIfOverridden(change.key);
-  if (g.json) return printJson(change);
+  const note = SHARING_KEYS.has(change.key) ? SHARING_NOTE : undefined;
+  if (g.json) return printJson({ ...change, ...(note ? { note } : {}) });
   process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
+  if (note) process.stdout.write(`${note}\n`);
 }
 
 async function unset(key: string, cmd: Command): Promise<void> {
