@@ -17,7 +17,7 @@ function followedFields(source: GoogleEvent): GoogleEvent {
 function marker(
   sourceCalendarId: string,
   source: GoogleEvent,
-  rule: CopyRule,
+  rule: CopyRule | 'busy',
 ): GoogleEvent['extendedProperties'] {
   return { private: { [MARKER.source]: `${sourceCalendarId}/${source.id ?? ''}`, [MARKER.rule]: rule } };
 }
@@ -76,6 +76,60 @@ export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: stri
     transparency: source.transparency ?? null,
     extendedProperties: marker(sourceCalendarId, source, 'mirror'),
   };
+}
+
+/**
+ * A busy block: the time of a source the shared calendar may not see in
+ * detail (sync/privacy.ts), in the mirror's id space. Its start, end (timed
+ * or all-day), recurrence, busy, the title from busyTitle, calsync's marker;
+ * nothing else of the source: no description, place, guests, conference or
+ * attachments (null: an update from a mirror in place takes them away).
+ * Visibility `default`: the block holds nothing private, and the shared
+ * calendar's owner decides how its events show to the calendar's readers.
+ */
+export function busyBlock(
+  sourceCalendarId: string,
+  source: GoogleEvent,
+  id: string,
+  title: string,
+): GoogleEvent {
+  const out: GoogleEvent = {
+    id,
+    summary: title,
+    description: null,
+    location: null,
+    start: source.start ?? undefined,
+    end: source.end ?? undefined,
+    transparency: 'opaque',
+    visibility: 'default',
+    extendedProperties: marker(sourceCalendarId, source, 'busy'),
+  };
+  if (source.recurrence?.length) out.recurrence = source.recurrence;
+  return out;
+}
+
+/** The update that brings a mirror or busy block to a busy block of its source (in place). */
+export function busyFollowPatch(sourceCalendarId: string, source: GoogleEvent, title: string): GoogleEvent {
+  const { id: _id, ...patch } = busyBlock(sourceCalendarId, source, '', title);
+  return asPatch({
+    ...patch,
+    recurrence: patch.recurrence ?? [],
+    status: 'confirmed',
+  });
+}
+
+/** A changed occurrence of a series shared as a busy block: its time, and the block's title. */
+export function busyOccurrencePatch(source: GoogleEvent, title: string): GoogleEvent {
+  return asPatch({
+    summary: title,
+    description: null,
+    location: null,
+    start: source.start ?? undefined,
+    end: source.end ?? undefined,
+    transparency: 'opaque',
+    visibility: 'default',
+    status: 'confirmed',
+  });
 }
 
 /**
