@@ -117,7 +117,7 @@ export function renderAs(
   if (involved) return full;
   const out: Record<string, unknown> = {};
   for (const key of READER_FIELDS) if (full[key] !== undefined) out[key] = full[key];
-  return out as GoogleEvent;
+  return out;
 }
 
 /**
