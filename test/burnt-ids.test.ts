@@ -3,7 +3,7 @@ import { idOfGeneration, splitGeneration } from '../src/sync/burnt-ids.js';
 import { copyEventId } from '../src/sync/ids.js';
 
 describe('the id sequence of a burnt copy id', () => {
-  const base = copyEventId('a@example.com', 'evt1', 'mirror');
+  const base = copyEventId('family@example.com', 'a@example.com', 'evt1', 'mirror');
   it('is deterministic, base32hex, and reads back its generation', () => {
     expect(idOfGeneration(base, 0)).toBe(base);
     expect(idOfGeneration(base, 1)).toBe(`${base}v1`);

@@ -52,8 +52,8 @@ describe.each(['restorable', 'burnt'] as const)('deleted ids %s', (mode) => {
     // Alice's flight itself plus one copy; one mirror.
     expect(countBySummary(world.emu, ALICE, 'Flight LH 1')).toBe(2);
     expect(countBySummary(world.emu, SHARED, 'Board')).toBe(1);
-    const gmailId = copyEventId(ALICE, flight.id ?? '', 'gmail');
-    const mirrorId = copyEventId(ALICE, board.id ?? '', 'mirror');
+    const gmailId = copyEventId(SHARED, ALICE, flight.id ?? '', 'gmail');
+    const mirrorId = copyEventId(SHARED, ALICE, board.id ?? '', 'mirror');
     const generation = mode === 'burnt' ? 1 : 0;
     expect(world.emu.getEvent(ALICE, idOfGeneration(gmailId, generation))?.status).toBe('confirmed');
     expect(world.emu.getEvent(SHARED, idOfGeneration(mirrorId, generation))?.status).toBe('confirmed');

@@ -84,7 +84,7 @@ describe('clean under a clock a year ahead', () => {
     expect(clean.code, clean.stderr).toBe(0);
     expect((JSON.parse(clean.stdout) as { removed: number }).removed).toBe(0);
     expect(world.state()?.events[ALICE]?.get(board.id ?? '')?.copyId).toBe(
-      copyEventId(ALICE, board.id ?? '', 'mirror'),
+      copyEventId(SHARED, ALICE, board.id ?? '', 'mirror'),
     );
     world.emu.cancelEvent(ALICE, board.id ?? '');
     expect((await world.cli.run(['poll'])).code).toBe(0);

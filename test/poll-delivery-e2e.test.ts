@@ -117,8 +117,10 @@ describe('invitations must reach the shared calendar', () => {
     );
     expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(attendeeCount(world.emu.getEvent(ALICE, own.id ?? ''), SHARED)).toBe(0);
-    expect(world.emu.getEvent(SHARED, copyEventId(ALICE, own.id ?? '', 'mirror'))?.summary).toBe('Dentist');
-    const copy = world.emu.getEvent(SHARED, copyEventId(ALICE, bday.id ?? '', 'birthday'));
+    expect(world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, own.id ?? '', 'mirror'))?.summary).toBe(
+      'Dentist',
+    );
+    const copy = world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, bday.id ?? '', 'birthday'));
     expect(copy?.summary).toBe('Ann');
     expect(copy?.attendees ?? []).toHaveLength(0);
     world.emu.clearRequestLog();
@@ -135,7 +137,9 @@ describe('invitations must reach the shared calendar', () => {
     expect(entryOf(world, own.id ?? '')?.delivery).toBe('missing');
     expect((await world.cli.run(['config', 'set', 'organizedEvents', 'mirror'])).code).toBe(0);
     expect((await world.cli.run(['poll', '--full-resync'])).code).toBe(0);
-    expect(world.emu.getEvent(SHARED, copyEventId(ALICE, own.id ?? '', 'mirror'))?.summary).toBe('Dentist');
+    expect(world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, own.id ?? '', 'mirror'))?.summary).toBe(
+      'Dentist',
+    );
     expect(entryOf(world, own.id ?? '')?.delivery).toBeUndefined();
     // Stable: the next resync neither deletes the mirror nor flips back.
     const again = await world.cli.run(['poll', '--full-resync', '--json']);
@@ -158,7 +162,7 @@ describe('invitations must reach the shared calendar', () => {
         }),
       );
       expect((await world.cli.run(['poll'])).code).toBe(0);
-      const mirrorId = copyEventId(ALICE, meeting.id ?? '', 'mirror');
+      const mirrorId = copyEventId(SHARED, ALICE, meeting.id ?? '', 'mirror');
       expect(world.emu.getEvent(SHARED, mirrorId)?.summary).toBe('Board');
       world.emu.cancelEvent(SHARED, mirrorId);
       world.emu.updateEvent(ALICE, meeting.id ?? '', { summary: 'Board (moved)' });

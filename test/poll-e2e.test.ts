@@ -62,10 +62,13 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect(kinds[seeded.others.id ?? '']).toBe('mirror:done');
     expect(kinds[seeded.focus.id ?? '']).toBe('skip:skipped');
 
-    const bdayCopy = world.emu.getEvent(ALICE, copyEventId(ALICE, seeded.birthday.id ?? '', 'birthday'));
+    const bdayCopy = world.emu.getEvent(
+      ALICE,
+      copyEventId(SHARED, ALICE, seeded.birthday.id ?? '', 'birthday'),
+    );
     expect(bdayCopy?.summary).toBe('Ann');
     expect(attendeeCount(bdayCopy, SHARED)).toBe(1);
-    const flightCopy = world.emu.getEvent(ALICE, copyEventId(ALICE, seeded.flight.id ?? '', 'gmail'));
+    const flightCopy = world.emu.getEvent(ALICE, copyEventId(SHARED, ALICE, seeded.flight.id ?? '', 'gmail'));
     expect(flightCopy?.location).toBe('LHR');
     expect(attendeeCount(flightCopy, SHARED)).toBe(1);
     expect(world.emu.getEvent(ALICE, seeded.flight.id ?? '')?.status).not.toBe('cancelled');
@@ -73,7 +76,7 @@ describe('calsync poll against the emulator (built binary)', () => {
     expect(attendeeCount(dentist, SHARED)).toBe(1);
     // The existing guest and their answer are kept.
     expect(dentist?.attendees?.find((a) => a.email === 'jo@example.test')?.responseStatus).toBe('accepted');
-    const mirror = world.emu.getEvent(SHARED, copyEventId(ALICE, seeded.others.id ?? '', 'mirror'));
+    const mirror = world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, seeded.others.id ?? '', 'mirror'));
     expect(mirror?.summary).toBe('Board meeting');
     // Bob's meeting itself is never edited.
     expect(attendeeCount(world.emu.getEvent(ALICE, seeded.others.id ?? ''), SHARED)).toBe(0);
@@ -104,9 +107,9 @@ describe('calsync poll against the emulator (built binary)', () => {
     world.emu.cancelEvent(ALICE, seeded.others.id ?? '');
     const res = await world.cli.run(['poll']);
     expect(res.code, res.stderr).toBe(0);
-    const copy = world.emu.getEvent(ALICE, copyEventId(ALICE, seeded.flight.id ?? '', 'gmail'));
+    const copy = world.emu.getEvent(ALICE, copyEventId(SHARED, ALICE, seeded.flight.id ?? '', 'gmail'));
     expect(new Date(copy?.start?.dateTime ?? '').toISOString()).toBe(at(4, 10));
-    const mirror = world.emu.getEvent(SHARED, copyEventId(ALICE, seeded.others.id ?? '', 'mirror'));
+    const mirror = world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, seeded.others.id ?? '', 'mirror'));
     expect(mirror?.status).toBe('cancelled');
   });
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
-import { MARKER } from '../src/sync/types.js';
+import { invitedMarkerKey } from '../src/sync/ownership.js';
 import { SHARED, at, attendeeCount, countBySummary, startWorld, type World } from './helpers/world.js';
 
 const ALICE = 'alice@example.test';
@@ -202,7 +202,7 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     );
     // calsync invited the shared calendar once, and a person took it off again: respected on Alice's side.
     world.emu.updateEvent(ALICE, meeting.id ?? '', {
-      extendedProperties: { private: { [MARKER.invited]: '1' } },
+      extendedProperties: { private: { [invitedMarkerKey(SHARED)]: SHARED } },
     });
     for (let i = 0; i < 2; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(countBySummary(world.emu, SHARED, 'Private-ish')).toBe(1);

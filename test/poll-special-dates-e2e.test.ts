@@ -39,7 +39,7 @@ describe('every kind of special date', () => {
     expect(report.birthdayTypes).toEqual(['birthday', 'anniversary', 'custom', 'other']);
     expect(res.stderr).toContain('birthday types copied: birthday, anniversary, custom, other');
     for (const type of ['birthday', 'anniversary', 'custom', 'other']) {
-      const copy = world.emu.getEvent(ALICE, copyEventId(ALICE, seeded[type]?.id ?? '', 'birthday'));
+      const copy = world.emu.getEvent(ALICE, copyEventId(SHARED, ALICE, seeded[type]?.id ?? '', 'birthday'));
       expect(copy?.summary).toBe(`S ${type}`);
       expect(attendeeCount(copy, SHARED)).toBe(1);
     }
@@ -57,7 +57,9 @@ describe('every kind of special date', () => {
     );
     const res = await world.cli.run(['poll', '--json']);
     expect((JSON.parse(res.stdout) as Report).birthdayTypes).toEqual(['self']);
-    expect(world.emu.getEvent(ALICE, copyEventId(ALICE, own.id ?? '', 'birthday'))?.summary).toBe('Me');
+    expect(world.emu.getEvent(ALICE, copyEventId(SHARED, ALICE, own.id ?? '', 'birthday'))?.summary).toBe(
+      'Me',
+    );
   });
 
   it('a 29 February birthday is copied with its leap-day rule, and the copy falls on 28 February in common years', async () => {
@@ -67,7 +69,7 @@ describe('every kind of special date', () => {
       samples.specialDateEvent({ type: 'birthday', summary: 'Leap', date: '2028-02-29' }),
     );
     expect((await world.cli.run(['poll'])).code).toBe(0);
-    const copyId = copyEventId(ALICE, leap.id ?? '', 'birthday');
+    const copyId = copyEventId(SHARED, ALICE, leap.id ?? '', 'birthday');
     expect(world.emu.getEvent(ALICE, copyId)?.recurrence).toEqual([samples.LEAP_DAY_RULE]);
     const { data } = await calendarClientFor(world.emu, ALICE).events.instances({
       calendarId: ALICE,
@@ -100,7 +102,7 @@ describe('every kind of special date', () => {
     );
     const res = await world.cli.run(['poll', '--json']);
     expect(res.code, res.stderr).toBe(0);
-    const copy = world.emu.getEvent(SHARED, copyEventId(CONTACTS, ann.id ?? '', 'birthday'));
+    const copy = world.emu.getEvent(SHARED, copyEventId(SHARED, CONTACTS, ann.id ?? '', 'birthday'));
     expect(copy?.summary).toBe('Ann');
     expect(copy?.attendees ?? []).toHaveLength(0);
     expect(world.emu.listEvents(CONTACTS)).toHaveLength(1);
@@ -124,8 +126,10 @@ describe('Gmail events from before 2024-05-30', () => {
     expect(res.code, res.stderr).toBe(0);
     const action = (JSON.parse(res.stdout) as Report).actions.find((a) => a.eventId === old.id);
     expect(action).toMatchObject({ action: 'copy-gmail', result: 'done' });
-    expect(world.emu.getEvent(ALICE, copyEventId(ALICE, old.id ?? '', 'gmail'))?.summary).toBe('Flight 2023');
+    expect(world.emu.getEvent(ALICE, copyEventId(SHARED, ALICE, old.id ?? '', 'gmail'))?.summary).toBe(
+      'Flight 2023',
+    );
     expect(countBySummary(world.emu, SHARED, 'Flight 2023')).toBe(1); // the copy's invitation, not a mirror
-    expect(world.emu.getEvent(SHARED, copyEventId(ALICE, old.id ?? '', 'mirror'))).toBeUndefined();
+    expect(world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, old.id ?? '', 'mirror'))).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
 import { SHARED, at, attendeeCount, startWorld, type World } from './helpers/world.js';
+import { invitedMarkerKey } from '../src/sync/ownership.js';
 
 const ALICE = 'alice@example.test';
 let world: World | undefined;
@@ -45,7 +46,7 @@ describe('quota cost of writes', () => {
       [SHARED, undefined, undefined],
     ]);
     expect(after?.summary).toBe('Dinner');
-    expect(after?.extendedProperties?.private?.calsyncInvited).toBe('1');
+    expect(after?.extendedProperties?.private?.[invitedMarkerKey(SHARED)]).toBe(SHARED);
     const report = JSON.parse(res.stdout) as { quotaUnits: number; apiCalls: number };
     // One listing and one update: nothing else.
     expect(report.quotaUnits).toBe(2);

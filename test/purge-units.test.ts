@@ -4,9 +4,11 @@ import { sourceOfMarker } from '../src/explain/locate.js';
 import { itemsOf, queriesFor } from '../src/purge/find.js';
 import type { Settings } from '../src/config/types.js';
 import { withoutCalsyncInvitee } from '../src/purge/remove-invitee.js';
+import { invitedMarkerKey } from '../src/sync/ownership.js';
 import type { GoogleEvent } from '../src/sync/types.js';
 
 const SHARED = 'family@group.calendar.test';
+const OTHER = 'family-dad@group.calendar.test';
 
 describe('taking back calsync invitee', () => {
   it('drops only the shared calendar and the invited marker; every other guest, response and property stays', () => {
@@ -18,7 +20,10 @@ describe('taking back calsync invitee', () => {
         { email: 'jo@example.test', responseStatus: 'tentative', comment: 'maybe' },
         { email: SHARED.toUpperCase(), responseStatus: 'accepted' },
       ],
-      extendedProperties: { private: { calsyncInvited: '1', mine: 'x' }, shared: { s: 'y' } },
+      extendedProperties: {
+        private: { calsyncInvited: '1', [invitedMarkerKey(SHARED)]: SHARED, mine: 'x' },
+        shared: { s: 'y' },
+      },
     };
     expect(withoutCalsyncInvitee(event, SHARED)).toEqual({
       id: 'e1',
@@ -28,13 +33,34 @@ describe('taking back calsync invitee', () => {
       extendedProperties: { private: { mine: 'x' }, shared: { s: 'y' } },
     });
   });
+  it("leaves another install's invitee and marker exactly as they are", () => {
+    const event: GoogleEvent = {
+      id: 'e1',
+      attendees: [{ email: SHARED }, { email: OTHER }],
+      extendedProperties: {
+        private: { [invitedMarkerKey(SHARED)]: SHARED, [invitedMarkerKey(OTHER)]: OTHER },
+      },
+    };
+    expect(withoutCalsyncInvitee(event, SHARED)).toEqual({
+      id: 'e1',
+      attendees: [{ email: OTHER }],
+      extendedProperties: { private: { [invitedMarkerKey(OTHER)]: OTHER } },
+    });
+  });
 });
 
 describe('what a purge removes on one calendar', () => {
-  const copy = (id: string, rule: string, extra: GoogleEvent = {}): GoogleEvent => ({
+  const copy = (id: string, rule: string, extra: GoogleEvent = {}, target = SHARED): GoogleEvent => ({
     id,
-    extendedProperties: { private: { calsyncSource: `a@x/${id}-src`, calsyncRule: rule } },
+    extendedProperties: {
+      private: { calsyncSource: `a@x/${id}-src`, calsyncRule: rule, calsyncTarget: target },
+    },
     ...extra,
+  });
+  const legacy = (id: string, rule: string, guest?: string): GoogleEvent => ({
+    id,
+    ...(guest ? { attendees: [{ email: guest }] } : {}),
+    extendedProperties: { private: { calsyncSource: `a@x/${id}-src`, calsyncRule: rule } },
   });
   it.each([
     ['a copy', [copy('c1', 'birthday')], [], ['copy:c1']],
@@ -61,13 +87,55 @@ describe('what a purge removes on one calendar', () => {
     [
       'an invited event',
       [],
-      [{ id: 'i1', extendedProperties: { private: { calsyncInvited: '1' } } }],
+      [{ id: 'i1', extendedProperties: { private: { [invitedMarkerKey(SHARED)]: SHARED } } }],
+      ['invite:i1'],
+    ],
+    [
+      "another install's copy and mirror stay",
+      [copy('c1', 'birthday', {}, OTHER), copy('m1', 'mirror', {}, OTHER)],
+      [],
+      [],
+    ],
+    [
+      "another install's invited event stays",
+      [],
+      [
+        {
+          id: 'i1',
+          attendees: [{ email: OTHER }],
+          extendedProperties: { private: { [invitedMarkerKey(OTHER)]: OTHER } },
+        },
+      ],
+      [],
+    ],
+    [
+      "the previous release's copy is this install's when its guest is this shared calendar",
+      [legacy('c1', 'birthday', SHARED), legacy('c2', 'birthday', OTHER)],
+      [],
+      ['copy:c1'],
+    ],
+    [
+      "the previous release's invite marker is this install's when its guest is this shared calendar",
+      [],
+      [
+        {
+          id: 'i1',
+          attendees: [{ email: SHARED }],
+          extendedProperties: { private: { calsyncInvited: '1' } },
+        },
+        { id: 'i2', attendees: [{ email: OTHER }], extendedProperties: { private: { calsyncInvited: '1' } } },
+      ],
       ['invite:i1'],
     ],
   ])('%s', (_name, copies: GoogleEvent[], invited: GoogleEvent[], expected: string[]) => {
-    expect(itemsOf('a@x', 'a@x', copies, invited).map((i) => `${i.kind}:${i.event.id ?? ''}`)).toEqual(
-      expected,
-    );
+    expect(
+      itemsOf('a@x', 'a@x', copies, invited, SHARED).map((i) => `${i.kind}:${i.event.id ?? ''}`),
+    ).toEqual(expected);
+  });
+  it("the previous release's mirror is this install's when it lives on this shared calendar", () => {
+    const items = itemsOf(SHARED, SHARED, [legacy('m1', 'mirror')], [], SHARED);
+    expect(items.map((i) => `${i.kind}:${i.event.id ?? ''}`)).toEqual(['mirror:m1']);
+    expect(itemsOf(OTHER, OTHER, [legacy('m1', 'mirror')], [], SHARED)).toEqual([]);
   });
 });
 

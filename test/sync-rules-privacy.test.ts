@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarDetail, PrivateEventsPolicy } from '../src/config/types.js';
 import { copyEventId } from '../src/sync/ids.js';
+import { invitedMarkerKey } from '../src/sync/ownership.js';
 import { compileSkipTitles, decidePrivacy } from '../src/sync/privacy.js';
 import { planEvent, type PlanInput } from '../src/sync/rules.js';
 import {
@@ -21,6 +22,8 @@ const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
 const base: RuleSettings = {
   inviteEmail: SHARED,
+  target: SHARED,
+  sourceCalendars: [CAL],
   mirrorWriter: CAL,
   birthdayCopyCalendar: undefined,
   gmailOriginal: 'keep',
@@ -133,7 +136,7 @@ describe('what is shared, by visibility × rule × privateEvents × calendarDeta
         // Its time only: nothing else of the source, and the mirror's id.
         expect(action.target).toEqual({
           calendarId: SHARED,
-          eventId: copyEventId(CAL, event.id ?? '', 'mirror'),
+          eventId: copyEventId(SHARED, CAL, event.id ?? '', 'mirror'),
         });
         expect(action.body).toMatchObject({
           summary: 'Busy (Alice)',
@@ -220,13 +223,13 @@ const entry = (rule: ProcessedEvent['rule'], extra: Partial<ProcessedEvent> = {}
   sourceUpdated: Date.parse(T.updated),
   ...extra,
 });
-const mirrorId = (id: string) => copyEventId(CAL, id, 'mirror');
+const mirrorId = (id: string) => copyEventId(SHARED, CAL, id, 'mirror');
 const mirrored = (id: string, rule: 'mirror' | 'busy') =>
   entry(rule, { copyCalendar: SHARED, copyId: mirrorId(id) });
 const invitedEvent = (extra: GoogleEvent = {}): GoogleEvent => ({
   ...KINDS.organized,
   attendees: [{ email: 'jo@example.com', responseStatus: 'accepted' }, { email: SHARED }],
-  extendedProperties: { private: { [MARKER.invited]: '1' } },
+  extendedProperties: { private: { [invitedMarkerKey(SHARED)]: '1' } },
   ...extra,
 });
 const other = KINDS["someone else's"] ?? {};
@@ -296,7 +299,7 @@ describe('transitions', () => {
     [
       'a birthday copy, its calendar now busy: the copy goes, the block follows next poll',
       { ...KINDS.birthday, updated: LATER },
-      entry('birthday', { copyCalendar: CAL, copyId: copyEventId(CAL, 'bday1', 'birthday') }),
+      entry('birthday', { copyCalendar: CAL, copyId: copyEventId(SHARED, CAL, 'bday1', 'birthday') }),
       { kind: 'delete-copy', copyKind: 'copy', revisit: true },
     ],
     [
@@ -304,7 +307,7 @@ describe('transitions', () => {
       {
         ...KINDS.organized,
         visibility: 'private',
-        extendedProperties: { private: { [MARKER.invited]: '1' } },
+        extendedProperties: { private: { [invitedMarkerKey(SHARED)]: '1' } },
       },
       entry('invite'),
       { kind: 'skip', reason: 'invitee was removed by a person; respected' },

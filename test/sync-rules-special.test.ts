@@ -11,6 +11,8 @@ const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
 const settings: RuleSettings = {
   inviteEmail: SHARED,
+  target: SHARED,
+  sourceCalendars: [CAL],
   mirrorWriter: CAL,
   birthdayCopyCalendar: undefined,
   gmailOriginal: 'keep',
@@ -53,7 +55,10 @@ describe('special dates by birthdayProperties.type', () => {
       const action = plan(special(type));
       expect(action.kind).toBe('copy-birthday');
       if (action.kind !== 'copy-birthday') return;
-      expect(action.target).toEqual({ calendarId: CAL, eventId: copyEventId(CAL, `b${type}`, 'birthday') });
+      expect(action.target).toEqual({
+        calendarId: CAL,
+        eventId: copyEventId(SHARED, CAL, `b${type}`, 'birthday'),
+      });
       expect(action.body.attendees).toEqual([{ email: SHARED }]);
       expect(action.body.summary).toBe(type);
     },
@@ -109,7 +114,7 @@ describe('Gmail events from before 2024-05-30', () => {
     expect(action.kind).toBe('copy-gmail');
     expect(action.kind === 'copy-gmail' && action.target).toEqual({
       calendarId: CAL,
-      eventId: copyEventId(CAL, 'oldflight', 'gmail'),
+      eventId: copyEventId(SHARED, CAL, 'oldflight', 'gmail'),
     });
   });
   it('a default event organized by someone else is still mirrored', () => {
@@ -125,7 +130,7 @@ describe('organizedEvents', () => {
     const m = plan(own, { organizedEvents: 'mirror' });
     expect(m).toMatchObject({
       kind: 'mirror',
-      target: { calendarId: SHARED, eventId: copyEventId(CAL, 'own1', 'mirror') },
+      target: { calendarId: SHARED, eventId: copyEventId(SHARED, CAL, 'own1', 'mirror') },
     });
     const b = plan(special('birthday'), { organizedEvents: 'mirror' });
     expect(b.kind === 'copy-birthday' && [b.target.calendarId, b.body.attendees]).toEqual([
@@ -151,7 +156,7 @@ describe('organizedEvents mirror, once the mirror replaced an invitation that ne
       at: 1,
       rule: 'mirror',
       copyCalendar: SHARED,
-      copyId: copyEventId(CAL, 'own1', 'mirror'),
+      copyId: copyEventId(SHARED, CAL, 'own1', 'mirror'),
       sourceUpdated: Date.parse(own.updated ?? ''),
     };
     expect(plan(invited, { organizedEvents: 'mirror' }, entry)).toMatchObject({
@@ -184,7 +189,7 @@ describe('what a person deleted on the shared calendar', () => {
 
 describe('a series mirror moved along its id sequence (burnt id)', () => {
   it('changed occurrences follow the recorded mirror id, not the burnt one', () => {
-    const mirrorId = `${copyEventId(CAL, 'series1', 'mirror')}v1`;
+    const mirrorId = `${copyEventId(SHARED, CAL, 'series1', 'mirror')}v1`;
     const entries = EventTable.of({
       series1: { action: 'mirror', at: 1, rule: 'mirror', copyCalendar: SHARED, copyId: mirrorId },
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planChanges, planEvent, recheckLetGo, type PlanInput } from '../src/sync/rules.js';
 import { copyEventId } from '../src/sync/ids.js';
+import { invitedMarkerKey } from '../src/sync/ownership.js';
 import { MARKER, type Elsewhere, type GoogleEvent, type RuleSettings } from '../src/sync/types.js';
 import { EventTable } from '../src/state/index.js';
 import type { ProcessedEvent } from '../src/state/types.js';
@@ -8,8 +9,12 @@ import type { ProcessedEvent } from '../src/state/types.js';
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
 const CAROL = 'carol@example.com';
+/** Another install's shared calendar, fed by the same source account. */
+const OTHER_SHARED = 'family-dad@group.calendar.google.com';
 const settings: RuleSettings = {
   inviteEmail: SHARED,
+  target: SHARED,
+  sourceCalendars: [CAL],
   mirrorWriter: CAL,
   birthdayCopyCalendar: undefined,
   gmailOriginal: 'keep',
@@ -163,10 +168,35 @@ const rows: Row[] = [
     reason: /respected/,
   },
   {
-    name: 'an invitee removal is respected even without state (marker)',
-    event: own({ extendedProperties: { private: { [MARKER.invited]: '1' } } }),
+    name: "an invitee removal is respected even without state (this install's marker)",
+    event: own({ extendedProperties: { private: { [invitedMarkerKey(SHARED)]: SHARED } } }),
     expect: 'skip',
     reason: /respected/,
+  },
+  {
+    name: "another install's invite marker is no removal by a person: this install invites its own",
+    event: own({
+      attendees: [{ email: CAL, self: true }, { email: OTHER_SHARED }],
+      extendedProperties: { private: { [invitedMarkerKey(OTHER_SHARED)]: OTHER_SHARED } },
+    }),
+    expect: 'invite',
+  },
+  {
+    name: "the previous release's invite marker, its guest another shared calendar, is that install's",
+    event: own({
+      attendees: [{ email: CAL, self: true }, { email: OTHER_SHARED }],
+      extendedProperties: { private: { [MARKER.invited]: '1' } },
+    }),
+    expect: 'invite',
+  },
+  {
+    name: "the previous release's invite marker with this shared calendar as guest: invited already",
+    event: own({
+      attendees: [{ email: CAL, self: true }, { email: SHARED }],
+      extendedProperties: { private: { [MARKER.invited]: '1' } },
+    }),
+    expect: 'skip',
+    reason: /already invited/,
   },
   {
     name: 'an own event with guestsCanInviteOthers false is still invited',
@@ -231,9 +261,54 @@ const rows: Row[] = [
   },
   {
     name: 'events calsync created are skipped',
-    event: own({ extendedProperties: { private: { [MARKER.source]: 'x/y' } } }),
+    event: own({ extendedProperties: { private: { [MARKER.source]: 'x/y', [MARKER.target]: SHARED } } }),
     expect: 'skip',
     reason: /created by calsync/,
+  },
+  {
+    name: "the previous release's copy with this shared calendar as guest is this install's: skipped",
+    event: own({
+      attendees: [{ email: SHARED }],
+      extendedProperties: { private: { [MARKER.source]: `${CAL}/b1`, [MARKER.rule]: 'birthday' } },
+    }),
+    expect: 'skip',
+    reason: /created by calsync/,
+  },
+  {
+    name: "another install's copy of one of this install's sources is left alone",
+    event: own({
+      attendees: [{ email: OTHER_SHARED }],
+      extendedProperties: {
+        private: { [MARKER.source]: `${CAL}/b1`, [MARKER.rule]: 'birthday', [MARKER.target]: OTHER_SHARED },
+      },
+    }),
+    expect: 'skip',
+    reason: /another calsync install/,
+  },
+  {
+    name: "the previous release's copy naming another shared calendar as guest, of an own source: left alone",
+    event: own({
+      attendees: [{ email: OTHER_SHARED }],
+      extendedProperties: { private: { [MARKER.source]: `${CAL}/b1`, [MARKER.rule]: 'birthday' } },
+    }),
+    expect: 'skip',
+    reason: /another calsync install/,
+  },
+  {
+    name: "chained households: another install's mirror on a calendar read as a source is an ordinary event",
+    event: own({
+      extendedProperties: {
+        private: { [MARKER.source]: 'dan@example.com/m1', [MARKER.rule]: 'mirror', [MARKER.target]: CAL },
+      },
+    }),
+    expect: 'invite',
+  },
+  {
+    name: "chained households: a previous release's mirror living on the calendar read as a source is ordinary",
+    event: others({
+      extendedProperties: { private: { [MARKER.source]: 'dan@example.com/m1', [MARKER.rule]: 'mirror' } },
+    }),
+    expect: 'mirror',
   },
   {
     name: 'focus time is skipped',
@@ -550,10 +625,13 @@ describe('sync rules (one action per changed event)', () => {
     });
     const all = planEvent(input(false));
     expect(all.kind === 'delete-orphans' && all.targets).toEqual([
-      { target: { calendarId: CAL, eventId: copyEventId(CAL, 'lost1', 'birthday') }, copyKind: 'copy' },
-      { target: { calendarId: CAL, eventId: copyEventId(CAL, 'lost1', 'gmail') }, copyKind: 'copy' },
       {
-        target: { calendarId: SHARED, eventId: copyEventId(CAL, 'lost1', 'mirror') },
+        target: { calendarId: CAL, eventId: copyEventId(SHARED, CAL, 'lost1', 'birthday') },
+        copyKind: 'copy',
+      },
+      { target: { calendarId: CAL, eventId: copyEventId(SHARED, CAL, 'lost1', 'gmail') }, copyKind: 'copy' },
+      {
+        target: { calendarId: SHARED, eventId: copyEventId(SHARED, CAL, 'lost1', 'mirror') },
         copyKind: 'mirror',
         account: CAL,
       },
@@ -678,7 +756,11 @@ describe('sync rules (one action per changed event)', () => {
   });
 
   it('a patched occurrence the account declines stays while another calendar attends it (judged by the occurrence, not the series)', () => {
-    const entry = copied('occurrence', `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z`, SHARED);
+    const entry = copied(
+      'occurrence',
+      `${copyEventId(SHARED, CAL, 'ser1', 'mirror')}_20261208T100000Z`,
+      SHARED,
+    );
     const kept = planEvent({
       calendarId: CAL,
       event: occurrence(declinedHere),
@@ -777,17 +859,17 @@ describe('sync rules (one action per changed event)', () => {
   });
 
   it('the same meeting seen from two invited accounts maps to one mirror id', () => {
-    expect(copyEventId(CAL, 'meeting1', 'mirror')).toBe(
-      copyEventId('carol@example.com', 'meeting1', 'mirror'),
+    expect(copyEventId(SHARED, CAL, 'meeting1', 'mirror')).toBe(
+      copyEventId(SHARED, 'carol@example.com', 'meeting1', 'mirror'),
     );
   });
 
   it('copies get deterministic base32hex ids that differ per rule and calendar', () => {
-    const a = copyEventId(CAL, 'e1', 'birthday');
+    const a = copyEventId(SHARED, CAL, 'e1', 'birthday');
     expect(a).toMatch(/^[0-9a-v]{5,1024}$/);
-    expect(copyEventId(CAL, 'e1', 'birthday')).toBe(a);
-    expect(copyEventId(CAL, 'e1', 'gmail')).not.toBe(a);
-    expect(copyEventId('bob@example.com', 'e1', 'birthday')).not.toBe(a);
+    expect(copyEventId(SHARED, CAL, 'e1', 'birthday')).toBe(a);
+    expect(copyEventId(SHARED, CAL, 'e1', 'gmail')).not.toBe(a);
+    expect(copyEventId(SHARED, 'bob@example.com', 'e1', 'birthday')).not.toBe(a);
   });
 
   it('a birthday copy carries the invitee and a marker naming its source', () => {
@@ -802,7 +884,10 @@ describe('sync rules (one action per changed event)', () => {
     expect(action.body.attendees).toEqual([{ email: SHARED }]);
     expect(action.body.extendedProperties?.private?.[MARKER.source]).toBe(`${CAL}/bday1`);
     expect(action.body.eventType).toBeUndefined();
-    expect(action.target).toEqual({ calendarId: CAL, eventId: copyEventId(CAL, 'bday1', 'birthday') });
+    expect(action.target).toEqual({
+      calendarId: CAL,
+      eventId: copyEventId(SHARED, CAL, 'bday1', 'birthday'),
+    });
   });
 
   it('birthday copies go to the configured copy calendar', () => {
@@ -839,7 +924,7 @@ describe('sync rules (one action per changed event)', () => {
     const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: true, settings });
     expect(action.kind === 'update-occurrence' && action.target).toEqual({
       calendarId: SHARED,
-      eventId: `${copyEventId(CAL, 'ser1', 'mirror')}_20261208T100000Z`,
+      eventId: `${copyEventId(SHARED, CAL, 'ser1', 'mirror')}_20261208T100000Z`,
     });
   });
 

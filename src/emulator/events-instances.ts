@@ -30,6 +30,8 @@ export function instancesHandler(store: Store, service: EventService, ctx: Reque
     .map((d) => service.find(cal, `${masterId}_${d}`))
     .filter((e) => e !== undefined && (showDeleted || e.status !== 'cancelled'))
     .slice(0, maxResults)
-    .map((e) => renderAs(e ?? {}, cal.id, { account: ctx.account, role: store.accessRole(cal.id, ctx.account) }));
+    .map((e) =>
+      renderAs(e ?? {}, cal.id, { account: ctx.account, role: store.accessRole(cal.id, ctx.account) }),
+    );
   return { status: 200, body: { kind: 'calendar#events', summary: cal.summary, items } };
 }

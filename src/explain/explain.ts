@@ -13,7 +13,8 @@ import { planEvent, writesShared } from '../sync/rules.js';
 import { MirrorWriters, type MirrorWriter } from '../sync/mirror-writer.js';
 import { ruleSettingsFor } from '../sync/rule-settings.js';
 import { elsewhereOf } from '../sync/shared-calendar.js';
-import { MARKER, type Action, type EventRef, type GoogleEvent } from '../sync/types.js';
+import { invitedByThisInstall, targetOf } from '../sync/ownership.js';
+import type { Action, EventRef, GoogleEvent } from '../sync/types.js';
 import { log } from '../util/log.js';
 import { locateById, locateByTitle, readEvent, searchCalendars, type Located } from './locate.js';
 import { sameEmail } from '../util/email.js';
@@ -228,7 +229,8 @@ async function explainOne(
     }
     out.invitation = {
       guest: true,
-      byCalsync: Boolean(event?.extendedProperties?.private?.[MARKER.invited]) || invitedRef !== source,
+      byCalsync:
+        (event !== undefined && invitedByThisInstall(event, targetOf(shared))) || invitedRef !== source,
       ...(reached !== undefined ? { reached } : {}),
       // A pending delivery the live read just saw arrive says nothing more (the next poll records it).
       ...(entry?.delivery && !(entry.delivery === 'pending' && reached) ? { recorded: entry.delivery } : {}),

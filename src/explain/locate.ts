@@ -7,6 +7,7 @@ import type { Settings } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from '../sync/api.js';
+import { copyOwnership, targetOf } from '../sync/ownership.js';
 import { MARKER, type EventRef, type GoogleEvent } from '../sync/types.js';
 
 /** How many events a text search explains at most. */
@@ -67,7 +68,11 @@ async function resolve(
   calendarId: string,
   event: GoogleEvent,
 ): Promise<Located | undefined> {
-  const marker = event.extendedProperties?.private?.[MARKER.source];
+  // Another install's copy (another shared calendar) is no copy of this install's: an ordinary event here.
+  const marker =
+    copyOwnership(event, calendarId, targetOf(settings.inviteEmail)) === 'mine'
+      ? event.extendedProperties?.private?.[MARKER.source]
+      : undefined;
   if (marker) {
     const source = sourceOfMarker(marker);
     if (!source) return undefined;

@@ -1,7 +1,8 @@
 /**
- * Finding what calsync wrote, on Google itself (so it works after the state
- * is lost): copies and mirrors carry `calsyncSource` and `calsyncRule`, and
- * the events calsync invited the shared calendar to carry `calsyncInvited`.
+ * Finding what this install wrote, on Google itself (so it works after the
+ * state is lost): copies and mirrors carry `calsyncSource`, `calsyncRule` and
+ * `calsyncTarget`, and the events it invited its shared calendar to carry its
+ * invite marker (ownership.ts); another install's are left out.
  * Google filters private properties by key=value only, so "any source" is
  * listed as one listing per rule value.
  */
@@ -10,6 +11,7 @@ import { ConfigError, AuthError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from '../sync/api.js';
 import type { CopyRule } from '../sync/ids.js';
+import { copyOwnership, invitedMarkerKey, ownInviteMarkerKeys, targetOf } from '../sync/ownership.js';
 import { MARKER, type GoogleEvent } from '../sync/types.js';
 
 /** Every value of `calsyncRule`: the copy rules, and `busy` (a busy block, in a mirror's place). */
@@ -114,8 +116,12 @@ export function itemsOf(
   account: string,
   copies: GoogleEvent[],
   invited: GoogleEvent[],
+  target: string,
 ): FoundItem[] {
   const live = (e: GoogleEvent) => e.status !== 'cancelled';
+  // Only this install's: what another install (another shared calendar) made stays exactly as it is.
+  copies = copies.filter((e) => copyOwnership(e, calendarId, target) === 'mine');
+  invited = invited.filter((e) => ownInviteMarkerKeys(e, target).length > 0);
   const copyIds = new Set(copies.filter(live).map((e) => e.id));
   const items: FoundItem[] = [];
   const seen = new Set<string>();
@@ -150,8 +156,15 @@ export async function findOnCalendar(
       const copies: GoogleEvent[] = [];
       for (const rule of q.rules)
         copies.push(...(await listByProperty(api, account, calendarId, `${MARKER.rule}=${rule}`)));
-      const invited = q.invited ? await listByProperty(api, account, calendarId, `${MARKER.invited}=1`) : [];
-      return itemsOf(calendarId, account, copies, invited);
+      const target = targetOf(settings.inviteEmail);
+      // This install's invite marker, and the previous release's (its own when its guest is this shared calendar).
+      const invited = q.invited
+        ? [
+            ...(await listByProperty(api, account, calendarId, `${invitedMarkerKey(target)}=${target}`)),
+            ...(await listByProperty(api, account, calendarId, `${MARKER.invited}=1`)),
+          ]
+        : [];
+      return itemsOf(calendarId, account, copies, invited, target);
     } catch (err) {
       lastError = err;
       // No token here, or no access for this account: the next account may have it.

@@ -10,8 +10,14 @@ import { AuthError } from '../errors.js';
 import { AccountStoppedError, type GoogleAccess } from './api.js';
 import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-ids.js';
 import { follow, overlay, updateConditionally } from './conditional-update.js';
+import { copyOwnership, invitedMarkerKey, markedSourceCalendar, targetOf } from './ownership.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
 import { removeCalsyncInvitee } from './uninvite.js';
+
+/** The shared calendar a copy's body names (its `calsyncTarget`). */
+function targetOfBody(body: GoogleEvent): string | undefined {
+  return body.extendedProperties?.private?.[MARKER.target];
+}
 import { sameEmail } from '../util/email.js';
 
 /** event_type label values of calsync_events_processed_success_total. */
@@ -54,11 +60,6 @@ function isDuplicate(err: unknown): boolean {
 /** The account that writes an action's target: the one the rules chose, else the calendar's own. */
 function writerOf(api: GoogleAccess, action: { target: EventRef; account?: string }): string {
   return action.account ?? api.accountOf(action.target.calendarId);
-}
-
-/** Whose copy an existing event is, by calsync's marker (`<source calendar>/<event id>`). */
-function markerCalendar(event: GoogleEvent): string | undefined {
-  return event.extendedProperties?.private?.[MARKER.source]?.split('/')[0];
 }
 
 async function insertOrUpdate(
@@ -105,7 +106,12 @@ async function insertOnce(
       c.events.get({ calendarId: target.calendarId, eventId: target.eventId }),
     )
   ).data;
-  const mine = markerCalendar(existing);
+  // Another install's event under this id (its shared calendar is named in it): never taken over; the
+  // id is as good as burnt for this install, which moves along its sequence (burnt-ids.ts).
+  const bodyTarget = targetOfBody(body);
+  if (bodyTarget !== undefined && copyOwnership(existing, target.calendarId, bodyTarget) === 'theirs')
+    throw new BurntIdError(1, new Error(`${target.eventId} is another calsync install's`));
+  const mine = markedSourceCalendar(existing);
   // Another source calendar's mirror of the same meeting: it exists, and that calendar keeps it up to date.
   if (existing.status !== 'cancelled' && mine !== undefined && mine !== source.calendarId)
     return { writes: 1, existed: true };
@@ -161,8 +167,10 @@ async function invite(
         return undefined;
       }
       // The marker survives a lost state file: a person who removes the invitee later is respected.
+      // It names this install's shared calendar, beside any other install's marker (ownership.ts).
+      const target = targetOf(email);
       return {
-        ...overlay(current, { extendedProperties: { private: { [MARKER.invited]: '1' } } }),
+        ...overlay(current, { extendedProperties: { private: { [invitedMarkerKey(target)]: target } } }),
         attendees: [...attendees, { email }],
       };
     },

@@ -8,13 +8,14 @@
  * that works), and nothing is ever duplicated nor failed for good.
  */
 import { classifyGoogleError } from '../google/google-error.js';
+import { COPY_ID_PATTERN } from './ids.js';
 import type { EventRef } from './types.js';
 
 /** Ids tried in one write before giving up until the next poll (each burnt one took a person's deletion). */
 export const MAX_ID_GENERATIONS = 32;
 
-/** calsync's own ids: "cs" and 26 base32hex characters (ids.ts), then the generation, if any. */
-const SEQUENCED = /^(cs[0-9a-v]{26})(?:v([1-9a-v][0-9a-v]*))?$/;
+/** calsync's own ids: "ct" (or the previous release's "cs") and 26 base32hex characters (ids.ts), then the generation, if any. */
+const SEQUENCED = new RegExp(`^(${COPY_ID_PATTERN})(?:v([1-9a-v][0-9a-v]*))?$`);
 
 /** The id of generation `n` (0 is the deterministic id itself). */
 export function idOfGeneration(baseId: string, n: number): string {

@@ -1,5 +1,6 @@
 import type { CopyRule } from './ids.js';
-import { MARKER, type GoogleEvent } from './types.js';
+import { copyMarker } from './ownership.js';
+import type { GoogleEvent } from './types.js';
 
 /** The fields a copy or mirror takes from its source (what "follows" means). */
 function followedFields(source: GoogleEvent): GoogleEvent {
@@ -14,12 +15,19 @@ function followedFields(source: GoogleEvent): GoogleEvent {
   return out;
 }
 
+/** Who made it, from what, for which shared calendar (ownership.ts). */
+export interface CopyOrigin {
+  /** The shared calendar the copy serves (`targetOf`). */
+  target: string;
+  sourceCalendarId: string;
+}
+
 function marker(
-  sourceCalendarId: string,
+  origin: CopyOrigin,
   source: GoogleEvent,
   rule: CopyRule | 'busy',
 ): GoogleEvent['extendedProperties'] {
-  return { private: { [MARKER.source]: `${sourceCalendarId}/${source.id ?? ''}`, [MARKER.rule]: rule } };
+  return { private: copyMarker(origin.target, origin.sourceCalendarId, source.id ?? '', rule) };
 }
 
 /** The shared calendar as the copy's guest; none for a copy made on the shared calendar itself. */
@@ -33,7 +41,7 @@ function guest(inviteEmail: string | undefined): GoogleEvent {
  * `default` event carrying both.
  */
 export function birthdayCopy(
-  sourceCalendarId: string,
+  origin: CopyOrigin,
   source: GoogleEvent,
   id: string,
   inviteEmail: string | undefined,
@@ -44,13 +52,13 @@ export function birthdayCopy(
     recurrence: source.recurrence?.length ? source.recurrence : ['RRULE:FREQ=YEARLY'],
     transparency: 'transparent',
     ...guest(inviteEmail),
-    extendedProperties: marker(sourceCalendarId, source, 'birthday'),
+    extendedProperties: marker(origin, source, 'birthday'),
   };
 }
 
 /** A Gmail event (flight, reservation) as an ordinary event with a link back. */
 export function gmailCopy(
-  sourceCalendarId: string,
+  origin: CopyOrigin,
   source: GoogleEvent,
   id: string,
   inviteEmail: string | undefined,
@@ -61,12 +69,12 @@ export function gmailCopy(
     ...followedFields(source),
     description: `${source.description ?? ''}${link}`.trim() || null,
     ...guest(inviteEmail),
-    extendedProperties: marker(sourceCalendarId, source, 'gmail'),
+    extendedProperties: marker(origin, source, 'gmail'),
   };
 }
 
 /** An event someone else organizes, shown on the shared calendar without touching the original. */
-export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: string): GoogleEvent {
+export function mirrorOf(origin: CopyOrigin, source: GoogleEvent, id: string): GoogleEvent {
   const organizer = source.organizer?.displayName ?? source.organizer?.email;
   const note = organizer ? `Organized by ${organizer}.` : '';
   return {
@@ -74,7 +82,7 @@ export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: stri
     ...followedFields(source),
     description: [source.description, note].filter(Boolean).join('\n\n') || null,
     transparency: source.transparency ?? null,
-    extendedProperties: marker(sourceCalendarId, source, 'mirror'),
+    extendedProperties: marker(origin, source, 'mirror'),
   };
 }
 
@@ -87,12 +95,7 @@ export function mirrorOf(sourceCalendarId: string, source: GoogleEvent, id: stri
  * Visibility `default`: the block holds nothing private, and the shared
  * calendar's owner decides how its events show to the calendar's readers.
  */
-export function busyBlock(
-  sourceCalendarId: string,
-  source: GoogleEvent,
-  id: string,
-  title: string,
-): GoogleEvent {
+export function busyBlock(origin: CopyOrigin, source: GoogleEvent, id: string, title: string): GoogleEvent {
   const out: GoogleEvent = {
     id,
     summary: title,
@@ -102,15 +105,15 @@ export function busyBlock(
     end: source.end ?? undefined,
     transparency: 'opaque',
     visibility: 'default',
-    extendedProperties: marker(sourceCalendarId, source, 'busy'),
+    extendedProperties: marker(origin, source, 'busy'),
   };
   if (source.recurrence?.length) out.recurrence = source.recurrence;
   return out;
 }
 
 /** The update that brings a mirror or busy block to a busy block of its source (in place). */
-export function busyFollowPatch(sourceCalendarId: string, source: GoogleEvent, title: string): GoogleEvent {
-  const { id: _id, ...patch } = busyBlock(sourceCalendarId, source, '', title);
+export function busyFollowPatch(origin: CopyOrigin, source: GoogleEvent, title: string): GoogleEvent {
+  const { id: _id, ...patch } = busyBlock(origin, source, '', title);
   return asPatch({
     ...patch,
     recurrence: patch.recurrence ?? [],
@@ -151,16 +154,16 @@ export function asPatch(body: GoogleEvent): GoogleEvent {
 /** The patch that brings an existing copy up to date with its source. */
 export function followPatch(
   rule: CopyRule,
-  sourceCalendarId: string,
+  origin: CopyOrigin,
   source: GoogleEvent,
   inviteEmail: string,
 ): GoogleEvent {
   const full =
     rule === 'birthday'
-      ? birthdayCopy(sourceCalendarId, source, '', inviteEmail)
+      ? birthdayCopy(origin, source, '', inviteEmail)
       : rule === 'gmail'
-        ? gmailCopy(sourceCalendarId, source, '', inviteEmail)
-        : mirrorOf(sourceCalendarId, source, '');
+        ? gmailCopy(origin, source, '', inviteEmail)
+        : mirrorOf(origin, source, '');
   // Attendees are left alone on update: a person may have changed them.
   // Patch replaces arrays whole: an empty recurrence turns a series back into one event.
   const { id: _id, attendees: _attendees, ...patch } = full;

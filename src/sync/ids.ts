@@ -22,24 +22,47 @@ function base32hex(bytes: Uint8Array): string {
 }
 
 /**
- * The id of the copy or mirror of a source event. Deterministic, so a re-run,
- * a lost state file or a crash after the insert finds the copy again (Google
- * answers 409 for an id that exists). Google allows base32hex, 5-1024 chars.
+ * The id of the copy or mirror of a source event, made for the shared
+ * calendar `target` (ownership.ts: `targetOf`). Deterministic, so a re-run, a
+ * lost state file or a crash after the insert finds this install's copy again
+ * (Google answers 409 for an id that exists); the target is part of it, so two
+ * installs (or profiles) sharing a source never collide. Google allows
+ * base32hex, 5-1024 chars.
  *
- * Mirrors leave the calendar out: Google gives every guest's copy of a meeting
- * the same event id, so a meeting two source accounts are invited to gets one
- * mirror, not two.
+ * Mirrors leave the source calendar out: Google gives every guest's copy of a
+ * meeting the same event id, so a meeting two source accounts are invited to
+ * gets one mirror, not two.
  */
-export function copyEventId(sourceCalendarId: string, sourceEventId: string, rule: CopyRule): string {
+export function copyEventId(
+  target: string,
+  sourceCalendarId: string,
+  sourceEventId: string,
+  rule: CopyRule,
+): string {
+  const scope = rule === 'mirror' ? '' : sourceCalendarId;
+  const digest = createHash('sha256')
+    .update(`${rule}\u0000${target}\u0000${scope}\u0000${sourceEventId}`)
+    .digest();
+  // "ct" (valid base32hex) marks calsync's ids that name their shared calendar; 130 bits make collisions moot.
+  return 'ct' + base32hex(digest.subarray(0, 17)).slice(0, 26);
+}
+
+/**
+ * The id the previous release gave a copy (no shared calendar in it, "cs"):
+ * copies it made keep their id, and are found again by it (migration.ts).
+ */
+export function legacyCopyEventId(sourceCalendarId: string, sourceEventId: string, rule: CopyRule): string {
   const scope = rule === 'mirror' ? '' : sourceCalendarId;
   const digest = createHash('sha256').update(`${rule}\u0000${scope}\u0000${sourceEventId}`).digest();
-  // "cs" (valid base32hex) marks calsync's ids; 130 bits make collisions moot.
   return 'cs' + base32hex(digest.subarray(0, 17)).slice(0, 26);
 }
 
-/** Whether an id is one calsync gives its copies and mirrors (a cancelled copy carries nothing else to tell). */
+/** The two id prefixes: "ct" names the shared calendar, "cs" is the previous release's. */
+export const COPY_ID_PATTERN = 'c[st][0-9a-v]{26}';
+
+/** Whether an id is one calsync gives its copies and mirrors, of this release or the previous (a cancelled copy carries nothing else to tell). */
 export function isCopyId(eventId: string): boolean {
-  return /^cs[0-9a-v]{26}$/.test(eventId);
+  return new RegExp(`^${COPY_ID_PATTERN}$`).test(eventId);
 }
 
 /**

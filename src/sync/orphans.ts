@@ -59,10 +59,13 @@ export function orphanTargets(
 ): OrphanTarget[] {
   const birthday = {
     calendarId: settings.birthdayCopyCalendar ?? calendarId,
-    eventId: copyEventId(calendarId, eventId, 'birthday'),
+    eventId: copyEventId(settings.target, calendarId, eventId, 'birthday'),
   };
-  const gmail = { calendarId, eventId: copyEventId(calendarId, eventId, 'gmail') };
-  const mirror = { calendarId: settings.inviteEmail, eventId: copyEventId(calendarId, eventId, 'mirror') };
+  const gmail = { calendarId, eventId: copyEventId(settings.target, calendarId, eventId, 'gmail') };
+  const mirror = {
+    calendarId: settings.inviteEmail,
+    eventId: copyEventId(settings.target, calendarId, eventId, 'mirror'),
+  };
   const out: OrphanTarget[] = [];
   const add = (target: EventRef, copyKind: CopyKind): void => {
     if (target.calendarId.toLowerCase() !== settings.inviteEmail.toLowerCase())

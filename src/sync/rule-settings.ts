@@ -1,6 +1,7 @@
 import type { Settings } from '../config/types.js';
 import type { MirrorWriter } from './mirror-writer.js';
 import { compileSkipTitles } from './privacy.js';
+import { targetOf } from './ownership.js';
 import type { RuleSettings } from './types.js';
 
 /**
@@ -17,6 +18,8 @@ export function ruleSettingsFor(
 ): RuleSettings {
   return {
     inviteEmail: settings.inviteEmail ?? '',
+    target: targetOf(settings.inviteEmail),
+    sourceCalendars: settings.sourceCalendars,
     mirrorWriter: writer.account,
     ...(writer.reason ? { noWriterReason: writer.reason } : {}),
     birthdayCopyCalendar: settings.birthdayCopyCalendar,

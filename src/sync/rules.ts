@@ -15,14 +15,15 @@ import {
   gmailCopy,
   mirrorOf,
   occurrencePatch,
+  type CopyOrigin,
 } from './copies.js';
 import { birthdayTypeOf, isContactsBirthdayCalendar, isGmailEvent } from './event-kinds.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
 import { orphanTargets, searchesOrphans } from './orphans.js';
+import { hasOwnInviteMarker, invitedByThisInstall, markedSourceEvent } from './ownership.js';
 import { parkedReason, parkedUnchanged } from './parking.js';
 import { busyTitle, coloured, decidePrivacy, isPrivate, type Privacy } from './privacy.js';
 import {
-  MARKER,
   type Action,
   type Elsewhere,
   type EventRef,
@@ -140,7 +141,7 @@ function mirrorOccurrence(
   return {
     calendarId: settings.inviteEmail,
     // The series mirror's id as recorded: a burnt deterministic id moved it along its sequence (burnt-ids.ts).
-    eventId: `${seriesMirrorId ?? copyEventId(calendarId, masterId, 'mirror')}_${suffix}`,
+    eventId: `${seriesMirrorId ?? copyEventId(settings.target, calendarId, masterId, 'mirror')}_${suffix}`,
   };
 }
 
@@ -217,14 +218,15 @@ export function planEvent(input: PlanInput): Action {
   };
 }
 
-/** Whether calsync's own invite marker is on the source event (it added the shared calendar as guest). */
-function invitedByCalsync(event: GoogleEvent): boolean {
-  return Boolean(event.extendedProperties?.private?.[MARKER.invited]);
+/** The copy's origin: this install's shared calendar and the source calendar. */
+function originOf(input: PlanInput): CopyOrigin {
+  return { target: input.settings.target, sourceCalendarId: input.calendarId };
 }
 
 function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
+  const origin = originOf(input);
   const skip = (reason: string, remember?: Skip['remember'], otherwise?: Action): Skip => ({
     kind: 'skip',
     source,
@@ -260,7 +262,11 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     );
   };
 
-  if (event.extendedProperties?.private?.[MARKER.source]) return skip('created by calsync');
+  const marked = markedSourceEvent(event, calendarId, settings.target, settings.sourceCalendars);
+  if (marked === 'mine') return skip('created by calsync');
+  // Another install's copy of one of this install's own sources: this install makes its own from the original.
+  if (marked === 'theirs-of-own-source')
+    return skip('made by another calsync install for its shared calendar');
   // Google kept refusing it and it has not changed since: it waits (a cancellation still goes through).
   if (entry && !settings.retryParked && parkedUnchanged(entry, event))
     return { kind: 'skip', source, reason: parkedReason(entry), parked: true };
@@ -307,14 +313,14 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     const place = copyPlace(calendarId, 'birthday', settings);
     const target = copy ?? {
       calendarId: place.calendarId,
-      eventId: copyEventId(calendarId, source.eventId, 'birthday'),
+      eventId: copyEventId(settings.target, calendarId, source.eventId, 'birthday'),
     };
     if (!created)
       return {
         kind: 'copy-birthday',
         source,
         target,
-        body: colourOf(input, birthdayCopy(calendarId, event, target.eventId, place.invitee)),
+        body: colourOf(input, birthdayCopy(origin, event, target.eventId, place.invitee)),
       };
     if (entry && changedSince(entry, event))
       return {
@@ -322,7 +328,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
         source,
         target,
         copyKind: 'copy',
-        body: colourOf(input, followPatch('birthday', calendarId, event, settings.inviteEmail)),
+        body: colourOf(input, followPatch('birthday', origin, event, settings.inviteEmail)),
       };
     return skip('copy is up to date');
   }
@@ -332,7 +338,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     const place = copyPlace(calendarId, 'gmail', settings);
     const target = copy ?? {
       calendarId: place.calendarId,
-      eventId: copyEventId(calendarId, source.eventId, 'gmail'),
+      eventId: copyEventId(settings.target, calendarId, source.eventId, 'gmail'),
     };
     const deleteOriginal = settings.gmailOriginal === 'delete';
     if (!created)
@@ -340,7 +346,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
         kind: 'copy-gmail',
         source,
         target,
-        body: colourOf(input, gmailCopy(calendarId, event, target.eventId, place.invitee)),
+        body: colourOf(input, gmailCopy(origin, event, target.eventId, place.invitee)),
         deleteOriginal,
       };
     if (entry && changedSince(entry, event))
@@ -349,7 +355,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
         source,
         target,
         copyKind: 'copy',
-        body: colourOf(input, followPatch('gmail', calendarId, event, settings.inviteEmail)),
+        body: colourOf(input, followPatch('gmail', origin, event, settings.inviteEmail)),
       };
     if (deleteOriginal) return { kind: 'delete-original', source, copy: target };
     return skip('copy is up to date');
@@ -371,7 +377,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     if (busyToGo) return busyToGo;
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
-    if (entry?.rule === 'invite' || event.extendedProperties?.private?.[MARKER.invited])
+    if (entry?.rule === 'invite' || hasOwnInviteMarker(event, settings.target))
       return skip('invitee was removed by a person; respected');
     return { kind: 'invite', source, email: settings.inviteEmail, event };
   }
@@ -452,7 +458,7 @@ function withheld(
   )
     return { kind: 'update-occurrence', source, target: occurrence, body: null };
   const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
-  if (invitee && invitedByCalsync(event))
+  if (invitee && invitedByThisInstall(event, settings.target))
     return { kind: 'uninvite', source, email: settings.inviteEmail, event };
   return {
     kind: 'skip',
@@ -481,7 +487,7 @@ function busyPlan(
   if (copy && (entry?.rule === 'birthday' || entry?.rule === 'gmail'))
     return { kind: 'delete-copy', source, target: copy, copyKind: 'copy', revisit: true };
   const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
-  const ours = invitedByCalsync(event);
+  const ours = invitedByThisInstall(event, settings.target);
   if (invitee && !ours) {
     // The shared calendar is a guest through a person (the organizer's choice): no block beside it.
     if (copy) return letGo(copy);
@@ -512,19 +518,19 @@ function busyPlan(
       target: created,
       copyKind: 'mirror',
       form: 'busy',
-      body: colourOf(input, busyFollowPatch(calendarId, event, title)),
+      body: colourOf(input, busyFollowPatch(originOf(input), event, title)),
     };
   }
   const target = copy ?? {
     calendarId: settings.inviteEmail,
-    eventId: copyEventId(calendarId, source.eventId, 'mirror'),
+    eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
   };
   return {
     kind: 'mirror',
     source,
     target,
     form: 'busy',
-    body: colourOf(input, busyBlock(calendarId, event, target.eventId, title)),
+    body: colourOf(input, busyBlock(originOf(input), event, target.eventId, title)),
     ...(invitee && ours ? { uninvite: { email: settings.inviteEmail, event } } : {}),
   };
 }
@@ -563,19 +569,19 @@ function mirrorPlan(
         target: created,
         copyKind: 'mirror',
         form: 'full',
-        body: colourOf(input, followPatch('mirror', calendarId, event, settings.inviteEmail)),
+        body: colourOf(input, followPatch('mirror', originOf(input), event, settings.inviteEmail)),
       };
     return skip('mirror is up to date');
   }
   const target = copy ?? {
     calendarId: settings.inviteEmail,
-    eventId: copyEventId(calendarId, source.eventId, 'mirror'),
+    eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
   };
   return {
     kind: 'mirror',
     source,
     target,
-    body: colourOf(input, mirrorOf(calendarId, event, target.eventId)),
+    body: colourOf(input, mirrorOf(originOf(input), event, target.eventId)),
   };
 }
 

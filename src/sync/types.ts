@@ -11,7 +11,13 @@ export const MARKER = {
   source: 'calsyncSource',
   /** On copies and mirrors: the rule that made it (birthday | gmail | mirror | busy). */
   rule: 'calsyncRule',
-  /** On source events calsync invited the shared calendar to (survives a lost state file). */
+  /** On copies, mirrors and busy blocks: the shared calendar (target, ownership.ts) they serve. */
+  target: 'calsyncTarget',
+  /**
+   * The previous release's invite marker (`1`), naming no shared calendar: it
+   * belongs to the install whose shared calendar is among the event's guests.
+   * This release writes `invitedMarkerKey(target)` (ownership.ts) instead.
+   */
   invited: 'calsyncInvited',
 } as const;
 
@@ -140,6 +146,13 @@ export interface RuleSettings extends PrivacySettings {
   calendarColors: Readonly<Record<string, string>>;
   /** The shared calendar's address; also its calendar id. */
   inviteEmail: string;
+  /**
+   * The shared calendar as calsync names it in ids and markers (`targetOf(inviteEmail)`,
+   * ownership.ts): what this install's copies, mirrors and invitations belong to.
+   */
+  target: string;
+  /** This install's source calendars: another install's copy made from one of them is left alone. */
+  sourceCalendars: readonly string[];
   /**
    * The account that writes this calendar's mirrors (and whatever else goes on
    * the shared calendar); undefined when none may (see noWriterReason).

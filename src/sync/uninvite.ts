@@ -12,14 +12,21 @@
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from './api.js';
 import { updateConditionally } from './conditional-update.js';
-import { MARKER, type GoogleEvent } from './types.js';
+import { ownInviteMarkerKeys, targetOf } from './ownership.js';
+import type { GoogleEvent } from './types.js';
 import { sameEmail } from '../util/email.js';
 
 export type InviteeRemoval = 'removed' | 'marker-only' | 'gone';
 
-/** The event without calsync's invitee and marker; everything else as it was. */
+/**
+ * The event without this install's invitee and its markers; everything else
+ * (another install's invitee and marker too) as it was.
+ */
 export function withoutCalsyncInvitee(event: GoogleEvent, email: string): GoogleEvent {
-  const { [MARKER.invited]: _marker, ...privateRest } = event.extendedProperties?.private ?? {};
+  const own = new Set(ownInviteMarkerKeys(event, targetOf(email)));
+  const privateRest = Object.fromEntries(
+    Object.entries(event.extendedProperties?.private ?? {}).filter(([key]) => !own.has(key)),
+  );
   const extendedProperties = { ...(event.extendedProperties ?? {}), private: privateRest };
   return {
     ...event,
@@ -40,7 +47,7 @@ export async function removeCalsyncInvitee(
   let outcome: InviteeRemoval = 'gone';
   const take = (current: GoogleEvent): GoogleEvent | undefined => {
     // Deleted, or the marker taken away by a person meanwhile: nothing of calsync's is left on it.
-    if (current.status === 'cancelled' || !current.extendedProperties?.private?.[MARKER.invited]) {
+    if (current.status === 'cancelled' || ownInviteMarkerKeys(current, targetOf(email)).length === 0) {
       outcome = 'gone';
       return undefined;
     }

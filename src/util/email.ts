@@ -4,5 +4,10 @@
  * setting says family@…). A missing address matches nothing.
  */
 export function sameEmail(a: string | null | undefined, b: string): boolean {
-  return (a ?? '').toLowerCase() === b.toLowerCase();
+  return normalizeEmail(a) === normalizeEmail(b);
+}
+
+/** An address as calsync compares and records it: trimmed, lower case ('' for none). */
+export function normalizeEmail(address: string | null | undefined): string {
+  return (address ?? '').trim().toLowerCase();
 }
