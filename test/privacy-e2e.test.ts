@@ -227,6 +227,11 @@ describe('private events are shared as busy blocks', () => {
     expect(calsyncEvents(world).map((e) => e.summary)).toEqual(['Standup']);
     await poll(world, '--full-resync');
     expect(calsyncEvents(world).map((e) => e.summary)).toEqual([`Busy (${ALICE})`]);
+    // explain says why it went as a busy block.
+    const explained = await world.cli.run(['explain', 'Standup']);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toContain(`calendarDetails of ${ALICE} is busy`);
+    expect(explained.stdout).toContain('busy block');
   });
 });
 

@@ -84,9 +84,10 @@ export function looksLikeId(text: string): boolean {
 function why(action: Action): string {
   switch (action.kind) {
     case 'skip':
-      return action.privacy?.share === 'skip'
-        ? `not shared: ${action.reason}`
-        : `nothing to do: ${action.reason}`;
+      if (action.privacy?.share === 'skip') return `not shared: ${action.reason}`;
+      if (action.privacy?.share === 'busy')
+        return `shared as a busy block (${action.privacy.why ?? 'busy'}); nothing to do: ${action.reason}`;
+      return `nothing to do: ${action.reason}`;
     case 'copy-birthday':
       return `a birthday: the next poll copies it to ${action.target.calendarId}, with the shared calendar as guest`;
     case 'copy-gmail':

@@ -98,7 +98,7 @@ function noteWriter(run: PollRun, calendarId: string, writer: MirrorWriter, repo
 /** The poll summary's counts: busy blocks made or kept up to date, and events left out by a filter. */
 function countPrivacy(report: CalendarReport, action: Action): void {
   if (action.kind === 'skip') {
-    if (action.filtered || action.privacy?.share === 'skip') report.filtered = (report.filtered ?? 0) + 1;
+    if (action.filtered) report.filtered = (report.filtered ?? 0) + 1;
     return;
   }
   const busy =

@@ -28,7 +28,7 @@ export interface PrivacySettings {
 export type Privacy =
   | { share: 'full' }
   | { share: 'busy'; why: string }
-  /** `filtered`: by skipTitles or skipAvailable (counted as such in the poll summary). */
+  /** `filtered`: by skipTitles or skipAvailable, not by privateEvents skip. */
   | { share: 'skip'; why: string; filtered: boolean };
 
 /** Private and confidential events show to a calendar's readers as busy only (Google's visibility). */

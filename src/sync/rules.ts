@@ -464,7 +464,7 @@ function withheld(
     kind: 'skip',
     source,
     reason: privacy.why,
-    ...(privacy.filtered ? { filtered: true as const } : {}),
+    filtered: true,
   };
 }
 

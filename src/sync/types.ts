@@ -128,7 +128,7 @@ type ActionOf =
       remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>;
       otherwise?: Action;
       noWriter?: true;
-      /** Left out by skipTitles or skipAvailable (counted as filtered). */
+      /** Left out by a privacy rule (skipTitles, skipAvailable, privateEvents skip): counted as filtered. */
       filtered?: true;
       /** A parked event, unchanged: its entry is left exactly as it is. */
       parked?: true;
