@@ -107,4 +107,46 @@ describe('cancelled sources without a state entry', () => {
       world.emu.listEvents(ALICE).filter((e) => ['Ann', 'Flight BA 117'].includes(e.summary ?? '')),
     ).toEqual([]);
   });
+
+  it('with an intact state, cancellations of events calsync chose to make nothing for cost no write', async () => {
+    world = await startWorld();
+    const skipped = [
+      ...[1, 2, 3, 4].map((d) =>
+        world?.emu.seedEvent(ALICE, samples.focusTimeEvent({ start: at(d, 8), end: at(d, 9) })),
+      ),
+      ...[1, 2, 3, 4].map((d) =>
+        world?.emu.seedEvent(
+          ALICE,
+          samples.meeting({
+            summary: `Declined ${d}`,
+            start: at(d, 11),
+            end: at(d, 12),
+            organizer: 'bob@corp.test',
+            attendees: ['bob@corp.test', { email: ALICE, responseStatus: 'declined' }],
+          }),
+        ),
+      ),
+      ...[1, 2, 3, 4].map((d) =>
+        world?.emu.seedEvent(
+          ALICE,
+          samples.meeting({
+            summary: `Family ${d}`,
+            start: at(d, 16),
+            end: at(d, 17),
+            organizer: SHARED,
+            attendees: [SHARED, { email: ALICE, responseStatus: 'accepted' }],
+          }),
+        ),
+      ),
+    ];
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    for (const e of skipped) world.emu.cancelEvent(ALICE, e?.id ?? '');
+    const writes = world.writes();
+    const res = await world.cli.run(['poll', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as { writes: number; calendars: { changes: number }[] };
+    expect(report.calendars[0]?.changes).toBe(12);
+    expect(report.writes).toBe(0);
+    expect(world.writes() - writes).toBe(0);
+  });
 });

@@ -207,4 +207,32 @@ describe('calsync poll under Google usage limits, outages and shared meetings', 
     for (let i = 0; i < 2; i++) expect((await world.cli.run(['poll'])).code).toBe(0);
     expect(countBySummary(world.emu, SHARED, 'Private-ish')).toBe(1);
   });
+
+  it('a mirrored meeting handed to the source account is on the shared calendar after every poll: invited, then the mirror goes, in one poll', async () => {
+    world = await startWorld();
+    const meeting = world.emu.seedEvent(
+      ALICE,
+      samples.meeting({
+        summary: 'Handover',
+        start: at(2, 9),
+        end: at(2, 10),
+        organizer: 'erin@corp.test',
+        attendees: ['erin@corp.test', { email: ALICE, responseStatus: 'accepted' }],
+      }),
+    );
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Handover')).toBe(1);
+    // Erin hands the meeting over: Alice organizes it now.
+    world.emu.changeOrganizer(ALICE, meeting.id ?? '', ALICE);
+    const res = await world.cli.run(['poll']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Handover')).toBe(1);
+    expect(attendeeCount(world.emu.getEvent(ALICE, meeting.id ?? ''), SHARED)).toBe(1);
+    expect(world.emu.getEvent(SHARED, meeting.id ?? '')?.summary).toBe('Handover');
+    // Settled: the next poll has nothing to do.
+    const writes = world.writes();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(world.writes()).toBe(writes);
+    expect(countBySummary(world.emu, SHARED, 'Handover')).toBe(1);
+  });
 });

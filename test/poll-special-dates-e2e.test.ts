@@ -133,3 +133,32 @@ describe('Gmail events from before 2024-05-30', () => {
     expect(world.emu.getEvent(SHARED, copyEventId(SHARED, ALICE, old.id ?? '', 'mirror'))).toBeUndefined();
   });
 });
+
+describe('single occurrences of a birthday series (review finding)', () => {
+  it('a changed occurrence changes that occurrence of the copy, a cancelled one cancels it: never a second yearly copy', async () => {
+    world = await startWorld();
+    const date = at(3, 0).slice(0, 10);
+    const tom = world.emu.seedEvent(ALICE, samples.birthdayEvent({ summary: "Uncle Tom's birthday", date }));
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const copyId = copyEventId(SHARED, ALICE, tom.id ?? '', 'birthday');
+    expect(world.emu.getEvent(ALICE, copyId)?.summary).toBe("Uncle Tom's birthday");
+    const stamp = (years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4).replace(/-/g, '')}`;
+    // This year's is his 60th; next year's is cancelled.
+    world.emu.updateEvent(ALICE, `${tom.id ?? ''}_${stamp(0)}`, { summary: "Uncle Tom's 60th birthday!" });
+    world.emu.updateEvent(ALICE, `${tom.id ?? ''}_${stamp(1)}`, { status: 'cancelled' });
+    const res = await world.cli.run(['poll']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(world.emu.getEvent(ALICE, `${copyId}_${stamp(0)}`)?.summary).toBe("Uncle Tom's 60th birthday!");
+    expect(world.emu.getEvent(ALICE, `${copyId}_${stamp(1)}`)?.status).toBe('cancelled');
+    // One copy, the series, and no yearly "60th birthday" beside it.
+    const copies = world.emu
+      .listEvents(ALICE)
+      .filter((e) => e.extendedProperties?.private?.calsyncSource && !e.recurringEventId);
+    expect(copies.map((e) => e.id)).toEqual([copyId]);
+    expect(world.emu.listEvents(ALICE).filter((e) => e.recurrence?.length).length).toBe(2);
+    // Settled: the next poll writes nothing.
+    const writes = world.writes();
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    expect(world.writes()).toBe(writes);
+  });
+});

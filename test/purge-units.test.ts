@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeId } from '../src/explain/explain.js';
 import { sourceOfMarker } from '../src/explain/locate.js';
-import { itemsOf, queriesFor } from '../src/purge/find.js';
+import { itemsOf, queriesFor } from '../src/sync/marked-events.js';
 import type { Settings } from '../src/config/types.js';
-import { withoutCalsyncInvitee } from '../src/purge/remove-invitee.js';
+import { withoutCalsyncInvitee } from '../src/sync/remove-invitee.js';
 import { invitedMarkerKey } from '../src/sync/ownership.js';
 import type { GoogleEvent } from '../src/sync/types.js';
 

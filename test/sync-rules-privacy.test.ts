@@ -249,13 +249,13 @@ describe('transitions', () => {
       { kind: 'uninvite', email: SHARED },
     ],
     [
-      'a busy block of an own event, turns public: the block goes, the invite follows next poll',
+      'a busy block of an own event, turns public: invited, and the block goes, in one action',
       { ...KINDS.organized, visibility: 'public', updated: LATER },
       mirrored('own1', 'busy'),
-      { kind: 'delete-copy', copyKind: 'mirror', revisit: true },
+      { kind: 'invite', replaces: { target: { calendarId: SHARED, eventId: mirrorId('own1') } } },
     ],
     [
-      'after that: no marker, no entry rule: invited again',
+      'a busy block gone by revisit (an earlier release): no marker, no entry rule: invited',
       { ...KINDS.organized, visibility: 'public', updated: LATER },
       entry(undefined),
       { kind: 'invite' },

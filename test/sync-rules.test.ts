@@ -311,6 +311,20 @@ const rows: Row[] = [
     expect: 'mirror',
   },
   {
+    name: 'a cancellation of an event calsync chose to make nothing for looks for no orphan (no write)',
+    event: { id: 'own1', status: 'cancelled' },
+    entry: { action: 'skip', at: 0 },
+    settings: { orphanSince: 0 },
+    expect: 'skip',
+    reason: /cancelled/,
+  },
+  {
+    name: 'a cancellation without any entry (a lost one) looks for orphans',
+    event: { id: 'own1', status: 'cancelled' },
+    settings: { orphanSince: 0 },
+    expect: 'delete-orphans',
+  },
+  {
     name: 'focus time is skipped',
     event: own({ eventType: 'focusTime' }),
     expect: 'skip',
@@ -384,10 +398,18 @@ const rows: Row[] = [
     reason: /no account may write/,
   },
   {
-    name: 'a mirrored meeting whose organizer became the account loses its mirror first',
+    name: 'a mirrored meeting whose organizer became the account is invited, and its mirror goes in the same action',
     event: own(),
     entry: copied('mirror', 'm1', SHARED),
-    expect: 'delete-copy',
+    expect: 'invite',
+  },
+  {
+    name: 'a handed-over meeting whose mirror no account may delete waits, as any write to the shared calendar',
+    event: own(),
+    entry: copied('mirror', 'm1', SHARED),
+    settings: { mirrorWriter: undefined },
+    expect: 'skip',
+    reason: /no account may write/,
   },
   {
     name: 'a meeting the shared calendar organizes is not mirrored onto it',
@@ -980,5 +1002,16 @@ describe('sync rules (one action per changed event)', () => {
       settings,
     });
     expect(open.source.end).toBeUndefined();
+  });
+});
+
+describe('skips that made nothing are remembered, so their cancellation costs no write', () => {
+  it.each([
+    ['focus time', own({ eventType: 'focusTime' })],
+    ['a declined meeting', others({ attendees: [{ email: CAL, self: true, responseStatus: 'declined' }] })],
+    ['a meeting the shared calendar organizes', others({ organizer: { email: SHARED } })],
+  ])('%s', (_name, event) => {
+    const action = planEvent({ calendarId: CAL, event, entry: undefined, seriesMirrored: false, settings });
+    expect(action.kind === 'skip' && action.remember).toEqual({});
   });
 });

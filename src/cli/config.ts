@@ -17,6 +17,7 @@ import {
   tokensDirPath,
   unsetConfigValue,
 } from '../config/index.js';
+import { normalizeEmail } from '../util/email.js';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { log } from '../util/log.js';
@@ -154,15 +155,37 @@ const SHARING_KEYS = new Set([
 const SHARING_NOTE =
   'takes effect at the next poll for events that change; for every event already shared, run: calsync poll --full-resync';
 
+/** The shared calendar in effect before a change of inviteEmail (undefined when the settings do not load). */
+function currentInviteEmail(): string | undefined {
+  try {
+    return loadSettings().settings.inviteEmail;
+  } catch {
+    return undefined;
+  }
+}
+
 async function set(key: string, value: string, cmd: Command): Promise<void> {
   const g = globalOptions(cmd);
   applyLogLevel(g, configuredLogLevel());
+  const before = key === 'inviteEmail' ? currentInviteEmail() : undefined;
   const change = await setConfigValue(key, value);
   warnIfOverridden(change.key);
+  // A new shared calendar: remembered beside it, so the polls move away from the old one even after a lost state file.
+  const moving =
+    before !== undefined && normalizeEmail(before) !== normalizeEmail(value) ? before.trim() : undefined;
+  if (moving) await setConfigValue('previousInviteEmail', moving);
   const note = SHARING_KEYS.has(change.key) ? SHARING_NOTE : undefined;
-  if (g.json) return printJson({ ...change, ...(note ? { note } : {}) });
+  if (g.json)
+    return printJson({ ...change, ...(moving ? { movingFrom: moving } : {}), ...(note ? { note } : {}) });
   process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
   if (note) process.stdout.write(`${note}\n`);
+  if (moving)
+    process.stdout.write(
+      `the next poll moves what calsync shares from ${moving} to ${value.trim()}: it makes the copies, ` +
+        `mirrors and invitations for ${value.trim()}, and takes away those it made for ${moving} ` +
+        `(a guest a person added stays), paced over a poll or two; polls exit 0 meanwhile.\n` +
+        `see the plan first: calsync poll --dry-run\n`,
+    );
 }
 
 async function unset(key: string, cmd: Command): Promise<void> {

@@ -77,6 +77,7 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   calendarAccounts: plain('accountMap', [], {}),
   sharedCalendarAccount: plain('string', [], undefined),
   birthdayCopyCalendar: plain('string', [], undefined),
+  previousInviteEmail: plain('string', [], undefined),
   gmailOriginal: plain('gmailOriginal', [], 'keep'),
   organizedEvents: plain('organizedEvents', [], 'invite'),
   birthdayTypes: plain('birthdayTypes', [], ['birthday', 'anniversary', 'custom', 'other']),

@@ -44,6 +44,11 @@ export interface Settings {
   sharedCalendarAccount: string | undefined;
   /** Where birthday copies go; default: the birthday's own calendar. */
   birthdayCopyCalendar: string | undefined;
+  /**
+   * The shared calendar before the last `config set inviteEmail` (written by it):
+   * what the polls move away from, even after a lost state file (sync/move.ts).
+   */
+  previousInviteEmail: string | undefined;
   gmailOriginal: GmailOriginalPolicy;
   /**
    * `invite` (default): the shared calendar is added as a guest of events the

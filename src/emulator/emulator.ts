@@ -144,6 +144,11 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       const stored = service.save(cal, applyPatch(base, changes as Record<string, unknown>));
       return renderEvent(stored.event, cal.id);
     },
+    changeOrganizer(calendarId, eventId, organizerEmail) {
+      const { cal, event } = found(calendarId, eventId);
+      const stored = service.save(cal, { ...event, organizer: { email: organizerEmail } });
+      return renderEvent(stored.event, cal.id);
+    },
     cancelEvent(calendarId, eventId) {
       const { cal, event } = found(calendarId, eventId);
       service.save(cal, { ...event, status: 'cancelled' });

@@ -169,6 +169,11 @@ export interface Emulator {
   seedEvent(calendarId: string, event: GoogleEvent): GoogleEvent;
   updateEvent(calendarId: string, eventId: string, changes: GoogleEvent): GoogleEvent;
   cancelEvent(calendarId: string, eventId: string): void;
+  /**
+   * A person hands a meeting to another organizer (Google Calendar's "Change
+   * owner"): this calendar's copy of it names the new organizer from now on.
+   */
+  changeOrganizer(calendarId: string, eventId: string, organizerEmail: string): GoogleEvent;
   getEvent(calendarId: string, eventId: string): GoogleEvent | undefined;
   listEvents(calendarId: string, opts?: { includeCancelled?: boolean }): GoogleEvent[];
   invalidateSyncTokens(calendarId?: string): void;

@@ -225,6 +225,25 @@ export function checkParked(state: State, settings: HealthSettings): CheckResult
   });
 }
 
+/**
+ * A move to another shared calendar under way (sync/move.ts): a WARNING with
+ * what is left on the old one, never CRITICAL (the polls finish it by themselves).
+ */
+export function checkMove(state: State): CheckResult[] {
+  const move = state.move;
+  if (!move || move.doneAt) return [];
+  const left = move.left >= 0 ? `${move.left} left` : 'not looked at yet';
+  return [
+    {
+      kind: 'move',
+      subject: move.from,
+      status: 'WARNING',
+      message: `moving from ${move.from} to ${move.to}: ${left}`,
+      fix: 'the next polls finish it; to see what is left: calsync poll --dry-run',
+    },
+  ];
+}
+
 /** Every check that needs only the state, the settings and the clock. */
 export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
   return [
@@ -235,5 +254,6 @@ export function evaluateState(state: State, settings: HealthSettings, now: Date)
     ...checkMirrorAccess(state, settings),
     ...checkParked(state, settings),
     ...checkInvitations(state, settings.inviteEmail),
+    ...checkMove(state),
   ];
 }

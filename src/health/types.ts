@@ -4,7 +4,17 @@ export type { HealthStatus };
 
 /** What one check looked at. */
 export type CheckKind =
-  'poll' | 'auth' | 'token' | 'channel' | 'url' | 'state' | 'config' | 'mirror' | 'parked' | 'delivery';
+  | 'poll'
+  | 'auth'
+  | 'token'
+  | 'channel'
+  | 'url'
+  | 'state'
+  | 'config'
+  | 'mirror'
+  | 'parked'
+  | 'delivery'
+  | 'move';
 
 /** The outcome of one check of one thing (a calendar, an account, a URL). */
 export interface CheckResult {

@@ -16,8 +16,13 @@ import { readState, statePath, withStateLock } from '../state/index.js';
 import { GoogleAccess } from '../sync/api.js';
 import { MARKER } from '../sync/types.js';
 import { log } from '../util/log.js';
-import { findOnCalendar, purgeCalendars, type FoundItem, type PurgeKind } from './find.js';
-import { removeCalsyncInvitee } from './remove-invitee.js';
+import {
+  findOnCalendar,
+  purgeCalendars,
+  removeMarked,
+  type FoundItem,
+  type PurgeKind,
+} from '../sync/marked-events.js';
 
 export interface PurgeOptions {
   settings: Settings;
@@ -66,30 +71,6 @@ export interface PurgeReport {
 }
 
 const KIND_COUNT = { copy: 'copies', mirror: 'mirrors', invite: 'invites' } as const;
-
-async function removeItem(
-  api: GoogleAccess,
-  settings: Settings,
-  item: FoundItem,
-): Promise<Pick<PurgeItemReport, 'result' | 'note'>> {
-  const { calendarId, account, event } = item;
-  if (item.kind === 'invite') {
-    const r = await removeCalsyncInvitee(api, account, calendarId, event, settings.inviteEmail ?? '');
-    return r === 'marker-only'
-      ? { result: 'removed', note: 'the guest was removed by a person already; the marker went' }
-      : { result: r === 'gone' ? 'gone' : 'removed' };
-  }
-  try {
-    await api.call(account, 'events.delete', (c) =>
-      c.events.delete({ calendarId, eventId: event.id ?? '', sendUpdates: 'none' }),
-    );
-    return { result: 'removed' };
-  } catch (err) {
-    const { status } = classifyGoogleError(err);
-    if (status === 404 || status === 410) return { result: 'gone' };
-    throw err;
-  }
-}
 
 function reportOf(item: FoundItem, result: ItemResult): PurgeItemReport {
   const source = item.event.extendedProperties?.private?.[MARKER.source];
@@ -181,7 +162,10 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
           found.map(async (item) => {
             let out: PurgeItemReport;
             try {
-              out = { ...reportOf(item, 'removed'), ...(await removeItem(api, settings, item)) };
+              out = {
+                ...reportOf(item, 'removed'),
+                ...(await removeMarked(api, item, settings.inviteEmail ?? '')),
+              };
             } catch (err) {
               const error = err instanceof AuthError ? err.message : classifyGoogleError(err).message;
               out = { ...reportOf(item, 'failed'), error };

@@ -45,6 +45,8 @@ export function shapeState(raw: Record<string, unknown>, version: number): Shape
   }
   if (raw.health !== undefined && !isRecord(raw.health)) return bad('"health" is not an object');
   if (raw.delivery !== undefined && !isRecord(raw.delivery)) return bad('"delivery" is not an object');
+  if (raw.move !== undefined && !isRecord(raw.move)) return bad('"move" is not an object');
+  if (raw.target !== undefined && typeof raw.target !== 'string') return bad('"target" is not a string');
   const metrics = shapeMetrics(raw.metrics);
   if (typeof metrics === 'string') return bad(metrics);
 

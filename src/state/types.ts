@@ -130,4 +130,23 @@ export interface State {
   metrics: MetricsState;
   /** Absent until an invitation was first checked. */
   delivery?: DeliveryCheckState;
+  /**
+   * The shared calendar (`targetOf(inviteEmail)`, sync/ownership.ts) the
+   * entries were made for. Absent in a state of the previous release: the
+   * first poll adopts its entries for the shared calendar configured then.
+   */
+  target?: string;
+  /** Moving to another shared calendar (sync/move.ts): what is left on the old one. */
+  move?: MoveState;
+}
+
+/** A move from one shared calendar to another, kept until nothing calsync made for the old one is left. */
+export interface MoveState {
+  from: string;
+  to: string;
+  since: string;
+  /** What the last poll found left for the old shared calendar (copies, mirrors, invitations). */
+  left: number;
+  /** When the last one went: the move is over (kept so a later poll does not look again). */
+  doneAt?: string;
 }

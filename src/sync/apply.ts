@@ -12,7 +12,7 @@ import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-i
 import { follow, overlay, updateConditionally } from './conditional-update.js';
 import { copyOwnership, invitedMarkerKey, markedSourceCalendar, targetOf } from './ownership.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
-import { removeCalsyncInvitee } from './uninvite.js';
+import { removeCalsyncInvitee } from './remove-invitee.js';
 
 /** The shared calendar a copy's body names (its `calsyncTarget`). */
 function targetOfBody(body: GoogleEvent): string | undefined {
@@ -275,11 +275,21 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     }
     case 'invite': {
       const r = await invite(api, action.source, action.email, action.event);
-      return {
+      const invited: Omit<Outcome, 'ok'> = {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
         entry: r.already ? { rule: 'invite' } : { rule: 'invite', delivery: 'pending' },
         note: r.already ? 'already invited' : undefined,
+      };
+      if (!action.replaces) return invited;
+      // Invited first: the mirror it replaces goes only once the meeting is on its way there.
+      await deleteIfPresent(api, writerOf(api, action.replaces), action.replaces.target);
+      return {
+        ...invited,
+        writes: invited.writes + 1,
+        successes: [...invited.successes, 'mirror_deleted'],
+        entry: { ...invited.entry, copyId: undefined, copyCalendar: undefined },
+        note: 'invited; the mirror it had went',
       };
     }
     case 'update-copy': {

@@ -57,6 +57,11 @@ export function legacyCopyEventId(sourceCalendarId: string, sourceEventId: strin
   return 'cs' + base32hex(digest.subarray(0, 17)).slice(0, 26);
 }
 
+/** Whether an id is one the previous release gave (its copies keep it, generations included). */
+export function isLegacyCopyId(eventId: string): boolean {
+  return /^cs[0-9a-v]{26}(?:v[0-9a-v]+)?(?:_\d{8}(?:T\d{6}Z)?)?$/.test(eventId);
+}
+
 /** The two id prefixes: "ct" names the shared calendar, "cs" is the previous release's. */
 export const COPY_ID_PATTERN = 'c[st][0-9a-v]{26}';
 

@@ -24,7 +24,9 @@ import { isParked } from './parking.js';
 import { preview, type MalformedItem } from './validate.js';
 import { MirrorWriters } from './mirror-writer.js';
 import type { GoogleEvent } from './types.js';
-import type { CalendarReport, PollReport } from './report.js';
+import type { CalendarReport, MoveReport, PollReport } from './report.js';
+import { adoptLegacyState, movingFrom, startMove } from './move-state.js';
+import { targetOf } from './ownership.js';
 export type { PollReport, CalendarReport, ActionReport } from './report.js';
 export type { PollOptions } from './poll-run.js';
 import type { PollOptions, PollRun } from './poll-run.js';
@@ -139,6 +141,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     delivery: Promise.resolve({ checked: false, delivered: 0, pending: 0, undelivered: 0, dismissed: 0 }),
   };
   if (!opts.dryRun) recordPollStarted(run.state);
+  const move = await moveIfMoving(run);
   log.debug(`birthday types copied: ${opts.settings.birthdayTypes.join(', ') || 'none'}`);
   // Invitations sent by earlier polls, looked for on the shared calendar before this poll sends more.
   run.delivery = checkDeliveries(run.api, run.state, opts.settings, {
@@ -177,7 +180,28 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     actions: run.actions,
     birthdayTypes: opts.settings.birthdayTypes,
     delivery: { ...delivery, ...(opts.dryRun ? {} : deliveryCounts(run.state)) },
+    ...(move ? { move } : {}),
   };
+}
+
+/** The move loads only while one is under way (an idle poll asks only the state). */
+const loadMove = lazyModule(() => import('./move.js'));
+
+/**
+ * Before the calendars: a state of the previous release is adopted for the
+ * shared calendar configured now; a changed shared calendar starts a move, and
+ * each poll takes away what is left on the old one (move.ts).
+ */
+async function moveIfMoving(run: PollRun): Promise<MoveReport | undefined> {
+  const target = targetOf(run.opts.settings.inviteEmail);
+  const from = movingFrom(run.state, run.opts.settings);
+  if (from === undefined) {
+    adoptLegacyState(run.state, target);
+    return undefined;
+  }
+  startMove(run.state, from, target);
+  const { moveStep } = await loadMove();
+  return moveStep(run, from, target);
 }
 
 /** The likely causes of a source calendar's 404, each with what fixes it. */

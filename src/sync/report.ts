@@ -44,6 +44,17 @@ export interface CalendarReport {
   hint?: string;
 }
 
+/** A move to another shared calendar (move.ts): what this poll found and took away from the old one. */
+export interface MoveReport {
+  from: string;
+  to: string;
+  found: number;
+  removed: number;
+  left: number;
+  /** A dry run: what the poll would take away from the old shared calendar. */
+  planned?: { calendarId: string; eventId: string; kind: 'copy' | 'mirror' | 'invite'; summary?: string }[];
+}
+
 export interface PollReport {
   exitCode: 0 | 1;
   dryRun: boolean;
@@ -60,6 +71,8 @@ export interface PollReport {
   birthdayTypes: string[];
   /** Invitations calsync sent that the shared calendar's listing did not show (sync/delivery.ts). */
   delivery?: DeliveryReport;
+  /** Set while moving to another shared calendar. */
+  move?: MoveReport;
 }
 
 export interface DeliveryReport {

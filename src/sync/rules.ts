@@ -45,6 +45,11 @@ export interface PlanInput {
   seriesMirrorId?: string;
   /** That series is shared as a busy block: its occurrences are too. */
   seriesBusy?: boolean;
+  /**
+   * For an occurrence of a birthday series: the series' copy (the state's, or
+   * the one planned in this listing), whose same occurrence follows it.
+   */
+  seriesCopy?: EventRef;
   settings: RuleSettings;
   /**
    * What other source calendars still hold (the same meeting, another
@@ -145,6 +150,15 @@ function mirrorOccurrence(
   };
 }
 
+/** The occurrence of a copied series (a birthday's copy) that corresponds to a source occurrence. */
+function copyOccurrence(event: GoogleEvent, seriesCopy: EventRef | undefined): EventRef | undefined {
+  const suffix =
+    (event.originalStartTime && instanceSuffix(event.originalStartTime)) ??
+    splitInstanceId(event.id ?? '')?.suffix;
+  if (!seriesCopy || !masterIdOf(event) || !suffix) return undefined;
+  return { calendarId: seriesCopy.calendarId, eventId: `${seriesCopy.eventId}_${suffix}` };
+}
+
 function changedSince(entry: ProcessedEvent, event: GoogleEvent): boolean {
   return entry.sourceUpdated === undefined || entry.sourceUpdated !== epochMs(event.updated);
 }
@@ -171,6 +185,8 @@ export function writesShared(action: Action, inviteEmail: string): boolean {
     return action.otherwise !== undefined && writesShared(action.otherwise, inviteEmail);
   if (action.kind === 'delete-orphans')
     return action.targets.some((t) => sameEmail(t.target.calendarId, inviteEmail));
+  if (action.kind === 'invite')
+    return action.replaces !== undefined && sameEmail(action.replaces.target.calendarId, inviteEmail);
   return 'target' in action && sameEmail(action.target.calendarId, inviteEmail);
 }
 
@@ -184,6 +200,17 @@ function withWriter(action: Action, settings: RuleSettings, elsewhere: Elsewhere
     return action.otherwise
       ? { ...action, otherwise: withWriter(action.otherwise, settings, elsewhere) }
       : action;
+  if (action.kind === 'invite' && action.replaces) {
+    if (!sameEmail(action.replaces.target.calendarId, settings.inviteEmail)) return action;
+    if (settings.mirrorWriter !== undefined)
+      return { ...action, replaces: { ...action.replaces, account: settings.mirrorWriter } };
+    return {
+      kind: 'skip',
+      source: action.source,
+      reason: settings.noWriterReason ?? 'no account may write the shared calendar',
+      noWriter: true,
+    };
+  }
   if (!('target' in action) || !sameEmail(action.target.calendarId, settings.inviteEmail)) return action;
   if (action.kind === 'copy-gmail') return action;
   if (settings.mirrorWriter !== undefined) return { ...action, account: settings.mirrorWriter };
@@ -234,6 +261,12 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     ...(remember ? { remember } : {}),
     ...(otherwise ? { otherwise } : {}),
   });
+  /**
+   * A live event calsync chose to make nothing for: remembered (an entry
+   * without a copy), so that its cancellation costs no orphan search (orphans.ts):
+   * with an intact state, a cancellation of such an event costs no write.
+   */
+  const nothing = (reason: string): Skip => skip(reason, {});
   const copy = existingCopy(entry);
   // A copy whose creation was interrupted may not exist: it is created again
   // (a 409 means it does), but deleted like any other when its source goes.
@@ -280,6 +313,9 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
         ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
         : undefined;
     if (occurrence) return letGoOccurrence(occurrence);
+    // A cancelled occurrence of a copied birthday series: the same occurrence of the copy goes.
+    const copied = copyOccurrence(event, input.seriesCopy);
+    if (copied) return { kind: 'update-occurrence', source, target: copied, body: null };
     if (searchesOrphans(event, entry, settings)) {
       const targets = orphanTargets(calendarId, source.eventId, settings, input.elsewhere);
       if (targets.length > 0) return { kind: 'delete-orphans', source, targets };
@@ -292,7 +328,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   // A person deleted calsync's mirror or copy on the shared calendar (its listing showed it): never made again.
   if (entry?.delivery === 'dismissed') return skip('deleted from the shared calendar by a person; respected');
   const type = event.eventType ?? 'default';
-  if (PERSONAL_TYPES.has(type)) return skip(`${type} events are personal`);
+  if (PERSONAL_TYPES.has(type)) return nothing(`${type} events are personal`);
   // The same meeting's mirror or busy block, deleted there by a person through another account's copy: respected.
   const special = type === 'birthday' || isGmailEvent(event);
   if (!special && input.elsewhere?.meetingLetGo(source.eventId) === 'dismissed')
@@ -307,9 +343,17 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   if (busyToGo && special) return busyToGo;
 
   if (type === 'birthday') {
+    // One occurrence changed (an exception of the series): the same occurrence of the copy follows, as a
+    // mirror's does; never a birthday of its own repeating every year.
+    if (masterIdOf(event) && event.originalStartTime) {
+      const target = copy ?? copyOccurrence(event, input.seriesCopy);
+      if (!target) return skip('birthday series is not copied');
+      if (copy && entry && !changedSince(entry, event)) return skip('copy is up to date');
+      return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
+    }
     const birthdayType = birthdayTypeOf(event);
     if (!created && !settings.birthdayTypes.includes(birthdayType))
-      return skip(`birthday type "${birthdayType}" is not in birthdayTypes`);
+      return nothing(`birthday type "${birthdayType}" is not in birthdayTypes`);
     const place = copyPlace(calendarId, 'birthday', settings);
     const target = copy ?? {
       calendarId: place.calendarId,
@@ -370,11 +414,19 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     settings.organizedEvents === 'mirror' &&
     (entry?.rule === 'mirror' || !(invited && entry?.delivery !== 'missing'));
   if (isOrganizer(event, calendarId) && !mirrorOwn) {
-    // The meeting became the account's own (organizer changed): its mirror goes
-    // first, and the next poll invites the shared calendar instead.
+    // The meeting became the account's own (organizer changed): the shared calendar is
+    // invited, then its mirror goes, in one action: the meeting is there after every poll.
     if (copy && entry?.rule === 'mirror')
-      return { kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true };
-    if (busyToGo) return busyToGo;
+      return { kind: 'invite', source, email: settings.inviteEmail, event, replaces: { target: copy } };
+    // Back from a busy block the same way: invited, then the block goes.
+    if (busyToGo)
+      return {
+        kind: 'invite',
+        source,
+        email: settings.inviteEmail,
+        event,
+        replaces: { target: busyToGo.target },
+      };
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
     if (entry?.rule === 'invite' || hasOwnInviteMarker(event, settings.target))
@@ -386,7 +438,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   // unless the shared calendar organizes it (it is there already).
   if (isOrganizer(event, calendarId)) return mirrorPlan(input, source, entry, copy, created);
   if (sameEmail(event.organizer?.email, settings.inviteEmail))
-    return copy ? letGo(copy) : skip('organized by the shared calendar: it is there already');
+    return copy ? letGo(copy) : nothing('organized by the shared calendar: it is there already');
   const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
   if (declined || invited) {
     if (copy) return letGo(copy);
@@ -399,7 +451,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
       return invited
         ? { kind: 'update-occurrence', source, target: occurrence, body: null }
         : letGoOccurrence(occurrence);
-    return skip(declined ? 'declined by the account' : 'shared calendar is a guest already');
+    return nothing(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
   // A person took the shared calendar off this meeting through another account's copy: respected.
   if (!copy && input.elsewhere?.meetingLetGo(source.eventId) === 'invite')
@@ -637,9 +689,20 @@ export function planChanges(
     );
   };
   const isBusy = (masterId: string) => busyNow.get(masterId) ?? entries?.get(masterId)?.rule === 'busy';
+  // Birthday series copied in this listing; older ones are looked up in the entries.
+  const copiedNow = new Map<string, EventRef>();
+  const seriesCopyOf = (masterId: string): EventRef | undefined => {
+    const now = copiedNow.get(masterId);
+    if (now) return now;
+    const master = entries?.get(masterId);
+    return master?.rule === 'birthday' && master.copyId && master.copyCalendar && !master.copyUnconfirmed
+      ? { calendarId: master.copyCalendar, eventId: master.copyId }
+      : undefined;
+  };
   const actions: Action[] = [];
   for (const event of ordered) {
     const masterId = masterIdOf(event);
+    const seriesCopy = masterId === undefined ? undefined : seriesCopyOf(masterId);
     const action = planEvent({
       calendarId,
       event,
@@ -648,9 +711,11 @@ export function planChanges(
       seriesMirrorId:
         masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
       seriesBusy: masterId !== undefined && isBusy(masterId),
+      ...(seriesCopy ? { seriesCopy } : {}),
       settings,
       elsewhere,
     });
+    if (action.kind === 'copy-birthday') copiedNow.set(action.source.eventId, action.target);
     if (action.kind === 'mirror' && event.recurrence?.length)
       mirroredNow.set(action.source.eventId, action.target.eventId);
     if ((action.kind === 'mirror' || action.kind === 'update-copy') && event.recurrence?.length)

@@ -64,8 +64,18 @@ export type CopyForm = 'busy' | 'full';
 type ActionOf =
   | { kind: 'copy-birthday'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
   | { kind: 'copy-gmail'; source: SourceFacts; target: EventRef; body: GoogleEvent; deleteOriginal: boolean }
-  /** `event`: the source as listed (a full resource with its etag: the invite updates it conditionally). */
-  | { kind: 'invite'; source: SourceFacts; email: string; event?: GoogleEvent }
+  /**
+   * `event`: the source as listed (a full resource with its etag: the invite updates it conditionally).
+   * `replaces`: the mirror the event had while someone else organized it, deleted once the invite is
+   * made, so the meeting is on the shared calendar after every poll (`account`: the mirror writer).
+   */
+  | {
+      kind: 'invite';
+      source: SourceFacts;
+      email: string;
+      event?: GoogleEvent;
+      replaces?: { target: EventRef; account?: string };
+    }
   /**
    * A mirror, or a busy block in its place (`form: 'busy'`). `uninvite`: the
    * invitee calsync added to the source goes first (an event that turned private).
@@ -201,6 +211,8 @@ export function writesOf(action: Action): number {
       return action.uninvite ? 2 : 1;
     case 'delete-orphans':
       return action.targets.length;
+    case 'invite':
+      return action.replaces ? 2 : 1;
     default:
       return 1;
   }

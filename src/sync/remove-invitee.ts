@@ -5,9 +5,9 @@
  * read with, so a person's edit made meanwhile is never overwritten: 412
  * means it changed, so it is read again and the removal applied to that.
  *
- * The poll's own conditional update (conditional-update.ts) does it: after a
- * few 412s in a row the event is left for the next run. Used by purge, and by
- * the poll when an invited event turns private or is filtered (privacy.ts).
+ * The poll's own conditional update (sync/conditional-update.ts) does it:
+ * after a few 412s in a row the event is left for the next run. Used by
+ * purge, and by the poll when an invited event turns private or is filtered.
  */
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from './api.js';

@@ -9,10 +9,11 @@
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
-import type { GoogleAccess } from '../sync/api.js';
-import type { CopyRule } from '../sync/ids.js';
-import { copyOwnership, invitedMarkerKey, ownInviteMarkerKeys, targetOf } from '../sync/ownership.js';
-import { MARKER, type GoogleEvent } from '../sync/types.js';
+import type { GoogleAccess } from './api.js';
+import type { CopyRule } from './ids.js';
+import { copyOwnership, invitedMarkerKey, ownInviteMarkerKeys, targetOf } from './ownership.js';
+import { removeCalsyncInvitee } from './remove-invitee.js';
+import { MARKER, type GoogleEvent } from './types.js';
 
 /** Every value of `calsyncRule`: the copy rules, and `busy` (a busy block, in a mirror's place). */
 export type MarkedRule = CopyRule | 'busy';
@@ -173,4 +174,32 @@ export async function findOnCalendar(
     }
   }
   throw lastError;
+}
+
+/**
+ * Removes one found item: a copy or mirror is deleted, an invitation taken
+ * back (`email`: the shared calendar it invited). Gone already is no failure.
+ */
+export async function removeMarked(
+  api: GoogleAccess,
+  item: FoundItem,
+  email: string,
+): Promise<{ result: 'removed' | 'gone'; note?: string }> {
+  const { calendarId, account, event } = item;
+  if (item.kind === 'invite') {
+    const r = await removeCalsyncInvitee(api, account, calendarId, event, email);
+    return r === 'marker-only'
+      ? { result: 'removed', note: 'the guest was removed by a person already; the marker went' }
+      : { result: r === 'gone' ? 'gone' : 'removed' };
+  }
+  try {
+    await api.call(account, 'events.delete', (c) =>
+      c.events.delete({ calendarId, eventId: event.id ?? '', sendUpdates: 'none' }),
+    );
+    return { result: 'removed' };
+  } catch (err) {
+    const { status } = classifyGoogleError(err);
+    if (status === 404 || status === 410) return { result: 'gone' };
+    throw err;
+  }
 }
