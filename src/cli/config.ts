@@ -174,11 +174,11 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
   const moving =
     before !== undefined && normalizeEmail(before) !== normalizeEmail(value) ? before.trim() : undefined;
   if (moving) await setConfigValue('previousInviteEmail', moving);
-  const note = SHARING_KEYS.has(change.key) ? SHARING_NOTE : undefined;
+  const note = afterSetNote(change.key);
   if (g.json)
     return printJson({ ...change, ...(moving ? { movingFrom: moving } : {}), ...(note ? { note } : {}) });
   process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
-  if (note) process.stdout.write(`${note}\n`);
+  if (note) process.stdout.write(`note: ${note}\n`);
   if (moving)
     process.stdout.write(
       `the next poll moves what calsync shares from ${moving} to ${value.trim()}: it makes the copies, ` +
@@ -186,6 +186,15 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
         `(a guest a person added stays), paced over a poll or two; polls exit 0 meanwhile.\n` +
         `see the plan first: calsync poll --dry-run\n`,
     );
+}
+
+/** What a new value does not change by itself. */
+function afterSetNote(key: string): string | undefined {
+  // The timers' OnUnitActiveSec is written into the unit files by systemd install.
+  if (key === 'pollIntervalMinutes')
+    return 'systemd timers already installed keep their interval until you run: calsync systemd install (then the systemctl commands it prints); a running serve-webhook reads it when it starts';
+  if (SHARING_KEYS.has(key)) return SHARING_NOTE;
+  return undefined;
 }
 
 async function unset(key: string, cmd: Command): Promise<void> {
