@@ -21,7 +21,7 @@ describe('taking back calsync invitee', () => {
         { email: SHARED.toUpperCase(), responseStatus: 'accepted' },
       ],
       extendedProperties: {
-        private: { calsyncInvited: '1', [invitedMarkerKey(SHARED)]: SHARED, mine: 'x' },
+        private: { [invitedMarkerKey(SHARED)]: SHARED, mine: 'x' },
         shared: { s: 'y' },
       },
     };
@@ -32,6 +32,24 @@ describe('taking back calsync invitee', () => {
       attendees: [{ email: 'jo@example.test', responseStatus: 'tentative', comment: 'maybe' }],
       extendedProperties: { private: { mine: 'x' }, shared: { s: 'y' } },
     });
+  });
+  it("takes the previous release's marker when its guest is this shared calendar, and leaves it when this install has its own", () => {
+    const legacy: GoogleEvent = {
+      id: 'e1',
+      attendees: [{ email: SHARED }],
+      extendedProperties: { private: { calsyncInvited: '1' } },
+    };
+    expect(withoutCalsyncInvitee(legacy, SHARED)).toEqual({
+      id: 'e1',
+      attendees: [],
+      extendedProperties: { private: {} },
+    });
+    const both: GoogleEvent = {
+      id: 'e1',
+      attendees: [{ email: SHARED }, { email: OTHER }],
+      extendedProperties: { private: { calsyncInvited: '1', [invitedMarkerKey(OTHER)]: OTHER } },
+    };
+    expect(withoutCalsyncInvitee(both, OTHER).extendedProperties?.private).toEqual({ calsyncInvited: '1' });
   });
   it("leaves another install's invitee and marker exactly as they are", () => {
     const event: GoogleEvent = {

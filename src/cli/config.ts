@@ -176,7 +176,7 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
   if (moving) await setConfigValue('previousInviteEmail', moving);
   const note = afterSetNote(change.key);
   if (g.json)
-    return printJson({ ...change, ...(moving ? { movingFrom: moving } : {}), ...(note ? { note } : {}) });
+    return printJson({ ...change, ...(note ? { note } : {}), ...(moving ? { movingFrom: moving } : {}) });
   process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
   if (note) process.stdout.write(`note: ${note}\n`);
   if (moving)

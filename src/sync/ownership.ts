@@ -104,12 +104,16 @@ export function invitedByThisInstall(event: GoogleEvent, target: string): boolea
   return ownInviteMarkerKeys(event, target).length > 0;
 }
 
-/** The invite markers of this install on an event: its own key, and the previous release's when it is this install's. */
+/**
+ * The invite markers of this install on an event: its own key; else the
+ * previous release's marker while this install's shared calendar is among the
+ * guests. An install with its own key never wrote the old marker (this release
+ * writes only keys), so then the old one is another install's.
+ */
 export function ownInviteMarkerKeys(event: GoogleEvent, target: string): string[] {
   const props = event.extendedProperties?.private ?? {};
-  const keys: string[] = [];
-  if (props[invitedMarkerKey(target)] !== undefined) keys.push(invitedMarkerKey(target));
+  if (props[invitedMarkerKey(target)] !== undefined) return [invitedMarkerKey(target)];
   if (props[MARKER.invited] !== undefined && (event.attendees ?? []).some((a) => sameEmail(a.email, target)))
-    keys.push(MARKER.invited);
-  return keys;
+    return [MARKER.invited];
+  return [];
 }
