@@ -307,6 +307,46 @@ describe('permissions', () => {
     expect(stranger.reason).toBe('notFound');
   });
 
+  it('a reader sees a private event as busy, without details; writers, owners and guests see it all', async () => {
+    const { data } = await t.calendarFor(ALICE).events.insert({
+      calendarId: SHARED,
+      requestBody: {
+        summary: 'Therapy',
+        description: 'room 12',
+        location: 'Harley St',
+        visibility: 'private',
+        ...timed,
+      },
+    });
+    const id = data.id ?? '';
+    const asReader = (await t.calendarFor(CAROL).events.get({ calendarId: SHARED, eventId: id })).data;
+    expect(asReader.start).toEqual(timed.start);
+    expect(asReader.visibility).toBe('private');
+    for (const hidden of [
+      'summary',
+      'description',
+      'location',
+      'attendees',
+      'organizer',
+      'extendedProperties',
+    ])
+      expect(asReader).not.toHaveProperty(hidden);
+    const listed = await t.calendarFor(CAROL).events.list({ calendarId: SHARED });
+    expect(listed.data.items?.find((e) => e.id === id)).not.toHaveProperty('summary');
+    const asWriter = await t.calendarFor(ALICE).events.get({ calendarId: SHARED, eventId: id });
+    const asOwner = await t.calendarFor(BOB).events.get({ calendarId: SHARED, eventId: id });
+    expect([asWriter.data.summary, asOwner.data.summary]).toEqual(['Therapy', 'Therapy']);
+    // A guest sees the details of what it is invited to, reader or not.
+    const invited = await t.calendarFor(ALICE).events.insert({
+      calendarId: SHARED,
+      requestBody: { summary: 'Party', visibility: 'confidential', attendees: [{ email: CAROL }], ...timed },
+    });
+    const asGuest = await t
+      .calendarFor(CAROL)
+      .events.get({ calendarId: SHARED, eventId: invited.data.id ?? '' });
+    expect(asGuest.data.summary).toBe('Party');
+  });
+
   it('calendarList shows each calendar the user has in its list with its accessRole and the primary one', async () => {
     const { data } = await t.calendarFor(ALICE).calendarList.list();
     const byId = new Map((data.items ?? []).map((c) => [c.id ?? '', c]));

@@ -112,8 +112,8 @@ describe('calsync purge (built binary)', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('purge: 4 of 4 removed');
     // One listing per marker on each calendar (the source: 2 copy rules and 2 invite markers, this
-    // install's and the previous release's; the shared calendar: 3 copy rules), then one write per removal.
-    expect(world.calendarRequests() - requests).toBe(7 + 4);
+    // install's and the previous release's; the shared calendar: 3 copy rules and busy blocks), then one write per removal.
+    expect(world.calendarRequests() - requests).toBe(8 + 4);
     expect(calsyncMade(world)).toEqual([]);
     // Nothing calsync made is left on the shared calendar, but the dinner it was invited to before.
     expect(world.emu.listEvents(SHARED).map((e) => e.summary)).toEqual(['Family dinner']);

@@ -180,9 +180,9 @@ describe('which listings a purge makes on a calendar', () => {
   it.each([
     ['a source calendar: copies and invites', 'a@x', { rules: ['birthday', 'gmail'], invited: true }],
     [
-      'the shared calendar: copies and mirrors',
+      'the shared calendar: copies, mirrors and busy blocks',
       SHARED,
-      { rules: ['birthday', 'gmail', 'mirror'], invited: false },
+      { rules: ['birthday', 'gmail', 'mirror', 'busy'], invited: false },
     ],
     ['a copy calendar: copies only', 'copies@x', { rules: ['birthday', 'gmail'], invited: false }],
   ])('%s', (_name, calendarId, expected) => {

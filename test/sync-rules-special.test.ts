@@ -18,6 +18,12 @@ const settings: RuleSettings = {
   gmailOriginal: 'keep',
   organizedEvents: 'invite',
   birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
+  privateEvents: 'busy',
+  calendarDetails: {},
+  skipTitles: [],
+  skipAvailable: false,
+  busyTitle: 'Busy ({name})',
+  calendarColors: {},
 };
 const plan = (event: GoogleEvent, s: Partial<RuleSettings> = {}, entry?: ProcessedEvent, calendarId = CAL) =>
   planEvent({ calendarId, event, entry, seriesMirrored: false, settings: { ...settings, ...s } });

@@ -20,10 +20,17 @@ const settings: RuleSettings = {
   gmailOriginal: 'keep',
   organizedEvents: 'invite',
   birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
+  privateEvents: 'busy',
+  calendarDetails: {},
+  skipTitles: [],
+  skipAvailable: false,
+  busyTitle: 'Busy ({name})',
+  calendarColors: {},
 };
 const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({
   holdsMirror: () => holdsMirror,
   attendsOccurrence: () => attendsOccurrence,
+  meetingLetGo: () => undefined,
 });
 
 const T = {

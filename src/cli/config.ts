@@ -142,6 +142,19 @@ function warnIfOverridden(key: string): void {
   }
 }
 
+/** Settings of what is shared: events already shared are reconsidered only when they change, or on a full resync. */
+const SHARING_KEYS = new Set([
+  'privateEvents',
+  'calendarDetails',
+  'busyTitle',
+  'skipTitles',
+  'skipAvailable',
+  'calendarColors',
+]);
+
+const SHARING_NOTE =
+  'takes effect at the next poll for events that change; for every event already shared, run: calsync poll --full-resync';
+
 /** The shared calendar in effect before a change of inviteEmail (undefined when the settings do not load). */
 function currentInviteEmail(): string | undefined {
   try {
@@ -180,6 +193,7 @@ function afterSetNote(key: string): string | undefined {
   // The timers' OnUnitActiveSec is written into the unit files by systemd install.
   if (key === 'pollIntervalMinutes')
     return 'systemd timers already installed keep their interval until you run: calsync systemd install (then the systemctl commands it prints); a running serve-webhook reads it when it starts';
+  if (SHARING_KEYS.has(key)) return SHARING_NOTE;
   return undefined;
 }
 

@@ -16,6 +16,13 @@ export interface Paint {
 const same = (text: string): string => text;
 export const NO_PAINT: Paint = { red: same, yellow: same, green: same };
 
+/** An action's detail: its reason or target, with the privacy rule that applied when it was not "full". */
+function detailOf(a: PollReport['actions'][number]): string {
+  const base = a.reason ?? a.target ?? '';
+  if (!a.privacyRule || base.includes(a.privacyRule)) return base;
+  return base ? `${base} [${a.privacyRule}]` : a.privacyRule;
+}
+
 /** The end-of-poll summary: one row per calendar, then what was done. */
 export function formatPollReport(report: PollReport, opts: { paint: Paint; showActions: boolean }): string {
   const c = opts.paint;
@@ -45,12 +52,17 @@ export function formatPollReport(report: PollReport, opts: { paint: Paint; showA
         ['result', 'action', 'event', 'detail'],
         ...shown.map((a) => [
           a.result,
-          a.action,
-          safe(`${a.summary ?? a.eventId}`, EVENT_WIDTH),
-          safe(a.reason ?? a.target ?? '', 400),
+          a.privacy === 'busy' && a.action !== 'skip' ? `${a.action} (busy block)` : a.action,
+          // A private event shows as its id: its title is never printed.
+          safe(a.private ? `${a.eventId} (private)` : `${a.summary ?? a.eventId}`, EVENT_WIDTH),
+          safe(detailOf(a), 400),
         ]),
       ]);
   }
+  const busy = report.calendars.reduce((n, cal) => n + (cal.busyBlocks ?? 0), 0);
+  const filtered = report.calendars.reduce((n, cal) => n + (cal.filtered ?? 0), 0);
+  if (busy > 0 || filtered > 0)
+    out += `\n${busy} shared as busy block${busy === 1 ? '' : 's'}, ${filtered} not shared (skipTitles, skipAvailable, privateEvents skip)\n`;
   for (const cal of report.calendars)
     if (cal.mirrorsSkipped > 0)
       out += `\n${c.yellow(`${cal.calendarId}: ${cal.mirrorsSkipped} mirrors skipped: ${cal.mirrorSkipReason ?? 'no account may write the shared calendar'}`)}${cal.hint ? `\n  fix: ${cal.hint}` : ''}\n`;

@@ -45,14 +45,18 @@ function pick(
   return { value: dflt, source: 'default', origin: 'default' };
 }
 
-/** A calendarAccounts entry for a calendar that is not polled is a typo waiting to bite. */
-function checkCalendarAccounts(settings: Settings, origin: string): void {
-  for (const calendar of Object.keys(settings.calendarAccounts)) {
+/** A calendarAccounts (calendarDetails, calendarColors) entry for a calendar that is not polled is a typo waiting to bite. */
+function checkCalendarKeys(
+  settings: Settings,
+  key: 'calendarAccounts' | 'calendarDetails' | 'calendarColors',
+  origin: string,
+): void {
+  for (const calendar of Object.keys(settings[key])) {
     if (settings.sourceCalendars.includes(calendar)) continue;
     const among = settings.sourceCalendars.length ? settings.sourceCalendars.join(', ') : 'none are set';
     const problem = `calendar "${calendar}" is not one of the source calendars (${among})`;
     throw origin.endsWith('.json')
-      ? fileKeyError(origin, 'calendarAccounts', problem)
+      ? fileKeyError(origin, key, problem)
       : new ConfigError(`${origin}: ${problem}`);
   }
 }
@@ -95,7 +99,8 @@ export function resolveSettings(
     settings.quotaUnitsPerSecond = settings.requestsPerSecond;
     sources.quotaUnitsPerSecond = sources.requestsPerSecond;
   }
-  checkCalendarAccounts(settings, origins.calendarAccounts ?? 'calendarAccounts');
+  for (const key of ['calendarAccounts', 'calendarDetails', 'calendarColors'] as const)
+    checkCalendarKeys(settings, key, origins[key] ?? key);
   if (settings.serviceAccountKey === undefined && settings.serviceAccountKeyFile !== undefined) {
     settings.serviceAccountKey = readKeyFile(settings);
     sources.serviceAccountKey = 'file';

@@ -42,6 +42,20 @@ function schemaFor(kind: ValueKind): JsonSchema {
       return { enum: ['invite', 'mirror'] };
     case 'birthdayTypes':
       return { type: 'array', items: { enum: [...BIRTHDAY_TYPE_NAMES] } };
+    case 'privateEvents':
+      return { enum: ['busy', 'skip', 'full'] };
+    case 'calendarDetails':
+      return { type: 'object', additionalProperties: { enum: ['full', 'busy'] } };
+    case 'colorMap':
+      return {
+        type: 'object',
+        additionalProperties: { enum: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'] },
+      };
+    case 'regexList':
+      // Each compiles: checked by values.ts before any write.
+      return { type: 'array', items: { type: 'string', minLength: 1 } };
+    case 'boolean':
+      return { type: 'boolean' };
     case 'domainList':
       return { type: 'array', items: { type: 'string', pattern: '^@?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$' } };
     case 'serviceAccountKey':

@@ -19,6 +19,11 @@ export type ValueKind =
   | 'gmailOriginal'
   | 'organizedEvents'
   | 'birthdayTypes'
+  | 'privateEvents'
+  | 'calendarDetails'
+  | 'regexList'
+  | 'boolean'
+  | 'colorMap'
   | 'accountMap'
   | 'serviceAccountKey'
   | 'domainList';
@@ -77,6 +82,13 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   gmailOriginal: plain('gmailOriginal', [], 'keep'),
   organizedEvents: plain('organizedEvents', [], 'invite'),
   birthdayTypes: plain('birthdayTypes', [], ['birthday', 'anniversary', 'custom', 'other']),
+  // What is shared and how much (sync/privacy.ts).
+  privateEvents: plain('privateEvents', [], 'busy'),
+  calendarDetails: plain('calendarDetails', [], {}),
+  busyTitle: plain('string', [], 'Busy ({name})'),
+  skipTitles: plain('regexList', [], []),
+  skipAvailable: plain('boolean', [], false),
+  calendarColors: plain('colorMap', [], {}),
   lookbackDays: plain('nonNegativeInteger', [], 1),
   maxWritesPerPoll: plain('positiveInteger', [], 200),
   // Bounds of one listing: a nextPageToken that never ends fails the calendar instead of holding the lock for ever.

@@ -8,6 +8,12 @@ export type GmailOriginalPolicy = 'keep' | 'delete';
 /** What happens to events an account organizes: the shared calendar is invited, or they are mirrored onto it. */
 export type OrganizedEventsPolicy = 'invite' | 'mirror';
 
+/** What a private (or confidential) event becomes on the shared calendar: a busy block, nothing, or shared in full. */
+export type PrivateEventsPolicy = 'busy' | 'skip' | 'full';
+
+/** How much of a source calendar's events is shared: in full, or as busy blocks only. */
+export type CalendarDetail = 'full' | 'busy';
+
 /** The effective settings of one run: flags > environment > config.json > defaults. */
 export interface Settings {
   configDir: string;
@@ -52,6 +58,18 @@ export interface Settings {
   organizedEvents: OrganizedEventsPolicy;
   /** Which `birthdayProperties.type` values are copied; default every type but `self`. */
   birthdayTypes: string[];
+  /** Private and confidential events: shared as busy blocks (default), not at all, or in full. */
+  privateEvents: PrivateEventsPolicy;
+  /** Per source calendar: `busy` shares every event of it as a busy block; absent = `full`. */
+  calendarDetails: Record<string, CalendarDetail>;
+  /** A busy block's title; `{name}` is the source calendar's name (its summary, else its account). */
+  busyTitle: string;
+  /** Case-insensitive regular expressions (their source text): matching events are not shared. */
+  skipTitles: string[];
+  /** Events shown as available (`transparency: transparent`) are not shared. */
+  skipAvailable: boolean;
+  /** Per source calendar: the Google event colour id ("1"-"11") of its copies, mirrors and busy blocks. */
+  calendarColors: Record<string, string>;
   /** A full listing covers events that end after now minus this many days. */
   lookbackDays: number;
   maxWritesPerPoll: number;

@@ -71,6 +71,46 @@ function checkAccountMap(value: unknown): Checked {
   return ok(out);
 }
 
+/** Google's event palette (colors.get, `event`): ids "1" to "11". */
+const EVENT_COLOR_IDS = Array.from({ length: 11 }, (_, i) => String(i + 1));
+
+/** A calendar → value map whose values are one of a few words (calendarDetails) or colour ids (calendarColors). */
+function checkCalendarMap(
+  value: unknown,
+  example: string,
+  normalise: (v: unknown) => string | undefined,
+  expected: string,
+): Checked {
+  if (!isPlainObject(value)) return bad(`must map calendar ids to values, e.g. ${example}`);
+  const out: Record<string, string> = {};
+  for (const [calendar, v] of Object.entries(value)) {
+    const got = normalise(v);
+    if (got === undefined) return bad(`calendar "${calendar}": ${expected}`);
+    out[calendar.trim()] = got;
+  }
+  return ok(out);
+}
+
+/**
+ * skipTitles: each pattern must compile as a case-insensitive regular
+ * expression; the first that does not is named, with how to fix it.
+ */
+function checkRegexList(value: unknown): Checked {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== ''))
+    return bad('must be a list of regular expressions, e.g. ["^Therapy", "interview"]');
+  for (const pattern of value as string[]) {
+    try {
+      new RegExp(pattern, 'i');
+    } catch (err) {
+      const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : '';
+      return bad(
+        `pattern "${pattern}" is not a valid regular expression (${why}); fix it, or put a backslash before ( ) [ ] { } * + ? . to match the character itself`,
+      );
+    }
+  }
+  return ok([...new Set(value as string[])]);
+}
+
 /** A calendar's address (id): one "@" between non-empty parts, no white space. */
 export const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 
@@ -131,6 +171,31 @@ export function checkValue(kind: ValueKind, value: unknown): Checked {
     }
     case 'accountMap':
       return checkAccountMap(value);
+    case 'privateEvents':
+      return value === 'busy' || value === 'skip' || value === 'full'
+        ? ok(value)
+        : bad('must be busy, skip or full');
+    case 'calendarDetails':
+      return checkCalendarMap(
+        value,
+        '{"work@example.com": "busy"}',
+        (v) => (v === 'full' || v === 'busy' ? v : undefined),
+        'must be full or busy',
+      );
+    case 'colorMap':
+      return checkCalendarMap(
+        value,
+        '{"alice@example.com": "5"}',
+        (v) => {
+          const id = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+          return EVENT_COLOR_IDS.includes(id) ? id : undefined;
+        },
+        'must be a Google event colour id, 1 to 11',
+      );
+    case 'regexList':
+      return checkRegexList(value);
+    case 'boolean':
+      return typeof value === 'boolean' ? ok(value) : bad('must be true or false');
     case 'serviceAccountKey': {
       if (typeof value !== 'string') return bad('must be the JSON text of a service account key');
       const key = parseServiceAccountKey(value);
@@ -151,14 +216,16 @@ function checkDomainList(value: unknown): Checked {
   return ok([...new Set(domains)]);
 }
 
-function parseAccountMapText(text: string): unknown {
-  if (text.startsWith('{')) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return undefined;
-    }
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
+}
+
+function parseAccountMapText(text: string): unknown {
+  if (text.startsWith('{')) return parseJson(text);
   // "cal@x=alice,cal2@y=bob": the shell-friendly form for `config set`.
   const out: Record<string, string> = {};
   for (const pair of splitList(text)) {
@@ -195,7 +262,23 @@ export function parseText(kind: ValueKind, raw: string): Checked {
     case 'birthdayTypes':
       return checkValue(kind, splitList(text));
     case 'accountMap':
+    case 'calendarDetails':
+    case 'colorMap':
       return checkValue(kind, parseAccountMapText(text));
+    case 'privateEvents':
+      return checkValue(kind, text.toLowerCase());
+    case 'regexList':
+      // A pattern may hold a comma ("a{1,3}"): the JSON list form keeps it whole.
+      return checkValue(kind, text.startsWith('[') ? parseJson(text) : splitList(text));
+    case 'boolean': {
+      const word = text.toLowerCase();
+      const truth = ['true', 'yes', 'on', '1'].includes(word)
+        ? true
+        : ['false', 'no', 'off', '0'].includes(word)
+          ? false
+          : undefined;
+      return checkValue(kind, truth);
+    }
     case 'domainList':
       return checkValue(kind, splitList(text));
     default:

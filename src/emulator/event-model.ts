@@ -78,6 +78,48 @@ export function renderEvent(event: GoogleEvent, calendarId: string): GoogleEvent
   return copy;
 }
 
+/** The fields a calendar's reader sees of a private event it is no guest of (Google's free/busy view of it). */
+const READER_FIELDS = [
+  'kind',
+  'etag',
+  'id',
+  'status',
+  'htmlLink',
+  'iCalUID',
+  'created',
+  'updated',
+  'start',
+  'end',
+  'visibility',
+  'recurrence',
+  'recurringEventId',
+  'originalStartTime',
+] as const;
+
+/**
+ * The event as `account` sees it in a calendar it has `role` on. Google:
+ * a private (or confidential) event shows to the calendar's readers as busy,
+ * without title, description, place, guests or properties; writers and owners
+ * of the calendar, and the event's own guests and organizer, see it all.
+ */
+export function renderAs(
+  event: GoogleEvent,
+  calendarId: string,
+  viewer: { account: string; role: 'owner' | 'writer' | 'reader' | undefined },
+): GoogleEvent {
+  const full = renderEvent(event, calendarId);
+  const hidden = event.visibility === 'private' || event.visibility === 'confidential';
+  if (!hidden || viewer.role === 'owner' || viewer.role === 'writer') return full;
+  const who = viewer.account.toLowerCase();
+  const involved = [event.organizer, event.creator, ...(event.attendees ?? [])].some(
+    (p) => p?.email?.toLowerCase() === who,
+  );
+  if (involved) return full;
+  const out: Record<string, unknown> = {};
+  for (const key of READER_FIELDS) if (full[key] !== undefined) out[key] = full[key];
+  return out;
+}
+
 /**
  * A cancelled event in a listing: Google guarantees only `id` (sync guide), and
  * a cancelled occurrence keeps what identifies it within its series.

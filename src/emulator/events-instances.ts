@@ -6,7 +6,7 @@
  */
 import type { HandlerResult, RequestContext } from './context.js';
 import type { EventService } from './event-service.js';
-import { renderEvent } from './event-model.js';
+import { renderAs } from './event-model.js';
 import { errors } from './google-errors.js';
 import { isYearlySeries, yearlyOccurrences } from './recurrence.js';
 import type { Store } from './store.js';
@@ -30,6 +30,8 @@ export function instancesHandler(store: Store, service: EventService, ctx: Reque
     .map((d) => service.find(cal, `${masterId}_${d}`))
     .filter((e) => e !== undefined && (showDeleted || e.status !== 'cancelled'))
     .slice(0, maxResults)
-    .map((e) => renderEvent(e ?? {}, cal.id));
+    .map((e) =>
+      renderAs(e ?? {}, cal.id, { account: ctx.account, role: store.accessRole(cal.id, ctx.account) }),
+    );
   return { status: 200, body: { kind: 'calendar#events', summary: cal.summary, items } };
 }

@@ -3,7 +3,7 @@
  * (https://developers.google.com/workspace/calendar/api/guides/sync).
  */
 import type { HandlerResult, RequestContext } from './context.js';
-import { renderCancelled, renderEvent, seriesEndMs, timeMs } from './event-model.js';
+import { renderAs, renderCancelled, seriesEndMs, timeMs } from './event-model.js';
 import { errors } from './google-errors.js';
 import type { Store, StoredEvent } from './store.js';
 import { decodePageToken, decodeSyncToken, encodePageToken, encodeSyncToken } from './sync-tokens.js';
@@ -65,8 +65,9 @@ export function listEventsHandler(store: Store, ctx: RequestContext): HandlerRes
     nextAfter = page.at(-1)?.createdSeq ?? cursor.after;
   }
 
+  const viewer = { account: ctx.account, role: store.accessRole(cal.id, ctx.account) };
   const items = page.map((s) =>
-    s.event.status === 'cancelled' ? renderCancelled(s.event) : renderEvent(s.event, cal.id),
+    s.event.status === 'cancelled' ? renderCancelled(s.event) : renderAs(s.event, cal.id, viewer),
   );
   const body: Record<string, unknown> = {
     kind: 'calendar#events',

@@ -1,7 +1,7 @@
 /** events.insert / get / patch / update / delete. */
 import type { HandlerResult, RequestContext } from './context.js';
 import type { EventService } from './event-service.js';
-import { applyPatch, applyUpdate, renderEvent, validateTimes } from './event-model.js';
+import { applyPatch, applyUpdate, renderAs, renderEvent, validateTimes } from './event-model.js';
 import { validateChange, validateInsertType } from './event-rules.js';
 import { errors } from './google-errors.js';
 import { isRecord } from './http-util.js';
@@ -51,7 +51,10 @@ export function getEventHandler(store: Store, service: EventService, ctx: Reques
   const cal = store.readable(ctx.params[0] ?? '', ctx.account);
   const event = service.find(cal, ctx.params[1] ?? '');
   if (!event) throw errors.notFound();
-  return { status: 200, body: renderEvent(event, cal.id) };
+  return {
+    status: 200,
+    body: renderAs(event, cal.id, { account: ctx.account, role: store.accessRole(cal.id, ctx.account) }),
+  };
 }
 
 export function patchEventHandler(store: Store, service: EventService, ctx: RequestContext): HandlerResult {

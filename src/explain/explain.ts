@@ -38,12 +38,20 @@ export interface Explanation {
   /** The source is gone from Google (its copy was found). */
   sourceMissing?: true;
   /** What the rules decide now, and in words. */
-  decision?: { action: Action['kind']; reason?: string; target?: string; why: string };
+  decision?: {
+    action: Action['kind'];
+    reason?: string;
+    target?: string;
+    why: string;
+    /** How much is shared (sync/privacy.ts), and the rule that said so. */
+    privacy?: 'full' | 'busy' | 'skip';
+    privacyRule?: string;
+  };
   /** The state entry, as recorded; `at` as ISO time. */
   entry?: ProcessedEvent & { recordedAt: string };
   /** Waiting for a retry at the next poll, and why. */
   waiting?: { reason: string; since: string; attempts: number };
-  copy?: EventRef & { kind: 'copy' | 'mirror'; presence: Presence };
+  copy?: EventRef & { kind: 'copy' | 'mirror' | 'busy block'; presence: Presence };
   invitation?: {
     /** The shared calendar is a guest of the event now. */
     guest: boolean;
@@ -76,6 +84,9 @@ export function looksLikeId(text: string): boolean {
 function why(action: Action): string {
   switch (action.kind) {
     case 'skip':
+      if (action.privacy?.share === 'skip') return `not shared: ${action.reason}`;
+      if (action.privacy?.share === 'busy')
+        return `shared as a busy block (${action.privacy.why ?? 'busy'}); nothing to do: ${action.reason}`;
       return `nothing to do: ${action.reason}`;
     case 'copy-birthday':
       return `a birthday: the next poll copies it to ${action.target.calendarId}, with the shared calendar as guest`;
@@ -84,8 +95,14 @@ function why(action: Action): string {
     case 'invite':
       return `the account's own event without the shared calendar as guest: the next poll invites ${action.email}`;
     case 'mirror':
-      return 'someone else organizes it: the next poll mirrors it onto the shared calendar';
+      return action.form === 'busy'
+        ? `shared as a busy block (${action.privacy?.why ?? 'busy'}): the next poll ${action.uninvite ? 'takes back the invitee calsync added, then ' : ''}puts a busy block with its time only on the shared calendar`
+        : 'someone else organizes it: the next poll mirrors it onto the shared calendar';
+    case 'uninvite':
+      return `no longer shared in full (${action.privacy?.why ?? 'privacy'}): the next poll takes back the invitee calsync added, every other guest stays`;
     case 'update-copy':
+      if (action.form === 'busy')
+        return `shared as a busy block (${action.privacy?.why ?? 'busy'}): the next poll turns its mirror into a busy block, or brings the block up to date`;
       return `it changed since its ${action.copyKind} was written: the next poll brings the ${action.copyKind} up to date`;
     case 'delete-copy':
       return `it is cancelled, declined or no longer calsync's to show: the next poll deletes its ${action.copyKind}`;
@@ -115,9 +132,16 @@ function decide(
     event,
     entry: entries?.get(source.eventId),
     // As planChanges decides it from the state for a series mirrored in an earlier poll.
-    seriesMirrored: master?.rule === 'mirror' && Boolean(master.copyId) && !master.copyUnconfirmed,
+    seriesMirrored:
+      (master?.rule === 'mirror' || master?.rule === 'busy') &&
+      Boolean(master.copyId) &&
+      !master.copyUnconfirmed,
+    seriesBusy: master?.rule === 'busy',
     // orphanSince 0: as an incremental listing (a cancellation without an entry is looked for).
-    settings: ruleSettingsFor(settings, writer, { orphanSince: 0 }),
+    settings: ruleSettingsFor(settings, writer, {
+      orphanSince: 0,
+      sourceName: state.calendars[source.calendarId]?.name ?? source.calendarId,
+    }),
     elsewhere: elsewhereOf(state, source.calendarId),
   });
 }
@@ -165,6 +189,9 @@ async function explainOne(
   out.decision = {
     action: action.kind,
     ...(action.kind === 'skip' ? { reason: action.reason } : {}),
+    ...(action.privacy
+      ? { privacy: action.privacy.share, ...(action.privacy.why ? { privacyRule: action.privacy.why } : {}) }
+      : {}),
     ...('target' in action ? { target: `${action.target.calendarId}/${action.target.eventId}` } : {}),
     why: why(action),
   };
@@ -175,7 +202,13 @@ async function explainOne(
         ? action.target
         : undefined;
   const mirrored = entry?.rule === 'mirror' || entry?.rule === 'occurrence' || action.kind === 'mirror';
-  if (copy) out.copy = { ...copy, kind: mirrored ? 'mirror' : 'copy', presence: await presence(api, copy) };
+  const busy = entry?.rule === 'busy' || (action.kind === 'mirror' && action.form === 'busy');
+  if (copy)
+    out.copy = {
+      ...copy,
+      kind: busy ? 'busy block' : mirrored ? 'mirror' : 'copy',
+      presence: await presence(api, copy),
+    };
   const shared = settings.inviteEmail ?? '';
   const guestOf = (e: GoogleEvent | undefined) =>
     (e?.attendees ?? []).some((a) => sameEmail(a.email, shared));

@@ -6,7 +6,7 @@ function entryLine(e: Explanation): string {
   const entry = e.entry;
   if (!entry) return 'calsync has done nothing with it yet (no state entry)';
   const copy = entry.copyId
-    ? `, ${entry.rule === 'mirror' || entry.rule === 'occurrence' ? 'mirror' : 'copy'} ${entry.copyCalendar ?? ''}/${entry.copyId}`
+    ? `, ${entry.rule === 'busy' ? 'busy block' : entry.rule === 'mirror' || entry.rule === 'occurrence' ? 'mirror' : 'copy'} ${entry.copyCalendar ?? ''}/${entry.copyId}`
     : '';
   const unconfirmed = entry.copyUnconfirmed
     ? ' (its creation was interrupted: made again at the next poll)'
@@ -20,7 +20,7 @@ function one(e: Explanation): string[] {
   ];
   if (e.via)
     lines.push(
-      `  asked about:  the ${e.via.rule === 'mirror' ? 'mirror' : `${e.via.rule} copy`} ${e.via.calendarId}/${e.via.eventId}, made from this event`,
+      `  asked about:  the ${e.via.rule === 'mirror' ? 'mirror' : e.via.rule === 'busy' ? 'busy block' : `${e.via.rule} copy`} ${e.via.calendarId}/${e.via.eventId}, made from this event`,
     );
   lines.push(
     `  calendar:     ${e.calendarId}`,

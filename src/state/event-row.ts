@@ -118,7 +118,7 @@ function stringOf(field: string | undefined): string | undefined {
   return field === undefined || field === '' ? undefined : unescape(field);
 }
 
-const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'invite']);
+const RULES = new Set<string>(['birthday', 'gmail', 'mirror', 'occurrence', 'invite', 'busy']);
 const DELIVERY = new Set<string>(['pending', 'missing', 'dismissed']);
 
 /**

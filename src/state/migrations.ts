@@ -30,6 +30,11 @@ const STEPS: ReadonlyArray<(raw: Raw) => Raw> = [
   // calendar), and the optional top-level "delivery" section; rows naming
   // fewer columns read them as absent.
   (raw) => ({ ...raw, eventColumns: EVENT_COLUMNS, version: 4 }),
+  // 4 → 5: a new value of the `rule` column, `busy` (a busy block on the
+  // shared calendar, sync/privacy.ts). Nothing to convert; the bump makes an
+  // older calsync refuse the file rather than read a busy block as a copy and
+  // bring the private event's details back with it.
+  (raw) => ({ ...raw, version: 5 }),
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

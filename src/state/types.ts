@@ -5,7 +5,7 @@ import type { EventTable } from './event-table.js';
  * migrations.ts for every change that is not purely additive.
  */
 
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /**
  * What calsync did about one source event (the last action that succeeded).
@@ -21,8 +21,11 @@ export interface ProcessedEvent {
   end?: number;
   /** True for a recurring series master: kept by `clean` while the series has no end. */
   recurring?: boolean;
-  /** Which kind of copy calsync keeps for it: birthday, gmail, mirror, occurrence (of a mirrored series) or invite. */
-  rule?: 'birthday' | 'gmail' | 'mirror' | 'occurrence' | 'invite';
+  /**
+   * Which kind of copy calsync keeps for it: birthday, gmail, mirror, occurrence (of a mirrored series),
+   * invite, or busy (a busy block in the mirror's place, schema v5).
+   */
+  rule?: 'birthday' | 'gmail' | 'mirror' | 'occurrence' | 'invite' | 'busy';
   /** The copy's or mirror's calendar and id, when one exists. */
   copyCalendar?: string;
   copyId?: string;
@@ -75,6 +78,8 @@ export interface CalendarSyncState {
   mirrorsSkipped?: { count: number; since: string; reason: string };
   /** Google's time (its Date header) when this calendar was last listed: `clean` never counts from later than that. */
   googleTime?: string;
+  /** The calendar's title as its last listing gave it: whose time a busy block is (`busyTitle`), for explain. */
+  name?: string;
 }
 
 export interface WatchChannel {

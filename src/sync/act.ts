@@ -21,6 +21,7 @@ import { planChanges, recheckLetGo, writesShared } from './rules.js';
 import { elsewhereOf } from './shared-calendar.js';
 import { writesOf, type Action, type GoogleEvent } from './types.js';
 import { preview } from './validate.js';
+import { isPrivate } from './privacy.js';
 
 /**
  * Outcomes recorded between checkpoints: a crash loses at most this many
@@ -56,7 +57,8 @@ async function plan(
 ): Promise<Action[]> {
   const { settings } = run.opts;
   const inviteEmail = settings.inviteEmail ?? '';
-  const poll = { retryParked: run.opts.retryFailed === true, orphanSince };
+  const sourceName = run.state.calendars[calendarId]?.name ?? run.api.accountOf(calendarId);
+  const poll = { retryParked: run.opts.retryFailed === true, orphanSince, sourceName };
   const entries = run.state.events[calendarId];
   const elsewhere = elsewhereOf(run.state, calendarId);
   const account = run.api.accountOf(calendarId);
@@ -93,6 +95,20 @@ function noteWriter(run: PollRun, calendarId: string, writer: MirrorWriter, repo
   } else if (!run.opts.dryRun) delete (run.state.calendars[calendarId] ?? {}).mirrorsSkipped;
 }
 
+/** The poll summary's counts: busy blocks made or kept up to date, and events left out by a filter. */
+function countPrivacy(report: CalendarReport, action: Action): void {
+  if (action.kind === 'skip') {
+    if (action.filtered) report.filtered = (report.filtered ?? 0) + 1;
+    return;
+  }
+  const busy =
+    (action.kind === 'mirror' || action.kind === 'update-copy') && action.form === 'busy'
+      ? true
+      : action.kind === 'update-occurrence' && action.body !== null && action.privacy?.share === 'busy';
+  if (busy) report.busyBlocks = (report.busyBlocks ?? 0) + 1;
+  else if (action.privacy?.share === 'skip') report.filtered = (report.filtered ?? 0) + 1;
+}
+
 function describe(action: Action): Pick<ActionReport, 'target' | 'reason'> {
   if (action.kind === 'skip') return { reason: action.reason };
   if ('target' in action) return { target: `${action.target.calendarId}/${action.target.eventId}` };
@@ -106,8 +122,12 @@ async function applyPlan(
   events: GoogleEvent[],
   report: CalendarReport,
 ): Promise<void> {
-  const summaries = new Map(events.map((e) => [e.id ?? '', e.summary ?? undefined]));
+  // A private event's title is in no report, no log and no parked note: only its id.
+  const summaries = new Map(
+    events.map((e) => [e.id ?? '', isPrivate(e) ? undefined : (e.summary ?? undefined)]),
+  );
   const push = (action: Action, result: ActionReport['result'], reason?: string) => {
+    const privacy = action.privacy;
     const entry: ActionReport = {
       calendarId,
       eventId: action.source.eventId,
@@ -116,7 +136,10 @@ async function applyPlan(
       result,
       ...describe(action),
       ...(reason ? { reason } : {}),
+      ...(privacy ? { privacy: privacy.share, ...(privacy.why ? { privacyRule: privacy.why } : {}) } : {}),
+      ...(privacy?.private ? { private: true as const } : {}),
     };
+    if (result === 'done' || result === 'planned' || result === 'skipped') countPrivacy(report, action);
     run.actions.push(entry);
     // Every decision, skips with their reason included, is one debug line (--verbose).
     log.debug(`${entry.result} ${entry.action}`, {

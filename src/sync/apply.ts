@@ -12,6 +12,7 @@ import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-i
 import { follow, overlay, updateConditionally } from './conditional-update.js';
 import { copyOwnership, invitedMarkerKey, markedSourceCalendar, targetOf } from './ownership.js';
 import { MARKER, type Action, type EventRef, type GoogleEvent } from './types.js';
+import { removeCalsyncInvitee } from './remove-invitee.js';
 
 /** The shared calendar a copy's body names (its `calsyncTarget`). */
 function targetOfBody(body: GoogleEvent): string | undefined {
@@ -178,6 +179,25 @@ async function invite(
   return { writes: r.writes, already };
 }
 
+/** Takes calsync's invitee off a source event (conditionally, every other guest stays): the writes made. */
+async function uninvite(
+  api: GoogleAccess,
+  source: EventRef,
+  what: { email: string; event: GoogleEvent },
+): Promise<number> {
+  const account = api.accountOf(source.calendarId);
+  const listed = isFullResource(what.event) ? what.event : undefined;
+  const r = await removeCalsyncInvitee(
+    api,
+    account,
+    source.calendarId,
+    { id: source.eventId },
+    what.email,
+    listed,
+  );
+  return r === 'gone' ? 0 : 1;
+}
+
 const copied = (rule: ProcessedEvent['rule'], target: EventRef): Partial<ProcessedEvent> => ({
   rule,
   copyCalendar: target.calendarId,
@@ -232,13 +252,25 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       };
     }
     case 'mirror': {
+      // An invited event that turned private: its invitee goes before its busy block is made.
+      const taken = action.uninvite ? await uninvite(api, action.source, action.uninvite) : 0;
       const r = await insertOrUpdate(api, writerOf(api, action), action.source, action.target, action.body);
+      const busy = action.form === 'busy';
       return {
-        writes: r.writes,
+        writes: r.writes + taken,
         successes: ['mirror_created'],
         // An invitation that never arrived, now replaced by this mirror (organizedEvents mirror), is no longer awaited.
-        entry: { ...copied('mirror', r.target), delivery: undefined },
-        note: r.existed ? 'mirror existed; updated' : undefined,
+        entry: { ...copied(busy ? 'busy' : 'mirror', r.target), delivery: undefined },
+        note: r.existed ? `${busy ? 'busy block' : 'mirror'} existed; updated` : undefined,
+      };
+    }
+    case 'uninvite': {
+      const taken = await uninvite(api, action.source, action);
+      return {
+        writes: taken,
+        successes: [],
+        entry: { rule: undefined, delivery: undefined },
+        note: taken > 0 ? 'invitee calsync added removed' : 'invitee was gone already',
       };
     }
     case 'invite': {
@@ -272,7 +304,8 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: r.writes,
         successes: [action.copyKind === 'mirror' ? 'mirror_updated' : 'copy_updated'],
-        entry: {},
+        // A mirror turned into a busy block, or back, in place.
+        entry: action.form ? { rule: action.form === 'busy' ? 'busy' : 'mirror' } : {},
       };
     }
     case 'delete-copy': {

@@ -22,7 +22,11 @@ export interface CopyOrigin {
   sourceCalendarId: string;
 }
 
-function marker(origin: CopyOrigin, source: GoogleEvent, rule: CopyRule): GoogleEvent['extendedProperties'] {
+function marker(
+  origin: CopyOrigin,
+  source: GoogleEvent,
+  rule: CopyRule | 'busy',
+): GoogleEvent['extendedProperties'] {
   return { private: copyMarker(origin.target, origin.sourceCalendarId, source.id ?? '', rule) };
 }
 
@@ -80,6 +84,55 @@ export function mirrorOf(origin: CopyOrigin, source: GoogleEvent, id: string): G
     transparency: source.transparency ?? null,
     extendedProperties: marker(origin, source, 'mirror'),
   };
+}
+
+/**
+ * A busy block: the time of a source the shared calendar may not see in
+ * detail (sync/privacy.ts), in the mirror's id space. Its start, end (timed
+ * or all-day), recurrence, busy, the title from busyTitle, calsync's marker;
+ * nothing else of the source: no description, place, guests, conference or
+ * attachments (null: an update from a mirror in place takes them away).
+ * Visibility `default`: the block holds nothing private, and the shared
+ * calendar's owner decides how its events show to the calendar's readers.
+ */
+export function busyBlock(origin: CopyOrigin, source: GoogleEvent, id: string, title: string): GoogleEvent {
+  const out: GoogleEvent = {
+    id,
+    summary: title,
+    description: null,
+    location: null,
+    start: source.start ?? undefined,
+    end: source.end ?? undefined,
+    transparency: 'opaque',
+    visibility: 'default',
+    extendedProperties: marker(origin, source, 'busy'),
+  };
+  if (source.recurrence?.length) out.recurrence = source.recurrence;
+  return out;
+}
+
+/** The update that brings a mirror or busy block to a busy block of its source (in place). */
+export function busyFollowPatch(origin: CopyOrigin, source: GoogleEvent, title: string): GoogleEvent {
+  const { id: _id, ...patch } = busyBlock(origin, source, '', title);
+  return asPatch({
+    ...patch,
+    recurrence: patch.recurrence ?? [],
+    status: 'confirmed',
+  });
+}
+
+/** A changed occurrence of a series shared as a busy block: its time, and the block's title. */
+export function busyOccurrencePatch(source: GoogleEvent, title: string): GoogleEvent {
+  return asPatch({
+    summary: title,
+    description: null,
+    location: null,
+    start: source.start ?? undefined,
+    end: source.end ?? undefined,
+    transparency: 'opaque',
+    visibility: 'default',
+    status: 'confirmed',
+  });
 }
 
 /**

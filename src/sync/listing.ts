@@ -15,6 +15,8 @@ export interface Listing {
   malformed: MalformedItem[];
   /** A full listing's window start (ms): it holds only what ends after it. */
   timeMin?: number;
+  /** The calendar's title, as the answer gave it. */
+  summary?: string;
 }
 
 /** Bounds of one listing (settings maxListPages, maxListedEvents), and the clock that places a full listing's window. */
@@ -110,6 +112,7 @@ export async function listChanges(
         full,
         malformed,
         ...(timeMin !== undefined ? { timeMin: Date.parse(timeMin) } : {}),
+        ...(page.summary ? { summary: page.summary } : {}),
       };
     }
   };

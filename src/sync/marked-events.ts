@@ -15,8 +15,11 @@ import { copyOwnership, invitedMarkerKey, ownInviteMarkerKeys, targetOf } from '
 import { removeCalsyncInvitee } from './remove-invitee.js';
 import { MARKER, type GoogleEvent } from './types.js';
 
-/** Every rule a copy or mirror can be made by (the values of `calsyncRule`). */
-export const COPY_RULES: readonly CopyRule[] = ['birthday', 'gmail', 'mirror'];
+/** Every value of `calsyncRule`: the copy rules, and `busy` (a busy block, in a mirror's place). */
+export type MarkedRule = CopyRule | 'busy';
+
+/** Every rule a copy, mirror or busy block can be made by (the values of `calsyncRule`). */
+export const COPY_RULES: readonly MarkedRule[] = ['birthday', 'gmail', 'mirror', 'busy'];
 
 export type PurgeKind = 'copy' | 'mirror' | 'invite';
 
@@ -72,11 +75,15 @@ export function candidateAccounts(api: GoogleAccess, settings: Settings, calenda
  * shared calendar, and only source events are invited; birthday and Gmail
  * copies may be on any (their own calendar, the copy calendar, the shared one).
  */
-export function queriesFor(settings: Settings, calendarId: string): { rules: CopyRule[]; invited: boolean } {
+export function queriesFor(
+  settings: Settings,
+  calendarId: string,
+): { rules: MarkedRule[]; invited: boolean } {
   const isSource = settings.sourceCalendars.includes(calendarId);
   const isShared = calendarId === settings.inviteEmail;
   return {
-    rules: COPY_RULES.filter((rule) => rule !== 'mirror' || isShared),
+    // Mirrors and busy blocks are only ever made on the shared calendar.
+    rules: COPY_RULES.filter((rule) => (rule !== 'mirror' && rule !== 'busy') || isShared),
     invited: isSource,
   };
 }
@@ -124,7 +131,8 @@ export function itemsOf(
     if (event.recurringEventId && copyIds.has(event.recurringEventId)) continue;
     if (seen.has(event.id ?? '')) continue;
     seen.add(event.id ?? '');
-    const kind = event.extendedProperties.private[MARKER.rule] === 'mirror' ? 'mirror' : 'copy';
+    const rule = event.extendedProperties.private[MARKER.rule];
+    const kind = rule === 'mirror' || rule === 'busy' ? 'mirror' : 'copy';
     items.push({ calendarId, account, kind, event });
   }
   for (const event of invited.filter(live)) {

@@ -238,6 +238,8 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       clock: run.clock,
     });
     report.fullSync = listing.full;
+    // Whose time a busy block shows (busyTitle's {name}): every listing answer names its calendar, so it stays current.
+    if (listing.summary && calState.name !== listing.summary) calState.name = listing.summary;
     const clockProblem = run.clock.problem();
     if (clockProblem && !run.clockWarned) {
       run.clockWarned = true;

@@ -40,7 +40,7 @@ export function recordIntent(state: State, calendarId: string, action: Action): 
       // The original is deleted right after its copy is made: should it be
       // gone next poll, that was calsync, and the copy must stay (rules.ts).
       ...(action.kind === 'copy-gmail' && action.deleteOriginal ? { action: 'delete-original' } : {}),
-      rule: CREATED_RULE[action.kind],
+      rule: action.kind === 'mirror' && action.form === 'busy' ? 'busy' : CREATED_RULE[action.kind],
       copyCalendar: action.target.calendarId,
       copyId: action.target.eventId,
       copyUnconfirmed: true,

@@ -6,7 +6,8 @@
  * means it changed, so it is read again and the removal applied to that.
  *
  * The poll's own conditional update (sync/conditional-update.ts) does it:
- * after a few 412s in a row the event is left for the next run.
+ * after a few 412s in a row the event is left for the next run. Used by
+ * purge, and by the poll when an invited event turns private or is filtered.
  */
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from './api.js';
@@ -40,6 +41,8 @@ export async function removeCalsyncInvitee(
   calendarId: string,
   listed: GoogleEvent,
   email: string,
+  /** The event as listed, when it is a whole resource with its etag (saves a read); else it is read first. */
+  first: GoogleEvent | undefined = listed,
 ): Promise<InviteeRemoval> {
   let outcome: InviteeRemoval = 'gone';
   const take = (current: GoogleEvent): GoogleEvent | undefined => {
@@ -53,7 +56,7 @@ export async function removeCalsyncInvitee(
     return withoutCalsyncInvitee(current, email);
   };
   try {
-    await updateConditionally(api, account, { calendarId, eventId: listed.id ?? '' }, take, listed);
+    await updateConditionally(api, account, { calendarId, eventId: listed.id ?? '' }, take, first);
   } catch (err) {
     const { status } = classifyGoogleError(err);
     if (status === 404 || status === 410) return 'gone';

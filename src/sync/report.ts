@@ -9,6 +9,11 @@ export interface ActionReport {
   result: 'done' | 'skipped' | 'failed' | 'deferred' | 'planned' | 'parked';
   reason?: string;
   target?: string;
+  /** How much of the event is shared (sync/privacy.ts): full, busy (a busy block) or skip; and the rule that said so. */
+  privacy?: 'full' | 'busy' | 'skip';
+  privacyRule?: string;
+  /** The event is private or confidential: its title is left out of every report. */
+  private?: true;
 }
 
 export interface CalendarReport {
@@ -28,6 +33,10 @@ export interface CalendarReport {
   mirrorWriter?: string;
   /** Why no account may write them (with mirrorsSkipped). */
   mirrorSkipReason?: string;
+  /** Events shared as busy blocks in this poll (made, or turned into one). */
+  busyBlocks?: number;
+  /** Events skipTitles or skipAvailable left out, and private events privateEvents skip left out. */
+  filtered?: number;
   /** Events parked in this poll: Google refused them too often (sync/parking.ts); not counted as failed. */
   parked?: number;
   /** Set when the calendar could not be polled at all. */

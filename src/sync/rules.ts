@@ -8,6 +8,9 @@ import type { ProcessedEvent } from '../state/types.js';
 import { epochMs, epochSeconds } from '../util/time.js';
 import {
   birthdayCopy,
+  busyBlock,
+  busyFollowPatch,
+  busyOccurrencePatch,
   followPatch,
   gmailCopy,
   mirrorOf,
@@ -17,8 +20,9 @@ import {
 import { birthdayTypeOf, isContactsBirthdayCalendar, isGmailEvent } from './event-kinds.js';
 import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
 import { orphanTargets, searchesOrphans } from './orphans.js';
-import { hasOwnInviteMarker, markedSourceEvent } from './ownership.js';
+import { hasOwnInviteMarker, invitedByThisInstall, markedSourceEvent } from './ownership.js';
 import { parkedReason, parkedUnchanged } from './parking.js';
+import { busyTitle, coloured, decidePrivacy, isPrivate, type Privacy } from './privacy.js';
 import {
   type Action,
   type Elsewhere,
@@ -39,6 +43,8 @@ export interface PlanInput {
   seriesMirrored: boolean;
   /** That series mirror's id, when known (the state's, or the one planned in this listing). */
   seriesMirrorId?: string;
+  /** That series is shared as a busy block: its occurrences are too. */
+  seriesBusy?: boolean;
   /**
    * For an occurrence of a birthday series: the series' copy (the state's, or
    * the one planned in this listing), whose same occurrence follows it.
@@ -208,6 +214,9 @@ function withWriter(action: Action, settings: RuleSettings, elsewhere: Elsewhere
   if (!('target' in action) || !sameEmail(action.target.calendarId, settings.inviteEmail)) return action;
   if (action.kind === 'copy-gmail') return action;
   if (settings.mirrorWriter !== undefined) return { ...action, account: settings.mirrorWriter };
+  // The invitee of an event that turned private goes whether or not its busy block can be made.
+  const uninvite = action.kind === 'mirror' ? action.uninvite : undefined;
+  if (uninvite) return { kind: 'uninvite', source: action.source, ...uninvite };
   // A meeting another source calendar (one that may write) has mirrored already lacks nothing.
   if (action.kind === 'mirror' && elsewhere?.holdsMirror(action.target.eventId))
     return { kind: 'skip', source: action.source, reason: 'mirrored by another source calendar' };
@@ -220,7 +229,20 @@ function withWriter(action: Action, settings: RuleSettings, elsewhere: Elsewhere
 }
 
 export function planEvent(input: PlanInput): Action {
-  return withWriter(planUnwritten(input), input.settings, input.elsewhere);
+  const { calendarId, event, settings } = input;
+  // A cancellation carries nothing to decide on: its copy goes, whatever it was.
+  const special = (event.eventType ?? 'default') === 'birthday' || isGmailEvent(event);
+  const privacy: Privacy =
+    event.status === 'cancelled' ? { share: 'full' } : decidePrivacy(calendarId, event, settings, special);
+  const action = withWriter(planUnwritten(input, privacy), settings, input.elsewhere);
+  return {
+    ...action,
+    privacy: {
+      share: privacy.share,
+      ...('why' in privacy ? { why: privacy.why } : {}),
+      private: isPrivate(event),
+    },
+  };
 }
 
 /** The copy's origin: this install's shared calendar and the source calendar. */
@@ -228,7 +250,7 @@ function originOf(input: PlanInput): CopyOrigin {
   return { target: input.settings.target, sourceCalendarId: input.calendarId };
 }
 
-function planUnwritten(input: PlanInput): Action {
+function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   const { calendarId, event, entry, settings } = input;
   const source = sourceFacts(calendarId, event);
   const origin = originOf(input);
@@ -249,7 +271,8 @@ function planUnwritten(input: PlanInput): Action {
   // A copy whose creation was interrupted may not exist: it is created again
   // (a 409 means it does), but deleted like any other when its source goes.
   const created = entry?.copyUnconfirmed ? undefined : copy;
-  const copyKind = entry?.rule === 'mirror' || entry?.rule === 'occurrence' ? 'mirror' : 'copy';
+  const copyKind =
+    entry?.rule === 'mirror' || entry?.rule === 'occurrence' || entry?.rule === 'busy' ? 'mirror' : 'copy';
   const letGo = (target: EventRef): Action => {
     const drop: Action = { kind: 'delete-copy', source, target, copyKind };
     if (copyKind !== 'mirror' || !heldElsewhere(drop, input.elsewhere)) return drop;
@@ -306,6 +329,18 @@ function planUnwritten(input: PlanInput): Action {
   if (entry?.delivery === 'dismissed') return skip('deleted from the shared calendar by a person; respected');
   const type = event.eventType ?? 'default';
   if (PERSONAL_TYPES.has(type)) return nothing(`${type} events are personal`);
+  // The same meeting's mirror or busy block, deleted there by a person through another account's copy: respected.
+  const special = type === 'birthday' || isGmailEvent(event);
+  if (!special && input.elsewhere?.meetingLetGo(source.eventId) === 'dismissed')
+    return skip('deleted from the shared calendar by a person; respected');
+  if (privacy.share === 'skip') return withheld(input, source, privacy, copy);
+  if (privacy.share === 'busy') return busyPlan(input, source, privacy, copy, created, letGo);
+  // Back to full from a busy block: a copy or an invitation takes its place from the next poll (mirrors change in place).
+  const busyToGo =
+    copy && entry?.rule === 'busy'
+      ? ({ kind: 'delete-copy', source, target: copy, copyKind: 'mirror', revisit: true } as const)
+      : undefined;
+  if (busyToGo && special) return busyToGo;
 
   if (type === 'birthday') {
     // One occurrence changed (an exception of the series): the same occurrence of the copy follows, as a
@@ -329,7 +364,7 @@ function planUnwritten(input: PlanInput): Action {
         kind: 'copy-birthday',
         source,
         target,
-        body: birthdayCopy(origin, event, target.eventId, place.invitee),
+        body: colourOf(input, birthdayCopy(origin, event, target.eventId, place.invitee)),
       };
     if (entry && changedSince(entry, event))
       return {
@@ -337,7 +372,7 @@ function planUnwritten(input: PlanInput): Action {
         source,
         target,
         copyKind: 'copy',
-        body: followPatch('birthday', origin, event, settings.inviteEmail),
+        body: colourOf(input, followPatch('birthday', origin, event, settings.inviteEmail)),
       };
     return skip('copy is up to date');
   }
@@ -355,7 +390,7 @@ function planUnwritten(input: PlanInput): Action {
         kind: 'copy-gmail',
         source,
         target,
-        body: gmailCopy(origin, event, target.eventId, place.invitee),
+        body: colourOf(input, gmailCopy(origin, event, target.eventId, place.invitee)),
         deleteOriginal,
       };
     if (entry && changedSince(entry, event))
@@ -364,7 +399,7 @@ function planUnwritten(input: PlanInput): Action {
         source,
         target,
         copyKind: 'copy',
-        body: followPatch('gmail', origin, event, settings.inviteEmail),
+        body: colourOf(input, followPatch('gmail', origin, event, settings.inviteEmail)),
       };
     if (deleteOriginal) return { kind: 'delete-original', source, copy: target };
     return skip('copy is up to date');
@@ -383,6 +418,15 @@ function planUnwritten(input: PlanInput): Action {
     // invited, then its mirror goes, in one action: the meeting is there after every poll.
     if (copy && entry?.rule === 'mirror')
       return { kind: 'invite', source, email: settings.inviteEmail, event, replaces: { target: copy } };
+    // Back from a busy block the same way: invited, then the block goes.
+    if (busyToGo)
+      return {
+        kind: 'invite',
+        source,
+        email: settings.inviteEmail,
+        event,
+        replaces: { target: busyToGo.target },
+      };
     // Remembered, so that a person who removes the guest later is respected.
     if (invited) return skip('shared calendar already invited', { rule: 'invite' });
     if (entry?.rule === 'invite' || hasOwnInviteMarker(event, settings.target))
@@ -409,7 +453,138 @@ function planUnwritten(input: PlanInput): Action {
         : letGoOccurrence(occurrence);
     return nothing(declined ? 'declined by the account' : 'shared calendar is a guest already');
   }
+  // A person took the shared calendar off this meeting through another account's copy: respected.
+  if (!copy && input.elsewhere?.meetingLetGo(source.eventId) === 'invite')
+    return skip('the shared calendar was removed from this meeting by a person; respected');
   return mirrorPlan(input, source, entry, copy, created);
+}
+
+/** The source calendar's colour (calendarColors) on a body calsync writes. */
+function colourOf(input: PlanInput, body: GoogleEvent): GoogleEvent {
+  return coloured(body, input.settings.calendarColors[input.calendarId]);
+}
+
+function busyTitleOf(input: PlanInput): string {
+  return busyTitle(input.settings.busyTitle, input.settings.sourceName ?? input.calendarId);
+}
+
+/**
+ * Not shared at all (a filter, or privateEvents skip): what calsync shared
+ * before goes (its copy, its occurrence, its invitee), or nothing happens.
+ */
+function withheld(
+  input: PlanInput,
+  source: SourceFacts,
+  privacy: Extract<Privacy, { share: 'skip' }>,
+  copy: EventRef | undefined,
+): Action {
+  const { calendarId, event, settings } = input;
+  if (copy) {
+    const copyKind =
+      input.entry?.rule === 'birthday' || input.entry?.rule === 'gmail'
+        ? ('copy' as const)
+        : ('mirror' as const);
+    const drop: Action = { kind: 'delete-copy', source, target: copy, copyKind };
+    // Another account that shares the meeting in full keeps it: its choice.
+    if (copyKind === 'mirror' && heldElsewhere(drop, input.elsewhere))
+      return {
+        kind: 'skip',
+        source,
+        reason: `${privacy.why}; another source calendar shares it`,
+        remember: {
+          rule: isOccurrenceTarget(copy) ? 'occurrence' : undefined,
+          copyId: undefined,
+          copyCalendar: undefined,
+        },
+        otherwise: drop,
+      };
+    return drop;
+  }
+  const occurrence =
+    masterIdOf(event) && event.originalStartTime && input.seriesMirrored
+      ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
+      : undefined;
+  if (
+    occurrence &&
+    !heldElsewhere({ kind: 'update-occurrence', source, target: occurrence, body: null }, input.elsewhere)
+  )
+    return { kind: 'update-occurrence', source, target: occurrence, body: null };
+  const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
+  if (invitee && invitedByThisInstall(event, settings.target))
+    return { kind: 'uninvite', source, email: settings.inviteEmail, event };
+  return {
+    kind: 'skip',
+    source,
+    reason: privacy.why,
+    filtered: true,
+  };
+}
+
+/**
+ * Shared as a busy block, in the mirror's id space: a mirror turns into one
+ * in place, an invitation calsync sent is taken back first, a copy of a
+ * birthday or Gmail event goes first (the block follows next poll).
+ */
+function busyPlan(
+  input: PlanInput,
+  source: SourceFacts,
+  privacy: Extract<Privacy, { share: 'busy' }>,
+  copy: EventRef | undefined,
+  created: EventRef | undefined,
+  letGo: (target: EventRef) => Action,
+): Action {
+  const { calendarId, event, entry, settings } = input;
+  const skip = (reason: string): Skip => ({ kind: 'skip', source, reason });
+  const title = busyTitleOf(input);
+  if (copy && (entry?.rule === 'birthday' || entry?.rule === 'gmail'))
+    return { kind: 'delete-copy', source, target: copy, copyKind: 'copy', revisit: true };
+  const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
+  const ours = invitedByThisInstall(event, settings.target);
+  if (invitee && !ours) {
+    // The shared calendar is a guest through a person (the organizer's choice): no block beside it.
+    if (copy) return letGo(copy);
+    return skip(`${privacy.why}; the shared calendar is a guest already`);
+  }
+  // The invitee calsync added is gone: a person removed it (calsync takes its marker with it).
+  if (!invitee && (ours || (entry?.rule === 'invite' && isOrganizer(event, calendarId))))
+    return skip('invitee was removed by a person; respected');
+  if (!copy && input.elsewhere?.meetingLetGo(source.eventId) === 'invite')
+    return skip('the shared calendar was removed from this meeting by a person; respected');
+  if (masterIdOf(event) && event.originalStartTime) {
+    if (!input.seriesMirrored) return skip('series is not mirrored');
+    const target = copy ?? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId);
+    if (!target) return skip('occurrence id not recognised');
+    // Always compared with the shared calendar's (no write when equal): an occurrence changed while the series was in full shows no more.
+    return {
+      kind: 'update-occurrence',
+      source,
+      target,
+      body: colourOf(input, busyOccurrencePatch(event, title)),
+    };
+  }
+  if (created) {
+    if (entry?.rule === 'busy' && !changedSince(entry, event)) return skip('busy block is up to date');
+    return {
+      kind: 'update-copy',
+      source,
+      target: created,
+      copyKind: 'mirror',
+      form: 'busy',
+      body: colourOf(input, busyFollowPatch(originOf(input), event, title)),
+    };
+  }
+  const target = copy ?? {
+    calendarId: settings.inviteEmail,
+    eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
+  };
+  return {
+    kind: 'mirror',
+    source,
+    target,
+    form: 'busy',
+    body: colourOf(input, busyBlock(originOf(input), event, target.eventId, title)),
+    ...(invitee && ours ? { uninvite: { email: settings.inviteEmail, event } } : {}),
+  };
 }
 
 /** The mirror of an event on the shared calendar: made, followed, or left as it is. */
@@ -426,17 +601,27 @@ function mirrorPlan(
     if (!input.seriesMirrored) return skip('series is not mirrored');
     const target = copy ?? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId);
     if (!target) return skip('occurrence id not recognised');
+    // An occurrence of a series shared as a busy block is one too, whatever its own visibility.
+    if (input.seriesBusy)
+      return {
+        kind: 'update-occurrence',
+        source,
+        target,
+        body: colourOf(input, busyOccurrencePatch(event, busyTitleOf(input))),
+      };
     if (copy && entry && !changedSince(entry, event)) return skip('mirror is up to date');
-    return { kind: 'update-occurrence', source, target, body: occurrencePatch(event) };
+    return { kind: 'update-occurrence', source, target, body: colourOf(input, occurrencePatch(event)) };
   }
   if (created) {
-    if (entry && changedSince(entry, event))
+    // A busy block turns back into the mirror in place, changed or not (a setting or the visibility changed).
+    if (entry && (changedSince(entry, event) || entry.rule === 'busy'))
       return {
         kind: 'update-copy',
         source,
         target: created,
         copyKind: 'mirror',
-        body: followPatch('mirror', originOf(input), event, settings.inviteEmail),
+        form: 'full',
+        body: colourOf(input, followPatch('mirror', originOf(input), event, settings.inviteEmail)),
       };
     return skip('mirror is up to date');
   }
@@ -444,7 +629,12 @@ function mirrorPlan(
     calendarId: settings.inviteEmail,
     eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
   };
-  return { kind: 'mirror', source, target, body: mirrorOf(originOf(input), event, target.eventId) };
+  return {
+    kind: 'mirror',
+    source,
+    target,
+    body: colourOf(input, mirrorOf(originOf(input), event, target.eventId)),
+  };
 }
 
 /**
@@ -485,13 +675,20 @@ export function planChanges(
   // Series mirrored in this listing; older ones are looked up in the entries.
   const mirroredNow = new Map<string, string>();
   const unmirroredNow = new Set<string>();
+  /** Series whose mirror is made or changed in this listing: whether it is a busy block now. */
+  const busyNow = new Map<string, boolean>();
   const isMirrored = (masterId: string) => {
     if (mirroredNow.has(masterId)) return true;
     if (unmirroredNow.has(masterId)) return false;
     const master = entries?.get(masterId);
     // A series mirror whose creation is in doubt is no mirror to patch occurrences of.
-    return master?.rule === 'mirror' && Boolean(master.copyId) && !master.copyUnconfirmed;
+    return (
+      (master?.rule === 'mirror' || master?.rule === 'busy') &&
+      Boolean(master.copyId) &&
+      !master.copyUnconfirmed
+    );
   };
+  const isBusy = (masterId: string) => busyNow.get(masterId) ?? entries?.get(masterId)?.rule === 'busy';
   // Birthday series copied in this listing; older ones are looked up in the entries.
   const copiedNow = new Map<string, EventRef>();
   const seriesCopyOf = (masterId: string): EventRef | undefined => {
@@ -513,6 +710,7 @@ export function planChanges(
       seriesMirrored: masterId !== undefined && isMirrored(masterId),
       seriesMirrorId:
         masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
+      seriesBusy: masterId !== undefined && isBusy(masterId),
       ...(seriesCopy ? { seriesCopy } : {}),
       settings,
       elsewhere,
@@ -520,6 +718,8 @@ export function planChanges(
     if (action.kind === 'copy-birthday') copiedNow.set(action.source.eventId, action.target);
     if (action.kind === 'mirror' && event.recurrence?.length)
       mirroredNow.set(action.source.eventId, action.target.eventId);
+    if ((action.kind === 'mirror' || action.kind === 'update-copy') && event.recurrence?.length)
+      busyNow.set(action.source.eventId, action.form === 'busy');
     if (action.kind === 'delete-copy' && action.copyKind === 'mirror')
       unmirroredNow.add(action.source.eventId);
     actions.push(action);

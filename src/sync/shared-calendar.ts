@@ -26,5 +26,15 @@ export function elsewhereOf(state: State, calendarId: string): Elsewhere {
       }
       return false;
     },
+    meetingLetGo: (eventId) => {
+      let found: 'invite' | undefined;
+      for (const [other, entries] of Object.entries(state.events)) {
+        if (other === calendarId) continue;
+        const entry = entries.get(eventId);
+        if (entry?.delivery === 'dismissed') return 'dismissed';
+        if (entry?.rule === 'invite') found = 'invite';
+      }
+      return found;
+    },
   };
 }

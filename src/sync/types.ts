@@ -1,6 +1,7 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { GmailOriginalPolicy, OrganizedEventsPolicy } from '../config/types.js';
 import type { ProcessedEvent } from '../state/types.js';
+import type { PrivacySettings } from './privacy.js';
 
 export type GoogleEvent = calendar_v3.Schema$Event;
 
@@ -8,7 +9,7 @@ export type GoogleEvent = calendar_v3.Schema$Event;
 export const MARKER = {
   /** On copies and mirrors: `<source calendar>/<source event id>`. */
   source: 'calsyncSource',
-  /** On copies and mirrors: the rule that made it (birthday | gmail | mirror). */
+  /** On copies and mirrors: the rule that made it (birthday | gmail | mirror | busy). */
   rule: 'calsyncRule',
   /** On copies, mirrors and busy blocks: the shared calendar (target, ownership.ts) they serve. */
   target: 'calsyncTarget',
@@ -43,7 +44,24 @@ export type CopyKind = 'copy' | 'mirror';
  * `account`, on actions that write the shared calendar: the account that
  * writes it (the mirror writer the poll found); unset, the target calendar's own.
  */
-export type Action =
+/**
+ * What the privacy step decided for an action's event (sync/privacy.ts), for
+ * reports: how much was shared and why; `private`: the event is private or
+ * confidential, so its title is not printed.
+ */
+export interface PrivacyNote {
+  share: 'full' | 'busy' | 'skip';
+  why?: string;
+  private: boolean;
+}
+
+/** `privacy`: set by planEvent on every action of a listed event. */
+export type Action = ActionOf & { privacy?: PrivacyNote };
+
+/** A busy block's form on mirror actions: `busy` (sync/privacy.ts); absent, a mirror in full. */
+export type CopyForm = 'busy' | 'full';
+
+type ActionOf =
   | { kind: 'copy-birthday'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
   | { kind: 'copy-gmail'; source: SourceFacts; target: EventRef; body: GoogleEvent; deleteOriginal: boolean }
   /**
@@ -58,7 +76,20 @@ export type Action =
       event?: GoogleEvent;
       replaces?: { target: EventRef; account?: string };
     }
-  | { kind: 'mirror'; source: SourceFacts; target: EventRef; body: GoogleEvent; account?: string }
+  /**
+   * A mirror, or a busy block in its place (`form: 'busy'`). `uninvite`: the
+   * invitee calsync added to the source goes first (an event that turned private).
+   */
+  | {
+      kind: 'mirror';
+      source: SourceFacts;
+      target: EventRef;
+      body: GoogleEvent;
+      account?: string;
+      form?: CopyForm;
+      uninvite?: { email: string; event: GoogleEvent };
+    }
+  /** `form`: a mirror turns into a busy block, or back, in place (update-copy of a mirror). */
   | {
       kind: 'update-copy';
       source: SourceFacts;
@@ -66,7 +97,10 @@ export type Action =
       body: GoogleEvent;
       copyKind: CopyKind;
       account?: string;
+      form?: CopyForm;
     }
+  /** The invitee calsync added to a source event goes (the event is no longer shared in full), every other guest stays. */
+  | { kind: 'uninvite'; source: SourceFacts; email: string; event: GoogleEvent }
   /** `revisit`: the event needs another action once the copy is gone (it is fetched again next poll). */
   | {
       kind: 'delete-copy';
@@ -104,6 +138,8 @@ export type Action =
       remember?: Partial<Pick<ProcessedEvent, 'rule' | 'copyId' | 'copyCalendar'>>;
       otherwise?: Action;
       noWriter?: true;
+      /** Left out by a privacy rule (skipTitles, skipAvailable, privateEvents skip): counted as filtered. */
+      filtered?: true;
       /** A parked event, unchanged: its entry is left exactly as it is. */
       parked?: true;
     };
@@ -111,7 +147,13 @@ export type Action =
 export type ActionKind = Action['kind'];
 
 /** Everything the rules need besides the event and its state entry. */
-export interface RuleSettings {
+export interface RuleSettings extends PrivacySettings {
+  /** A busy block's title template (`{name}`: sourceName). */
+  busyTitle: string;
+  /** The source calendar's name in busy titles: its summary (from its listing), else its account. */
+  sourceName?: string;
+  /** Per source calendar: the colour id of its copies, mirrors and busy blocks. */
+  calendarColors: Readonly<Record<string, string>>;
   /** The shared calendar's address; also its calendar id. */
   inviteEmail: string;
   /**
@@ -149,6 +191,13 @@ export interface RuleSettings {
 export interface Elsewhere {
   holdsMirror(copyId: string): boolean;
   attendsOccurrence(seriesMirrorId: string, occurrenceId: string): boolean;
+  /**
+   * Another source calendar's copy of the same meeting (Google gives every
+   * guest's copy the same event id) says a person took the shared calendar
+   * off it: its entry is `dismissed`, or keeps the shared calendar as a
+   * guest (`invite`) that this copy no longer shows (the caller checks that).
+   */
+  meetingLetGo(eventId: string): 'dismissed' | 'invite' | undefined;
 }
 
 /** Writes each action costs against maxWritesPerPoll. */
@@ -158,6 +207,8 @@ export function writesOf(action: Action): number {
       return 0;
     case 'copy-gmail':
       return action.deleteOriginal ? 2 : 1;
+    case 'mirror':
+      return action.uninvite ? 2 : 1;
     case 'delete-orphans':
       return action.targets.length;
     case 'invite':

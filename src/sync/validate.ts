@@ -24,6 +24,8 @@ export interface CheckedPage {
   malformed: MalformedItem[];
   nextPageToken?: string;
   nextSyncToken?: string;
+  /** The calendar's title (events.list answers carry it): the name in busy blocks' titles. */
+  summary?: string;
 }
 
 interface AnswerLike {
@@ -122,6 +124,7 @@ export function checkEventsPage(calendarId: string, res: AnswerLike, offset = 0)
       res.status,
     );
   const page: CheckedPage = { items: [], malformed: [], nextPageToken, nextSyncToken };
+  if (typeof data.summary === 'string' && data.summary.trim() !== '') page.summary = data.summary.trim();
   items.forEach((item: unknown, i) => {
     const reason = eventProblem(item);
     if (reason === undefined) page.items.push(item as GoogleEvent);
