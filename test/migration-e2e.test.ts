@@ -4,7 +4,7 @@
  * delete (issue 22). The fixture was recorded by running the previous
  * release's binary against the emulator (test/tools/record-previous-release.mjs).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GoogleEvent } from '../src/emulator/index.js';
@@ -119,4 +119,22 @@ describe("the previous release's format", () => {
     expect(JSON.stringify(world.emu.listEvents(SHARED).map(asWritten))).toBe(before);
     expect(world.emu.getEvent(ALICE, 'dentist01')?.extendedProperties?.private?.[MARKER.invited]).toBe('1');
   }, 120_000);
+
+  it("after a lost state file too: the previous release's birthday and Gmail copies are found in the listing and adopted, not made twice", async () => {
+    world = await previousRelease();
+    rmSync(join(world.cli.dir, 'state.json'));
+    for (let i = 0; i < 2; i++) {
+      const res = await world.cli.run(['poll']);
+      expect(res.code, res.stderr).toBe(0);
+    }
+    const copies = world.emu.listEvents(ALICE).filter((e) => e.extendedProperties?.private?.[MARKER.source]);
+    expect(copies.map((e) => e.summary).sort()).toEqual(['Flight BA 117', 'Tom']);
+    for (const copy of copies) {
+      expect(copy.id).toMatch(/^cs/);
+      expect(copy.extendedProperties?.private?.[MARKER.target]).toBe(SHARED);
+    }
+    expect(countBySummary(world.emu, SHARED, 'Tom')).toBe(1);
+    expect(countBySummary(world.emu, SHARED, 'Flight BA 117')).toBe(1);
+    expect(world.emu.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+  });
 });

@@ -18,12 +18,18 @@ import {
   type CopyOrigin,
 } from './copies.js';
 import { birthdayTypeOf, isContactsBirthdayCalendar, isGmailEvent } from './event-kinds.js';
-import { copyEventId, instanceSuffix, splitInstanceId } from './ids.js';
+import { copyEventId, instanceSuffix, isCopyId, splitInstanceId } from './ids.js';
 import { orphanTargets, searchesOrphans } from './orphans.js';
-import { hasOwnInviteMarker, invitedByThisInstall, markedSourceEvent } from './ownership.js';
+import {
+  hasOwnInviteMarker,
+  invitedByThisInstall,
+  markedSourceCalendar,
+  markedSourceEvent,
+} from './ownership.js';
 import { parkedReason, parkedUnchanged } from './parking.js';
 import { busyTitle, coloured, decidePrivacy, isPrivate, type Privacy } from './privacy.js';
 import {
+  MARKER,
   type Action,
   type Elsewhere,
   type EventRef,
@@ -50,6 +56,13 @@ export interface PlanInput {
    * the one planned in this listing), whose same occurrence follows it.
    */
   seriesCopy?: EventRef;
+  /**
+   * A copy of this event by this install that the same listing showed on the
+   * calendar (a birthday or Gmail copy of the previous release, found after a
+   * lost state file): created again under its id (409: it exists, and is
+   * brought up to date, marker included), never a second copy.
+   */
+  adoptCopy?: EventRef;
   settings: RuleSettings;
   /**
    * What other source calendars still hold (the same meeting, another
@@ -355,10 +368,11 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     if (!created && !settings.birthdayTypes.includes(birthdayType))
       return nothing(`birthday type "${birthdayType}" is not in birthdayTypes`);
     const place = copyPlace(calendarId, 'birthday', settings);
-    const target = copy ?? {
-      calendarId: place.calendarId,
-      eventId: copyEventId(settings.target, calendarId, source.eventId, 'birthday'),
-    };
+    const target = copy ??
+      input.adoptCopy ?? {
+        calendarId: place.calendarId,
+        eventId: copyEventId(settings.target, calendarId, source.eventId, 'birthday'),
+      };
     if (!created)
       return {
         kind: 'copy-birthday',
@@ -380,10 +394,11 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   // Gmail events from before 2024-05-30 are `default` events organized by a placeholder: copies too, not mirrors.
   if (isGmailEvent(event)) {
     const place = copyPlace(calendarId, 'gmail', settings);
-    const target = copy ?? {
-      calendarId: place.calendarId,
-      eventId: copyEventId(settings.target, calendarId, source.eventId, 'gmail'),
-    };
+    const target = copy ??
+      input.adoptCopy ?? {
+        calendarId: place.calendarId,
+        eventId: copyEventId(settings.target, calendarId, source.eventId, 'gmail'),
+      };
     const deleteOriginal = settings.gmailOriginal === 'delete';
     if (!created)
       return {
@@ -699,6 +714,15 @@ export function planChanges(
       ? { calendarId: master.copyCalendar, eventId: master.copyId }
       : undefined;
   };
+  // This install's copies the listing shows on the calendar, by their source: found again after a lost state.
+  const listedCopies = new Map<string, EventRef>();
+  for (const event of events) {
+    if (event.status === 'cancelled' || !isCopyId(event.id ?? '')) continue;
+    if (markedSourceEvent(event, calendarId, settings.target, settings.sourceCalendars) !== 'mine') continue;
+    const marker = event.extendedProperties?.private?.[MARKER.source] ?? '';
+    if (markedSourceCalendar(event) === calendarId)
+      listedCopies.set(marker.slice(calendarId.length + 1), { calendarId, eventId: event.id ?? '' });
+  }
   const actions: Action[] = [];
   for (const event of ordered) {
     const masterId = masterIdOf(event);
@@ -712,6 +736,7 @@ export function planChanges(
         masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
       seriesBusy: masterId !== undefined && isBusy(masterId),
       ...(seriesCopy ? { seriesCopy } : {}),
+      ...(listedCopies.has(event.id ?? '') ? { adoptCopy: listedCopies.get(event.id ?? '') } : {}),
       settings,
       elsewhere,
     });
