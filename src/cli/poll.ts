@@ -4,6 +4,7 @@
  * 2 for usage or configuration errors.
  */
 import type { Command } from 'commander';
+import type { LoadedSettings } from '../config/types.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
 import { POLL_SWITCHES, type PollFlags } from './poll-switches.js';
 import { startSpinner } from './spinner.js';
@@ -29,7 +30,7 @@ export async function runPollCommand(flags: PollFlags, g: GlobalOptions): Promis
     import('../sync/poll.js'),
     import('./poll-output.js'),
   ]);
-  const { settings } = loadSettings();
+  const { settings } = await loadSettingsOfPoll(loadSettings, flags);
   applyLogLevel(g, settings.logLevel);
   const spinner = await startSpinner(g, 'polling');
   try {
@@ -58,5 +59,32 @@ export async function runPollCommand(flags: PollFlags, g: GlobalOptions): Promis
     process.exitCode = report.exitCode;
   } finally {
     spinner?.stop();
+  }
+}
+
+/**
+ * The poll's settings. Settings that cannot be read stop every poll: that
+ * leaves a trace health-check reports as CRITICAL (state/poll-failure.ts),
+ * loaded only on that path.
+ */
+async function loadSettingsOfPoll(load: () => LoadedSettings, flags: PollFlags): Promise<LoadedSettings> {
+  try {
+    return load();
+  } catch (err) {
+    const [{ ConfigError }, { recordPollConfigFailure }, { configDir }] = await Promise.all([
+      import('../errors.js'),
+      import('../state/poll-failure.js'),
+      import('../config/paths.js'),
+    ]);
+    if (err instanceof ConfigError && flags.dryRun !== true) {
+      let dir: string | undefined;
+      try {
+        dir = configDir(process.env);
+      } catch {
+        // The config dir itself is what is wrong: there is nowhere to leave the trace.
+      }
+      if (dir) await recordPollConfigFailure(dir, err.message, err.hint);
+    }
+    throw err;
   }
 }

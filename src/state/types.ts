@@ -67,7 +67,13 @@ export interface CalendarSyncState {
   /** Last poll that finished for this calendar without a failed event or error. */
   lastSuccessAt?: string;
   lastPollAt?: string;
+  /** Why the last poll of this calendar did not succeed; absent after a success. */
   lastError?: string;
+  /**
+   * The first of the polls in a row that did not succeed (health-check: "failing since");
+   * absent after a success. Optional and ignored by older versions: no schema bump.
+   */
+  failingSince?: string;
   /**
    * Mirrors skipped because no account may write the shared calendar, counted
    * since `since` until a poll finds a writer: health-check warns meanwhile.

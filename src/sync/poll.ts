@@ -8,6 +8,7 @@ import { tokensDirPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
 import { openState, readState, withStateLock } from '../state/index.js';
+import { clearPollConfigFailure, recordPollConfigFailure } from '../state/poll-failure.js';
 import type { CalendarSyncState } from '../state/types.js';
 import { recordFailure, recordPollDuration, recordPollStarted } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
@@ -66,7 +67,17 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
 
 export async function runPoll(opts: PollOptions): Promise<PollReport> {
   const { settings } = opts;
-  assertPollable(settings);
+  try {
+    assertPollable(settings);
+    // Before anything is read or written, and for the whole poll (exit 2), not as one failure per calendar.
+    assertPrivateDir(settings.configDir);
+    assertPrivateDir(tokensDirPath(settings.configDir));
+  } catch (err) {
+    // Every poll stops here until the configuration is fixed: health-check must say so at once.
+    if (err instanceof ConfigError && !opts.dryRun)
+      await recordPollConfigFailure(settings.configDir, err.message, err.hint);
+    throw err;
+  }
   const calendars = opts.calendars?.length ? opts.calendars : settings.sourceCalendars;
   for (const id of calendars) {
     if (!settings.sourceCalendars.includes(id))
@@ -74,9 +85,7 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
         hint: `source calendars: ${settings.sourceCalendars.join(', ')}`,
       });
   }
-  // Before anything is read or written, and for the whole poll (exit 2), not as one failure per calendar.
-  assertPrivateDir(settings.configDir);
-  assertPrivateDir(tokensDirPath(settings.configDir));
+  if (!opts.dryRun) await clearPollConfigFailure(settings.configDir);
   const heartbeat = opts.dryRun ? undefined : heartbeatFromSettings(settings);
   await heartbeat?.start();
   let report: PollReport;
@@ -237,15 +246,18 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       if (clockProblem) report.error = clockProblem;
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
-      if (clockProblem) calState.lastError = clockProblem;
+      if (clockProblem) notePollFailed(calState, clockProblem);
       else if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
+        delete calState.failingSince;
       } else
-        calState.lastError =
+        notePollFailed(
+          calState,
           report.failed > 0
             ? `${report.failed} events failed`
-            : `${report.limited} changes held back by Google's usage limits`;
+            : `${report.limited} changes held back by Google's usage limits`,
+        );
       if (report.mirrorsSkipped > 0) recordMirrorsSkipped(calState, report);
       clearNeedsAuth(run.state, account);
     }
@@ -270,11 +282,17 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {
       calState.lastPollAt = new Date().toISOString();
-      calState.lastError = report.error;
+      notePollFailed(calState, report.error);
     }
     log.error(`calendar ${calendarId}: ${report.error}`);
   }
   return report;
+}
+
+/** A poll of the calendar that did not succeed: why, and since when polls have not (health-check reads both). */
+function notePollFailed(calState: CalendarSyncState, error: string): void {
+  calState.lastError = error;
+  calState.failingSince ??= calState.lastPollAt ?? new Date().toISOString();
 }
 
 /** Mirrors skipped for lack of a writer add up until a poll finds one (noteWriter clears them). */
