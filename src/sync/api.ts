@@ -5,7 +5,7 @@ import { accountFor, sharedAccount } from '../google/accounts.js';
 import { cachedBearer, forgetCachedBearer } from '../google/cached-bearer.js';
 import { listEventsPlain, PlainHttpError, type ListParams } from '../google/plain-list.js';
 import { requestTimeoutMs } from '../google/request-timeout.js';
-import { OperationError } from '../errors.js';
+import { InterruptedError, OperationError, interruption } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
@@ -78,7 +78,14 @@ export class GoogleAccess {
   calls = 0;
   private units = 0;
 
-  constructor(private readonly settings: Settings) {}
+  /**
+   * `stop` (SIGINT, SIGTERM: cli/stop-signals.ts) ends every call not yet sent
+   * with its reason, an InterruptedError; a request already sent finishes.
+   */
+  constructor(
+    private readonly settings: Settings,
+    private readonly stopSignal?: AbortSignal,
+  ) {}
 
   /** The account that reads and writes a calendar: a source's own, or the shared calendar's. */
   accountOf(calendarId: string): string {
@@ -202,7 +209,10 @@ export class GoogleAccess {
     const pacer = this.pacer(account);
     // The request after a refused plain one is one more request, paced and counted as such.
     const retick = async (): Promise<void> => {
-      await pacer.tick(units);
+      // Nothing is sent after a stop, not even a request that was waiting for its rate slot.
+      await pacer.tick(units, this.stopSignal);
+      const stopped = interruption(this.stopSignal);
+      if (stopped) throw stopped;
       this.calls++;
       this.units += units;
     };
@@ -223,12 +233,14 @@ export class GoogleAccess {
           {
             label,
             onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.quotaUnitsPerSecond)),
+            ...(this.stopSignal ? { signal: this.stopSignal } : {}),
           },
         ),
       );
       this.failuresInARow.delete(account);
       return result;
     } catch (err) {
+      if (err instanceof InterruptedError) throw err;
       this.noteFailure(account, err);
       // The token refresh inside the call failed for good: the account must sign in
       // again, or (a delegated account) the admin must act; the error says what.

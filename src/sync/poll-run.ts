@@ -18,6 +18,12 @@ export interface PollOptions {
   onProgress?: (message: string) => void;
   /** Gives up waiting for the state lock (a server shutting down); a poll that holds it runs to the end. */
   signal?: AbortSignal;
+  /**
+   * Stops the poll (SIGINT, SIGTERM: cli/stop-signals.ts): no request goes out
+   * after it, the ones in flight finish (at most DRAIN_MS, act.ts), every
+   * outcome is recorded and what is left waits for the next poll.
+   */
+  stop?: AbortSignal;
 }
 
 /** Shared across the calendars of one poll. */

@@ -6,7 +6,7 @@
  */
 import { tokensDirPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
-import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
+import { ConfigError, AuthError, BrokenAnswerError, InterruptedError, errorMessage } from '../errors.js';
 import { openState, readState, withStateLock } from '../state/index.js';
 import { clearPollConfigFailure, recordPollConfigFailure } from '../state/poll-failure.js';
 import type { CalendarSyncState } from '../state/types.js';
@@ -96,14 +96,15 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
       ? await pollWithState(opts, calendars)
       : await withStateLock(settings.configDir, () => pollWithState(opts, calendars), {
           onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
-          signal: opts.signal,
+          signal: opts.signal ?? opts.stop,
         });
   } catch (err) {
     // The lock timed out or the state could not be read: the monitor hears of it too.
-    await heartbeat?.failure(errorMessage(err));
+    if (!opts.stop?.aborted) await heartbeat?.failure(errorMessage(err));
     throw err;
   }
-  if (heartbeat) {
+  // A stopped poll sends nothing more, not even to the monitor: its silence says enough.
+  if (heartbeat && !opts.stop?.aborted) {
     const failed = report.calendars.filter((c) => c.error || c.failed > 0);
     if (report.exitCode === 0) await heartbeat.success(summaryLine(report), report.durationMs);
     else
@@ -132,7 +133,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
   const store = opts.dryRun
     ? { state: await readState(opts.settings.configDir), save: () => Promise.resolve() }
     : await openState(opts.settings.configDir, { repair: true });
-  const api = new GoogleAccess(opts.settings);
+  const api = new GoogleAccess(opts.settings, opts.stop);
   const run: PollRun = {
     opts,
     state: store.state,
@@ -173,7 +174,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     recordPollDuration(run.state, durationMs / 1000);
     await store.save();
   }
-  const failed = reports.some((r) => r.error !== undefined || r.failed > 0);
+  const failed = reports.some((r) => r.error !== undefined || r.failed > 0 || r.interrupted !== undefined);
   return {
     exitCode: failed ? 1 : 0,
     dryRun: opts.dryRun === true,
@@ -246,7 +247,12 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       if (clockProblem) report.error = clockProblem;
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
-      if (clockProblem) notePollFailed(calState, clockProblem);
+      if (report.interrupted)
+        notePollFailed(
+          calState,
+          `${report.interrupted} before it finished; ${report.deferred} changes wait for the next poll`,
+        );
+      else if (clockProblem) notePollFailed(calState, clockProblem);
       else if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
@@ -263,7 +269,11 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     }
   } catch (err) {
     report.error = errorMessage(err);
-    if (err instanceof AuthError) {
+    if (err instanceof InterruptedError) {
+      // Stopped before its listing was done: nothing of this calendar moved on, not even its token.
+      report.interrupted = err.message;
+      report.error = `${err.message} before it finished`;
+    } else if (err instanceof AuthError) {
       report.hint = err.hint;
       if (!run.opts.dryRun) markNeedsAuth(run.state, err.account, err.message);
     } else if (!(err instanceof ConfigError)) {

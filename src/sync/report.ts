@@ -30,6 +30,8 @@ export interface CalendarReport {
   mirrorSkipReason?: string;
   /** Events parked in this poll: Google refused them too often (sync/parking.ts); not counted as failed. */
   parked?: number;
+  /** Set when SIGINT or SIGTERM stopped this calendar's poll before it finished: why. */
+  interrupted?: string;
   /** Set when the calendar could not be polled at all. */
   error?: string;
   hint?: string;
