@@ -135,3 +135,31 @@ describe('a second signal', () => {
     expect((await world.cli.run(['poll'])).code).toBe(0);
   });
 });
+
+describe('purge stopped by SIGTERM', () => {
+  it('exits 143 with what it removed saved, keeps the state (no --forget), and a second purge finishes', async () => {
+    world = await startWorld({ sources: [ALICE] });
+    expect((await world.cli.run(['config', 'set', 'writeConcurrency', '2'])).code).toBe(0);
+    for (let i = 0; i < 20; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.meeting({ summary: `P${i}`, start: at(1 + i, 9), end: at(1 + i, 10) }),
+      );
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    world.emu.injectFaults({ method: 'PUT', latencyMs: 250 });
+    const mark = world.emu.requests.length;
+    const child = world.cli.spawn(['purge', '--forget']);
+    const run = watch(child);
+    await until('a few removals', () => writesSince(world!, mark).length >= 3);
+    child.kill('SIGTERM');
+    const exit = await run.exit(10_000);
+    expect(exit.code, exit.stderr).toBe(143);
+    expect(exit.stderr).toContain('calsync: purge stopped by SIGTERM');
+    expect(existsSync(join(world.cli.dir, 'state.json'))).toBe(true);
+    expect(existsSync(join(world.cli.dir, 'state.lock'))).toBe(false);
+    world.emu.clearFaults();
+    const again = await world.cli.run(['purge']);
+    expect(again.code, again.stderr).toBe(0);
+    for (const e of world.emu.listEvents(ALICE)) expect(attendeeCount(e, SHARED)).toBe(0);
+  });
+});
