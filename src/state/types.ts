@@ -79,6 +79,12 @@ export interface CalendarSyncState {
    * since `since` until a poll finds a writer: health-check warns meanwhile.
    */
   mirrorsSkipped?: { count: number; since: string; reason: string };
+  /**
+   * The last poll's counts as its report gave them (changes, done, skipped,
+   * failed, deferred… every number of sync/report.ts's CalendarReport), for
+   * `calsync status`. Optional and ignored by older versions: no schema bump.
+   */
+  lastPollCounts?: Record<string, number>;
   /** Google's time (its Date header) when this calendar was last listed: `clean` never counts from later than that. */
   googleTime?: string;
 }

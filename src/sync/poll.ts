@@ -265,6 +265,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
             : `${report.limited} changes held back by Google's usage limits`,
         );
       if (report.mirrorsSkipped > 0) recordMirrorsSkipped(calState, report);
+      calState.lastPollCounts = countsOf(report);
       clearNeedsAuth(run.state, account);
     }
   } catch (err) {
@@ -297,6 +298,13 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     log.error(`calendar ${calendarId}: ${report.error}`);
   }
   return report;
+}
+
+/** Every count of the calendar's report (a counter a later version adds included), for `calsync status`. */
+function countsOf(report: CalendarReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [key, value] of Object.entries(report)) if (typeof value === 'number') counts[key] = value;
+  return counts;
 }
 
 /** A poll of the calendar that did not succeed: why, and since when polls have not (health-check reads both). */
