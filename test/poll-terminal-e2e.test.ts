@@ -47,3 +47,39 @@ describe('poll on a terminal', () => {
     expect(world.state()?.calendars[ALICE]?.lastError).toMatch(/stopped by SIGINT/);
   });
 });
+
+describe('progress of a long poll', () => {
+  it('on a terminal: written of planned as it goes, then what is left and when it continues; in a log only the end', async () => {
+    world = await startWorld({ sources: [ALICE] });
+    expect((await world.cli.run(['config', 'set', 'maxWritesPerPoll', '12'])).code).toBe(0);
+    for (let i = 0; i < 30; i++)
+      world.emu.seedEvent(
+        ALICE,
+        samples.meeting({ summary: `L${i}`, start: at(1 + i, 9), end: at(1 + i, 10) }),
+      );
+    world.emu.injectFaults({ method: 'PUT', latencyMs: 100 });
+    const term = onTerminal(['poll'], world.cli.env);
+    expect(await term.exit(60_000)).toBe(0);
+    const screen = term.screen();
+    expect(screen).toMatch(
+      new RegExp(`${ALICE}: \\d+ of 30 written, about \\d+ s left, 18 for the next poll`),
+    );
+    expect(screen).not.toContain('MaxListenersExceededWarning');
+    expect(screen).toContain('18 left: the next poll, in about 5 min, continues');
+
+    // The same poll in a log (no terminal): no progress lines, the end says what is left.
+    const log = await world.cli.run(['poll']);
+    expect(log.code).toBe(0);
+    expect(log.stderr + log.stdout).not.toMatch(/of \d+ written/);
+    expect(log.stdout).toContain('6 left: the next poll, in about 5 min, continues');
+  });
+
+  it("the table says why events were skipped: a poll after the first sees calsync's own copies", async () => {
+    world = await startWorld({ sources: [ALICE] });
+    world.emu.seedEvent(ALICE, samples.birthdayEvent({ summary: 'Ann', date: at(3, 0).slice(0, 10) }));
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const second = await world.cli.run(['poll']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`${ALICE}: 1 skipped: 1 calsync's own copies`));
+  });
+});

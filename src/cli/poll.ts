@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { Ora } from 'ora';
 import type { LoadedSettings, Settings } from '../config/types.js';
+import type { WriteProgress } from '../sync/poll-run.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
 import { POLL_SWITCHES, type PollFlags } from './poll-switches.js';
 import { startSpinner } from './spinner.js';
@@ -46,10 +47,15 @@ async function pollAndReport(
   spinner: Ora | undefined,
   stop: AbortSignal,
 ): Promise<void> {
-  const [{ runPoll }, { formatPollReport, NO_PAINT }] = await Promise.all([
+  const [{ runPoll }, { formatPollReport, progressLine, NO_PAINT }] = await Promise.all([
     import('../sync/poll.js'),
     import('./poll-output.js'),
   ]);
+  // On a terminal, each calendar's writes as they go, under the spinner.
+  const progress = new Map<string, string>();
+  const show = () => {
+    if (spinner && progress.size > 0) spinner.text = [...progress.values()].join('\n');
+  };
   const report = await runPoll({
     settings,
     calendars: flags.calendar,
@@ -59,8 +65,16 @@ async function pollAndReport(
     trigger: 'cli',
     stop,
     onProgress: (message) => {
-      if (spinner) spinner.text = message;
+      if (spinner && progress.size === 0) spinner.text = message;
     },
+    ...(spinner
+      ? {
+          onWrites: (calendarId: string, p: WriteProgress) => {
+            progress.set(calendarId, progressLine(calendarId, p, settings.quotaUnitsPerSecond));
+            show();
+          },
+        }
+      : {}),
   });
   spinner?.stop();
   if (g.json) printJson(report);
@@ -70,7 +84,11 @@ async function pollAndReport(
     const paint =
       g.color && process.stdout.isTTY ? new (await import('chalk')).Chalk({ level: 1 }) : NO_PAINT;
     process.stdout.write(
-      formatPollReport(report, { paint, showActions: g.verbose || flags.dryRun === true }),
+      formatPollReport(report, {
+        paint,
+        showActions: g.verbose || flags.dryRun === true,
+        pollIntervalMinutes: settings.pollIntervalMinutes,
+      }),
     );
   }
   process.exitCode = report.exitCode;

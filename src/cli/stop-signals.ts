@@ -8,6 +8,7 @@
  * once; so does a stop that outruns STOP_BACKSTOP_MS (the lock file goes with
  * the process's exit handler, state/lock.ts).
  */
+import { setMaxListeners } from 'node:events';
 import { InterruptedError, type StopSignalName } from '../errors.js';
 import { log } from '../util/log.js';
 
@@ -24,6 +25,8 @@ const SIGNALS: readonly StopSignalName[] = ['SIGINT', 'SIGTERM'];
  */
 export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // Every request waiting for its rate slot or its retry listens to it: hundreds at once is no leak.
+  setMaxListeners(0, controller.signal);
   let backstop: NodeJS.Timeout | undefined;
   const onSignal = (name: StopSignalName) => {
     const stop = new InterruptedError(name, `${what} stopped by ${name}`, {

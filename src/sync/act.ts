@@ -149,6 +149,14 @@ async function applyPlan(
     actions.filter((a) => a.kind === 'update-occurrence'),
   ];
   const elsewhere = elsewhereOf(run.state, calendarId);
+  // What a terminal shows as it goes: written of planned (a failure counts as handled, a deferral as left).
+  const progress = {
+    written: 0,
+    planned: run.opts.dryRun ? 0 : actions.filter((a) => a.kind !== 'skip').length,
+    deferred: 0,
+  };
+  const tell = () => run.opts.onWrites?.(calendarId, { ...progress });
+  if (progress.planned > 0) tell();
   /** Actions whose outcome is not recorded yet, each with how to leave it for the next poll. */
   const unanswered = new Set<{ defer: (why: string) => void; abandoned: boolean }>();
   for (const phase of phases) {
@@ -172,6 +180,8 @@ async function applyPlan(
       const cost = writesOf(action);
       const defer = (why: string) => {
         report.deferred++;
+        progress.deferred++;
+        tell();
         push(action, 'deferred', why);
         recordOutcome(
           run.state,
@@ -197,6 +207,10 @@ async function applyPlan(
           await run.checkpoint();
         }
         run.writes += outcome.writes;
+        if (!outcome.stopped && outcome.error?.kind !== 'quota-exhausted') {
+          progress.written++;
+          tell();
+        }
         // A 409 recovery writes twice: the budget bounds real writes.
         run.writesLeft -= Math.max(0, outcome.writes - cost);
         if (outcome.ok) {

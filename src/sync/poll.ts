@@ -235,6 +235,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     if (events.length > 0) {
       const { planAndApply } = await loadPlanner();
       await planAndApply(run, calendarId, events, report, listing.full);
+      if (!run.opts.dryRun) report.waiting = waitingCount(run, calendarId);
     }
     if (!run.opts.dryRun) {
       // Only now, with every outcome recorded, may the token move on. What
@@ -298,6 +299,12 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     log.error(`calendar ${calendarId}: ${report.error}`);
   }
   return report;
+}
+
+/** Entries that wait for a later poll, parked ones aside (only pending rows are decoded). */
+function waitingCount(run: PollRun, calendarId: string): number {
+  const entries = run.state.events[calendarId];
+  return entries ? entries.pendingIds().filter((id) => !isParked(entries, id)).length : 0;
 }
 
 /** Every count of the calendar's report (a counter a later version adds included), for `calsync status`. */
