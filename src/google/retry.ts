@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { log } from '../util/log.js';
 import { classifyGoogleError } from './google-error.js';
+import type { HostOutage } from './outage.js';
 import { abortableSleep } from './pacer.js';
 import { retryCause } from './retry-cause.js';
 
@@ -17,9 +18,11 @@ export interface RetryOptions {
   onRetry?: (waitMs: number) => void;
   /** A stop (SIGINT, SIGTERM): no retry after it; a wait between attempts ends with the signal's reason. */
   signal?: AbortSignal;
+  /** The run's record of hosts that stopped answering: a call to one ends at once (outage.ts). */
+  outage?: HostOutage;
 }
 
-export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry' | 'signal'>> = {
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry' | 'signal' | 'outage'>> = {
   maxRetryTimeMs: 120_000,
   retries: 8,
   minTimeoutMs: 500,
@@ -49,9 +52,15 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
     async () => {
       if (signal?.aborted) throw new AbortError(stopError(signal));
       attempting = true;
+      const sentAt = Date.now();
       try {
-        return await fn();
+        const result = await fn();
+        o.outage?.noteAnswer();
+        return result;
       } catch (err) {
+        // A host that stopped answering fails this call now, with one line that names it, not after two minutes.
+        const down = o.outage?.noteFailure(err, sentAt);
+        if (down) throw new AbortError(down);
         const info = classifyGoogleError(err);
         if (info.kind !== 'retryable')
           throw new AbortError(err instanceof Error ? err : new Error(String(err)));

@@ -156,7 +156,7 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
   return withStateLock(
     settings.configDir,
     async () => {
-      const api = new GoogleAccess(settings, opts.stop);
+      const api = new GoogleAccess(settings, undefined, opts.stop);
       const calendars: PurgeCalendarReport[] = [];
       const found: FoundItem[] = [];
       for (const calendarId of calendarIds) {
