@@ -99,3 +99,29 @@ export class BrokenAnswerError extends OperationError {
     this.status = status;
   }
 }
+
+/** The signals that stop a command cleanly (cli/stop-signals.ts). */
+export type StopSignalName = 'SIGINT' | 'SIGTERM';
+
+/**
+ * The command was stopped by SIGINT or SIGTERM: no new request went out after
+ * the signal; what was in flight finished and was recorded. Exit 130 or 143
+ * (128 + the signal's number), as a shell reports a process the signal killed,
+ * so systemd and scripts read it the same way.
+ */
+export class InterruptedError extends CalsyncError {
+  readonly exitCode: number;
+  constructor(
+    readonly signal: StopSignalName,
+    message = `stopped by ${signal}`,
+    options?: { hint?: string },
+  ) {
+    super(message, options);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/** The InterruptedError a stop signal carries, when `signal` was aborted by a stop (cli/stop-signals.ts). */
+export function interruption(signal: AbortSignal | undefined): InterruptedError | undefined {
+  return signal?.aborted && signal.reason instanceof InterruptedError ? signal.reason : undefined;
+}

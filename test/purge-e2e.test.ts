@@ -235,3 +235,27 @@ describe('calsync purge (built binary)', () => {
     expect(res.stderr).toContain('--calendar nobody@example.test');
   });
 });
+
+describe('purge says what it checked', () => {
+  it('with no tokens it never claims that nothing is left: it names the calendars it could not read', async () => {
+    world = await startWorld();
+    rmSync(join(world.cli.dir, 'tokens'), { recursive: true, force: true });
+    const r = await world.cli.run(['purge']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("nothing of calsync's is left on Google");
+    expect(r.stdout.split('\n')[0]).toBe(
+      "purge: nothing could be checked: no calendar could be read; calsync's events may still be on Google",
+    );
+    expect(r.stdout).toMatch(new RegExp(`${ALICE}: failed: `));
+  });
+
+  it('with one calendar unreadable, it says which were checked and which not', async () => {
+    world = await startWorld({ sources: [ALICE, 'bob@example.test'] });
+    rmSync(join(world.cli.dir, 'tokens', 'bob@example.test.json'));
+    const r = await world.cli.run(['purge']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^purge: nothing of calsync's found on the calendars that were read \(\d+ calendars? checked; 1 calendar could not be read: bob@example.test\)$/,
+    );
+  });
+});

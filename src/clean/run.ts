@@ -7,6 +7,8 @@ export interface CleanOptions {
   olderThanMs: number;
   dryRun: boolean;
   now?: Date;
+  /** SIGINT, SIGTERM: stops waiting for the state lock (the clean itself is local and quick: it finishes). */
+  signal?: AbortSignal;
 }
 
 export interface CleanReport {
@@ -38,18 +40,22 @@ export async function runClean(opts: CleanOptions): Promise<CleanReport> {
     const before = entryCount(state);
     return reportOf(opts, now, before, selection, selection.drop.length);
   }
-  return withStateLock(opts.configDir, async () => {
-    const store = await openState(opts.configDir);
-    const before = entryCount(store.state);
-    const now = trustedNow(store.state, local);
-    const selection = selectExpired(store.state.events, now, opts.olderThanMs);
-    const removed = dropEntries(store.state, selection.drop);
-    if (removed > 0) {
-      recordCleaned(store.state, removed);
-      await store.save();
-    }
-    return reportOf(opts, now, before, selection, removed);
-  });
+  return withStateLock(
+    opts.configDir,
+    async () => {
+      const store = await openState(opts.configDir);
+      const before = entryCount(store.state);
+      const now = trustedNow(store.state, local);
+      const selection = selectExpired(store.state.events, now, opts.olderThanMs);
+      const removed = dropEntries(store.state, selection.drop);
+      if (removed > 0) {
+        recordCleaned(store.state, removed);
+        await store.save();
+      }
+      return reportOf(opts, now, before, selection, removed);
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  );
 }
 
 function reportOf(

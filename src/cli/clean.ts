@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadSettings, parseDuration } from '../config/index.js';
 import { renderCleanReport, runClean } from '../clean/run.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
+import { withStopSignals } from './stop-signals.js';
 
 interface CleanFlags {
   olderThan: string;
@@ -21,12 +22,15 @@ export function registerClean(program: Command): void {
       const olderThanMs = parseDuration(flags.olderThan);
       const { settings } = loadSettings({ env: process.env });
       applyLogLevel(g, settings.logLevel);
-      const report = await runClean({
-        configDir: settings.configDir,
-        olderThanMs,
-        dryRun: flags.dryRun === true,
+      await withStopSignals('clean', async (signal) => {
+        const report = await runClean({
+          configDir: settings.configDir,
+          olderThanMs,
+          dryRun: flags.dryRun === true,
+          signal,
+        });
+        if (g.json) printJson(report);
+        else process.stdout.write(renderCleanReport(report, flags.olderThan));
       });
-      if (g.json) printJson(report);
-      else process.stdout.write(renderCleanReport(report, flags.olderThan));
     });
 }

@@ -26,6 +26,7 @@ const COMMANDS: readonly CommandEntry[] = [
     names: ['health-check', 'health'],
     load: async () => (await import('./health-check.js')).registerHealthCheck,
   },
+  { names: ['status'], load: async () => (await import('./status.js')).registerStatus },
   { names: ['clean'], load: async () => (await import('./clean.js')).registerClean },
   { names: ['systemd'], load: async () => (await import('./systemd.js')).registerSystemd },
   { names: ['purge'], load: async () => (await import('./purge.js')).registerPurge },

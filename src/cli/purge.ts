@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
+import { withStopSignals } from './stop-signals.js';
 import { startSpinner } from './spinner.js';
 
 interface PurgeFlags {
@@ -60,20 +61,24 @@ export function registerPurge(program: Command): void {
       applyLogLevel(g, settings.logLevel);
       const spinner = await startSpinner(g, 'purging');
       try {
-        const report = await runPurge({
-          settings,
-          calendars: flags.calendar,
-          dryRun: flags.dryRun,
-          forget: flags.forget,
-          onProgress: (message) => {
-            if (spinner) spinner.text = message;
-          },
+        await withStopSignals('purge', async (stop) => {
+          const report = await runPurge({
+            settings,
+            calendars: flags.calendar,
+            dryRun: flags.dryRun,
+            forget: flags.forget,
+            stop,
+            onProgress: (message) => {
+              if (spinner) spinner.text = message;
+            },
+          });
+          spinner?.stop();
+          // After a stop nothing more is asked of anyone: the report says what was done.
+          if (!report.dryRun && !stop.aborted) await warnIfTimersInstalled();
+          if (g.json) printJson(report);
+          else if (!g.quiet || report.exitCode !== 0) process.stdout.write(renderPurgeReport(report));
+          process.exitCode = report.exitCode;
         });
-        spinner?.stop();
-        if (!report.dryRun) await warnIfTimersInstalled();
-        if (g.json) printJson(report);
-        else if (!g.quiet || report.exitCode !== 0) process.stdout.write(renderPurgeReport(report));
-        process.exitCode = report.exitCode;
       } finally {
         spinner?.stop();
       }

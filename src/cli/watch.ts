@@ -3,6 +3,7 @@ import { terminalText } from '../util/terminal-text.js';
 import { loadSettings } from '../config/index.js';
 import type { ChannelOutcome, WatchReport } from '../push/watch.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
+import { withStopSignals } from './stop-signals.js';
 
 interface WatchFlags {
   stop?: boolean;
@@ -46,9 +47,16 @@ export function registerWatch(program: Command): void {
       applyLogLevel(g, settings.logLevel);
       // The Google client library loads only for commands that talk to Google.
       const { runWatch } = await import('../push/watch.js');
-      const report = await runWatch({ settings, stop: flags.stop === true, force: flags.force === true });
-      if (g.json) printJson(report);
-      else process.stdout.write(renderWatchReport(report));
-      process.exitCode = report.exitCode;
+      await withStopSignals('watch', async (signal) => {
+        const report = await runWatch({
+          settings,
+          stop: flags.stop === true,
+          force: flags.force === true,
+          signal,
+        });
+        if (g.json) printJson(report);
+        else process.stdout.write(renderWatchReport(report));
+        process.exitCode = report.exitCode;
+      });
     });
 }

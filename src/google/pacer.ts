@@ -43,10 +43,14 @@ export class Pacer {
     this.nextSlot = Math.max(this.nextSlot, this.now() + ms + this.burstMs);
   }
 
-  /** Waits for the next request slot under the rate; the request then holds `units` slots. */
-  async tick(units = 1): Promise<void> {
+  /**
+   * Waits for the next request slot under the rate; the request then holds
+   * `units` slots. An aborted `signal` ends the wait at once: the caller
+   * checks it and sends nothing (a stopped poll must not sit out the queue).
+   */
+  async tick(units = 1, signal?: AbortSignal): Promise<void> {
     const wait = this.reserve(units);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await abortableSleep(wait, signal);
   }
 
   /** Takes the next slot for a request of `units`: how long (ms) it must wait for it. */
@@ -70,4 +74,18 @@ export class Pacer {
     if (next) next();
     else this.inFlight--;
   }
+}
+
+/** Sleeps `ms`, or less when `signal` aborts first. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

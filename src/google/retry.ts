@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { log } from '../util/log.js';
 import { classifyGoogleError } from './google-error.js';
 import type { HostOutage } from './outage.js';
+import { abortableSleep } from './pacer.js';
 import { retryCause } from './retry-cause.js';
 
 export interface RetryOptions {
@@ -15,11 +16,13 @@ export interface RetryOptions {
   maxTimeoutMs?: number;
   /** Called before each retry (e.g. so a pacer can slow down). */
   onRetry?: (waitMs: number) => void;
+  /** A stop (SIGINT, SIGTERM): no retry after it; a wait between attempts ends with the signal's reason. */
+  signal?: AbortSignal;
   /** The run's record of hosts that stopped answering: a call to one ends at once (outage.ts). */
   outage?: HostOutage;
 }
 
-export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry' | 'outage'>> = {
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry' | 'signal' | 'outage'>> = {
   maxRetryTimeMs: 120_000,
   retries: 8,
   minTimeoutMs: 500,
@@ -32,8 +35,6 @@ function scale(): number {
   return Number.isFinite(raw) && raw > 0 ? raw : 1;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs a Google call with exponential backoff and jitter (p-retry). Retries 429,
  * 403 rate limits, 5xx and network errors; honours Retry-After by waiting at
@@ -41,10 +42,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
   const o = { ...DEFAULT_RETRY, ...options };
+  const { signal } = o;
   const factor = scale();
   const started = Date.now();
-  return pRetry(
+  // p-retry's own `signal` would also throw away an attempt that succeeded after the stop:
+  // a write Google made must be recorded, so only the waits between attempts are cut short.
+  let attempting = false;
+  const retried = pRetry(
     async () => {
+      if (signal?.aborted) throw new AbortError(stopError(signal));
+      attempting = true;
       const sentAt = Date.now();
       try {
         const result = await fn();
@@ -58,6 +65,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
         if (info.kind !== 'retryable')
           throw new AbortError(err instanceof Error ? err : new Error(String(err)));
         throw err instanceof Error ? err : new Error(String(err));
+      } finally {
+        attempting = false;
       }
     },
     {
@@ -69,6 +78,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       // The time bound is real time even in tests: only the waits shrink.
       maxRetryTime: o.maxRetryTimeMs,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        // Stopped meanwhile: no further attempt, and no wait for one.
+        if (signal?.aborted) throw stopError(signal);
         const info = classifyGoogleError(error);
         // An unreachable Google must not look like a silent two minutes: the first retry says why, once.
         if (attemptNumber === 1 && retriesLeft > 0)
@@ -89,11 +100,27 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
           // Waiting past the time bound only to give up after: give up now.
           if (Date.now() - started + wait > o.maxRetryTimeMs) throw error;
           o.onRetry?.(wait);
-          await sleep(wait);
+          await abortableSleep(wait, signal);
+          if (signal?.aborted) throw stopError(signal);
         } else
           o.onRetry?.(Math.min(o.minTimeoutMs * factor * 2 ** (attemptNumber - 1), o.maxTimeoutMs * factor));
       },
     },
   );
   // p-retry rejects with the AbortError's original error, so callers classify Google's.
+  if (!signal) return retried;
+  return new Promise<T>((resolve, reject) => {
+    // A stop during p-retry's wait between attempts ends it now; one during an attempt lets it finish.
+    const onAbort = () => {
+      if (!attempting) reject(stopError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    retried.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The error a stopped call ends with: the signal's reason (an InterruptedError for SIGINT/SIGTERM). */
+function stopError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('stopped');
 }

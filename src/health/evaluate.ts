@@ -1,4 +1,5 @@
 import { isDelegatedAccount } from '../config/delegation.js';
+import type { PollConfigFailure } from '../state/poll-failure.js';
 import type { CalendarSyncState, State } from '../state/types.js';
 import { parkedEvents } from '../sync/parking.js';
 import { preview } from '../sync/validate.js';
@@ -57,28 +58,59 @@ export function lastSuccessAgeSeconds(cal: CalendarSyncState | undefined, now: D
 }
 
 /**
- * One result per source calendar: the age of its last successful poll.
- * A calendar that never had one is a WARNING, not a CRITICAL: a fresh
- * install is in that state until the first timer fires, and a first sync
- * of a large calendar may take several polls. The last error, if any, is
- * part of the message.
+ * A stored error as a message may quote it: a URL keeps its scheme, host and
+ * path, never its query or userinfo (a sync token, a page token, a token to
+ * revoke), whatever version of calsync stored it. The renderings escape it
+ * for the terminal (terminalText) after this.
+ */
+export function storedErrorText(text: string): string {
+  return text.replace(
+    /\b(https?:\/\/)([^\s/?#@]*@)?([^\s?#]*)([?#][^\s)"',;]*)?/gi,
+    (_m, scheme: string, _user, rest: string, query?: string) => `${scheme}${rest}${query ? '?…' : ''}`,
+  );
+}
+
+/** Whether the calendar's last poll did not succeed (poll.ts sets lastError then, and drops it on success). */
+export function lastPollFailed(
+  cal: CalendarSyncState | undefined,
+): cal is CalendarSyncState & { lastError: string } {
+  return typeof cal?.lastError === 'string';
+}
+
+/** When the calendar's polls started failing: the first failed poll in a row, else (older states) after the last success. */
+export function failingSince(cal: CalendarSyncState): string {
+  return (
+    cal.failingSince ?? (cal.lastSuccessAt ? `after ${cal.lastSuccessAt}` : (cal.lastPollAt ?? 'unknown'))
+  );
+}
+
+/**
+ * One result per source calendar: its last poll's result and the age of its
+ * last success. OK only when the last poll succeeded and is younger than 3
+ * poll intervals. A failed last poll is at least a WARNING naming the error
+ * and since when; a stale success a WARNING, then a CRITICAL. A calendar
+ * that never had a success is a WARNING, not a CRITICAL: a fresh install is
+ * in that state until the first timer fires, and a first sync of a large
+ * calendar may take several polls.
  */
 export function checkPolls(state: State, settings: HealthSettings, now: Date): CheckResult[] {
   const t = pollThresholds(settings.pollIntervalMinutes);
   return settings.sourceCalendars.map((calendar): CheckResult => {
     const cal = state.calendars[calendar];
     const age = lastSuccessAgeSeconds(cal, now);
-    const lastError = cal?.lastError ? ` (last error: ${cal.lastError})` : '';
+    const failed = lastPollFailed(cal) ? cal : undefined;
+    const error = failed ? storedErrorText(failed.lastError) : undefined;
+    const lastError = error ? ` (last error: ${error})` : '';
+    const base = { kind: 'poll' as const, subject: calendar };
+    const pollFix = `run: calsync poll --calendar ${calendar} --verbose (it prints the error in full and its fix)`;
     if (age === undefined) {
       return {
-        kind: 'poll',
-        subject: calendar,
+        ...base,
         status: 'WARNING',
         message: `${calendar}: no successful poll yet${lastError}`,
-        fix: 'run: calsync poll --calendar ' + calendar,
+        fix: failed ? pollFix : 'run: calsync poll --calendar ' + calendar,
       };
     }
-    const base = { kind: 'poll' as const, subject: calendar };
     const ahead = Date.parse(cal?.lastSuccessAt ?? '') - now.getTime();
     // A success stamped in the future says nothing of when the calendar last synced: a clock was wrong.
     if (ahead > FUTURE_TOLERANCE_MS)
@@ -93,11 +125,46 @@ export function checkPolls(state: State, settings: HealthSettings, now: Date): C
         ...base,
         status: age >= t.criticalSeconds ? 'CRITICAL' : 'WARNING',
         message: `${calendar}: last successful poll ${age}s ago (limit ${t.warningSeconds}s)${lastError}`,
-        fix: `run: calsync poll --calendar ${calendar} (and check: systemctl [--user] status calsync-poll.timer)`,
+        fix: failed
+          ? pollFix
+          : `run: calsync poll --calendar ${calendar} (and check: systemctl [--user] status calsync-poll.timer)`,
+      };
+    }
+    if (failed) {
+      const pollAge = lastPollAgeSeconds(failed, now);
+      const when = pollAge === undefined ? '' : ` ${pollAge}s ago`;
+      return {
+        ...base,
+        status: 'WARNING',
+        message: `${calendar}: last poll failed${when}: ${error ?? ''} (failing since ${failingSince(failed)}; last success ${age}s ago)`,
+        fix: pollFix,
       };
     }
     return { ...base, status: 'OK', message: `${calendar}: last successful poll ${age}s ago` };
   });
+}
+
+/** Seconds since the calendar's last poll, whatever its result. */
+export function lastPollAgeSeconds(cal: CalendarSyncState | undefined, now: Date): number | undefined {
+  const at = Date.parse(cal?.lastPollAt ?? '');
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((now.getTime() - at) / 1000));
+}
+
+/**
+ * A configuration that stops every poll before it starts (poll-failure.json,
+ * state/poll-failure.ts): CRITICAL at once, whatever the last success says.
+ */
+export function checkPollConfig(failure: PollConfigFailure | undefined): CheckResult[] {
+  if (!failure) return [];
+  return [
+    {
+      kind: 'config',
+      subject: 'poll',
+      status: 'CRITICAL',
+      message: `every poll stops on its configuration since ${failure.since} (last at ${failure.at}): ${storedErrorText(failure.message)}`,
+      fix: failure.hint ?? 'run: calsync config show',
+    },
+  ];
 }
 
 /** Accounts the poll marked as needing a new OAuth consent (invalid_grant). */
@@ -244,10 +311,16 @@ export function checkMove(state: State): CheckResult[] {
   ];
 }
 
-/** Every check that needs only the state, the settings and the clock. */
-export function evaluateState(state: State, settings: HealthSettings, now: Date): CheckResult[] {
+/** Every check that needs only the state (and the poll-failure trace beside it), the settings and the clock. */
+export function evaluateState(
+  state: State,
+  settings: HealthSettings,
+  now: Date,
+  pollConfigFailure?: PollConfigFailure,
+): CheckResult[] {
   return [
     ...checkConfigured(settings),
+    ...checkPollConfig(pollConfigFailure),
     ...checkPolls(state, settings, now),
     ...checkNeedsAuth(state, accountsInUse(settings), settings),
     ...checkChannels(state, settings, now),

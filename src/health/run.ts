@@ -7,7 +7,8 @@ import { sendAlertMail, sendgridConfigured } from '../notify/sendgrid.js';
 import { readState, statePath, withStateLock } from '../state/index.js';
 import type { HealthState, State } from '../state/types.js';
 import { composeAlertMail, decideTransition, markAlerted, sameHealth, type AlertKind } from './alert.js';
-import { checkConfigured, evaluateState } from './evaluate.js';
+import { readPollConfigFailure } from '../state/poll-failure.js';
+import { checkConfigured, checkPollConfig, evaluateState } from './evaluate.js';
 import {
   fallbackLeftOver,
   fallbackMemory,
@@ -54,11 +55,16 @@ export async function runHealthCheck(opts: HealthCheckOptions): Promise<HealthCh
   const { settings } = opts;
   let state: State | undefined;
   const results: CheckResult[] = [];
+  const pollFailure = await readPollConfigFailure(settings.configDir);
   try {
     state = await readState(settings.configDir);
-    results.push(...evaluateState(state, settings, now));
+    results.push(...evaluateState(state, settings, now, pollFailure));
   } catch (err) {
-    results.push(...checkConfigured(settings), stateUnreadable(settings.configDir, err));
+    results.push(
+      ...checkConfigured(settings),
+      ...checkPollConfig(pollFailure),
+      stateUnreadable(settings.configDir, err),
+    );
   }
   if (!opts.offline) results.push(...mergeAuthResults(results, await tokenResults(settings), settings));
   if (opts.url) results.push(await checkUrl(opts.url));

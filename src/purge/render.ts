@@ -7,12 +7,23 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function renderPurgeReport(report: PurgeReport): string {
   const lines: string[] = [];
   const total = report.items.length;
+  const unchecked = report.calendars.filter((c) => c.error);
+  const checked = report.calendars.length - unchecked.length;
+  // Only what was listed may be called clean: a calendar that could not be read is named as such.
+  const scope =
+    unchecked.length === 0
+      ? ''
+      : ` (${plural(checked, 'calendar', 'calendars')} checked; ${plural(unchecked.length, 'calendar', 'calendars')} could not be read: ${unchecked.map((c) => c.calendarId).join(', ')})`;
   lines.push(
     report.dryRun
-      ? `dry run: nothing written. calsync's events on Google (${total} in all):`
-      : total === 0
+      ? `dry run: nothing written. calsync's events on Google (${total} in all${scope ? `; ${scope.slice(2, -1)}` : ''}):`
+      : total === 0 && unchecked.length === 0
         ? "purge: nothing of calsync's is left on Google"
-        : `purge: ${report.items.filter((i) => i.result !== 'failed').length} of ${total} removed`,
+        : total === 0
+          ? checked === 0
+            ? `purge: nothing could be checked: no calendar could be read; calsync's events may still be on Google`
+            : `purge: nothing of calsync's found on the calendars that were read${scope}`
+          : `purge: ${report.items.filter((i) => i.result !== 'failed').length} of ${total} removed${scope}`,
   );
   for (const c of report.calendars) {
     const counts = [

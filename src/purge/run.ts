@@ -31,6 +31,8 @@ export interface PurgeOptions {
   /** After a complete purge: drop the state, the webhook token and the health memory. */
   forget?: boolean;
   onProgress?: (message: string) => void;
+  /** SIGINT, SIGTERM (cli/stop-signals.ts): no request after it; what is in flight finishes; --forget is skipped. */
+  stop?: AbortSignal;
 }
 
 export type ItemResult = 'planned' | 'removed' | 'gone' | 'failed';
@@ -135,7 +137,7 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
   return withStateLock(
     settings.configDir,
     async () => {
-      const api = new GoogleAccess(settings);
+      const api = new GoogleAccess(settings, undefined, opts.stop);
       const calendars: PurgeCalendarReport[] = [];
       const found: FoundItem[] = [];
       for (const calendarId of calendarIds) {
@@ -192,7 +194,8 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
       };
       if (opts.forget) {
         const files = await forgettable(settings.configDir);
-        if (failed) report.forgetSkipped = 'something could not be removed; run purge --forget again';
+        if (opts.stop?.aborted) report.forgetSkipped = 'the purge was stopped before it finished';
+        else if (failed) report.forgetSkipped = 'something could not be removed; run purge --forget again';
         else if (opts.calendars?.length) report.forgetSkipped = '--forget needs a purge of every calendar';
         else {
           report.forgotten = files;
@@ -201,6 +204,9 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
       }
       return report;
     },
-    { onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`) },
+    {
+      onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
+      ...(opts.stop ? { signal: opts.stop } : {}),
+    },
   );
 }

@@ -55,6 +55,8 @@ export interface WatchOptions {
   now?: () => number;
   /** The Calendar client of a calendar's account; tests and the server pass their own. */
   clientFor?: (calendarId: string) => Calendar;
+  /** SIGINT, SIGTERM (cli/stop-signals.ts): the calendar in hand finishes and is saved; no other is started. */
+  signal?: AbortSignal;
 }
 
 /** Google's `expiration` is ms since epoch, a string in the client's types and a number in the docs: accept both. */
@@ -119,8 +121,9 @@ async function stopChannel(client: Calendar, channel: WatchChannel, outage: Host
 async function underLock(
   configDir: string,
   work: (store: StateStore) => Promise<ChannelOutcome>,
+  signal?: AbortSignal,
 ): Promise<ChannelOutcome> {
-  return withStateLock(configDir, async () => work(await openState(configDir)));
+  return withStateLock(configDir, async () => work(await openState(configDir)), signal ? { signal } : {});
 }
 
 function needsRenewal(
@@ -257,6 +260,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   );
   const calendars: ChannelOutcome[] = [];
   for (const calendarId of [...sources, ...dropped]) {
+    if (options.signal?.aborted) break;
     const act = (store: StateStore): Promise<ChannelOutcome> =>
       !sources.includes(calendarId)
         ? stopDropped(clientFor, store, calendarId, outage)
@@ -264,7 +268,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
           ? stopOne(clientFor, store, calendarId, outage)
           : renewOne(renew, store, calendarId);
     try {
-      calendars.push(await underLock(settings.configDir, act));
+      calendars.push(await underLock(settings.configDir, act, options.signal));
     } catch (err) {
       log.error('watch channel failed', { calendar: calendarId, error: errorMessage(err) });
       calendars.push({ calendarId, action: 'failed', error: errorMessage(err) });

@@ -1,4 +1,5 @@
-import { checkPolls } from '../health/evaluate.js';
+import { checkPollConfig, checkPolls } from '../health/evaluate.js';
+import type { PollConfigFailure } from '../state/poll-failure.js';
 import type { HealthSettings } from '../health/evaluate.js';
 import type { CheckResult } from '../health/types.js';
 import type { State } from '../state/index.js';
@@ -10,11 +11,17 @@ export interface HealthAnswer {
 
 /**
  * `/health`: ok while the last poll of every source calendar succeeded within
- * 3 poll intervals (the health-check's WARNING threshold); the failing
- * checks say which calendar is behind and how to fix it.
+ * 3 poll intervals (the health-check's WARNING threshold), and no poll stops
+ * on its configuration (a timer's poll beside the server); the same checks as
+ * health-check's. The failing ones say which calendar is behind and how to fix it.
  */
-export function healthAnswer(state: State, settings: HealthSettings, now: Date): HealthAnswer {
-  const checks = checkPolls(state, settings, now);
+export function healthAnswer(
+  state: State,
+  settings: HealthSettings,
+  now: Date,
+  pollConfigFailure?: PollConfigFailure,
+): HealthAnswer {
+  const checks = [...checkPollConfig(pollConfigFailure), ...checkPolls(state, settings, now)];
   if (settings.sourceCalendars.length === 0) {
     checks.push({
       kind: 'config',

@@ -9,6 +9,7 @@ import { log } from '../util/log.js';
 import { ChannelDirectory } from './channel-directory.js';
 import { defaultPoll } from './default-poll.js';
 import { healthAnswer } from './health.js';
+import { readPollConfigFailure } from '../state/poll-failure.js';
 import { SERVER_LIMITS, applyServerLimits } from './limits.js';
 import { handleNotification } from './notification.js';
 import type { NotificationContext } from './notification.js';
@@ -161,7 +162,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return handleNotification(req, res, notification);
     if (read && path === '/health') {
       try {
-        const answer = healthAnswer(await reader.read(), settings, new Date());
+        const [state, pollFailure] = await Promise.all([
+          reader.read(),
+          readPollConfigFailure(settings.configDir),
+        ]);
+        const answer = healthAnswer(state, settings, new Date(), pollFailure);
         sendJson(res, answer.status, answer.body);
       } catch (err) {
         sendJson(res, 503, {

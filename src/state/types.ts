@@ -70,12 +70,24 @@ export interface CalendarSyncState {
   /** Last poll that finished for this calendar without a failed event or error. */
   lastSuccessAt?: string;
   lastPollAt?: string;
+  /** Why the last poll of this calendar did not succeed; absent after a success. */
   lastError?: string;
+  /**
+   * The first of the polls in a row that did not succeed (health-check: "failing since");
+   * absent after a success. Optional and ignored by older versions: no schema bump.
+   */
+  failingSince?: string;
   /**
    * Mirrors skipped because no account may write the shared calendar, counted
    * since `since` until a poll finds a writer: health-check warns meanwhile.
    */
   mirrorsSkipped?: { count: number; since: string; reason: string };
+  /**
+   * The last poll's counts as its report gave them (changes, done, skipped,
+   * failed, deferred… every number of sync/report.ts's CalendarReport), for
+   * `calsync status`. Optional and ignored by older versions: no schema bump.
+   */
+  lastPollCounts?: Record<string, number>;
   /** Google's time (its Date header) when this calendar was last listed: `clean` never counts from later than that. */
   googleTime?: string;
   /** The calendar's title as its last listing gave it: whose time a busy block is (`busyTitle`), for explain. */

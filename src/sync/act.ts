@@ -32,6 +32,15 @@ import { isPrivate } from './privacy.js';
 const CHECKPOINT_EVERY = 50;
 
 /**
+ * After a stop (SIGINT, SIGTERM), how long the requests in flight may take to
+ * answer. One that has not answered by then is left as it is in the state
+ * (a copy about to be made was announced by recordIntent; anything else was
+ * not recorded as done) and waits for the next poll: its write, if Google
+ * made it, is found again by id, never made twice.
+ */
+export const DRAIN_MS = 5_000;
+
+/**
  * Plans and applies one calendar's changes. Copies of cancellations without
  * an entry are looked for: all of an incremental listing's, a full one's
  * recent ones (`full`).
@@ -163,6 +172,16 @@ async function applyPlan(
     actions.filter((a) => a.kind === 'update-occurrence'),
   ];
   const elsewhere = elsewhereOf(run.state, calendarId);
+  // What a terminal shows as it goes: written of planned (a failure counts as handled, a deferral as left).
+  const progress = {
+    written: 0,
+    planned: run.opts.dryRun ? 0 : actions.filter((a) => a.kind !== 'skip').length,
+    deferred: 0,
+  };
+  const tell = () => run.opts.onWrites?.(calendarId, { ...progress });
+  if (progress.planned > 0) tell();
+  /** Actions whose outcome is not recorded yet, each with how to leave it for the next poll. */
+  const unanswered = new Set<{ defer: (why: string) => void; abandoned: boolean }>();
   for (const phase of phases) {
     const running: Promise<void>[] = [];
     for (const planned of phase) {
@@ -184,6 +203,8 @@ async function applyPlan(
       const cost = writesOf(action);
       const defer = (why: string) => {
         report.deferred++;
+        progress.deferred++;
+        tell();
         push(action, 'deferred', why);
         recordOutcome(
           run.state,
@@ -199,54 +220,97 @@ async function applyPlan(
         continue;
       }
       run.writesLeft -= cost;
-      running.push(
-        applyAction(run.api, action).then(async (outcome) => {
-          if (++run.outcomesSinceSave >= CHECKPOINT_EVERY) {
-            run.outcomesSinceSave = 0;
-            await run.checkpoint();
-          }
-          run.writes += outcome.writes;
-          // A 409 recovery writes twice: the budget bounds real writes.
-          run.writesLeft -= Math.max(0, outcome.writes - cost);
-          if (outcome.ok) {
-            report.done++;
-            push(action, 'done', outcome.note);
-            for (const type of outcome.successes) recordSuccess(run.state, calendarId, type);
-            recordOutcome(run.state, calendarId, action, outcome);
-            return;
-          }
-          // Usage limits or an outage of the account: not this event's fault, it waits.
-          if (outcome.stopped || outcome.error?.kind === 'quota-exhausted') {
-            report.limited++;
-            return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
-          }
-          const reason = outcome.authError
-            ? 'invalid_grant'
-            : outcome.error
-              ? failureLabel(outcome.error)
-              : 'unknown';
-          const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
-          recordFailure(run.state, calendarId, reason);
-          recordOutcome(run.state, calendarId, action, outcome, reason);
-          const title = summaries.get(action.source.eventId);
-          const refusals = parkIfRefused(run.state, calendarId, action, outcome, title);
-          if (refusals > 0) {
-            // Refused again and again: it no longer holds the calendar's success back.
-            report.parked = (report.parked ?? 0) + 1;
-            push(action, 'parked', `${reason}: ${message}; parked after ${refusals} tries`);
-            log.warn(
-              `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${refusals} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
-            );
-            return;
-          }
-          report.failed++;
-          push(action, 'failed', `${reason}: ${message}`);
-          if (outcome.authError)
-            markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
-          log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);
-        }),
-      );
+      const inFlight = { defer, abandoned: false };
+      const applied = applyAction(run.api, action).then(async (outcome) => {
+        // Given up on after a stop (DRAIN_MS): its answer came too late to be recorded.
+        if (inFlight.abandoned) return;
+        unanswered.delete(inFlight);
+        if (++run.outcomesSinceSave >= CHECKPOINT_EVERY) {
+          run.outcomesSinceSave = 0;
+          await run.checkpoint();
+        }
+        run.writes += outcome.writes;
+        if (!outcome.stopped && outcome.error?.kind !== 'quota-exhausted') {
+          progress.written++;
+          tell();
+        }
+        // A 409 recovery writes twice: the budget bounds real writes.
+        run.writesLeft -= Math.max(0, outcome.writes - cost);
+        if (outcome.ok) {
+          report.done++;
+          push(action, 'done', outcome.note);
+          for (const type of outcome.successes) recordSuccess(run.state, calendarId, type);
+          recordOutcome(run.state, calendarId, action, outcome);
+          return;
+        }
+        // Stopped by SIGINT or SIGTERM before its request went out: it waits, unsent.
+        if (outcome.interrupted) {
+          report.interrupted = outcome.stopped;
+          return defer(`${outcome.stopped ?? 'stopped'}; waits for the next poll`);
+        }
+        // Usage limits or an outage of the account: not this event's fault, it waits.
+        if (outcome.stopped || outcome.error?.kind === 'quota-exhausted') {
+          report.limited++;
+          return defer(outcome.stopped ?? `Calendar usage limits exceeded; waits for the next poll`);
+        }
+        const reason = outcome.authError
+          ? 'invalid_grant'
+          : outcome.error
+            ? failureLabel(outcome.error)
+            : 'unknown';
+        const message = outcome.authError?.message ?? outcome.error?.message ?? 'failed';
+        recordFailure(run.state, calendarId, reason);
+        recordOutcome(run.state, calendarId, action, outcome, reason);
+        const title = summaries.get(action.source.eventId);
+        const refusals = parkIfRefused(run.state, calendarId, action, outcome, title);
+        if (refusals > 0) {
+          // Refused again and again: it no longer holds the calendar's success back.
+          report.parked = (report.parked ?? 0) + 1;
+          push(action, 'parked', `${reason}: ${message}; parked after ${refusals} tries`);
+          log.warn(
+            `${calendarId}/${preview(action.source.eventId, 60)} parked: Google refused it ${refusals} times (${reason}); see: calsync explain ${preview(action.source.eventId, 60)}`,
+          );
+          return;
+        }
+        report.failed++;
+        push(action, 'failed', `${reason}: ${message}`);
+        if (outcome.authError) markNeedsAuth(run.state, outcome.authError.account, outcome.authError.message);
+        log.warn(`${action.kind} failed for ${calendarId}/${action.source.eventId}: ${reason}: ${message}`);
+      });
+      unanswered.add(inFlight);
+      running.push(applied);
     }
-    await Promise.all(running);
+    await settleOrDrain(running, run.opts.stop);
+    // A stop that outran the drain: what did not answer waits for the next poll, and is counted so.
+    for (const late of unanswered) {
+      late.abandoned = true;
+      report.interrupted ??= 'stopped';
+      late.defer('stopped before Google answered; checked again at the next poll');
+    }
+    unanswered.clear();
+  }
+}
+
+/**
+ * Waits for every action of a phase; after a stop, for at most DRAIN_MS more
+ * (the requests in flight finish, but a slow one must not hold the exit).
+ */
+async function settleOrDrain(running: Promise<void>[], stop: AbortSignal | undefined): Promise<void> {
+  const all = Promise.all(running).then(() => undefined);
+  if (!stop) return all;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const drained = new Promise<void>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(resolve, DRAIN_MS);
+    };
+    if (stop.aborted) onAbort();
+    else stop.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([all, drained]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) stop.removeEventListener('abort', onAbort);
   }
 }

@@ -5,7 +5,7 @@ import { accountFor, sharedAccount } from '../google/accounts.js';
 import { cachedBearer, forgetCachedBearer } from '../google/cached-bearer.js';
 import { listEventsPlain, PlainHttpError, type ListParams } from '../google/plain-list.js';
 import { requestTimeoutMs } from '../google/request-timeout.js';
-import { GoogleUnreachableError, OperationError } from '../errors.js';
+import { GoogleUnreachableError, InterruptedError, OperationError, interruption } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { HostOutage, hostOf } from '../google/outage.js';
 import { Pacer } from '../google/pacer.js';
@@ -85,6 +85,11 @@ export class GoogleAccess {
     private readonly settings: Settings,
     /** Hosts that stopped answering in this poll: no call goes to them (outage.ts). */
     readonly outage: HostOutage = new HostOutage(),
+    /**
+     * SIGINT, SIGTERM (cli/stop-signals.ts): every call not yet sent ends with
+     * its reason, an InterruptedError; a request already sent finishes.
+     */
+    private readonly stopSignal?: AbortSignal,
   ) {
     this.hosts = [hostOf(settings.googleApiRoot), hostOf(settings.googleTokenUrl)];
   }
@@ -211,7 +216,10 @@ export class GoogleAccess {
     const pacer = this.pacer(account);
     // The request after a refused plain one is one more request, paced and counted as such.
     const retick = async (): Promise<void> => {
-      await pacer.tick(units);
+      // Nothing is sent after a stop, not even a request that was waiting for its rate slot.
+      await pacer.tick(units, this.stopSignal);
+      const stopped = interruption(this.stopSignal);
+      if (stopped) throw stopped;
       this.calls++;
       this.units += units;
     };
@@ -235,12 +243,14 @@ export class GoogleAccess {
             label,
             outage: this.outage,
             onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.quotaUnitsPerSecond)),
+            ...(this.stopSignal ? { signal: this.stopSignal } : {}),
           },
         ),
       );
       this.failuresInARow.delete(account);
       return result;
     } catch (err) {
+      if (err instanceof InterruptedError) throw err;
       this.noteFailure(account, err);
       // The token refresh inside the call failed for good: the account must sign in
       // again, or (a delegated account) the admin must act; the error says what.

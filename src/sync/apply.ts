@@ -6,7 +6,7 @@
  */
 import type { ProcessedEvent } from '../state/types.js';
 import { classifyGoogleError, type GoogleErrorInfo } from '../google/google-error.js';
-import { AuthError } from '../errors.js';
+import { AuthError, InterruptedError } from '../errors.js';
 import { AccountStoppedError, type GoogleAccess } from './api.js';
 import { BurntIdError, isBurnt, placeAfterBurntId, type Placed } from './burnt-ids.js';
 import { follow, overlay, updateConditionally } from './conditional-update.js';
@@ -45,6 +45,8 @@ export interface Outcome {
   authError?: AuthError;
   /** Set when no call was made because the account was stopped for this poll: why. */
   stopped?: string;
+  /** The stop was SIGINT or SIGTERM (with `stopped`), not Google's limits. */
+  interrupted?: boolean;
 }
 
 function isGone(err: unknown): boolean {
@@ -367,6 +369,9 @@ export async function applyAction(api: GoogleAccess, action: Action): Promise<Ou
     if (err instanceof AuthError) return { ok: false, writes: 0, successes: [], entry: {}, authError: err };
     if (err instanceof AccountStoppedError)
       return { ok: false, writes: 0, successes: [], entry: {}, stopped: err.message };
+    // SIGINT or SIGTERM before this action's request went out (or between two of its requests).
+    if (err instanceof InterruptedError)
+      return { ok: false, writes: 0, successes: [], entry: {}, stopped: err.message, interrupted: true };
     return { ok: false, writes: 0, successes: [], entry: {}, error: classifyGoogleError(err) };
   }
 }

@@ -16,8 +16,23 @@ export interface PollOptions {
   retryFailed?: boolean;
   trigger: 'cli' | 'timer' | 'webhook' | 'serve' | 'demo';
   onProgress?: (message: string) => void;
+  /** A calendar's writes as they go (act.ts): `written` of `planned` this poll, for a terminal's progress. */
+  onWrites?: (calendarId: string, progress: WriteProgress) => void;
   /** Gives up waiting for the state lock (a server shutting down); a poll that holds it runs to the end. */
   signal?: AbortSignal;
+  /**
+   * Stops the poll (SIGINT, SIGTERM: cli/stop-signals.ts): no request goes out
+   * after it, the ones in flight finish (at most DRAIN_MS, act.ts), every
+   * outcome is recorded and what is left waits for the next poll.
+   */
+  stop?: AbortSignal;
+}
+
+export interface WriteProgress {
+  written: number;
+  planned: number;
+  /** Of the planned, those left for the next poll (write budget, limits, a stop). */
+  deferred: number;
 }
 
 /** Shared across the calendars of one poll. */

@@ -6,8 +6,9 @@
  */
 import { tokensDirPath } from '../config/paths.js';
 import type { Settings } from '../config/types.js';
-import { ConfigError, AuthError, BrokenAnswerError, errorMessage } from '../errors.js';
+import { ConfigError, AuthError, BrokenAnswerError, InterruptedError, errorMessage } from '../errors.js';
 import { openState, readState, withStateLock } from '../state/index.js';
+import { clearPollConfigFailure, recordPollConfigFailure } from '../state/poll-failure.js';
 import type { CalendarSyncState } from '../state/types.js';
 import { recordFailure, recordPollDuration, recordPollStarted } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
@@ -68,7 +69,17 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
 
 export async function runPoll(opts: PollOptions): Promise<PollReport> {
   const { settings } = opts;
-  assertPollable(settings);
+  try {
+    assertPollable(settings);
+    // Before anything is read or written, and for the whole poll (exit 2), not as one failure per calendar.
+    assertPrivateDir(settings.configDir);
+    assertPrivateDir(tokensDirPath(settings.configDir));
+  } catch (err) {
+    // Every poll stops here until the configuration is fixed: health-check must say so at once.
+    if (err instanceof ConfigError && !opts.dryRun)
+      await recordPollConfigFailure(settings.configDir, err.message, err.hint);
+    throw err;
+  }
   const calendars = opts.calendars?.length ? opts.calendars : settings.sourceCalendars;
   for (const id of calendars) {
     if (!settings.sourceCalendars.includes(id))
@@ -76,9 +87,7 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
         hint: `source calendars: ${settings.sourceCalendars.join(', ')}`,
       });
   }
-  // Before anything is read or written, and for the whole poll (exit 2), not as one failure per calendar.
-  assertPrivateDir(settings.configDir);
-  assertPrivateDir(tokensDirPath(settings.configDir));
+  if (!opts.dryRun) await clearPollConfigFailure(settings.configDir);
   const heartbeat = opts.dryRun ? undefined : heartbeatFromSettings(settings);
   await heartbeat?.start();
   let report: PollReport;
@@ -89,14 +98,15 @@ export async function runPoll(opts: PollOptions): Promise<PollReport> {
       ? await pollWithState(opts, calendars)
       : await withStateLock(settings.configDir, () => pollWithState(opts, calendars), {
           onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
-          signal: opts.signal,
+          signal: opts.signal ?? opts.stop,
         });
   } catch (err) {
     // The lock timed out or the state could not be read: the monitor hears of it too.
-    await heartbeat?.failure(errorMessage(err));
+    if (!opts.stop?.aborted) await heartbeat?.failure(errorMessage(err));
     throw err;
   }
-  if (heartbeat) {
+  // A stopped poll sends nothing more, not even to the monitor: its silence says enough.
+  if (heartbeat && !opts.stop?.aborted) {
     const failed = report.calendars.filter((c) => c.error || c.failed > 0);
     if (report.exitCode === 0) await heartbeat.success(summaryLine(report), report.durationMs);
     else
@@ -125,7 +135,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
   const store = opts.dryRun
     ? { state: await readState(opts.settings.configDir), save: () => Promise.resolve() }
     : await openState(opts.settings.configDir, { repair: true });
-  const api = new GoogleAccess(opts.settings);
+  const api = new GoogleAccess(opts.settings, undefined, opts.stop);
   const run: PollRun = {
     opts,
     state: store.state,
@@ -168,7 +178,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     recordPollDuration(run.state, durationMs / 1000);
     await store.save();
   }
-  const failed = reports.some((r) => r.error !== undefined || r.failed > 0);
+  const failed = reports.some((r) => r.error !== undefined || r.failed > 0 || r.interrupted !== undefined);
   return {
     exitCode: failed ? 1 : 0,
     dryRun: opts.dryRun === true,
@@ -253,6 +263,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       await run.delivery;
       const { planAndApply } = await loadPlanner();
       await planAndApply(run, calendarId, events, report, listing.full);
+      if (!run.opts.dryRun) report.waiting = waitingCount(run, calendarId);
     }
     if (!run.opts.dryRun) {
       // Only now, with every outcome recorded, may the token move on. What
@@ -265,21 +276,34 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       if (clockProblem) report.error = clockProblem;
       // Held back by usage limits is not a success either: should it last,
       // health-check sees the last success age (the poll itself exits 0).
-      if (clockProblem) calState.lastError = clockProblem;
+      if (report.interrupted)
+        notePollFailed(
+          calState,
+          `${report.interrupted} before it finished; ${report.deferred} changes wait for the next poll`,
+        );
+      else if (clockProblem) notePollFailed(calState, clockProblem);
       else if (report.failed === 0 && report.limited === 0) {
         calState.lastSuccessAt = calState.lastPollAt;
         delete calState.lastError;
+        delete calState.failingSince;
       } else
-        calState.lastError =
+        notePollFailed(
+          calState,
           report.failed > 0
             ? `${report.failed} events failed`
-            : `${report.limited} changes held back by Google's usage limits`;
+            : `${report.limited} changes held back by Google's usage limits`,
+        );
       if (report.mirrorsSkipped > 0) recordMirrorsSkipped(calState, report);
+      calState.lastPollCounts = countsOf(report);
       clearNeedsAuth(run.state, account);
     }
   } catch (err) {
     report.error = errorMessage(err);
-    if (err instanceof AuthError) {
+    if (err instanceof InterruptedError) {
+      // Stopped before its listing was done: nothing of this calendar moved on, not even its token.
+      report.interrupted = err.message;
+      report.error = `${err.message} before it finished`;
+    } else if (err instanceof AuthError) {
       report.hint = err.hint;
       if (!run.opts.dryRun) markNeedsAuth(run.state, err.account, err.message);
     } else if (!(err instanceof ConfigError)) {
@@ -298,11 +322,30 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {
       calState.lastPollAt = new Date().toISOString();
-      calState.lastError = report.error;
+      notePollFailed(calState, report.error);
     }
     log.error(`calendar ${calendarId}: ${report.error}`);
   }
   return report;
+}
+
+/** Entries that wait for a later poll, parked ones aside (only pending rows are decoded). */
+function waitingCount(run: PollRun, calendarId: string): number {
+  const entries = run.state.events[calendarId];
+  return entries ? entries.pendingIds().filter((id) => !isParked(entries, id)).length : 0;
+}
+
+/** Every count of the calendar's report (a counter a later version adds included), for `calsync status`. */
+function countsOf(report: CalendarReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [key, value] of Object.entries(report)) if (typeof value === 'number') counts[key] = value;
+  return counts;
+}
+
+/** A poll of the calendar that did not succeed: why, and since when polls have not (health-check reads both). */
+function notePollFailed(calState: CalendarSyncState, error: string): void {
+  calState.lastError = error;
+  calState.failingSince ??= calState.lastPollAt ?? new Date().toISOString();
 }
 
 /** Mirrors skipped for lack of a writer add up until a poll finds one (noteWriter clears them). */

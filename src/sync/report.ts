@@ -39,6 +39,14 @@ export interface CalendarReport {
   filtered?: number;
   /** Events parked in this poll: Google refused them too often (sync/parking.ts); not counted as failed. */
   parked?: number;
+  /**
+   * Events still waiting after this poll (deferred now, or not yet fetched
+   * again: the refetch takes at most a poll's write budget), parked ones
+   * aside; set when the poll had changes.
+   */
+  waiting?: number;
+  /** Set when SIGINT or SIGTERM stopped this calendar's poll before it finished: why. */
+  interrupted?: string;
   /** Set when the calendar could not be polled at all. */
   error?: string;
   hint?: string;

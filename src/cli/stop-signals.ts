@@ -1,0 +1,71 @@
+/**
+ * SIGINT and SIGTERM, for the commands that talk to Google under the state
+ * lock (poll, clean, purge, watch). The first signal aborts the command's
+ * AbortSignal: no new request goes out, the ones in flight finish (the
+ * applier waits for them a few seconds at most), their outcomes and the
+ * state are saved, the lock is released, and the command ends with an
+ * InterruptedError (exit 130 or 143, cli/exit.ts). A second signal exits at
+ * once; so does a stop that outruns STOP_BACKSTOP_MS (the lock file goes with
+ * the process's exit handler, state/lock.ts).
+ */
+import { setMaxListeners } from 'node:events';
+import { InterruptedError, type StopSignalName } from '../errors.js';
+import { log } from '../util/log.js';
+
+/** A stop that takes longer than this (a hung write of the state, say) ends the process anyway. */
+export const STOP_BACKSTOP_MS = 8_000;
+
+const SIGNALS: readonly StopSignalName[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * Runs `fn` with an AbortSignal that the first SIGINT or SIGTERM aborts (its
+ * reason an InterruptedError). When `fn` ends after a signal, the signal's
+ * InterruptedError is thrown, whatever `fn` returned or threw: what the
+ * person or systemd asked for is what happened.
+ */
+export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  // Every request waiting for its rate slot or its retry listens to it: hundreds at once is no leak.
+  setMaxListeners(0, controller.signal);
+  let backstop: NodeJS.Timeout | undefined;
+  const onSignal = (name: StopSignalName) => {
+    const stop = new InterruptedError(name, `${what} stopped by ${name}`, {
+      hint: 'what was done is saved; the next run continues where this one stopped',
+    });
+    if (controller.signal.aborted) {
+      process.stderr.write(`calsync: ${name} again: stopped at once\n`);
+      process.exit(stop.exitCode);
+    }
+    controller.abort(stop);
+    const again = name === 'SIGINT' ? 'Ctrl-C again' : `${name} again`;
+    log.warn(
+      `${name}: stopping ${what}: no new request; the ones in flight finish, then the state is saved (${again} stops at once)`,
+    );
+    backstop = setTimeout(() => {
+      process.stderr.write(
+        `calsync: ${what} did not stop within ${STOP_BACKSTOP_MS / 1000} s of ${name}: stopped at once\n`,
+      );
+      process.exit(stop.exitCode);
+    }, STOP_BACKSTOP_MS);
+    // Never the reason the process stays up: a command that finished exits at once.
+    backstop.unref();
+  };
+  const handlers = SIGNALS.map((name) => [name, () => onSignal(name)] as const);
+  for (const [name, handler] of handlers) process.on(name, handler);
+  const stopped = (): InterruptedError | undefined =>
+    controller.signal.aborted && controller.signal.reason instanceof InterruptedError
+      ? controller.signal.reason
+      : undefined;
+  try {
+    const result = await fn(controller.signal);
+    const stop = stopped();
+    if (stop) throw stop;
+    return result;
+  } catch (err) {
+    throw stopped() ?? err;
+  } finally {
+    // A second signal while the error is reported still exits at once: the handlers stay until the process ends.
+    if (!controller.signal.aborted) for (const [name, handler] of handlers) process.off(name, handler);
+    if (backstop && !controller.signal.aborted) clearTimeout(backstop);
+  }
+}
