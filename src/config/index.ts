@@ -1,5 +1,14 @@
 /** The config module's surface: other modules import from here only. */
-export { configDir, configFilePath, stateFilePath, tokensDirPath } from './paths.js';
+export {
+  configDir,
+  configFilePath,
+  profileDir,
+  resolveConfigDir,
+  stateFilePath,
+  tokensDirPath,
+  DEFAULT_PROFILE,
+  type ResolvedConfigDir,
+} from './paths.js';
 export { loadSettings } from './load.js';
 export { mirrorWriterNote, redactedSettings } from './redact.js';
 export { accountCredentials, isDelegatedAccount, type Credential } from './delegation.js';
