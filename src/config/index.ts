@@ -4,6 +4,7 @@ export {
   configFilePath,
   profileDir,
   resolveConfigDir,
+  resolveConfigRoot,
   stateFilePath,
   tokensDirPath,
   DEFAULT_PROFILE,
