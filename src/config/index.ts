@@ -2,7 +2,9 @@
 export {
   configDir,
   configFilePath,
+  listProfiles,
   profileDir,
+  profileNameProblem,
   resolveConfigDir,
   resolveConfigRoot,
   stateFilePath,

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
@@ -71,6 +72,18 @@ export function profileChoice(env: NodeJS.ProcessEnv = process.env): ProfileChoi
       hint: 'set CALSYNC_PROFILE to a valid name (e.g. club), or unset it for the install without a profile',
     });
   return { name, origin: 'CALSYNC_PROFILE' };
+}
+
+/** The profiles that exist under a config root (a directory with a valid name each), sorted. */
+export function listProfiles(root: string): string[] {
+  try {
+    return readdirSync(join(root, 'profiles'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && isProfileName(d.name))
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 /** A profile's config dir: `<config root>/profiles/<name>`. */
