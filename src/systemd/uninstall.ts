@@ -15,7 +15,7 @@
 import { lstat, readFile, readdir, readlink, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { unitDir } from './paths.js';
-import { DROP_IN_FILE, type InstallMode } from './render.js';
+import { DROP_IN_FILE, DROP_IN_MARK, type InstallMode } from './render.js';
 import { TEMPLATE_NAMES, UNIT_NAMES, instanceName, templateName } from './units.js';
 
 /** The first line of every unit install renders (the templates in systemd/). */
@@ -40,9 +40,9 @@ export interface UninstallPlan {
 
 const UNIT_SET = new Set<string>(UNIT_NAMES);
 
-async function isRendered(path: string): Promise<boolean> {
+async function isRendered(path: string, mark: string = RENDERED_MARK): Promise<boolean> {
   try {
-    return (await readFile(path, 'utf8')).startsWith(RENDERED_MARK);
+    return (await readFile(path, 'utf8')).startsWith(mark);
   } catch {
     return false;
   }
@@ -142,7 +142,7 @@ async function profilesWithInstances(dir: string): Promise<Set<string>> {
   }
   for (const name of names.filter((n) => n.endsWith('.d'))) {
     const profile = instanceOf(name.slice(0, -2));
-    if (profile !== undefined && (await isRendered(join(dir, name, DROP_IN_FILE)))) found.add(profile);
+    if (profile !== undefined && (await isRendered(join(dir, name, DROP_IN_FILE), DROP_IN_MARK))) found.add(profile);
   }
   return found;
 }
@@ -158,7 +158,7 @@ async function planProfileUninstall(mode: InstallMode, dir: string, profile: str
   for (const instance of instances) {
     const path = join(dir, `${instance}.d`, DROP_IN_FILE);
     if (!(await exists(path))) continue;
-    if (await isRendered(path)) units.push(path);
+    if (await isRendered(path, DROP_IN_MARK)) units.push(path);
     else foreign.push(path);
   }
   const others = [...(await profilesWithInstances(dir))].filter((p) => p !== profile).sort();
