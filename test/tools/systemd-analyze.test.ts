@@ -104,6 +104,17 @@ describe('systemd-analyze', () => {
     },
   );
 
+  it("a profile's system poll instance scores under 3.0 in security --offline, as the default unit does", async () => {
+    const { dir } = await profileInstances('system');
+    const { stdout } = await run(
+      SYSTEMD_ANALYZE,
+      ['security', '--offline=true', '--no-pager', join(dir, 'calsync-poll@club.service')],
+      { env: { ...process.env, SYSTEMD_COLORS: '0' } },
+    );
+    const score = Number(/Overall exposure level for calsync-poll@club\.service: ([\d.]+)/.exec(stdout)?.[1]);
+    expect(score).toBeLessThan(3);
+  });
+
   it("verify reads a profile's drop-ins: without its schedule the poll timer is refused", async () => {
     const { dir } = await profileInstances('user');
     await rm(join(dir, 'calsync-poll@home.timer.d'), { recursive: true });
