@@ -6,6 +6,7 @@ import { planInstall, writePlan, type InstallPlan } from '../systemd/install.js'
 import { DEFAULT_WEBHOOK_PORT, type InstallMode } from '../systemd/render.js';
 import { systemConfigDir } from '../systemd/paths.js';
 import type { UninstallPlan } from '../systemd/uninstall.js';
+import { docPath } from '../util/docs.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
 interface InstallFlags {
@@ -15,13 +16,15 @@ interface InstallFlags {
   webhookPort?: number;
 }
 
-const PROFILES_HELP = [
-  '',
-  'With --profile <name> (or CALSYNC_PROFILE): the instance units of that profile',
-  "(calsync-poll@<name>.timer and friends, from templates calsync-poll@.timer…, each with the profile's",
-  "interval in a drop-in), beside the default units; uninstall removes only that profile's instances,",
-  'and the templates once no other profile has one.',
-].join('\n');
+const profilesHelp = (): string =>
+  [
+    '',
+    'With --profile <name> (or CALSYNC_PROFILE): the instance units of that profile',
+    "(calsync-poll@<name>.timer and friends, from templates calsync-poll@.timer…, each with the profile's",
+    "interval in a drop-in), beside the default units; uninstall removes only that profile's instances,",
+    'and the templates once no other profile has one.',
+    `Profiles: ${docPath('profiles.md')}`,
+  ].join('\n');
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -47,7 +50,7 @@ export function registerSystemd(program: Command): void {
       `the port the webhook server listens on (default ${DEFAULT_WEBHOOK_PORT}; each profile with a webhook URL needs its own)`,
       parsePort,
     )
-    .addHelpText('after', PROFILES_HELP)
+    .addHelpText('after', profilesHelp())
     .action(async (flags: InstallFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       if (flags.user && flags.system) throw new UsageError('--user and --system exclude each other');
@@ -98,7 +101,7 @@ function registerUninstall(systemd: Command): void {
     .option('--user', 'user units in $XDG_CONFIG_HOME/systemd/user (default)')
     .option('--system', 'system units in /etc/systemd/system (run with sudo)')
     .option('--dry-run', 'print what would be removed; remove nothing')
-    .addHelpText('after', PROFILES_HELP)
+    .addHelpText('after', profilesHelp())
     .action(async (flags: InstallFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       if (flags.user && flags.system) throw new UsageError('--user and --system exclude each other');

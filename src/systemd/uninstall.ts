@@ -142,7 +142,8 @@ async function profilesWithInstances(dir: string): Promise<Set<string>> {
   }
   for (const name of names.filter((n) => n.endsWith('.d'))) {
     const profile = instanceOf(name.slice(0, -2));
-    if (profile !== undefined && (await isRendered(join(dir, name, DROP_IN_FILE), DROP_IN_MARK))) found.add(profile);
+    if (profile !== undefined && (await isRendered(join(dir, name, DROP_IN_FILE), DROP_IN_MARK)))
+      found.add(profile);
   }
   return found;
 }
