@@ -129,6 +129,25 @@ describe('instance units of a profile (rendered)', () => {
   });
 });
 
+describe('--webhook-port', () => {
+  it('moves the default units webhook server and the health check that probes it', async () => {
+    const plan = await planInstall({
+      mode: 'user',
+      configDir: '/c',
+      pollIntervalMinutes: 5,
+      webhook: true,
+      webhookPort: 5100,
+      dir: '/units',
+      exec: EXEC,
+    });
+    const content = (name: string) => plan.units.find((u) => u.name === name)?.content ?? '';
+    expect(content('calsync-webhook.service')).toMatch(/ serve-webhook --host 127\.0\.0\.1 --port 5100$/m);
+    expect(content('calsync-health.service')).toMatch(
+      / health-check --url http:\/\/127\.0\.0\.1:5100\/health$/m,
+    );
+  });
+});
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
