@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planInstall } from '../src/systemd/install.js';
+import { madeDirs, planInstall } from '../src/systemd/install.js';
 import { quoteExecWord } from '../src/systemd/render.js';
 import { TEMPLATE_NAMES, UNIT_NAMES } from '../src/systemd/units.js';
 import { BIN, cliEnv, type CliEnv } from './helpers/cli.js';
@@ -126,6 +126,20 @@ describe('instance units of a profile (rendered)', () => {
     expect(plan.commands[1]).toBe(
       'systemctl --user enable --now calsync-poll@home.timer calsync-clean@home.timer calsync-health@home.timer',
     );
+  });
+});
+
+describe('directories made for system units under sudo', () => {
+  it("every directory mkdir made is handed to the run-as user, so root's profiles/ does not shut it out", () => {
+    // mkdir -p of /srv/c/profiles/club/credentials when only /srv existed: it made /srv/c first.
+    expect(madeDirs('/srv/c', '/srv/c/profiles/club/credentials')).toEqual([
+      '/srv/c',
+      '/srv/c/profiles',
+      '/srv/c/profiles/club',
+      '/srv/c/profiles/club/credentials',
+    ]);
+    expect(madeDirs(undefined, '/srv/c/profiles/club')).toEqual(['/srv/c/profiles/club']);
+    expect(madeDirs('/srv/c/profiles/club', '/srv/c/profiles/club')).toEqual(['/srv/c/profiles/club']);
   });
 });
 

@@ -109,13 +109,23 @@ export function systemctlCommands(
   ];
 }
 
+/** The directories from `first` (the first one mkdir made, if any) down to `dir`; at least `dir`. */
+export function madeDirs(first: string | undefined, dir: string): string[] {
+  if (first === undefined || first === dir || !dir.startsWith(`${first}/`)) return [dir];
+  const chain = [dir];
+  for (let d = dirname(dir); d.length >= first.length; d = dirname(d)) chain.unshift(d);
+  return chain;
+}
+
 /** Writes the units (mode 644: systemd reads them; they hold no secret) and creates the directories. */
 export async function writePlan(plan: InstallPlan): Promise<void> {
   await mkdir(plan.dir, { recursive: true });
   for (const d of plan.directories) {
-    await mkdir(d, { recursive: true, mode: 0o700 });
+    const first = await mkdir(d, { recursive: true, mode: 0o700 });
     await chmod(d, 0o700);
-    if (plan.owner) await chown(d, plan.owner.uid, plan.owner.gid);
+    // Every directory made here, not only the last: a profile's `<config root>/profiles/` made by
+    // root under sudo would otherwise shut the run-as user out of the profile's dir.
+    if (plan.owner) for (const c of madeDirs(first, d)) await chown(c, plan.owner.uid, plan.owner.gid);
   }
   for (const unit of plan.units) {
     // A drop-in's directory (`calsync-poll@club.timer.d/`): readable by systemd like the units.
