@@ -11,6 +11,7 @@ const suites = [
   ['state', () => import('./state.mjs')],
   ['poll', () => import('./poll.mjs')],
   ['webhook', () => import('./webhook.mjs')],
+  ['unreachable', () => import('./unreachable.mjs')],
 ];
 
 console.log(

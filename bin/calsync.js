@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ and bundled to dist/bundle (by
-// `npm run build`, and by npm itself on install from a git checkout: the
-// `prepare` script). See scripts/bundle.mjs for why a bundle.
+// `npm run build`; by `npm ci` in a git checkout, the `preprepare` script; by
+// `npm pack`, `prepack`: the tarball ships the bundle built). See
+// scripts/bundle.mjs for why a bundle.
 let main;
 try {
   ({ main } = await import('../dist/bundle/main.js'));

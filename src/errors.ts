@@ -1,3 +1,5 @@
+import { scrubUrls } from './util/url-text.js';
+
 /**
  * Typed errors. Every failure a user can act on is one of these; the CLI maps
  * them to exit codes and one-line messages in one place (cli/exit.ts).
@@ -11,7 +13,8 @@ export abstract class CalsyncError extends Error {
   /** A short command or action that fixes the problem, shown after the message. */
   readonly hint: string | undefined;
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // A message that quotes a request's URL shows no query or userinfo (url-text.ts), whoever wrote it.
+    super(scrubUrls(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hint = options?.hint;
   }
@@ -62,9 +65,25 @@ export class OperationError extends CalsyncError {
   readonly exitCode = ExitCode.failed;
 }
 
+/** An error's message for a person: a URL it quotes (client libraries quote the request's) loses query and userinfo. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return scrubUrls(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * A Google host gave no answer to several requests in a row (connection
+ * refused, name not found, time-out): the rest of the run sends nothing
+ * there (google/outage.ts). `reason` is the network error, never a URL.
+ */
+export class GoogleUnreachableError extends OperationError {
+  constructor(
+    readonly host: string,
+    readonly reason: string,
+  ) {
+    super(`Google unreachable: ${host}: ${reason}`, {
+      hint: `check this machine's network, DNS and proxy (can it reach ${host}?); the next run tries again`,
+    });
+  }
 }
 
 /**

@@ -123,7 +123,13 @@ describe('calsync auth (loopback flow against the emulator)', () => {
     emu.consent = { mode: 'approve', account: OTHER };
     try {
       const { result, page } = await signInVia(dir);
-      expect(page.status).toBe(200);
+      // The browser says it too: refused, who signed in, and what to do (not "Signed in").
+      expect(page.status).toBe(403);
+      expect(page.body).toContain('Refused: another account signed in');
+      expect(page.body).toContain(`calsync asked for ${ACCOUNT}, but ${OTHER} signed in`);
+      expect(page.body).toContain('saved no token');
+      expect(page.body).toContain(`Run calsync auth ${ACCOUNT} again and pick ${ACCOUNT}`);
+      expect(page.body).not.toContain('<h1>Signed in');
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`signed in as ${OTHER}, not ${ACCOUNT}; no token was saved`);
       expect(result.stderr).toContain(`pick ${ACCOUNT} on Google's account chooser`);

@@ -21,10 +21,13 @@ describe('loopback server', () => {
   it('listens on 127.0.0.1 and hands over the code when the state matches', async () => {
     await withServer(10_000, async (s) => {
       expect(s.redirectUri).toBe(`http://127.0.0.1:${s.port}/`);
-      const res = await fetch(`${s.redirectUri}?code=the-code&state=good-state&scope=x`);
+      const page = fetch(`${s.redirectUri}?code=the-code&state=good-state&scope=x`);
+      await expect(s.code).resolves.toBe('the-code');
+      // The browser's page waits for the sign-in's outcome, and shows it.
+      s.answer({ status: 200, title: 'Signed in', text: 'You can close this tab.' });
+      const res = await page;
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('You can close this tab');
-      await expect(s.code).resolves.toBe('the-code');
     });
   });
 
@@ -33,9 +36,10 @@ describe('loopback server', () => {
       const res = await fetch(`http://127.0.0.1:${s.port}/favicon.ico`);
       expect(res.status).toBe(404);
       await res.text();
-      const ok = await fetch(`${s.redirectUri}?code=c2&state=good-state`);
-      await ok.text();
+      const ok = fetch(`${s.redirectUri}?code=c2&state=good-state`);
       await expect(s.code).resolves.toBe('c2');
+      s.answer({ status: 200, title: 'Signed in', text: 'ok' });
+      await (await ok).text();
     });
   });
 
@@ -46,10 +50,26 @@ describe('loopback server', () => {
       expect(await res.text()).toContain('does not match');
       const forgedError = await fetch(`${s.redirectUri}?error=access_denied&state=forged`);
       expect(forgedError.status).toBe(400);
-      const real = await fetch(`${s.redirectUri}?code=the-real-code&state=good-state`);
-      expect(real.status).toBe(200);
+      const real = fetch(`${s.redirectUri}?code=the-real-code&state=good-state`);
       await expect(s.code).resolves.toBe('the-real-code');
+      s.answer({ status: 200, title: 'Signed in', text: 'ok' });
+      expect((await real).status).toBe(200);
     });
+  });
+
+  it('a browser still waiting when the server closes is told to look at the terminal', async () => {
+    const server = await startLoopbackServer({
+      account: 'a@example.com',
+      redirect,
+      state: 'good-state',
+      timeoutMs: 10_000,
+    });
+    const page = fetch(`${server.redirectUri}?code=c3&state=good-state`);
+    await expect(server.code).resolves.toBe('c3');
+    await server.close();
+    const res = await page;
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain('Look at the terminal');
   });
 
   it('reports access_denied from the consent screen', async () => {

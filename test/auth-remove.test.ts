@@ -1,4 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHARED, startWorld, type World } from './helpers/world.js';
@@ -70,5 +72,49 @@ describe('calsync auth --remove (built binary)', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no token for nobody@example.test');
     expect((await world.cli.run(['auth', '--remove'])).code).toBe(2);
+  });
+
+  it('sends the token in the POST body (RFC 7009), never in the URL', async () => {
+    world = await startWorld();
+    const token = world.emu.authorizedUser(ALICE).refresh_token;
+    const res = await world.cli.run(['auth', '--remove', ALICE]);
+    expect(res.code, res.stderr).toBe(0);
+    const revokes = world.emu.requests.filter((r) => r.path === '/revoke');
+    expect(revokes).toHaveLength(1);
+    expect(revokes[0]?.query).toEqual({});
+    expect(revokes[0]?.body).toEqual({ token });
+  });
+
+  it('a failed revocation prints no token, at debug level, verbose, in text and JSON, however it fails', async () => {
+    world = await startWorld();
+    const token = world.emu.authorizedUser(ALICE).refresh_token;
+    // A port nothing listens on: bound, then closed.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const closed = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    world.emu.injectFaults({ method: 'POST', pathIncludes: '/revoke', status: 503 });
+    const revokeUrls = [
+      `http://127.0.0.1:${closed}/revoke`,
+      `${world.emu.url}/revoke`,
+      // A proxy's credentials in the URL, and a query of its own: neither is printed.
+      `http://proxyuser:proxypass@127.0.0.1:${closed}/revoke?audit=secret-query`,
+    ];
+    for (const url of revokeUrls)
+      for (const args of [
+        ['auth', '--remove', ALICE, '--verbose'],
+        ['auth', '--remove', ALICE, '--json'],
+      ]) {
+        const res = await world.cli.run(args, {
+          CALSYNC_LOG_LEVEL: 'debug',
+          CALSYNC_GOOGLE_REVOKE_URL: url,
+        });
+        const out = res.stdout + res.stderr;
+        expect(res.code, out).toBe(1);
+        expect(out).toContain('could not revoke the token');
+        for (const leak of [token, encodeURIComponent(token), 'token=', 'proxypass', 'secret-query'])
+          expect(out, `${url} ${args.join(' ')}`).not.toContain(leak);
+        expect(existsSync(join(world.cli.dir, 'tokens', `${ALICE}.json`))).toBe(true);
+      }
   });
 });

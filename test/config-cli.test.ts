@@ -124,6 +124,7 @@ describe('calsync config set and unset', () => {
       key: 'pollIntervalMinutes',
       value: 10,
       changed: true,
+      note: expect.stringContaining('calsync systemd install') as unknown,
     });
     const doc = JSON.parse(calsync(['config', 'show', '--json']).stdout) as Record<
       string,
@@ -176,5 +177,39 @@ describe('calsync config path', () => {
       stateFile: join(dir, 'state.json'),
       tokensDir: join(dir, 'tokens'),
     });
+  });
+});
+
+describe('calsync config set: what a value means, said when it is set', () => {
+  it('refuses an inviteEmail that is no address (exit 2), saying where to find the right one, and writes nothing', () => {
+    const r = calsync(['config', 'set', 'inviteEmail', 'notanemail']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('key "inviteEmail": must be the shared calendar\'s address');
+    expect(r.stderr).toContain('"Integrate calendar"');
+    expect(r.stderr).toContain('(got "notanemail")');
+    expect(existsSync(configFile)).toBe(false);
+    const ok = calsync(['config', 'set', 'inviteEmail', 'family@group.calendar.google.com']);
+    expect(ok.status, ok.stderr).toBe(0);
+  });
+
+  it('refuses the same from the environment, naming the variable', () => {
+    const r = calsync(['poll', '--dry-run'], {
+      CALSYNC_INVITE_EMAIL: 'family',
+      CALSYNC_SOURCE_CALENDARS: 'alice@example.test',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('CALSYNC_INVITE_EMAIL');
+    expect(r.stderr).toContain("must be the shared calendar's address");
+  });
+
+  it('pollIntervalMinutes: says the installed timers keep their interval until systemd install runs again', () => {
+    const r = calsync(['config', 'set', 'pollIntervalMinutes', '10']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('pollIntervalMinutes = 10');
+    expect(r.stdout).toContain(
+      'note: systemd timers already installed keep their interval until you run: calsync systemd install',
+    );
+    const json = calsync(['config', 'set', 'pollIntervalMinutes', '15', '--json']);
+    expect((JSON.parse(json.stdout) as { note?: string }).note).toContain('calsync systemd install');
   });
 });

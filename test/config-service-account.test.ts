@@ -98,6 +98,19 @@ describe('service account settings', () => {
     );
   });
 
+  it('the hint names the domains of the source accounts that have no token file', () => {
+    mkdirSync(join(dir, 'tokens'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, 'tokens', 'sam@home.test.json'), '{}', { mode: 0o600 });
+    const err = caught(() =>
+      load({
+        CALSYNC_SERVICE_ACCOUNT_KEY: KEY_TEXT,
+        CALSYNC_SOURCE_CALENDARS: 'ana@team.test,bo@Corp.TEST,cy@team.test,pat@gmail.com,sam@home.test',
+      }),
+    );
+    expect(err.hint).toContain('run: calsync config set delegatedDomains team.test,corp.test (');
+    expect(err.hint).not.toContain('example.com');
+  });
+
   it('impersonates exactly the accounts of the delegated domains, whatever the case', () => {
     const { settings } = load({
       CALSYNC_SERVICE_ACCOUNT_KEY: KEY_TEXT,

@@ -130,6 +130,11 @@ describe('calsync explain on the demo world (built binary)', () => {
     const none = await cli.run(['explain', 'no such event anywhere']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no event matches');
+    // The hint says what works and where it looked, not a command that lists ids only.
+    expect(none.stderr).toContain(
+      'give words of its title as Google Calendar shows them, or its event id; searched: ',
+    );
+    expect(none.stderr).not.toContain('poll --dry-run');
     expect((await cli.run(['explain'])).code).toBe(2);
   });
 });

@@ -51,6 +51,8 @@ describe('faults that used to say too little (built binary)', () => {
     // Still a network error: retried before the calendar fails.
     const lists = world.emu.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/events'));
     expect(lists.length).toBeGreaterThan(1);
-    expect(world.state()?.calendars[ALICE]?.lastError).toContain(`no answer from ${host} within 0.2 s`);
+    expect(world.state()?.calendars[ALICE]?.lastError).toContain(
+      `Google unreachable: ${host}: no answer within 0.2 s`,
+    );
   });
 });

@@ -129,5 +129,6 @@ describe('README: Try every command without Google', () => {
     expect(polls[1]?.out).toMatch(/\b0 writes/);
     expect(outputs.find((o) => o.command.startsWith('calsync health-check'))?.out).toMatch(/^CALSYNC OK - /);
     expect(outputs.find((o) => o.command === 'calsync metrics')?.out).toContain('calsync_');
-  });
+    // About twenty commands one after the other, each a process start: a busy machine needs more than 30 s.
+  }, 120_000);
 });

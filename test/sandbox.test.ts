@@ -79,4 +79,55 @@ describe('calsync sandbox', () => {
     expect(existsSync(join(dir, 'config', 'profiles'))).toBe(false);
     expect(existsSync(join(home, '.config'))).toBe(false);
   });
+
+  it("a second sandbox on the same directory is refused, naming the running one's pid; after it stops, one starts again", async () => {
+    home = mkdtempSync(join(tmpdir(), 'calsync-sandbox-'));
+    const dir = join(home, 'sb');
+    const exportLine = /export CALSYNC_CONFIG_DIR=(\S+)/;
+    sandbox = startServerCli(['sandbox', '--dir', dir], env());
+    const first = sandbox;
+    await eventually(() => exportLine.test(first.output().stdout), 15_000, 'the export line');
+    const config = readFileSync(join(dir, 'config', 'config.json'), 'utf8');
+
+    const second = await startServerCli(['sandbox', '--dir', dir], env()).done;
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`another calsync sandbox (pid ${first.child.pid}) is running on ${dir}`);
+    expect(second.stderr).toContain(`kill ${first.child.pid}`);
+    // The running sandbox's config dir is untouched: its config still points at its own emulator.
+    expect(readFileSync(join(dir, 'config', 'config.json'), 'utf8')).toBe(config);
+    expect(first.child.exitCode).toBeNull();
+
+    first.child.kill('SIGINT');
+    await first.done;
+    sandbox = startServerCli(['sandbox', '--dir', dir], env());
+    const third = sandbox;
+    await eventually(
+      () => exportLine.test(third.output().stdout),
+      15_000,
+      'the export line of the next sandbox',
+    );
+  });
+
+  it("the sandbox's config revokes tokens at its emulator, never at Google", async () => {
+    home = mkdtempSync(join(tmpdir(), 'calsync-sandbox-'));
+    const dir = join(home, 'sb');
+    sandbox = startServerCli(['sandbox', '--dir', dir], env());
+    const running = sandbox;
+    const exportLine = /export CALSYNC_CONFIG_DIR=(\S+)/;
+    await eventually(() => exportLine.test(running.output().stdout), 15_000, 'the export line');
+    const config = JSON.parse(readFileSync(join(dir, 'config', 'config.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const root = config.googleApiRoot ?? '';
+    expect(config.googleRevokeUrl).toBe(`${root}revoke`);
+    // The emulator serves it: an unknown token is refused as Google refuses it.
+    const res = await fetch(config.googleRevokeUrl ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=not-a-token',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error?: string }).error).toBe('invalid_token');
+  });
 });

@@ -42,6 +42,7 @@ beforeAll(async () => {
       XDG_CONFIG_HOME: '/nonexistent-xdg',
     },
   });
+  world.emu.injectFaults({ method: 'POST', pathIncludes: '/revoke', status: 503 });
   serviceKey = world.emu.issueServiceAccountKey();
   world.emu.grantDomainDelegation('team.test', serviceKey.client_id);
   const keyFile = join(world.cli.dir, 'service-account.json');
@@ -80,6 +81,9 @@ const commands = [
   ['clean', '--verbose', '--json'],
   ['systemd', 'install', '--dry-run', '--verbose'],
   ['watch', '--stop', '--verbose'],
+  // Google refuses the revocation (503, below): the error names the request, never the token.
+  ['auth', '--remove', 'alice@example.test', '--verbose'],
+  ['auth', '--remove', 'alice@example.test', '--json', '--verbose'],
 ];
 
 describe('secrets never reach output', () => {
@@ -125,5 +129,7 @@ describe('secrets never reach output', () => {
     expect(
       world.emu.requests.some((r) => r.path === '/token' && r.account === DELEGATED && r.status === 200),
     ).toBe(true);
-  });
+    expect(world.emu.requests.some((r) => r.path === '/revoke' && r.status === 503)).toBe(true);
+    // Seventeen commands one after the other, on a machine that may be busy.
+  }, 180_000);
 });

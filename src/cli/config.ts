@@ -163,8 +163,18 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
   applyLogLevel(g, configuredLogLevel());
   const change = await setConfigValue(key, value);
   warnIfOverridden(change.key);
-  if (g.json) return printJson(change);
+  const note = afterSetNote(change.key);
+  if (g.json) return printJson(note ? { ...change, note } : change);
   process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
+  if (note) process.stdout.write(`note: ${note}\n`);
+}
+
+/** What a new value does not change by itself. */
+function afterSetNote(key: string): string | undefined {
+  // The timers' OnUnitActiveSec is written into the unit files by systemd install.
+  if (key === 'pollIntervalMinutes')
+    return 'systemd timers already installed keep their interval until you run: calsync systemd install (then the systemctl commands it prints); a running serve-webhook reads it when it starts';
+  return undefined;
 }
 
 async function unset(key: string, cmd: Command): Promise<void> {

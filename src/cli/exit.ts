@@ -1,10 +1,10 @@
 import { CalsyncError, ExitCode, errorMessage } from '../errors.js';
-import { redact } from '../util/log.js';
+import { safeText } from '../util/log.js';
 import { terminalText } from '../util/terminal-text.js';
 
 /** An error message often quotes Google or a file's content: redacted, then escaped and cut for the terminal. */
 const MAX_LINE = 2000;
-const safeLine = (text: string): string => terminalText(redact(text), MAX_LINE);
+const safeLine = (text: string): string => terminalText(safeText(text), MAX_LINE);
 
 /**
  * The one place that turns an error into an exit status and the line a user
@@ -24,7 +24,7 @@ export function reportError(
   write(safeLine(`calsync: unexpected error: ${errorMessage(err)}`));
   // A stack is many lines on purpose: each is made safe on its own.
   if (verbose && err instanceof Error && err.stack)
-    for (const line of err.stack.split('\n')) write(terminalText(redact(line), MAX_LINE));
+    for (const line of err.stack.split('\n')) write(terminalText(safeText(line), MAX_LINE));
   else write('  run again with --verbose for details');
   return ExitCode.failed;
 }

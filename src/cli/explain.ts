@@ -27,10 +27,12 @@ export function registerExplain(program: Command): void {
       const { settings } = loadSettings();
       applyLogLevel(g, settings.logLevel);
       const report = await runExplain({ settings, query, calendar: flags.calendar });
-      if (report.explanations.length === 0)
+      if (report.explanations.length === 0) {
+        const { searchCalendars } = await import('../explain/locate.js');
         throw new OperationError(`no event matches "${query}"`, {
-          hint: 'give an event id, or words of its title (calsync poll --dry-run --verbose lists events)',
+          hint: `give words of its title as Google Calendar shows them, or its event id; searched: ${searchCalendars(settings, flags.calendar).join(', ')}`,
         });
+      }
       if (g.json) printJson(report);
       else process.stdout.write(renderExplainReport(report));
     });

@@ -5,7 +5,7 @@ import { renderPluginOutput, type HealthReport } from '../health/report.js';
 import type { HealthCheckOutcome } from '../health/run.js';
 import { STATUS_EXIT_CODE } from '../health/types.js';
 import { HealthCheckUsageError } from '../health/usage-error.js';
-import { log, redact } from '../util/log.js';
+import { log, safeText } from '../util/log.js';
 import { terminalText } from '../util/terminal-text.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
@@ -100,11 +100,11 @@ function report(outcome: HealthCheckOutcome, json: boolean, alertTo: string[]): 
   if (alert && !alert.sent) log.error(`alert mail not sent: ${alert.error ?? 'unknown error'}`);
   if (outcome.recordError) log.warn(`health status not recorded: ${outcome.recordError}`);
   // Messages may quote errors from token files or SendGrid: redact like any log line.
-  if (json) printJson(JSON.parse(redact(JSON.stringify(toJson(outcome.report, outcome)))));
+  if (json) printJson(JSON.parse(safeText(JSON.stringify(toJson(outcome.report, outcome)))));
   else {
     // After the plugin's first line (Nagios reads long text from the lines below it): who was told.
     const mailed = alert?.sent ? `alert mailed (${alert.kind}) to ${alertTo.join(', ')}\n` : '';
-    process.stdout.write(redact(renderPluginOutput(outcome.report) + mailed));
+    process.stdout.write(safeText(renderPluginOutput(outcome.report) + mailed));
   }
 }
 
@@ -124,7 +124,7 @@ function toJson(report: HealthReport, outcome: HealthCheckOutcome): unknown {
 }
 
 function printUnknown(raw: string, json: boolean): void {
-  const message = redact(raw);
+  const message = safeText(raw);
   if (json)
     printJson({
       status: 'UNKNOWN',

@@ -9,10 +9,11 @@
  * account on Google's chooser would.
  */
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { isProcessAlive, processStart } from '../state/process-alive.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
 
 interface SandboxFlags {
@@ -23,6 +24,8 @@ interface SandboxFlags {
 
 /** Marks a directory the sandbox made, so a restart may wipe it and nothing else. */
 const MARKER = '.calsync-sandbox';
+/** The running sandbox's pid (and its start, so a reused pid is not taken for it). */
+const PID_FILE = 'sandbox.pid';
 
 export function registerSandbox(program: Command): void {
   program
@@ -54,6 +57,7 @@ export function registerSandbox(program: Command): void {
       const dir = resolve(flags.dir ?? join(tmpdir(), 'calsync-sandbox'));
       const { startEmulator, seedDemo } = await import('../emulator/index.js');
       prepareDir(dir);
+      const ownPid = claimDir(dir);
       const emu = await startEmulator({ host: '127.0.0.1', port, quotaPerMinute: null });
       const seed = seedDemo(emu);
       if (flags.signInAs !== undefined) {
@@ -70,6 +74,8 @@ export function registerSandbox(program: Command): void {
             googleApiRoot: `${emu.url}/`,
             googleTokenUrl: `${emu.url}/token`,
             googleAuthUrl: `${emu.url}/o/oauth2/v2/auth`,
+            // auth --remove revokes here, not at Google (which never issued the sandbox's tokens).
+            googleRevokeUrl: `${emu.url}/revoke`,
           },
           null,
           2,
@@ -88,6 +94,7 @@ export function registerSandbox(program: Command): void {
       else process.stdout.write(describe(info));
       await untilStopped();
       await emu.close();
+      rmSync(ownPid, { force: true });
     });
 }
 
@@ -101,8 +108,44 @@ function parsePort(raw: string | undefined): number {
   return n;
 }
 
+interface PidRecord {
+  pid: number;
+  start?: string;
+}
+
+/** The sandbox running on this directory, if one is: its pid file names a live process (the same one). */
+function runningSandbox(dir: string): number | undefined {
+  let record: PidRecord;
+  try {
+    record = JSON.parse(readFileSync(join(dir, PID_FILE), 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+  if (typeof record.pid !== 'number' || !isProcessAlive(record.pid)) return undefined;
+  // A pid reused by another program since (after a crash or a reboot) has another start.
+  const start = processStart(record.pid);
+  if (record.start !== undefined && start !== undefined && start !== record.start) return undefined;
+  return record.pid;
+}
+
+/** Writes this process's pid file; returns its path, removed when the sandbox stops. */
+function claimDir(dir: string): string {
+  const file = join(dir, PID_FILE);
+  const start = processStart(process.pid);
+  writeFileSync(file, JSON.stringify({ pid: process.pid, ...(start ? { start } : {}) }) + '\n', {
+    mode: 0o600,
+  });
+  return file;
+}
+
 /** A fresh sandbox each start: the emulator forgets everything, so old tokens and state would lie. */
 function prepareDir(dir: string): void {
+  // Another sandbox serves this directory: wiping it would pull its tokens, state and config from under it.
+  const other = runningSandbox(dir);
+  if (other !== undefined)
+    throw new UsageError(`sandbox: another calsync sandbox (pid ${other}) is running on ${dir}`, {
+      hint: `stop it first (Ctrl-C in its terminal, or: kill ${other}), or pick another --dir`,
+    });
   if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
     throw new UsageError(`sandbox: ${dir} is not empty and was not made by calsync sandbox`, {
       hint: 'pick another --dir (or an empty one)',

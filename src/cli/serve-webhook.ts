@@ -57,6 +57,9 @@ export function registerServeWebhook(program: Command): void {
         env: process.env,
       });
       applyLogLevel(g, settings.logLevel);
+      // First, so a volume the server cannot write (a container's /config owned by root) is named as such.
+      const { assertWritableConfigDir } = await import('../util/private-dir.js');
+      assertWritableConfigDir(settings.configDir);
       // A server whose polls could only fail is a configuration error now, not a log line per notification.
       const { assertPollable } = await import('../sync/poll.js');
       assertPollable(settings);

@@ -6,8 +6,10 @@
  * needs no sign-in and a stray old token file cannot take over. Every other
  * account (a personal Gmail address, another company's) uses its token file.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { tokensDirPath } from './paths.js';
 import type { Settings } from './types.js';
 
 export type Credential = 'service account' | 'token file';
@@ -43,11 +45,26 @@ export function keyFilePath(settings: Pick<Settings, 'configDir'>, file: string)
   return isAbsolute(file) ? file : resolve(settings.configDir, file);
 }
 
+/**
+ * The domains of the source accounts that have no token file: the ones the
+ * service account must act as (a personal account with a token file needs
+ * no delegation, and gmail.com cannot be delegated).
+ */
+function domainsToDelegate(settings: Settings): string[] {
+  const tokens = tokensDirPath(settings.configDir);
+  const domains = settings.sourceCalendars
+    .map((c) => settings.calendarAccounts[c] ?? c)
+    .filter((a) => !existsSync(join(tokens, `${a}.json`)))
+    .map(accountDomain)
+    .filter((d): d is string => d !== undefined && d !== 'gmail.com' && d !== 'googlemail.com');
+  return [...new Set(domains)];
+}
+
 /** A key without domains impersonates no one, and domains without a key cannot work: both are typos of intent. */
 export function checkDelegation(settings: Settings): void {
   if (settings.serviceAccountKey !== undefined && settings.delegatedDomains.length === 0) {
     throw new ConfigError('a service account key is set, but delegatedDomains is empty', {
-      hint: 'run: calsync config set delegatedDomains example.com (the Workspace domain(s) to impersonate)',
+      hint: `run: calsync config set delegatedDomains ${domainsToDelegate(settings).join(',') || '<your Workspace domain>'} (the Workspace domain(s) whose accounts the service account acts as)`,
     });
   }
   if (settings.serviceAccountKey === undefined && settings.delegatedDomains.length > 0) {

@@ -21,6 +21,8 @@ function schemaFor(kind: ValueKind): JsonSchema {
   switch (kind) {
     case 'string':
       return nonEmptyString;
+    case 'address':
+      return { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$' };
     case 'list':
       return { type: 'array', items: nonEmptyString };
     case 'url':

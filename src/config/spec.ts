@@ -8,6 +8,7 @@ import type { Settings } from './types.js';
 /** How a value is checked and parsed (see values.ts). */
 export type ValueKind =
   | 'string'
+  | 'address'
   | 'list'
   | 'url'
   | 'webhookUrl'
@@ -49,7 +50,7 @@ const secret = (kind: ValueKind, env: readonly string[]): SettingSpec => ({
 
 export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   sourceCalendars: plain('list', ['CALSYNC_SOURCE_CALENDARS', 'SOURCE_CALENDARS'], []),
-  inviteEmail: plain('string', ['CALSYNC_INVITE_EMAIL', 'INVITE_EMAIL'], undefined),
+  inviteEmail: plain('address', ['CALSYNC_INVITE_EMAIL', 'INVITE_EMAIL'], undefined),
   webhookUrl: plain('webhookUrl', ['CALSYNC_WEBHOOK_URL', 'GOOGLE_WEBHOOK_URL'], undefined),
   webhookToken: secret('string', ['CALSYNC_WEBHOOK_TOKEN']),
   pollIntervalMinutes: plain(

@@ -71,12 +71,25 @@ function checkAccountMap(value: unknown): Checked {
   return ok(out);
 }
 
+/** A calendar's address (id): one "@" between non-empty parts, no white space. */
+export const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+
 /** Checks a value of the right JSON type and returns it normalised (trimmed, de-duplicated). */
 export function checkValue(kind: ValueKind, value: unknown): Checked {
   switch (kind) {
     case 'string':
       if (typeof value !== 'string') return bad('must be a string');
       return value.trim() ? ok(value.trim()) : bad('must not be empty');
+    case 'address': {
+      // The shared calendar is invited by this address: anything else would be invited nowhere, every poll.
+      const text = checkValue('string', value);
+      if (!text.ok) return text;
+      return ADDRESS.test(text.value as string)
+        ? text
+        : bad(
+            'must be the shared calendar\'s address: its Calendar ID (Google Calendar → the calendar\'s "Settings and sharing" → "Integrate calendar"), e.g. family@group.calendar.google.com, or an account\'s address',
+          );
+    }
     case 'list': {
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim() !== '')) {
         return bad('must be a list of non-empty strings');

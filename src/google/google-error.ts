@@ -3,7 +3,8 @@
  * what calsync should do about it. Bodies per
  * https://developers.google.com/workspace/calendar/api/guides/errors
  */
-import { BrokenAnswerError } from '../errors.js';
+import { BrokenAnswerError, GoogleUnreachableError } from '../errors.js';
+import { scrubUrls } from '../util/url-text.js';
 
 export type ErrorClass =
   /** Retry with backoff: 429, 403 rate limits, 5xx, network errors. */
@@ -34,6 +35,11 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'ECONNABORTED',
   'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
 ]);
 
 interface GaxiosLike {
@@ -66,7 +72,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function networkCode(err: GaxiosLike): string | undefined {
+export function networkCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
     const code = asObject(e)?.code;
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
@@ -75,7 +81,8 @@ function networkCode(err: GaxiosLike): string | undefined {
   return undefined;
 }
 
-function isAbort(err: GaxiosLike): boolean {
+/** The request was aborted: by its time-out, as calsync never aborts one otherwise. */
+export function isAbort(err: GaxiosLike): boolean {
   const cause = asObject(err.cause);
   return err.name === 'AbortError' || cause?.name === 'AbortError' || cause?.name === 'TimeoutError';
 }
@@ -103,6 +110,15 @@ function formatSeconds(ms: number): string {
 }
 
 export function classifyGoogleError(err: unknown): GoogleErrorInfo {
+  // Not sent at all: its host stopped answering earlier in the run (outage.ts). Retrying would only wait.
+  if (err instanceof GoogleUnreachableError)
+    return {
+      status: undefined,
+      reason: 'unreachable',
+      message: err.message,
+      retryAfterMs: undefined,
+      kind: 'permanent',
+    };
   // A 200 with a body that is not the answer: permanent for this call, and labelled as such (not "network").
   if (err instanceof BrokenAnswerError)
     return {
@@ -118,14 +134,16 @@ export function classifyGoogleError(err: unknown): GoogleErrorInfo {
   const body = asObject(asObject(e.response?.data)?.error);
   const first = asObject(Array.isArray(body?.errors) ? (body.errors as unknown[])[0] : undefined);
   const reason = typeof first?.reason === 'string' ? first.reason : undefined;
-  const message =
+  // gaxios and fetch quote the request's URL ("request to https://…?syncToken=… failed"): never its query.
+  const message = scrubUrls(
     typeof body?.message === 'string'
       ? body.message
       : status === undefined
         ? (timeoutMessage(e) ?? (typeof e.message === 'string' ? e.message : String(err)))
         : typeof e.message === 'string'
           ? e.message
-          : String(err);
+          : String(err),
+  );
   const retryAfterMs = parseRetryAfter(headerValue(e.response?.headers, 'retry-after'));
 
   let kind: ErrorClass = 'permanent';

@@ -17,7 +17,19 @@ export interface LoopbackServer {
   readonly redirectUri: string;
   /** The authorization code; rejects with an AuthError (denied, state mismatch, timeout). */
   readonly code: Promise<string>;
+  /**
+   * The page the browser that brought the code is shown: held until the
+   * sign-in is done (code exchanged, account checked), so it tells the truth.
+   */
+  answer(page: LoopbackPage): void;
+  /** Closes the server; a browser still waiting for its page is told to look at the terminal. */
   close(): Promise<void>;
+}
+
+export interface LoopbackPage {
+  status: number;
+  title: string;
+  text: string;
 }
 
 export interface LoopbackOptions {
@@ -36,6 +48,8 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
   // The caller awaits `code` only after printing the URL; never an unhandled rejection meanwhile.
   code.catch(() => undefined);
   let done = false;
+  /** The browser that brought the code, waiting for the outcome's page. */
+  let held: ServerResponse | undefined;
   const finish = (outcome: { code: string } | { error: Error }): void => {
     if (done) return;
     done = true;
@@ -68,7 +82,8 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
       return;
     }
     if ('code' in outcome) {
-      reply(res, 200, 'Signed in', `calsync is signed in as ${opts.account}. You can close this tab.`);
+      // The page waits for the code exchange and the account check: it must not say "signed in" before.
+      held = res;
     } else {
       reply(res, 400, 'Sign-in failed', `calsync could not sign in: ${outcome.error.message}`);
     }
@@ -104,12 +119,23 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
   }, opts.timeoutMs);
   timer.unref();
 
+  const answer = (page: LoopbackPage): void => {
+    const res = held;
+    held = undefined;
+    if (res) reply(res, page.status, page.title, page.text);
+  };
   return {
     port,
     redirectUri,
     code,
+    answer,
     close: () =>
       new Promise<void>((resolve) => {
+        answer({
+          status: 500,
+          title: 'Sign-in not finished',
+          text: 'calsync stopped before it finished the sign-in. Look at the terminal.',
+        });
         clearTimeout(timer);
         server.close(() => resolve());
         // Browsers keep connections alive; without this close() waits for them.

@@ -11,9 +11,10 @@ import { auth } from '@googleapis/calendar';
 import type { Settings } from '../config/types.js';
 import { AuthError, OperationError, errorMessage } from '../errors.js';
 import { log, registerSecret } from '../util/log.js';
+import { urlForMessage } from '../util/url-text.js';
 import { oauthErrorCode, type OAuthClient } from './auth.js';
 import { loopbackRedirectFor, readClientSecrets } from './client-secrets.js';
-import { describeMs, startLoopbackServer } from './loopback-server.js';
+import { describeMs, startLoopbackServer, type LoopbackPage } from './loopback-server.js';
 import { hasDesktop, openBrowser } from './open-browser.js';
 import { sameAccount, signedInAccount, wrongAccountError } from './signed-in-account.js';
 import { assertSafeAccountName, writeTokenFile } from './token-store.js';
@@ -113,14 +114,80 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
     });
     if (opts.browser && hasDesktop()) openBrowser(url);
     code = await server.code;
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  // The browser's page waits for the outcome: signed in, or refused and why (browserPage).
+  try {
+    const result = await finishSignIn(opts, {
+      client,
+      secrets,
+      code,
+      codeVerifier,
+      redirectUri: server.redirectUri,
+    });
+    server.answer({
+      status: 200,
+      title: 'Signed in',
+      text: `calsync is signed in as ${result.signedInAs}. You can close this tab.`,
+    });
+    return result;
+  } catch (err) {
+    server.answer(browserPage(account, err));
+    throw err;
   } finally {
     await server.close();
   }
+}
 
+/** Another account signed in than the one asked for: the terminal and the browser both say so. */
+class OtherAccountSignedIn extends AuthError {
+  constructor(
+    account: string,
+    readonly signedInAs: string,
+  ) {
+    const err = wrongAccountError(account, signedInAs, `calsync auth ${account}`);
+    super(account, err.message, { hint: err.hint });
+  }
+}
+
+/** What the browser shows when the sign-in did not end with a token. */
+function browserPage(account: string, err: unknown): LoopbackPage {
+  if (err instanceof OtherAccountSignedIn)
+    return {
+      status: 403,
+      title: 'Refused: another account signed in',
+      text:
+        `calsync asked for ${account}, but ${err.signedInAs} signed in, so calsync refused this sign-in and saved no token. ` +
+        `Run calsync auth ${account} again and pick ${account} on Google's account chooser ` +
+        `(or sign out of ${err.signedInAs} in this browser first). ` +
+        `If ${err.signedInAs} is meant to read ${account}'s calendar, add --allow-other-account.`,
+    };
+  return {
+    status: 500,
+    title: 'Sign-in failed',
+    text: `calsync could not finish the sign-in: ${errorMessage(err)}. Look at the terminal for what to do.`,
+  };
+}
+
+/** After the browser came back: exchange the code, check what was granted and who signed in, save the token. */
+async function finishSignIn(
+  opts: SignInOptions,
+  p: {
+    client: OAuthClient;
+    secrets: ReturnType<typeof readClientSecrets>;
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+  },
+): Promise<SignInResult> {
+  const { account, settings } = opts;
+  const { client, code, codeVerifier, secrets } = p;
   const tokens = await exchangeCode(client, {
     code,
     codeVerifier,
-    redirectUri: server.redirectUri,
+    redirectUri: p.redirectUri,
     account,
     tokenUrl: settings.googleTokenUrl,
   });
@@ -148,8 +215,7 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   const signedInAs = await signedInAccount(settings, client, account);
   // An account name that is no address (a label naming a token file) can only be reported, not checked.
   const other = account.includes('@') && !sameAccount(signedInAs, account);
-  if (other && !opts.allowOtherAccount)
-    throw wrongAccountError(account, signedInAs, `calsync auth ${account}`);
+  if (other && !opts.allowOtherAccount) throw new OtherAccountSignedIn(account, signedInAs);
   if (other)
     log.warn('keeping the token of another account (--allow-other-account)', { account, signedInAs });
   const tokenFile = await writeTokenFile(settings.configDir, account, {
@@ -193,7 +259,7 @@ async function exchangeCode(
       );
     }
     throw new OperationError(
-      `could not exchange the authorization code at ${p.tokenUrl}: ${errorMessage(err)}`,
+      `could not exchange the authorization code at ${urlForMessage(p.tokenUrl)}: ${errorMessage(err)}`,
       { cause: err },
     );
   }

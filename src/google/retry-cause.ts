@@ -9,8 +9,8 @@ function asObject(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
 }
 
-/** The host the failed request went to (gaxios keeps the request in `config`). */
-function hostOf(err: unknown): string | undefined {
+/** The host the failed request went to (gaxios keeps the request in `config`; so does plain-list.ts). */
+export function requestHost(err: unknown): string | undefined {
   const url = asObject(asObject(err)?.config)?.url;
   try {
     if (url instanceof URL) return url.host;
@@ -32,7 +32,7 @@ function codeOf(err: unknown): string | undefined {
 }
 
 export function retryCause(err: unknown, info: GoogleErrorInfo): string {
-  const host = hostOf(err);
+  const host = requestHost(err);
   const what =
     info.status !== undefined
       ? `${info.status}${info.reason ? ` ${info.reason}` : ''}`

@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { log } from '../util/log.js';
 import { classifyGoogleError } from './google-error.js';
+import type { HostOutage } from './outage.js';
 import { retryCause } from './retry-cause.js';
 
 export interface RetryOptions {
@@ -14,9 +15,11 @@ export interface RetryOptions {
   maxTimeoutMs?: number;
   /** Called before each retry (e.g. so a pacer can slow down). */
   onRetry?: (waitMs: number) => void;
+  /** The run's record of hosts that stopped answering: a call to one ends at once (outage.ts). */
+  outage?: HostOutage;
 }
 
-export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry'>> = {
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'label' | 'onRetry' | 'outage'>> = {
   maxRetryTimeMs: 120_000,
   retries: 8,
   minTimeoutMs: 500,
@@ -42,9 +45,15 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
   const started = Date.now();
   return pRetry(
     async () => {
+      const sentAt = Date.now();
       try {
-        return await fn();
+        const result = await fn();
+        o.outage?.noteAnswer();
+        return result;
       } catch (err) {
+        // A host that stopped answering fails this call now, with one line that names it, not after two minutes.
+        const down = o.outage?.noteFailure(err, sentAt);
+        if (down) throw new AbortError(down);
         const info = classifyGoogleError(err);
         if (info.kind !== 'retryable')
           throw new AbortError(err instanceof Error ? err : new Error(String(err)));

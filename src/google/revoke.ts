@@ -13,9 +13,12 @@ import { auth } from '@googleapis/calendar';
 import type { Settings } from '../config/types.js';
 import { OperationError, errorMessage } from '../errors.js';
 import { registerSecret } from '../util/log.js';
+import { urlForMessage } from '../util/url-text.js';
 import { accountFor, sharedAccount } from './auth.js';
 import { oauthErrorCode } from './auth.js';
 import { classifyGoogleError } from './google-error.js';
+import { HostOutage } from './outage.js';
+import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import { withRetry } from './retry.js';
 import { isAuthorizedUser, tokenPath, tokensDir } from './token-store.js';
 
@@ -76,21 +79,32 @@ async function revoke(settings: Settings, file: string): Promise<Revocation> {
   }
   if (!isAuthorizedUser(parsed)) return 'no-token';
   registerSecret(parsed.refresh_token);
+  // As a form body or a query would carry it (1//… becomes 1%2F%2F…).
+  registerSecret(encodeURIComponent(parsed.refresh_token));
   registerSecret(parsed.client_secret);
-  const client = new auth.OAuth2({
-    clientId: parsed.client_id,
-    clientSecret: parsed.client_secret,
-    endpoints: { oauth2RevokeUrl: settings.googleRevokeUrl },
-  });
+  const token = parsed.refresh_token;
+  // The library's revokeToken puts the token in the URL's query, where proxies and error messages
+  // quote it. RFC 7009 (2.1) sends it in a form body, and so does Google's own Node.js sample on
+  // "Using OAuth 2.0 for Web Server Applications" (POST /revoke, body token=…).
+  const { transporter } = new auth.OAuth2({ transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS } });
   try {
-    await withRetry(() => client.revokeToken(parsed.refresh_token), { label: 'oauth2.revoke' });
+    await withRetry(
+      () =>
+        transporter.request({
+          url: settings.googleRevokeUrl,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          data: new URLSearchParams({ token }).toString(),
+        }),
+      { label: 'oauth2.revoke', outage: new HostOutage() },
+    );
     return 'revoked';
   } catch (err) {
     // 400 invalid_token: Google does not know it (revoked or expired already): nothing left to revoke.
     const { status } = classifyGoogleError(err);
     if (status === 400 || oauthErrorCode(err) === 'invalid_token') return 'unknown-to-google';
     throw new OperationError(
-      `could not revoke the token of ${file} at ${settings.googleRevokeUrl}: ${errorMessage(err)}; the file is kept`,
+      `could not revoke the token of ${file} at ${urlForMessage(settings.googleRevokeUrl)}: ${errorMessage(err)}; the file is kept`,
       { hint: 'run calsync auth --remove again when Google can be reached', cause: err },
     );
   }

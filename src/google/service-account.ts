@@ -19,6 +19,7 @@ import {
   serviceAccountGrant,
 } from './access-token-cache.js';
 import { sendRefreshingOnce } from './refresh-once.js';
+import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
 
@@ -56,6 +57,8 @@ export class ServiceAccountClient extends auth.JWT {
       scopes: [CALENDAR_SCOPE],
       subject: account,
       eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
+      // The token request has no time-out of its own: a host that accepts and never answers would hold the poll.
+      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS },
     });
     const grant = serviceAccountGrant(key.client_email, key.private_key, account);
     const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;

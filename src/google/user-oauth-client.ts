@@ -15,6 +15,7 @@ import {
 } from './access-token-cache.js';
 import { sendRefreshingOnce } from './refresh-once.js';
 import type { AuthorizedUser } from './token-store.js';
+import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 type RequestOptions = Parameters<InstanceType<typeof auth.OAuth2>['request']>[0];
 
@@ -32,6 +33,8 @@ export class UserOAuthClient extends auth.OAuth2 {
       endpoints: { oauth2TokenUrl: settings.googleTokenUrl, oauth2AuthBaseUrl: settings.googleAuthUrl },
       // The library refreshes a token that expires within this margin, the same one the cache keeps.
       eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
+      // The token request has no time-out of its own: a host that accepts and never answers would hold the poll.
+      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS },
     });
     const grant = userGrant(user);
     const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { urlForMessage } from '../util/url-text.js';
 import type { CheckResult } from './types.js';
 
 /** `--url` must answer within this long. */
@@ -6,9 +7,11 @@ export const URL_TIMEOUT_MS = 5_000;
 
 /** `serve-webhook`'s /health must answer 200 in time; anything else is CRITICAL. */
 export async function checkUrl(url: string): Promise<CheckResult> {
+  // A --url with credentials or a query (a proxy's, a token) is named without them.
+  const shown = urlForMessage(url);
   const base = {
     kind: 'url' as const,
-    subject: url,
+    subject: shown,
     fix: 'check: systemctl [--user] status calsync-webhook.service',
   };
   try {
@@ -18,18 +21,18 @@ export async function checkUrl(url: string): Promise<CheckResult> {
     });
     const body = await res.text().catch(() => '');
     if (res.status === 200)
-      return { kind: 'url', subject: url, status: 'OK', message: `${url} answered 200` };
+      return { kind: 'url', subject: shown, status: 'OK', message: `${shown} answered 200` };
     return {
       ...base,
       status: 'CRITICAL',
-      message: `${url} answered ${res.status}${describeFailedChecks(body)}`,
+      message: `${shown} answered ${res.status}${describeFailedChecks(body)}`,
     };
   } catch (err) {
     const reason =
       err instanceof Error && err.name === 'TimeoutError'
         ? `no answer within ${URL_TIMEOUT_MS / 1000}s`
         : causeOf(err);
-    return { ...base, status: 'CRITICAL', message: `${url} unreachable: ${reason}` };
+    return { ...base, status: 'CRITICAL', message: `${shown} unreachable: ${reason}` };
   }
 }
 

@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.js';
 import { log, registerSecret } from '../util/log.js';
+import { urlForMessage } from '../util/url-text.js';
 
 /** A monitor that does not answer within this long is treated as a failed ping. */
 export const PING_TIMEOUT_MS = 5_000;
@@ -67,5 +68,5 @@ export function parsePingUrl(monitor: string, raw: string): URL | undefined {
 
 /** The scheme and host only: the path and query of a push URL are its secret. */
 export function redactUrl(url: URL): string {
-  return `${url.protocol}//${url.host}/[redacted]`;
+  return urlForMessage(url, { path: false });
 }

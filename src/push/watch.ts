@@ -11,6 +11,7 @@ import { calendarFor } from '../google/client.js';
 import type { Calendar } from '../google/client.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { withRetry } from '../google/retry.js';
+import { HostOutage } from '../google/outage.js';
 
 export { resolveWebhookToken };
 
@@ -68,6 +69,7 @@ async function startChannel(
   address: string,
   token: string,
   now: number,
+  outage: HostOutage,
 ): Promise<WatchChannel> {
   const id = randomUUID();
   const res = await withRetry(
@@ -76,7 +78,7 @@ async function startChannel(
         calendarId,
         requestBody: { id, type: 'web_hook', address, token, params: { ttl: String(CHANNEL_TTL_SECONDS) } },
       }),
-    { label: `events.watch ${calendarId}` },
+    { label: `events.watch ${calendarId}`, outage },
   );
   if (!res.data.resourceId) throw new Error('events.watch answered without a resourceId');
   return {
@@ -94,12 +96,13 @@ export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
-async function stopChannel(client: Calendar, channel: WatchChannel): Promise<void> {
+async function stopChannel(client: Calendar, channel: WatchChannel, outage: HostOutage): Promise<void> {
   try {
     await withRetry(
       () => client.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }),
       {
         label: `channels.stop ${channel.id}`,
+        outage,
       },
     );
   } catch (err) {
@@ -142,6 +145,8 @@ interface RenewContext {
   force: boolean;
   address: string;
   token: string;
+  /** Hosts that stopped answering in this run: the calendars after them fail at once (outage.ts). */
+  outage: HostOutage;
 }
 
 async function renewOne(o: RenewContext, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
@@ -156,7 +161,7 @@ async function renewOne(o: RenewContext, store: StateStore, calendarId: string):
     };
   }
   const client = o.clientFor(calendarId);
-  const channel = await startChannel(client, calendarId, o.address, o.token, now);
+  const channel = await startChannel(client, calendarId, o.address, o.token, now, o.outage);
   store.state.channels[calendarId] = channel;
   await store.save();
   const outcome: ChannelOutcome = {
@@ -169,7 +174,7 @@ async function renewOne(o: RenewContext, store: StateStore, calendarId: string):
   if (existing) {
     outcome.stoppedChannelId = existing.id;
     try {
-      await stopChannel(client, existing);
+      await stopChannel(client, existing, o.outage);
     } catch (err) {
       outcome.stopWarning = errorMessage(err);
       log.warn('could not stop the replaced channel; it expires on its own', {
@@ -186,10 +191,11 @@ async function stopOne(
   clientFor: (calendarId: string) => Calendar,
   store: StateStore,
   calendarId: string,
+  outage: HostOutage,
 ): Promise<ChannelOutcome> {
   const existing = store.state.channels[calendarId];
   if (!existing) return { calendarId, action: 'none' };
-  await stopChannel(clientFor(calendarId), existing);
+  await stopChannel(clientFor(calendarId), existing, outage);
   delete store.state.channels[calendarId];
   await store.save();
   return { calendarId, action: 'stopped', stoppedChannelId: existing.id };
@@ -205,9 +211,10 @@ async function stopDropped(
   clientFor: (calendarId: string) => Calendar,
   store: StateStore,
   calendarId: string,
+  outage: HostOutage,
 ): Promise<ChannelOutcome> {
   try {
-    return await stopOne(clientFor, store, calendarId);
+    return await stopOne(clientFor, store, calendarId, outage);
   } catch (err) {
     const existing = store.state.channels[calendarId];
     delete store.state.channels[calendarId];
@@ -240,7 +247,8 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   const address = options.stop ? '' : webhookAddress(settings.webhookUrl);
   const token = options.stop ? '' : resolveWebhookToken(settings);
 
-  const renew: RenewContext = { now, clientFor, force: options.force === true, address, token };
+  const outage = new HostOutage();
+  const renew: RenewContext = { now, clientFor, force: options.force === true, address, token, outage };
   const sources = settings.sourceCalendars;
   // Channels of calendars no longer polled are stopped (with or without
   // --stop): they would deliver notifications nobody polls for until they expire.
@@ -251,9 +259,9 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   for (const calendarId of [...sources, ...dropped]) {
     const act = (store: StateStore): Promise<ChannelOutcome> =>
       !sources.includes(calendarId)
-        ? stopDropped(clientFor, store, calendarId)
+        ? stopDropped(clientFor, store, calendarId, outage)
         : options.stop
-          ? stopOne(clientFor, store, calendarId)
+          ? stopOne(clientFor, store, calendarId, outage)
           : renewOne(renew, store, calendarId);
     try {
       calendars.push(await underLock(settings.configDir, act));

@@ -5,8 +5,9 @@ import { accountFor, sharedAccount } from '../google/accounts.js';
 import { cachedBearer, forgetCachedBearer } from '../google/cached-bearer.js';
 import { listEventsPlain, PlainHttpError, type ListParams } from '../google/plain-list.js';
 import { requestTimeoutMs } from '../google/request-timeout.js';
-import { OperationError } from '../errors.js';
+import { GoogleUnreachableError, OperationError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
+import { HostOutage, hostOf } from '../google/outage.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
 import { log } from '../util/log.js';
@@ -77,8 +78,16 @@ export class GoogleAccess {
   /** Counts calls made (every attempt), for reports and the benchmark. */
   calls = 0;
   private units = 0;
+  /** Hosts every call may need: the API's, and the token endpoint's (a refresh comes first). */
+  private readonly hosts: (string | undefined)[];
 
-  constructor(private readonly settings: Settings) {}
+  constructor(
+    private readonly settings: Settings,
+    /** Hosts that stopped answering in this poll: no call goes to them (outage.ts). */
+    readonly outage: HostOutage = new HostOutage(),
+  ) {
+    this.hosts = [hostOf(settings.googleApiRoot), hostOf(settings.googleTokenUrl)];
+  }
 
   /** The account that reads and writes a calendar: a source's own, or the shared calendar's. */
   accountOf(calendarId: string): string {
@@ -214,6 +223,8 @@ export class GoogleAccess {
           async () => {
             const why = this.stopped.get(account);
             if (why) throw new AccountStoppedError(account, why);
+            const unreachable = this.outage.refusal(this.hosts);
+            if (unreachable) throw unreachable;
             await retick();
             // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
             // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (refresh-once.ts).
@@ -222,6 +233,7 @@ export class GoogleAccess {
           // A rate-limit answer slows every request of the account, not only the one retrying.
           {
             label,
+            outage: this.outage,
             onRetry: (waitMs) => pacer.backOff(Math.max(waitMs, 1000 / this.settings.quotaUnitsPerSecond)),
           },
         ),
@@ -233,7 +245,7 @@ export class GoogleAccess {
       // The token refresh inside the call failed for good: the account must sign in
       // again, or (a delegated account) the admin must act; the error says what.
       // A plain request refreshes no token, so its errors are never about credentials (no library to load).
-      if (err instanceof PlainHttpError) throw err;
+      if (err instanceof PlainHttpError || err instanceof GoogleUnreachableError) throw err;
       const [, { credentialError }] = await loadGoogleClient();
       const authError = credentialError(this.settings, account, err);
       if (authError) throw authError;

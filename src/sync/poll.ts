@@ -140,12 +140,13 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
   };
   if (!opts.dryRun) recordPollStarted(run.state);
   log.debug(`birthday types copied: ${opts.settings.birthdayTypes.join(', ') || 'none'}`);
-  // Invitations sent by earlier polls, looked for on the shared calendar before this poll sends more.
+  // Invitations sent by earlier polls, looked for on the shared calendar before this poll sends more:
+  // listed side by side with the source calendars (a Google that never answers costs one request
+  // time-out, not two in a row), and awaited by each calendar before it plans (pollCalendar).
   run.delivery = checkDeliveries(run.api, run.state, opts.settings, {
     dryRun: opts.dryRun === true,
     clock: run.clock,
   });
-  let delivery = await run.delivery;
   // Calendars run side by side: each account has its own quota and pacer, so a
   // first sync of two accounts takes as long as the larger one, not the sum.
   const reports = await Promise.all(
@@ -158,7 +159,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
       return report;
     }),
   );
-  delivery = await run.delivery;
+  const delivery = await run.delivery;
   const durationMs = Date.now() - started;
   if (!opts.dryRun) {
     recordPollDuration(run.state, durationMs / 1000);
@@ -223,6 +224,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     report.changes = events.length;
     // Nothing changed (the idle poll of a timer): nothing to plan, and the rules are not even loaded.
     if (events.length > 0) {
+      await run.delivery;
       const { planAndApply } = await loadPlanner();
       await planAndApply(run, calendarId, events, report, listing.full);
     }

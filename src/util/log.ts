@@ -7,6 +7,7 @@
  * the terminal or the journal raw, and a newline cannot forge a line.
  */
 import { cutText, escapeTerminalText, terminalText } from './terminal-text.js';
+import { scrubUrls } from './url-text.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,6 +17,15 @@ const rank: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 const secrets = new Set<string>();
 let threshold: LogLevel = 'warn';
 let sink: (line: string) => void = (line) => process.stderr.write(line + '\n');
+
+/**
+ * What a log line or an error line may show: registered secrets replaced, and
+ * every quoted URL without its query or userinfo (url-text.ts). Not for text
+ * that must carry a whole URL (the sign-in URL a person opens).
+ */
+export function safeText(text: string): string {
+  return redact(scrubUrls(text));
+}
 
 /** Values shorter than this are not redacted: they would mangle ordinary words. */
 const MIN_SECRET_LENGTH = 6;
@@ -54,8 +64,8 @@ const MAX_FIELD = 500;
 function fieldText(v: unknown): string {
   // Redact before cutting (a secret cut in two would no longer match); cut before quoting, so the quotes
   // survive; JSON escapes C0 controls and newlines, escapeTerminalText the rest (DEL, C1, bidi).
-  if (typeof v === 'string') return escapeTerminalText(JSON.stringify(cutText(redact(v), MAX_FIELD)));
-  return terminalText(redact(JSON.stringify(v) ?? String(v)), MAX_FIELD);
+  if (typeof v === 'string') return escapeTerminalText(JSON.stringify(cutText(safeText(v), MAX_FIELD)));
+  return terminalText(safeText(JSON.stringify(v) ?? String(v)), MAX_FIELD);
 }
 
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
@@ -67,7 +77,7 @@ function write(level: LogLevel, message: string, fields?: Record<string, unknown
         .join(' ')
     : '';
   // Redact first: a secret cut in two by the length limit would no longer match.
-  sink(`calsync ${level}: ${terminalText(redact(message), MAX_MESSAGE)}${extra ? ' ' + extra : ''}`);
+  sink(`calsync ${level}: ${terminalText(safeText(message), MAX_MESSAGE)}${extra ? ' ' + extra : ''}`);
 }
 
 export const log = {

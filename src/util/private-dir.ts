@@ -5,7 +5,7 @@
  * unlink needs only write access to the directory). Refused as ssh refuses a
  * loose key, with the command that fixes it.
  */
-import { statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 
 /** Throws ConfigError when `dir` is writable by group or others, or owned by another user. A missing dir passes. */
@@ -29,5 +29,24 @@ export function assertPrivateDir(dir: string): void {
       `${dir} is writable by group or others: they could replace token files or the state`,
       { hint: `run: chmod 700 ${dir}` },
     );
+  }
+}
+
+/**
+ * For a long-running process (serve-webhook): the config dir must be private and
+ * writable now, or every poll would fail to save. A volume owned by root, or
+ * mounted read-only, is then one clear error at start, not a failure per poll.
+ * A missing dir is created 0700, as the first write would.
+ */
+export function assertWritableConfigDir(dir: string): void {
+  assertPrivateDir(dir);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(`cannot write the config dir ${dir} (${code}): polls could not save the state`, {
+      hint: `make ${dir} writable by uid ${process.getuid?.() ?? '?'} (mode 700), or set CALSYNC_CONFIG_DIR`,
+    });
   }
 }

@@ -1,0 +1,131 @@
+/**
+ * "Google is unreachable" as one outage, not one slow failure per request.
+ * Refused connections, names that do not resolve and requests that time out
+ * against one host say the same thing: nothing there answers. Each request
+ * would otherwise retry on its own for up to two minutes, calendar after
+ * calendar, while the state lock is held and the next timer waits.
+ *
+ * A run (one poll, one purge, one `auth --remove`) keeps one HostOutage.
+ * After UNREACHABLE_AFTER such failures in a row against a host, with no
+ * answer from it in between, spread over at least MIN_STREAK_MS, the host
+ * is down for the rest of the run: requests for it fail at once with a
+ * GoogleUnreachableError naming the host and the network error. Any answer
+ * (a 500 or a 429 too) is an answer: the host is up, and the ordinary
+ * retries deal with it. Resets and cut answers are not counted: the host
+ * was reached.
+ */
+import { GoogleUnreachableError } from '../errors.js';
+import { log } from '../util/log.js';
+import { isAbort, networkCode } from './google-error.js';
+import { requestHost } from './retry-cause.js';
+
+/**
+ * Failures in a row before a host is down. One is a blip the retry absorbs;
+ * three in a row (the first retries come 0.5 s and 1 s apart, and calendars
+ * are listed side by side) leave little doubt, and cost at most three
+ * request time-outs at once against a host that accepts and never answers.
+ */
+export const UNREACHABLE_AFTER = 3;
+
+/**
+ * Three requests sent at the same instant can fail together from one short
+ * hiccup (a DNS server restarting): the streak must also span this long,
+ * from the first failed request's sending to the last failure.
+ */
+export const MIN_STREAK_MS = 2_000;
+
+/** Codes that mean the host was not reached at all (as opposed to ECONNRESET: reached, then cut). */
+const UNREACHED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Why a failed request got no answer from its host, or undefined when it did get one (or was cut). */
+export function unreachedReason(err: unknown): string | undefined {
+  const status = (err as { response?: { status?: unknown } } | null)?.response?.status;
+  if (typeof status === 'number') return undefined;
+  const code = networkCode(err);
+  if (code !== undefined) return UNREACHED.has(code) ? code : undefined;
+  if (typeof err === 'object' && err !== null && isAbort(err)) {
+    const timeout = (err as { config?: { timeout?: unknown } }).config?.timeout;
+    return typeof timeout === 'number' && timeout > 0
+      ? `no answer within ${Math.round(timeout / 100) / 10} s`
+      : 'no answer (request time-out)';
+  }
+  return undefined;
+}
+
+interface Streak {
+  count: number;
+  /** When the streak's first failed request was sent. */
+  since: number;
+}
+
+export class HostOutage {
+  private readonly streaks = new Map<string, Streak>();
+  private readonly down = new Map<string, GoogleUnreachableError>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The error to fail with instead of sending to any of these hosts, when one of them is down. */
+  refusal(hosts: Iterable<string | undefined>): GoogleUnreachableError | undefined {
+    for (const host of hosts) {
+      const err = host === undefined ? undefined : this.down.get(host);
+      if (err) return err;
+    }
+    return undefined;
+  }
+
+  /** Hosts found down so far. */
+  get downHosts(): string[] {
+    return [...this.down.keys()];
+  }
+
+  /** A request answered (any status): the network works, every streak starts over. */
+  noteAnswer(): void {
+    this.streaks.clear();
+  }
+
+  /**
+   * A request sent at `sentAt` failed with `err`. Returns the host's
+   * GoogleUnreachableError when this failure makes (or found) it down.
+   */
+  noteFailure(err: unknown, sentAt: number): GoogleUnreachableError | undefined {
+    if (err instanceof GoogleUnreachableError) return err;
+    const host = requestHost(err);
+    if (host === undefined) return undefined;
+    const reason = unreachedReason(err);
+    if (reason === undefined) {
+      // The host answered (or was reached): whatever comes next, it is not unreachable.
+      this.streaks.delete(host);
+      return undefined;
+    }
+    const known = this.down.get(host);
+    if (known) return known;
+    const streak = this.streaks.get(host) ?? { count: 0, since: sentAt };
+    streak.count++;
+    streak.since = Math.min(streak.since, sentAt);
+    this.streaks.set(host, streak);
+    if (streak.count < UNREACHABLE_AFTER || this.now() - streak.since < MIN_STREAK_MS) return undefined;
+    const down = new GoogleUnreachableError(host, reason);
+    this.down.set(host, down);
+    log.warn(`${down.message} (${streak.count} requests in a row); nothing more is sent there in this run`);
+    return down;
+  }
+}
+
+/** The host of a configured URL (the API root, the token URL), if it parses. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
