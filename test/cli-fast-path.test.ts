@@ -52,6 +52,11 @@ const TAKEN = [
   ['--quiet', 'poll', '--verbose', '--no-color'],
   ['poll', '--no-color', '--no-color'],
   ['poll', '--dry-run', '--dry-run'],
+  ['--profile', 'club', 'poll'],
+  ['poll', '--profile', 'club'],
+  ['poll', '--profile=club', '--dry-run'],
+  ['--json', '--profile', 'home-2_b', 'poll', '-q'],
+  ['--profile', 'a', 'poll', '--profile=b'],
 ];
 
 const LEFT_TO_COMMANDER = [
@@ -72,6 +77,13 @@ const LEFT_TO_COMMANDER = [
   ['poll', '--'],
   ['pol'],
   ['health-check'],
+  ['--profile', 'poll'],
+  ['poll', '--profile'],
+  ['poll', '--profile', 'Club'],
+  ['poll', '--profile='],
+  ['poll', '--profile', '-v'],
+  ['--profile', 'default', 'poll'],
+  ['--profile', 'club', 'health-check'],
 ];
 
 /** Lines commander answers with a usage error: the error must stay commander's. */
@@ -83,6 +95,14 @@ const REFUSED = [
   ['poll', '--dry-run=yes'],
   ['poll', '-x'],
   ['--no-colour', 'poll'],
+  ['poll', '--profile'],
+];
+
+/** Lines whose profile name the root program's hook refuses (selectProfile: a UsageError, exit 2). */
+const BAD_PROFILE = [
+  ['poll', '--profile', 'Club'],
+  ['poll', '--profile='],
+  ['--profile', 'default', 'poll'],
 ];
 
 describe('the fast path reads a timer poll as commander does', () => {
@@ -100,6 +120,14 @@ describe('the fast path reads a timer poll as commander does', () => {
     expect(await commanderReads(args)).toBe('usage error');
     expect(parseTimerPoll(args)).toBeUndefined();
   });
+
+  it.each(BAD_PROFILE.map((a) => [a]))(
+    'leaves %j, whose profile name commander refuses (exit 2), to commander',
+    async (args) => {
+      await expect(commanderReads(args)).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
+      expect(parseTimerPoll(args)).toBeUndefined();
+    },
+  );
 
   it('NO_COLOR and --json turn colour off as they do through commander', async () => {
     const saved = process.env.NO_COLOR;

@@ -170,6 +170,8 @@ describe('calsync config path', () => {
     const out = calsync(['config', 'path', '--json']);
     expect(out.status).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({
+      profile: null,
+      configRoot: dir,
       configDir: dir,
       configFile,
       stateFile: join(dir, 'state.json'),

@@ -52,7 +52,13 @@ describe('docs/ in the package', () => {
   });
 
   it('docPath names a file that exists', () => {
-    for (const name of ['configuration.md', 'google-setup.md', 'monitoring.md', 'operations.md'] as DocName[])
+    for (const name of [
+      'configuration.md',
+      'google-setup.md',
+      'monitoring.md',
+      'operations.md',
+      'profiles.md',
+    ] as DocName[])
       expect(existsSync(docPath(name)), name).toBe(true);
   });
 });

@@ -228,6 +228,23 @@ describe('calsync purge (built binary)', () => {
     expect((await world.cli.run(['purge'], env)).stderr).not.toContain('still installed');
   });
 
+  it("a profile's purge warns about that profile's instance units, not about the default units", async () => {
+    world = await startWorld();
+    const w = world;
+    const env = { XDG_CONFIG_HOME: w.cli.dir, CALSYNC_PROFILE: 'club' };
+    for (const account of [...w.sources, SHARED])
+      expect((await w.cli.run(['auth', account, '--from-profile', 'default'], env)).code).toBe(0);
+    expect((await w.cli.run(['systemd', 'install'], { XDG_CONFIG_HOME: w.cli.dir })).code).toBe(0);
+    const quiet = await w.cli.run(['purge'], env);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain('still installed');
+    expect((await w.cli.run(['systemd', 'install'], env)).code).toBe(0);
+    const warned = await w.cli.run(['purge'], env);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain('of profile club are still installed');
+    expect(warned.stderr).toContain('run: calsync --profile club systemd uninstall');
+  });
+
   it("a calendar that is not calsync's is a usage error (exit 2)", async () => {
     world = await startWorld();
     const res = await world.cli.run(['purge', '--calendar', 'nobody@example.test']);

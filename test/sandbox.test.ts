@@ -63,6 +63,23 @@ describe('calsync sandbox', () => {
     expect(existsSync(join(home, 'precious.txt'))).toBe(true);
   });
 
+  it('with a profile selected, its config dir is still its own, and it says to unset CALSYNC_PROFILE', async () => {
+    home = mkdtempSync(join(tmpdir(), 'calsync-sandbox-'));
+    const dir = join(home, 'sb');
+    sandbox = startServerCli(
+      ['--profile', 'club', 'sandbox', '--dir', dir],
+      env({ CALSYNC_PROFILE: 'club' }),
+    );
+    const running = sandbox;
+    await eventually(() => /unset CALSYNC_PROFILE/.test(running.output().stdout), 15_000, 'the unset line');
+    expect(running.output().stdout).toContain(
+      `export CALSYNC_CONFIG_DIR=${join(dir, 'config')}\n  unset CALSYNC_PROFILE\n`,
+    );
+    expect(existsSync(join(dir, 'config', 'config.json'))).toBe(true);
+    expect(existsSync(join(dir, 'config', 'profiles'))).toBe(false);
+    expect(existsSync(join(home, '.config'))).toBe(false);
+  });
+
   it("a second sandbox on the same directory is refused, naming the running one's pid; after it stops, one starts again", async () => {
     home = mkdtempSync(join(tmpdir(), 'calsync-sandbox-'));
     const dir = join(home, 'sb');

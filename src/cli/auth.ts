@@ -3,7 +3,15 @@
  * save its token file; `calsync auth --list`: which tokens work right now.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { isDelegatedAccount, loadSettings } from '../config/index.js';
+import {
+  DEFAULT_PROFILE,
+  isDelegatedAccount,
+  listProfiles,
+  loadSettings,
+  profileDir,
+  profileNameProblem,
+  resolveConfigDir,
+} from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../util/log.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
@@ -16,6 +24,7 @@ interface AuthFlags {
   list?: boolean;
   remove?: boolean;
   allowOtherAccount?: boolean;
+  fromProfile?: string;
 }
 
 const EXAMPLE = 'calsync auth you@gmail.com --client-secrets client_secret.json';
@@ -42,6 +51,10 @@ export function registerAuthCommand(program: Command): void {
       'list the accounts, their token files and whether each refreshes now (exit 1 when one does not)',
     )
     .option('--remove', "revoke the account's refresh token at Google and delete its token file")
+    .option(
+      '--from-profile <name>',
+      `copy the account's token from profile <name> of this machine (0600), no second sign-in; "${DEFAULT_PROFILE}" is the install without a profile`,
+    )
     .addHelpText(
       'after',
       [
@@ -56,6 +69,15 @@ export function registerAuthCommand(program: Command): void {
     .action(async (account: string | undefined, flags: AuthFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       if (flags.list && flags.remove) throw new UsageError('auth: --list and --remove exclude each other');
+      if (flags.fromProfile !== undefined) {
+        if (account === undefined || flags.list || flags.remove || flags.clientSecrets !== undefined)
+          throw new UsageError(
+            'auth: --from-profile takes one account and no --client-secrets, --list or --remove',
+            { hint: `e.g. calsync --profile club auth you@gmail.com --from-profile ${DEFAULT_PROFILE}` },
+          );
+        await runCopy(g, account, flags.fromProfile);
+        return;
+      }
       if (flags.list) {
         if (flags.clientSecrets !== undefined || flags.port !== undefined) {
           throw new UsageError('auth: --list takes no --client-secrets or --port', {
@@ -124,6 +146,51 @@ async function runSignIn(
   }
 }
 
+/** The config dir of `--from-profile <name>`: a profile of this config root, or the root itself for "default". */
+function fromProfileDir(name: string): string {
+  const { root } = resolveConfigDir();
+  if (name === DEFAULT_PROFILE) return root;
+  const problem = profileNameProblem(name);
+  if (problem) throw new UsageError(`auth: --from-profile "${name}": ${problem}`);
+  return profileDir(root, name);
+}
+
+async function runCopy(g: GlobalOptions, account: string, from: string): Promise<void> {
+  const { settings } = loadSettings({ env: process.env });
+  applyLogLevel(g, settings.logLevel);
+  if (isDelegatedAccount(settings, account))
+    throw new UsageError(
+      `auth: ${account} is in a delegated domain (delegatedDomains): the service account acts as it, no token needed`,
+      { hint: 'check it with: calsync auth --list' },
+    );
+  const fromDir = fromProfileDir(from);
+  if (fromDir === settings.configDir)
+    throw new UsageError(`auth: --from-profile ${from} is this very profile (${fromDir})`, {
+      hint: 'select the profile that gets the token with --profile <name>',
+    });
+  const { copyTokenFile } = await import('../google/token-store.js');
+  const tokenFile = await copyTokenFile(fromDir, settings.configDir, account);
+  if (g.json) printJson({ account, tokenFile, fromProfile: from });
+  else
+    process.stdout.write(
+      `copied the token of ${account} from profile ${from} to ${tokenFile} (mode 600); one grant for both: auth --remove in one deletes its copy only, in the last one it also revokes it at Google\n`,
+    );
+}
+
+/** Which other profiles of this config root (or the install without one) hold a refresh token too. */
+async function otherHolders(configDir: string, account: string): Promise<(refreshToken: string) => string[]> {
+  const { holdsRefreshToken } = await import('../google/token-store.js');
+  const { root } = resolveConfigDir();
+  const others: [string, string][] = [
+    [DEFAULT_PROFILE, root],
+    ...listProfiles(root).map((p): [string, string] => [p, profileDir(root, p)]),
+  ];
+  return (refreshToken) =>
+    others
+      .filter(([, dir]) => dir !== configDir && holdsRefreshToken(dir, account, refreshToken))
+      .map(([name]) => name);
+}
+
 async function runList(g: GlobalOptions, only: string | undefined): Promise<void> {
   const { settings } = loadSettings({ env: process.env });
   applyLogLevel(g, settings.logLevel);
@@ -138,7 +205,7 @@ async function runRemove(g: GlobalOptions, account: string): Promise<void> {
   const { settings } = loadSettings({ env: process.env });
   applyLogLevel(g, settings.logLevel);
   const { removeAccount } = await import('../google/revoke.js');
-  const report = await removeAccount(settings, account);
+  const report = await removeAccount(settings, account, await otherHolders(settings.configDir, account));
   if (g.json) {
     printJson(report);
     return;

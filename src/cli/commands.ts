@@ -38,11 +38,11 @@ const COMMANDS: readonly CommandEntry[] = [
  * The commands a command line needs: the one it names; none for a bare
  * `--version`; all of them otherwise (help, an unknown command, nothing given),
  * so help and usage errors read exactly as with every command loaded. The
- * root's options take no value, so the first word that is not an option is
- * the command.
+ * root's options take no value but `--profile <name>`, so the first word that
+ * is not an option, nor the word after `--profile`, is the command.
  */
 export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
-  const operand = args.find((a) => !a.startsWith('-'));
+  const operand = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--profile');
   if (operand === undefined && (args.includes('--version') || args.includes('-V'))) return [];
   const named = COMMANDS.find((c) => operand !== undefined && c.names.includes(operand));
   return named ? [named] : COMMANDS;

@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import {
   accountCredentials,
   CONFIG_FILE_KEYS,
-  configDir,
   configFilePath,
   isSettingKey,
   loadSettings,
   mirrorWriterNote,
   redactedSettings,
+  resolveConfigDir,
   setConfigValue,
   stateFilePath,
   tokensDirPath,
@@ -50,6 +50,7 @@ function configuredLogLevel(): LogLevel {
 /** Where a value came from, by name: "SOURCE_CALENDARS (environment)", "config.json", "default". */
 function describeFrom(source: string, from: string): string {
   if (source === 'environment' || source === 'file' || source === 'credential') return `${from} (${source})`;
+  if (source === 'flag' && from.startsWith('--')) return `${from} (flag)`;
   return source;
 }
 
@@ -57,7 +58,8 @@ function show(cmd: Command): void {
   const g = globalOptions(cmd);
   const loaded = loadSettings();
   applyLogLevel(g, loaded.settings.logLevel);
-  const shown = redactedSettings(loaded);
+  // Which profile (and so which config dir) every other row belongs to.
+  const shown = { profile: profileRow(), ...redactedSettings(loaded) };
   // Which credential each account uses: a token file, or the Workspace service account (delegatedDomains).
   const accounts = accountCredentials(loaded.settings);
   if (g.json) return printJson({ ...shown, accounts: { value: accounts, source: 'default' } });
@@ -75,6 +77,17 @@ function show(cmd: Command): void {
     process.stdout.write('\n' + table([['ACCOUNT', 'CREDENTIAL'], ...rows.map(([a, c]) => [a, c])]));
   const note = mirrorWriterNote(loaded.settings);
   if (note) process.stdout.write(`\n${note}\n`);
+}
+
+/** The profile in effect as a row of `config show`: its name and what chose it, or none (the config root). */
+function profileRow(): { value: string | null; source: string; from: string } {
+  const { profile, root } = resolveConfigDir();
+  if (!profile) return { value: null, source: 'default', from: `none: the config root ${root}` };
+  return {
+    value: profile.name,
+    source: profile.origin === '--profile' ? 'flag' : 'environment',
+    from: profile.origin,
+  };
 }
 
 /** A value as `config set` takes it back: lists comma-separated, maps cal=account, unset empty. */
@@ -107,8 +120,11 @@ function get(key: string, cmd: Command): void {
 function paths(cmd: Command): void {
   const g = globalOptions(cmd);
   applyLogLevel(g, 'info');
-  const dir = configDir();
+  const resolved = resolveConfigDir();
+  const dir = resolved.dir;
   const files = {
+    profile: resolved.profile?.name ?? null,
+    configRoot: resolved.root,
     configDir: dir,
     configFile: configFilePath(dir),
     stateFile: stateFilePath(dir),
@@ -117,6 +133,7 @@ function paths(cmd: Command): void {
   if (g.json) return printJson(files);
   process.stdout.write(
     table([
+      ['profile', files.profile ?? `(none: the config root)`],
       ['config dir', files.configDir],
       ['config.json', files.configFile],
       ['state.json', files.stateFile],

@@ -2,11 +2,14 @@
  * The command line a timer runs, `calsync poll`, read without commander:
  * loading commander is about a fifth of an idle poll's time, paid every few
  * minutes for years. Only words commander reads the same way are taken: the
- * command `poll`, its switches after it, the global switches anywhere. Any
- * other word, valid or not, returns undefined and goes to commander, so help,
- * values and usage errors stay commander's.
+ * command `poll`, its switches after it, the global switches anywhere, and
+ * `--profile <name>` or `--profile=<name>` anywhere (a valid name only: a
+ * bad one is commander's usage error). Any other word, valid or not, returns
+ * undefined and goes to commander, so help, values and usage errors stay
+ * commander's.
  */
-import { GLOBAL_OPTIONS, resolveGlobals, type GlobalOptions } from './globals.js';
+import { isProfileName } from '../config/paths.js';
+import { GLOBAL_OPTIONS, PROFILE_OPTION, resolveGlobals, type GlobalOptions } from './globals.js';
 import { POLL_SWITCHES, type PollFlags, type PollSwitch } from './poll-switches.js';
 
 export interface TimerPoll {
@@ -15,6 +18,9 @@ export interface TimerPoll {
 }
 
 type GlobalKey = (typeof GLOBAL_OPTIONS)[number]['key'];
+
+/** `--profile`, the word before the value's placeholder. */
+const PROFILE_WORD = PROFILE_OPTION.flags.split(' ')[0] ?? '';
 
 /** Each word that names an option (`-v` and `--verbose` both do), and the value it sets. */
 function byWord<K extends string>(
@@ -33,8 +39,17 @@ const POLL_WORDS = byWord<PollSwitch>(POLL_SWITCHES);
 export function parseTimerPoll(args: readonly string[]): TimerPoll | undefined {
   const globals: Partial<Record<GlobalKey, boolean>> = {};
   const flags: PollFlags = {};
+  let profile: string | undefined;
   let sawPoll = false;
-  for (const word of args) {
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i] ?? '';
+    if (word === PROFILE_WORD || word.startsWith(`${PROFILE_WORD}=`)) {
+      // Commander takes the next word as the value whatever it is (`--profile poll`, `--profile -v`).
+      const value = word === PROFILE_WORD ? args[++i] : word.slice(PROFILE_WORD.length + 1);
+      if (value === undefined || !isProfileName(value)) return undefined;
+      profile = value;
+      continue;
+    }
     const global = GLOBAL_WORDS.get(word);
     const own = sawPoll ? POLL_WORDS.get(word) : undefined;
     if (global) globals[global.key] = global.value;
@@ -42,5 +57,5 @@ export function parseTimerPoll(args: readonly string[]): TimerPoll | undefined {
     else if (word === 'poll' && !sawPoll) sawPoll = true;
     else return undefined;
   }
-  return sawPoll ? { flags, globals: resolveGlobals(globals) } : undefined;
+  return sawPoll ? { flags, globals: resolveGlobals({ ...globals, profile }) } : undefined;
 }

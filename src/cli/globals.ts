@@ -7,6 +7,8 @@ export interface GlobalOptions {
   verbose: boolean;
   quiet: boolean;
   color: boolean;
+  /** `--profile <name>`: the config dir `<config root>/profiles/<name>` (checked by selectProfile). */
+  profile: string | undefined;
 }
 
 /** The root program's options, as commander defines them and the timer's fast path reads them. */
@@ -27,6 +29,14 @@ export const GLOBAL_OPTIONS = [
   { flags: '--no-color', key: 'color', value: false, description: 'no colour (also NO_COLOR)' },
 ] as const;
 
+/** The root program's one option with a value; the fast path reads `--profile <name>` and `--profile=<name>`. */
+export const PROFILE_OPTION = {
+  flags: '--profile <name>',
+  key: 'profile',
+  description:
+    'use the profile <name>: the config dir <config root>/profiles/<name>, a separate install (also CALSYNC_PROFILE)',
+} as const;
+
 export function globalOptions(cmd: Command): GlobalOptions {
   return resolveGlobals(cmd.optsWithGlobals<Partial<GlobalOptions>>());
 }
@@ -38,6 +48,7 @@ export function resolveGlobals(o: Partial<GlobalOptions>): GlobalOptions {
     verbose: o.verbose === true,
     quiet: o.quiet === true,
     color: o.color !== false && !process.env.NO_COLOR && o.json !== true,
+    profile: o.profile,
   };
 }
 

@@ -1,3 +1,4 @@
+import { selectProfile } from '../config/paths.js';
 import { reportError } from './exit.js';
 import { parseTimerPoll } from './fast-path.js';
 
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
   const timer = parseTimerPoll(argv.slice(2));
   if (!timer) return (await import('./program.js')).runProgram(argv);
   try {
+    selectProfile(timer.globals.profile);
     await (await import('./poll.js')).runPollCommand(timer.flags, timer.globals);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { ExitCode } from '../errors.js';
 import { reportError } from './exit.js';
 import { registerCommands } from './commands.js';
-import { GLOBAL_OPTIONS } from './globals.js';
+import { selectProfile } from '../config/paths.js';
+import { GLOBAL_OPTIONS, PROFILE_OPTION, globalOptions } from './globals.js';
 
 function packageVersion(): string {
   const raw = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -20,6 +21,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .description('Keep several Google Calendar accounts in sync with one shared calendar.')
     .version(packageVersion(), '-V, --version');
   for (const o of GLOBAL_OPTIONS) program.option(o.flags, o.description);
+  program.option(PROFILE_OPTION.flags, PROFILE_OPTION.description);
+  // Before any command reads a setting: the profile chooses the config dir every command uses.
+  program.hook('preAction', (_root, action) => selectProfile(globalOptions(action).profile));
   program
     .showHelpAfterError(false)
     // Every command's --help lists --json, --verbose, --quiet and --no-color too (subcommands inherit this).

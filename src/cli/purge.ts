@@ -16,17 +16,22 @@ interface PurgeFlags {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Timers still installed poll again and make everything anew: say so (on stderr, once). */
+/** Timers still installed poll again and make everything anew: say so (on stderr, once). For a profile: its instances. */
 async function warnIfTimersInstalled(): Promise<void> {
-  const [{ planUninstall }, { log }] = await Promise.all([
+  const [{ planUninstall }, { log }, { resolveConfigDir }] = await Promise.all([
     import('../systemd/uninstall.js'),
     import('../util/log.js'),
+    import('../config/index.js'),
   ]);
+  const profile = resolveConfigDir().profile?.name;
   for (const mode of ['user', 'system'] as const) {
-    const plan = await planUninstall({ mode });
-    if (plan.units.length > 0)
+    const plan = await planUninstall({ mode, ...(profile !== undefined ? { profile } : {}) });
+    // A profile's own drop-ins say its instances are installed; the templates alone may be another profile's.
+    const installed =
+      profile === undefined ? plan.units.length > 0 : plan.units.some((u) => u.includes(`@${profile}.`));
+    if (installed)
       log.warn(
-        `calsync's ${mode} systemd units are still installed in ${plan.dir}: the next timed poll makes everything again; run: calsync systemd uninstall${mode === 'system' ? ' --system' : ''}`,
+        `calsync's ${mode} systemd units${profile === undefined ? '' : ` of profile ${profile}`} are still installed in ${plan.dir}: the next timed poll makes everything again; run: calsync ${profile === undefined ? '' : `--profile ${profile} `}systemd uninstall${mode === 'system' ? ' --system' : ''}`,
       );
   }
 }

@@ -189,6 +189,8 @@ function describe(i: {
     'In another terminal, point calsync at it:',
     '',
     `  ${i.export}`,
+    // A profile in that shell would pick <config dir>/profiles/<name>, which knows no emulator: real Google.
+    ...(process.env.CALSYNC_PROFILE?.trim() ? ['  unset CALSYNC_PROFILE'] : []),
     '',
     "Sign-in signs in the account the URL's login_hint names (edit it in the URL to pick another).",
     'Walk-through: README, "Try every command without Google". Stop with Ctrl-C.',

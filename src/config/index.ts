@@ -1,5 +1,17 @@
 /** The config module's surface: other modules import from here only. */
-export { configDir, configFilePath, stateFilePath, tokensDirPath } from './paths.js';
+export {
+  configDir,
+  configFilePath,
+  listProfiles,
+  profileDir,
+  profileNameProblem,
+  resolveConfigDir,
+  resolveConfigRoot,
+  stateFilePath,
+  tokensDirPath,
+  DEFAULT_PROFILE,
+  type ResolvedConfigDir,
+} from './paths.js';
 export { loadSettings } from './load.js';
 export { mirrorWriterNote, redactedSettings } from './redact.js';
 export { accountCredentials, isDelegatedAccount, type Credential } from './delegation.js';

@@ -22,7 +22,7 @@ import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import { withRetry } from './retry.js';
 import { isAuthorizedUser, tokenPath, tokensDir } from './token-store.js';
 
-export type Revocation = 'revoked' | 'unknown-to-google' | 'no-token';
+export type Revocation = 'revoked' | 'unknown-to-google' | 'no-token' | 'shared';
 
 export interface RemoveAccountReport {
   account: string;
@@ -58,6 +58,15 @@ function isTokenFile(path: string): boolean {
     return isAuthorizedUser(JSON.parse(readFileSync(path, 'utf8')));
   } catch {
     return false;
+  }
+}
+
+function refreshTokenOf(file: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isAuthorizedUser(parsed) ? parsed.refresh_token : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -101,14 +110,29 @@ async function revoke(settings: Settings, file: string): Promise<Revocation> {
   }
 }
 
-export async function removeAccount(settings: Settings, account: string): Promise<RemoveAccountReport> {
+/** A refresh token's holders elsewhere on this machine: other profiles (or the install without one) by name. */
+export type SharedWith = (refreshToken: string) => string[];
+
+/**
+ * `sharedWith` names the other profiles holding the same refresh token
+ * (`auth --from-profile`): revoking it at Google would sign them out too, so
+ * then only this profile's files are deleted.
+ */
+export async function removeAccount(
+  settings: Settings,
+  account: string,
+  sharedWith: SharedWith = () => [],
+): Promise<RemoveAccountReport> {
   const file = tokenPath(settings.configDir, account);
   const files = accountFiles(settings.configDir, account);
   if (files.length === 0)
     throw new OperationError(`no token for ${account} (${file})`, {
       hint: 'calsync auth --list shows the accounts',
     });
-  const revocation = files[0] === file ? await revoke(settings, file) : 'no-token';
+  const refreshToken = files[0] === file ? refreshTokenOf(file) : undefined;
+  const holders = refreshToken === undefined ? [] : sharedWith(refreshToken);
+  const revocation: Revocation =
+    holders.length > 0 ? 'shared' : files[0] === file ? await revoke(settings, file) : 'no-token';
   for (const f of files) await rm(f, { force: true });
   const calendarsWithoutToken = [
     ...settings.sourceCalendars.filter((c) => accountFor(settings, c) === account),
@@ -119,10 +143,12 @@ export async function removeAccount(settings: Settings, account: string): Promis
       : []),
   ];
   const note =
-    revocation === 'unknown-to-google'
-      ? 'Google no longer knew the token (revoked or expired already); deleted here anyway'
-      : revocation === 'no-token'
-        ? 'there was no readable token to revoke; deleted what calsync kept for the account'
-        : undefined;
+    revocation === 'shared'
+      ? `the same token is in profile ${holders.join(', ')}: not revoked at Google (that would sign ${holders.length > 1 ? 'them' : 'it'} out too), deleted here only`
+      : revocation === 'unknown-to-google'
+        ? 'Google no longer knew the token (revoked or expired already); deleted here anyway'
+        : revocation === 'no-token'
+          ? 'there was no readable token to revoke; deleted what calsync kept for the account'
+          : undefined;
   return { account, revocation, deleted: files, calendarsWithoutToken, ...(note ? { note } : {}) };
 }

@@ -142,3 +142,25 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   const { mode } = await stat(dir);
   if ((mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
+
+/**
+ * Copies an account's token file from another install or profile of this
+ * machine (`auth --from-profile`): read with every check a poll makes (mode
+ * 0600, private directories, an authorized_user file), written as a sign-in
+ * writes it (atomically, 0600, directory 0700). The cached access token
+ * (`<account>.access.json`) is not copied: each profile refreshes and caches
+ * its own, in its own directory, which is all its units may write.
+ */
+export async function copyTokenFile(fromDir: string, toDir: string, account: string): Promise<string> {
+  return writeTokenFile(toDir, account, readTokenFile(fromDir, account));
+}
+
+/** Whether `dir` holds a token file for `account` with this refresh token (unreadable or absent: no). */
+export function holdsRefreshToken(dir: string, account: string, refreshToken: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(tokenPath(dir, account), 'utf8'));
+    return isAuthorizedUser(parsed) && parsed.refresh_token === refreshToken;
+  } catch {
+    return false;
+  }
+}

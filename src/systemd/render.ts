@@ -13,10 +13,33 @@ export interface UnitVariables {
   runAs: string;
   /** A webhook URL is set: the health check also probes serve-webhook's /health. */
   webhook: boolean;
+  /** The port serve-webhook listens on (default DEFAULT_WEBHOOK_PORT). */
+  webhookPort?: number;
+  /**
+   * Render the instance template (`calsync-poll@.service`) every profile's
+   * instance runs: the config dir is `<configDir>/profiles/%i`, calsync runs
+   * with `--profile %i`, and what differs between profiles (the interval,
+   * the schedule, the webhook port) is left to each instance's drop-in
+   * (`instanceDropIn`). `configDir` is then the config root.
+   */
+  template?: boolean;
 }
 
+/** The port calsync-webhook.service listens on unless `systemd install --webhook-port` says otherwise. */
+export const DEFAULT_WEBHOOK_PORT = 5000;
+
 /** Where calsync-webhook.service listens (its ExecStart); the health check probes it there. */
-export const WEBHOOK_HEALTH_URL = 'http://127.0.0.1:5000/health';
+export function webhookHealthUrl(port: number = DEFAULT_WEBHOOK_PORT): string {
+  return `http://127.0.0.1:${port}/health`;
+}
+
+export const WEBHOOK_HEALTH_URL = webhookHealthUrl();
+
+/** What an instance's drop-in sets: the variables the instance templates' ExecStart= reads. */
+const PORT_VARIABLE = 'CALSYNC_WEBHOOK_PORT';
+const HEALTH_ARGS_VARIABLE = 'CALSYNC_HEALTH_ARGS';
+/** The file in `<instance>.d/` that `systemd install --profile` writes. */
+export const DROP_IN_FILE = 'calsync-profile.conf';
 
 /**
  * The poll timer's schedule. A calendar expression with Persistent=true
@@ -72,22 +95,96 @@ function systemOnly(vars: UnitVariables): string {
   ].join('\n');
 }
 
+function intervalEnv(minutes: number): string {
+  return `Environment=CALSYNC_POLL_INTERVAL_MINUTES=${minutes}`;
+}
+
+function templateNote(what: string): string {
+  return `# ${what}: each profile's own, in <unit>@<profile>.*.d/${DROP_IN_FILE} (calsync systemd install --profile)`;
+}
+
+const PLACEHOLDERS =
+  /@(EXEC|CONFIG_DIR|CONFIG_ROOT|INTERVAL_ENV|EVERY|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS|WEBHOOK_PORT)@/;
+
 /** Fills in a template. A placeholder left over is a bug in the template, so it throws. */
 export function renderUnit(template: string, vars: UnitVariables): string {
-  const values: Record<string, string> = {
-    EXEC: vars.exec,
-    CONFIG_DIR: unitPath(vars.configDir),
-    INTERVAL: String(vars.pollIntervalMinutes),
-    POLL_SCHEDULE: pollSchedule(vars.pollIntervalMinutes),
-    POLL_TIMEOUT: pollTimeout(vars.pollIntervalMinutes),
+  const port = vars.webhookPort ?? DEFAULT_WEBHOOK_PORT;
+  const common: Record<string, string> = {
     WANTED_BY: vars.mode === 'user' ? 'default.target' : 'multi-user.target',
     SYSTEM_ONLY: systemOnly(vars),
-    HEALTH_ARGS: vars.webhook ? ` --url ${WEBHOOK_HEALTH_URL}` : '',
   };
+  const values: Record<string, string> = vars.template
+    ? {
+        ...common,
+        // The flag, not only CALSYNC_PROFILE: it beats a CALSYNC_PROFILE line of calsync.env.
+        EXEC: `${vars.exec} --profile %i`,
+        CONFIG_ROOT: unitPath(vars.configDir),
+        // %i is a specifier here, not a character of the path: it is added after the path's % are doubled.
+        CONFIG_DIR: `${unitPath(vars.configDir)}/profiles/%i`,
+        INTERVAL_ENV: templateNote('CALSYNC_POLL_INTERVAL_MINUTES'),
+        EVERY: "on the profile's schedule",
+        POLL_SCHEDULE: templateNote('The schedule'),
+        POLL_TIMEOUT: templateNote('TimeoutStartSec='),
+        // Unbraced, so an unset variable is no word at all (a profile without a webhook URL).
+        HEALTH_ARGS: ` $${HEALTH_ARGS_VARIABLE}`,
+        WEBHOOK_PORT: `\${${PORT_VARIABLE}}`,
+      }
+    : {
+        ...common,
+        EXEC: vars.exec,
+        CONFIG_ROOT: unitPath(vars.configDir),
+        CONFIG_DIR: unitPath(vars.configDir),
+        INTERVAL_ENV: intervalEnv(vars.pollIntervalMinutes),
+        EVERY: `every ${vars.pollIntervalMinutes} minutes`,
+        POLL_SCHEDULE: pollSchedule(vars.pollIntervalMinutes),
+        POLL_TIMEOUT: `TimeoutStartSec=${pollTimeout(vars.pollIntervalMinutes)}`,
+        HEALTH_ARGS: vars.webhook ? ` --url ${webhookHealthUrl(port)}` : '',
+        WEBHOOK_PORT: String(port),
+      };
   // Comments mention "@PLACEHOLDERS@" in prose; only known names are replaced.
-  const out = template.replace(/@([A-Z_]+)@/g, (whole, name: string) => values[name] ?? whole);
-  const left =
-    /@(EXEC|CONFIG_DIR|INTERVAL|POLL_SCHEDULE|POLL_TIMEOUT|WANTED_BY|SYSTEM_ONLY|HEALTH_ARGS)@/.exec(out);
+  let out = template.replace(/@([A-Z_]+)@/g, (whole, name: string) => values[name] ?? whole);
+  if (vars.template) out = out.replace(/^Description=calsync: /m, 'Description=calsync profile %i: ');
+  const left = PLACEHOLDERS.exec(out);
   if (left) throw new Error(`unit template placeholder ${left[0]} was not filled`);
   return out;
 }
+
+/**
+ * What one profile's instance of a template needs beyond the template: its
+ * interval, schedule and webhook port (each profile has its own config.json),
+ * or undefined for a unit with none (the clean, watch and health timers).
+ * An empty `OnCalendar=` resets every trigger, so the schedule is this one.
+ */
+export function instanceDropIn(
+  unit: string,
+  profile: string,
+  vars: { pollIntervalMinutes: number; webhook: boolean; webhookPort?: number },
+): string | undefined {
+  const port = vars.webhookPort ?? DEFAULT_WEBHOOK_PORT;
+  const head = [`${DROP_IN_MARK} --profile ${profile}\`: this profile's interval and port.`];
+  if (unit === 'calsync-poll.timer')
+    return [
+      ...head,
+      '[Unit]',
+      `Description=calsync profile %i: poll every ${vars.pollIntervalMinutes} minutes`,
+      '',
+      '[Timer]',
+      'OnCalendar=',
+      pollSchedule(vars.pollIntervalMinutes),
+      '',
+    ].join('\n');
+  if (!unit.endsWith('.service')) return undefined;
+  const lines = [...head, '[Service]', intervalEnv(vars.pollIntervalMinutes)];
+  if (unit === 'calsync-poll.service') lines.push(`TimeoutStartSec=${pollTimeout(vars.pollIntervalMinutes)}`);
+  if (unit === 'calsync-health.service' && vars.webhook)
+    lines.push(`Environment="${HEALTH_ARGS_VARIABLE}=--url ${webhookHealthUrl(port)}"`);
+  if (unit === 'calsync-webhook.service') {
+    // Without a webhook URL its server is not enabled: no port is taken for it.
+    if (!vars.webhook) return undefined;
+    lines.push(`Environment=${PORT_VARIABLE}=${port}`);
+  }
+  return [...lines, ''].join('\n');
+}
+
+/** The first words of every drop-in install writes (uninstall removes only those). */
+export const DROP_IN_MARK = '# Rendered by `calsync systemd install';

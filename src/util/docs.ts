@@ -5,7 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 
-export type DocName = 'configuration.md' | 'google-setup.md' | 'monitoring.md' | 'operations.md';
+export type DocName =
+  'configuration.md' | 'google-setup.md' | 'monitoring.md' | 'operations.md' | 'profiles.md';
 
 /** The absolute path of a doc (dist/util/docs.js → ../../docs/<name>). */
 export function docPath(name: DocName): string {

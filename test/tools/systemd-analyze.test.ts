@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planInstall, writePlan, type InstallPlan } from '../../src/systemd/install.js';
 import { quoteExecWord } from '../../src/systemd/render.js';
+import { UNIT_NAMES, instanceName } from '../../src/systemd/units.js';
 import { BIN, assertBuilt } from '../health-helpers.js';
 
 const run = promisify(execFile);
@@ -62,7 +63,75 @@ async function verify(plan: InstallPlan): Promise<{ stderr: string }> {
   return { stderr };
 }
 
+/** Two profiles' instances in one unit dir (club with a webhook server on its own port, home without). */
+async function profileInstances(mode: 'user' | 'system'): Promise<{ dir: string; instances: string[] }> {
+  const dir = join(work, `${mode}-profile-units`);
+  const instances: string[] = [];
+  for (const [profile, webhook] of [
+    ['club', true],
+    ['home', false],
+  ] as const) {
+    const plan = await planInstall({
+      mode,
+      configDir: join(work, `${mode}-config`),
+      pollIntervalMinutes: profile === 'club' ? 5 : 7,
+      webhook,
+      ...(webhook ? { webhookPort: 5001 } : {}),
+      profile,
+      dir,
+      exec: `${quoteExecWord(process.execPath)} ${quoteExecWord(BIN)}`,
+      env: { SUDO_USER: 'root', HOME: work },
+    });
+    await writePlan(plan);
+    instances.push(...UNIT_NAMES.map((n) => join(dir, instanceName(n, profile))));
+  }
+  return { dir, instances };
+}
+
 describe('systemd-analyze', () => {
+  it.each(['system', 'user'] as const)(
+    "two profiles' %s instance units (templates and drop-ins) pass verify with no warning",
+    async (mode) => {
+      const { instances } = await profileInstances(mode);
+      const runtime = mkdtempSync(join(work, 'xdg-runtime-'));
+      // verify takes an instance's name in the directory of its template, with the drop-ins beside it.
+      const { stderr } = await run(
+        SYSTEMD_ANALYZE,
+        ['verify', '--man=no', ...(mode === 'user' ? ['--user'] : []), ...instances],
+        { env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_COLOR: '0' } },
+      );
+      expect(stderr).toBe('');
+    },
+  );
+
+  it("a profile's system poll instance scores under 3.0 in security --offline, as the default unit does", async () => {
+    const { dir } = await profileInstances('system');
+    const { stdout } = await run(
+      SYSTEMD_ANALYZE,
+      ['security', '--offline=true', '--no-pager', join(dir, 'calsync-poll@club.service')],
+      { env: { ...process.env, SYSTEMD_COLORS: '0' } },
+    );
+    const score = Number(/Overall exposure level for calsync-poll@club\.service: ([\d.]+)/.exec(stdout)?.[1]);
+    expect(score).toBeLessThan(3);
+  });
+
+  it("verify reads a profile's drop-ins: without its schedule the poll timer is refused", async () => {
+    const { dir } = await profileInstances('user');
+    await rm(join(dir, 'calsync-poll@home.timer.d'), { recursive: true });
+    const runtime = mkdtempSync(join(work, 'xdg-runtime-'));
+    const refused = await run(
+      SYSTEMD_ANALYZE,
+      ['verify', '--man=no', '--user', join(dir, 'calsync-poll@home.timer')],
+      {
+        env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_COLOR: '0' },
+      },
+    ).then(
+      () => '',
+      (err: Error & { stderr?: string }) => err.stderr ?? err.message,
+    );
+    expect(refused).toContain('Timer unit lacks value setting');
+  });
+
   it.each(['system', 'user'] as const)('every %s unit passes verify with no warning', async (mode) => {
     const plan = await rendered(mode);
     const { stderr } = await verify(plan);
