@@ -70,3 +70,19 @@ describe('HostOutage', () => {
     expect(outage.refusal(['www.googleapis.com'])).toBeUndefined();
   });
 });
+
+describe('HostOutage.giveUp: a call that spent every retry', () => {
+  it('without reaching its host makes the host down at once, however short the streak; never for an answer or a cut connection', () => {
+    const outage = new HostOutage(() => 0);
+    expect(outage.giveUp(answered(503))).toBeUndefined();
+    expect(outage.giveUp(reset())).toBeUndefined();
+    expect(outage.downHosts).toEqual([]);
+    const down = outage.giveUp(refused());
+    expect(down).toBeInstanceOf(GoogleUnreachableError);
+    expect(down?.message).not.toContain('SECRET');
+    expect(outage.downHosts).toEqual(['www.googleapis.com']);
+    // The next call is refused before it is sent, with the same error.
+    expect(outage.refusal(['www.googleapis.com'])).toBe(down);
+    expect(outage.giveUp(timedOut())).toBe(down);
+  });
+});

@@ -114,9 +114,27 @@ export class HostOutage {
     streak.since = Math.min(streak.since, sentAt);
     this.streaks.set(host, streak);
     if (streak.count < UNREACHABLE_AFTER || this.now() - streak.since < MIN_STREAK_MS) return undefined;
+    return this.declareDown(host, reason, `${streak.count} requests in a row`);
+  }
+
+  /**
+   * A call gave up with `err` after spending every retry. When it never reached
+   * its host, that host is down, however short the streak was (retries can be
+   * quicker than the streak's minimum span): the caller fails with the
+   * host's GoogleUnreachableError, and no other call tries it again.
+   */
+  giveUp(err: unknown): GoogleUnreachableError | undefined {
+    if (err instanceof GoogleUnreachableError) return err;
+    const host = requestHost(err);
+    const reason = unreachedReason(err);
+    if (host === undefined || reason === undefined) return undefined;
+    return this.down.get(host) ?? this.declareDown(host, reason, 'every retry of a call');
+  }
+
+  private declareDown(host: string, reason: string, why: string): GoogleUnreachableError {
     const down = new GoogleUnreachableError(host, reason);
     this.down.set(host, down);
-    log.warn(`${down.message} (${streak.count} requests in a row); nothing more is sent there in this run`);
+    log.warn(`${down.message} (${why}); nothing more is sent there in this run`);
     return down;
   }
 }

@@ -48,7 +48,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
   // p-retry's own `signal` would also throw away an attempt that succeeded after the stop:
   // a write Google made must be recorded, so only the waits between attempts are cut short.
   let attempting = false;
-  const retried = pRetry(
+  const attempts = pRetry(
     async () => {
       if (signal?.aborted) throw new AbortError(stopError(signal));
       attempting = true;
@@ -107,6 +107,10 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       },
     },
   );
+  // A call that spent every retry without reaching its host ends the run's calls to that host (outage.ts).
+  const retried = attempts.catch((err: unknown) => {
+    throw o.outage?.giveUp(err) ?? err;
+  });
   // p-retry rejects with the AbortError's original error, so callers classify Google's.
   if (!signal) return retried;
   return new Promise<T>((resolve, reject) => {
