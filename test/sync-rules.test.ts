@@ -295,6 +295,25 @@ const rows: Row[] = [
     reason: /another calsync install/,
   },
   {
+    name: "another install's copy of an own source, read as a guest's copy (its markers are the organizer's only): left alone",
+    event: others({
+      id: copyEventId(OTHER_SHARED, CAROL, 'b1', 'birthday'),
+      organizer: { email: CAROL },
+      attendees: [
+        { email: CAROL, organizer: true },
+        { email: CAL, self: true, responseStatus: 'accepted' },
+      ],
+    }),
+    settings: { sourceCalendars: [CAL, CAROL] },
+    expect: 'skip',
+    reason: /another calsync install/,
+  },
+  {
+    name: "a guest's copy of a calsync copy whose organizer this install does not read is an ordinary event (chained)",
+    event: others({ id: copyEventId(OTHER_SHARED, 'dan@example.com', 'b1', 'birthday') }),
+    expect: 'mirror',
+  },
+  {
     name: "chained households: another install's mirror on a calendar read as a source is an ordinary event",
     event: own({
       extendedProperties: {

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { normalizeEmail, sameEmail } from '../util/email.js';
+import { isCopyId, splitInstanceId } from './ids.js';
 import { MARKER, type GoogleEvent } from './types.js';
 
 /** The shared calendar as ids and markers name it: the invite address, trimmed and in lower case. */
@@ -81,12 +82,33 @@ export function markedSourceEvent(
   ownSources: readonly string[],
 ): 'ordinary' | 'mine' | 'theirs-of-own-source' {
   const owner = copyOwnership(event, calendarId, target);
-  if (owner === 'none') return 'ordinary';
+  if (owner === 'none')
+    return guestCopyOfOwnSource(event, calendarId, ownSources) ? 'theirs-of-own-source' : 'ordinary';
   if (owner === 'mine') return 'mine';
   const from = markedSourceCalendar(event);
   return from !== undefined && ownSources.some((s) => sameEmail(s, from))
     ? 'theirs-of-own-source'
     : 'ordinary';
+}
+
+/**
+ * A calendar's guest copy of a copy calsync made (an install's birthday or Gmail
+ * copy that invites this calendar) organized by one of this install's own
+ * sources. Private markers belong to the organizer's copy only, so the guest
+ * copy shows none; its id still says calsync made it. This install reads the
+ * organizer's calendar itself and acts on the original there, so the guest
+ * copy is never mirrored (that made a second install's copies twice).
+ */
+function guestCopyOfOwnSource(
+  event: GoogleEvent,
+  calendarId: string,
+  ownSources: readonly string[],
+): boolean {
+  const organizer = event.organizer?.email;
+  if (!organizer || sameEmail(organizer, calendarId)) return false;
+  if (!ownSources.some((s) => sameEmail(s, organizer))) return false;
+  const id = event.id ?? '';
+  return isCopyId(splitInstanceId(id)?.masterId ?? id);
 }
 
 /**
