@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import type { GoogleAccess } from '../sync/api.js';
 import { copyOwnership, targetOf } from '../sync/ownership.js';
+import { calsyncCalendars } from '../sync/marked-events.js';
 import { MARKER, type EventRef, type GoogleEvent } from '../sync/types.js';
 
 /** How many events a text search explains at most. */
@@ -25,15 +26,7 @@ export interface Located {
 }
 
 export function searchCalendars(settings: Settings, only: string | undefined): string[] {
-  const all = [
-    ...settings.sourceCalendars,
-    ...(settings.inviteEmail ? [settings.inviteEmail] : []),
-    ...(settings.birthdayCopyCalendar ? [settings.birthdayCopyCalendar] : []),
-  ].filter((id, i, list) => list.indexOf(id) === i);
-  if (all.length === 0)
-    throw new ConfigError('no source calendars are configured', {
-      hint: 'run: calsync config set sourceCalendars <calendar id>,<calendar id>',
-    });
+  const all = calsyncCalendars(settings);
   if (only === undefined) return all;
   if (!all.includes(only))
     throw new ConfigError(`--calendar ${only} is not a calendar calsync reads or writes`, {

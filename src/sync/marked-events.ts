@@ -35,11 +35,8 @@ export interface FoundItem {
 /** A listing never follows more pages than this (250 000 events at 2 500 a page). */
 const MAX_PAGES = 100;
 
-/**
- * The calendars calsync may have written: every source calendar, the shared
- * calendar and the birthday copy calendar; `--calendar` narrows them to those named.
- */
-export function purgeCalendars(settings: Settings, only: string[] | undefined): string[] {
+/** Every calendar calsync reads or writes, each once; a ConfigError when no source is configured. */
+export function calsyncCalendars(settings: Settings): string[] {
   const all = [
     ...settings.sourceCalendars,
     ...(settings.inviteEmail ? [settings.inviteEmail] : []),
@@ -49,6 +46,15 @@ export function purgeCalendars(settings: Settings, only: string[] | undefined): 
     throw new ConfigError('no source calendars are configured', {
       hint: 'run: calsync config set sourceCalendars <calendar id>,<calendar id>',
     });
+  return all;
+}
+
+/**
+ * The calendars calsync may have written: every source calendar, the shared
+ * calendar and the birthday copy calendar; `--calendar` narrows them to those named.
+ */
+export function purgeCalendars(settings: Settings, only: string[] | undefined): string[] {
+  const all = calsyncCalendars(settings);
   if (!only?.length) return all;
   for (const id of only)
     if (!all.includes(id))
