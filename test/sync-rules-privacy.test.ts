@@ -373,3 +373,100 @@ describe("a person's removal holds for the meeting", () => {
     expect(plan(event, {}, undefined, removed(how))).toMatchObject({ kind: 'skip', reason });
   });
 });
+
+describe('single occurrences of a series', () => {
+  const SERIES = 'own1';
+  const OCC = 'own1_20261201T100000Z';
+  const seriesBlock = mirrorId(SERIES);
+  const occurrence = (extra: GoogleEvent = {}): GoogleEvent => ({
+    ...KINDS.organized,
+    id: OCC,
+    recurringEventId: SERIES,
+    originalStartTime: T.start,
+    ...extra,
+  });
+  const invitedOccurrence = (extra: GoogleEvent = {}): GoogleEvent =>
+    occurrence({
+      attendees: [{ email: 'jo@example.com' }, { email: SHARED }],
+      extendedProperties: { private: { [invitedMarkerKey(SHARED)]: SHARED } },
+      ...extra,
+    });
+  const ownBlock = entry('busy', { copyCalendar: SHARED, copyId: mirrorId(OCC) });
+  it.each<
+    [
+      string,
+      GoogleEvent,
+      { seriesMirrored: boolean; entry?: ProcessedEvent; settings?: Partial<RuleSettings> },
+      Partial<Action> & { kind: Action['kind'] },
+    ]
+  >([
+    [
+      'invited alone (public in a busy series), its calendar now busy: the invitee goes first',
+      invitedOccurrence({ visibility: 'public' }),
+      { seriesMirrored: true, entry: entry('invite'), settings: { calendarDetails: { [CAL]: 'busy' } } },
+      { kind: 'uninvite', email: SHARED },
+    ],
+    [
+      'then, without the invitee: the series block shows the occurrence as busy',
+      occurrence({ visibility: 'public', updated: LATER }),
+      { seriesMirrored: true, entry: entry(undefined), settings: { calendarDetails: { [CAL]: 'busy' } } },
+      {
+        kind: 'update-occurrence',
+        target: { calendarId: SHARED, eventId: `${seriesBlock}_20261201T100000Z` },
+      },
+    ],
+    [
+      'invited through its series, turns private: a block of its own, the invitee goes in the same action',
+      invitedOccurrence({ visibility: 'private', updated: LATER }),
+      { seriesMirrored: false, entry: undefined },
+      { kind: 'mirror', form: 'busy', target: { calendarId: SHARED, eventId: mirrorId(OCC) } },
+    ],
+    [
+      'its own block, changed again: the block follows',
+      occurrence({ visibility: 'private', updated: LATER, start: { dateTime: '2026-12-01T12:00:00Z' } }),
+      { seriesMirrored: false, entry: ownBlock },
+      { kind: 'update-copy', form: 'busy', target: { calendarId: SHARED, eventId: mirrorId(OCC) } },
+    ],
+    [
+      'its own block, back to public: invited again, and the block goes',
+      occurrence({ visibility: 'public', updated: LATER }),
+      { seriesMirrored: false, entry: ownBlock },
+      { kind: 'invite', replaces: { target: { calendarId: SHARED, eventId: mirrorId(OCC) } } },
+    ],
+    [
+      'its own block, the series now has a block too: its own goes',
+      occurrence({ visibility: 'private', updated: LATER }),
+      { seriesMirrored: true, entry: ownBlock },
+      { kind: 'delete-copy', target: { calendarId: SHARED, eventId: mirrorId(OCC) }, revisit: true },
+    ],
+    [
+      'invited alone in a mirrored series, with privateEvents skip: the invitee goes first',
+      invitedOccurrence({ visibility: 'private', updated: LATER }),
+      { seriesMirrored: true, entry: entry('invite'), settings: { privateEvents: 'skip' } },
+      { kind: 'uninvite', email: SHARED },
+    ],
+    [
+      'private in a series nobody shares: nothing',
+      occurrence({ visibility: 'private' }),
+      { seriesMirrored: false },
+      { kind: 'skip', reason: 'series is not mirrored' },
+    ],
+  ])('%s', (_name, event, given, expected) => {
+    const action = planEvent({
+      calendarId: CAL,
+      event,
+      entry: given.entry,
+      seriesMirrored: given.seriesMirrored,
+      seriesMirrorId: given.seriesMirrored ? seriesBlock : undefined,
+      seriesBusy: given.seriesMirrored,
+      settings: { ...base, ...given.settings },
+      elsewhere: none,
+    });
+    expect(action).toMatchObject(expected);
+    if (action.kind === 'mirror') {
+      expect(action.uninvite?.email).toBe(SHARED);
+      expect(action.body.summary).toBe('Busy (Alice)');
+      expect(action.body.recurrence).toBeUndefined();
+    }
+  });
+});

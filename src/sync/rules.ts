@@ -515,6 +515,10 @@ function withheld(
       };
     return drop;
   }
+  // calsync's invitee goes first: an occurrence invited on its own may also be in a mirrored series.
+  const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
+  if (invitee && invitedByThisInstall(event, settings.target))
+    return { kind: 'uninvite', source, email: settings.inviteEmail, event };
   const occurrence =
     masterIdOf(event) && event.originalStartTime && input.seriesMirrored
       ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
@@ -524,9 +528,6 @@ function withheld(
     !heldElsewhere({ kind: 'update-occurrence', source, target: occurrence, body: null }, input.elsewhere)
   )
     return { kind: 'update-occurrence', source, target: occurrence, body: null };
-  const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
-  if (invitee && invitedByThisInstall(event, settings.target))
-    return { kind: 'uninvite', source, email: settings.inviteEmail, event };
   return {
     kind: 'skip',
     source,
@@ -566,16 +567,28 @@ function busyPlan(
   if (!copy && input.elsewhere?.meetingLetGo(source.eventId) === 'invite')
     return skip('the shared calendar was removed from this meeting by a person; respected');
   if (masterIdOf(event) && event.originalStartTime) {
-    if (!input.seriesMirrored) return skip('series is not mirrored');
-    const target = copy ?? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId);
-    if (!target) return skip('occurrence id not recognised');
-    // Always compared with the shared calendar's (no write when equal): an occurrence changed while the series was in full shows no more.
-    return {
-      kind: 'update-occurrence',
-      source,
-      target,
-      body: colourOf(input, busyOccurrencePatch(event, title)),
-    };
+    // A block of this occurrence's own: made when its series is invited rather than mirrored (below).
+    const ownBlock = copy && entry?.rule === 'busy' ? copy : undefined;
+    if (input.seriesMirrored) {
+      // calsync invited this occurrence alone (it was shared in full): the invitee goes first, the
+      // series block's occurrence follows it next poll.
+      if (invitee && ours) return { kind: 'uninvite', source, email: settings.inviteEmail, event };
+      // The series has a block now: the occurrence's own goes, the series block's occurrence stands in.
+      if (ownBlock)
+        return { kind: 'delete-copy', source, target: ownBlock, copyKind: 'mirror', revisit: true };
+      const target = copy ?? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId);
+      if (!target) return skip('occurrence id not recognised');
+      // Always compared with the shared calendar's (no write when equal): an occurrence changed while the series was in full shows no more.
+      return {
+        kind: 'update-occurrence',
+        source,
+        target,
+        body: colourOf(input, busyOccurrencePatch(event, title)),
+      };
+    }
+    // The series is invited and this occurrence turned private: it gets a block of its own, made
+    // below like any event's, and calsync's invitee leaves the occurrence in the same action.
+    if (!(invitee && ours) && !ownBlock) return skip('series is not mirrored');
   }
   if (created) {
     if (entry?.rule === 'busy' && !changedSince(entry, event)) return skip('busy block is up to date');
