@@ -271,16 +271,21 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: taken,
         successes: [],
-        entry: { rule: undefined, delivery: undefined },
+        entry: { rule: undefined, delivery: action.dismissed ? 'dismissed' : undefined },
         note: taken > 0 ? 'invitee calsync added removed' : 'invitee was gone already',
       };
     }
     case 'invite': {
       const r = await invite(api, action.source, action.email, action.event);
+      // Invited, the event has no copy of calsync's: an occurrence's pointer into a series mirror that is
+      // gone (or going) is dropped, so that no later plan updates it.
+      const forgotten = action.replaces ? {} : { copyId: undefined, copyCalendar: undefined };
       const invited: Omit<Outcome, 'ok'> = {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
-        entry: r.already ? { rule: 'invite' } : { rule: 'invite', delivery: 'pending' },
+        entry: r.already
+          ? { rule: 'invite', ...forgotten }
+          : { rule: 'invite', delivery: 'pending', ...forgotten },
         note: r.already ? 'already invited' : undefined,
       };
       if (!action.replaces) return invited;

@@ -22,6 +22,7 @@ import { checkDeliveries, deliveryCounts } from './delivery.js';
 import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
 import { isParked } from './parking.js';
+import { SERIES_CHANGED } from './record.js';
 import { preview, type MalformedItem } from './validate.js';
 import { MirrorWriters } from './mirror-writer.js';
 import type { GoogleEvent } from './types.js';
@@ -263,6 +264,10 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       await run.delivery;
       const { planAndApply } = await loadPlanner();
       await planAndApply(run, calendarId, events, report, listing.full);
+      // A series whose copy changed form left its changed occurrences to plan again (record.ts): in
+      // this poll, so that none shows its details beside a busy block until the next one.
+      const again = await fetchByIds(run, calendarId, seriesChangedIds(run, calendarId));
+      if (again.length > 0) await planAndApply(run, calendarId, again, report, false);
       if (!run.opts.dryRun) report.waiting = waitingCount(run, calendarId);
     }
     if (!run.opts.dryRun) {
@@ -411,9 +416,22 @@ async function refetchPending(
     .sort((a, b) => a.since - b.since)
     .slice(0, run.opts.settings.maxWritesPerPoll)
     .map((p) => p.id);
+  return fetchByIds(run, calendarId, pending);
+}
+
+/** The occurrences left to plan again because their series changed form in this poll. */
+function seriesChangedIds(run: PollRun, calendarId: string): string[] {
+  if (run.opts.dryRun) return [];
+  const entries = run.state.events[calendarId];
+  if (!entries) return [];
+  return entries.pendingIds().filter((id) => entries.get(id)?.failure?.reason === SERIES_CHANGED);
+}
+
+/** Source events by id (events.get, 1 unit each); one gone for good comes back as cancelled. */
+async function fetchByIds(run: PollRun, calendarId: string, ids: string[]): Promise<GoogleEvent[]> {
   const account = run.api.accountOf(calendarId);
   const out: GoogleEvent[] = [];
-  for (const eventId of pending) {
+  for (const eventId of ids) {
     try {
       const res = await run.api.call(account, 'events.get', (c) => c.events.get({ calendarId, eventId }));
       out.push(res.data);

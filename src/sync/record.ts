@@ -12,6 +12,9 @@ import type { Action } from './types.js';
 /** The failure reason of an action left for the next poll (write budget, usage limits, outage). */
 export const DEFERRED = 'deferred';
 
+/** The reason an occurrence waits to be planned again: its series' copy changed form (revisitOccurrences). */
+export const SERIES_CHANGED = 'its series changed form';
+
 /** The failure reason of a copy's creation that a run began and did not live to record. */
 export const INTERRUPTED = 'interrupted';
 
@@ -134,6 +137,7 @@ export function recordOutcome(
     return;
   }
   const revisit = action.kind === 'delete-copy' && action.revisit === true;
+  if (changesSeriesForm(action, prev)) revisitOccurrences(entries, action.target.eventId, now);
   entries.set(
     action.source.eventId,
     withoutUndefined({
@@ -150,4 +154,35 @@ export function recordOutcome(
       parked: undefined,
     }),
   );
+}
+
+/** A series' mirror turned into a busy block, or back, in place. */
+function changesSeriesForm(
+  action: Action,
+  prev: ProcessedEvent | undefined,
+): action is Extract<Action, { kind: 'update-copy' }> {
+  if (action.kind !== 'update-copy' || action.form === undefined || !action.source.recurring) return false;
+  return action.form === 'busy' ? prev?.rule !== 'busy' : prev?.rule === 'busy';
+}
+
+/**
+ * The changed occurrences of that series are exceptions kept in its mirror,
+ * each with what it showed before (a title, a place): they are fetched again
+ * next poll and planned in the series' new form, rather than waiting for
+ * their own next change.
+ */
+function revisitOccurrences(entries: EventTable, seriesCopyId: string, now: number): void {
+  const prefix = `${seriesCopyId}_`;
+  const due: [string, ProcessedEvent][] = [];
+  for (const [id, entry] of entries.entries())
+    if (entry.rule === 'occurrence' && entry.copyId?.startsWith(prefix)) due.push([id, entry]);
+  for (const [id, entry] of due)
+    entries.set(
+      id,
+      withoutUndefined({
+        ...entry,
+        sourceUpdated: undefined,
+        failure: { reason: SERIES_CHANGED, at: now, attempts: 0 },
+      }),
+    );
 }
