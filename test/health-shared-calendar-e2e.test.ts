@@ -129,6 +129,10 @@ describe('the shared calendar is a source calendar', () => {
       );
       expect(poll.stderr).toContain('not polled as a source');
       expect(world.writes()).toBe(writes);
+      // Nor does serve-webhook start on it, with the same words.
+      const serve = await world.cli.run(['serve-webhook', '--port', '0']);
+      expect(serve.code, serve.stderr).toBe(2);
+      expect(serve.stderr).toContain(`${file}: key "inviteEmail": the shared calendar ${shared} is also`);
 
       const h = await health(world);
       expect(h.code).toBe(2);
