@@ -5,6 +5,11 @@
  * cross-process state lock so timer, webhook and clean never interleave.
  */
 import { tokensDirPath } from '../config/paths.js';
+import {
+  SEPARATE_SHARED_CALENDAR_FIX,
+  SET_SHARED_CALENDAR_FIX,
+  sharedCalendarProblem,
+} from '../config/shared-calendar.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, BrokenAnswerError, InterruptedError, errorMessage } from '../errors.js';
 import { openState, readState, withStateLock } from '../state/index.js';
@@ -53,10 +58,11 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
     });
   }
   if (!settings.inviteEmail) {
-    throw new ConfigError('no shared calendar is configured', {
-      hint: "run: calsync config set inviteEmail <the shared calendar's address>",
-    });
+    throw new ConfigError('no shared calendar is configured', { hint: SET_SHARED_CALENDAR_FIX });
   }
+  // A config from before `config set` refused it (cli/poll.ts names its file first, where it knows it).
+  const shared = sharedCalendarProblem(settings);
+  if (shared) throw new ConfigError(`inviteEmail: ${shared}`, { hint: SEPARATE_SHARED_CALENDAR_FIX });
   const contacts = settings.sourceCalendars.find(isContactsBirthdayCalendar);
   if (contacts && !settings.calendarAccounts[contacts])
     throw new ConfigError(
