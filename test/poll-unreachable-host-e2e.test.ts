@@ -1,11 +1,13 @@
 /**
  * One of Google's two hosts unreachable while the other answers: the API host
  * a black hole with the token host fine (the common case: one front end
- * hanging).
+ * hanging), and the token endpoint refusing while the API answers.
  */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
-import { blackHole, type BlackHole } from './helpers/dead-hosts.js';
+import { blackHole, refusingPort, type BlackHole } from './helpers/dead-hosts.js';
 import { at, startWorld, type World } from './helpers/world.js';
 
 const ALICE = 'alice@example.test';
@@ -31,6 +33,11 @@ async function syncedWorld(): Promise<World> {
   return w;
 }
 
+function forgetAccessTokens(w: World): void {
+  const dir = join(w.cli.dir, 'tokens');
+  for (const f of readdirSync(dir)) if (f.endsWith('.access.json')) rmSync(join(dir, f));
+}
+
 describe('one Google host unreachable, the other answering (built binary)', () => {
   it('the API host a black hole, the token host fine: one calendar ends after one request time-out, not two', async () => {
     world = await syncedWorld();
@@ -49,5 +56,24 @@ describe('one Google host unreachable, the other answering (built binary)', () =
     // (before: both retried through the client library, a second time-out later).
     expect(hole.connections()).toBeLessThanOrEqual(2);
     expect(world.state()?.calendars[ALICE]?.syncToken).toBe(before);
+  });
+
+  it('the token endpoint refusing: the calendar fails naming the token refresh and its host', async () => {
+    world = await syncedWorld();
+    forgetAccessTokens(world);
+    const calendarRequests = world.calendarRequests();
+    const down = `127.0.0.1:${await refusingPort()}`;
+    const env = { CALSYNC_GOOGLE_TOKEN_URL: `http://${down}/token` };
+    const res = await world.cli.run(['poll', '--json'], env);
+    expect(res.code, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout) as JsonReport;
+    expect(report.calendars[0]?.error).toBe(`Google unreachable: ${down}: ECONNREFUSED (token refresh)`);
+    expect(res.stderr).toContain(`google call events.list not sent (token refresh at ${down}: ECONNREFUSED)`);
+    expect(res.stderr).not.toContain('events.list failed');
+    expect(world.calendarRequests()).toBe(calendarRequests);
+    const table = await world.cli.run(['poll'], env);
+    expect(table.stdout).toMatch(
+      new RegExp(`${ALICE}\\s.*Google unreachable: ${down}: ECONNREFUSED \\(token refresh\\)`),
+    );
   });
 });

@@ -18,6 +18,7 @@ import { GoogleUnreachableError } from '../errors.js';
 import { log } from '../util/log.js';
 import { isAbort, networkCode } from './google-error.js';
 import { requestHost } from './retry-cause.js';
+import { isTokenFailure, TOKEN_REQUEST } from './token-request.js';
 
 /**
  * Failures in a row before a host is down. One is a blip the retry absorbs;
@@ -138,7 +139,7 @@ export class HostOutage {
     streak.since = Math.min(streak.since, sentAt);
     this.streaks.set(host, streak);
     if (streak.weight < UNREACHABLE_AFTER || this.now() - streak.since < MIN_STREAK_MS) return undefined;
-    return this.declareDown(host, reason, `${streak.requests} requests in a row`);
+    return this.declareDown(host, reason, `${streak.requests} requests in a row`, err);
   }
 
   /**
@@ -152,13 +153,17 @@ export class HostOutage {
     const host = requestHost(err);
     const reason = unreachedReason(err);
     if (host === undefined || reason === undefined) return undefined;
-    return this.down.get(host) ?? this.declareDown(host, reason, 'every retry of a call');
+    return this.down.get(host) ?? this.declareDown(host, reason, 'every retry of a call', err);
   }
 
-  private declareDown(host: string, reason: string, why: string): GoogleUnreachableError {
-    const down = new GoogleUnreachableError(host, reason);
+  private declareDown(host: string, reason: string, why: string, err: unknown): GoogleUnreachableError {
+    // The token endpoint's host is not the API's: say which request found it down.
+    const request = isTokenFailure(err) ? TOKEN_REQUEST : undefined;
+    const down = new GoogleUnreachableError(host, reason, request);
     this.down.set(host, down);
-    log.warn(`${down.message} (${why}); nothing more is sent there in this run`);
+    log.warn(
+      `Google unreachable: ${host}: ${reason} (${request ? `${request}, ` : ''}${why}); nothing more is sent there in this run`,
+    );
     return down;
   }
 }
