@@ -21,6 +21,9 @@ afterEach(async () => {
 });
 
 interface JsonReport {
+  apiCalls: number;
+  quotaUnits: number;
+  unansweredRequests?: number;
   calendars: { calendarId: string; error?: string }[];
 }
 
@@ -56,9 +59,11 @@ describe('one Google host unreachable, the other answering (built binary)', () =
     // (before: both retried through the client library, a second time-out later).
     expect(hole.connections()).toBeLessThanOrEqual(2);
     expect(world.state()?.calendars[ALICE]?.syncToken).toBe(before);
+    // Google never saw them: no quota spent, counted apart.
+    expect(report).toMatchObject({ apiCalls: 0, quotaUnits: 0, unansweredRequests: hole.connections() });
   });
 
-  it('the token endpoint refusing: the calendar fails naming the token refresh and its host', async () => {
+  it('the token endpoint refusing: the calendar fails naming the token refresh and its host, and no Calendar call is counted', async () => {
     world = await syncedWorld();
     forgetAccessTokens(world);
     const calendarRequests = world.calendarRequests();
@@ -71,6 +76,9 @@ describe('one Google host unreachable, the other answering (built binary)', () =
     expect(res.stderr).toContain(`google call events.list not sent (token refresh at ${down}: ECONNREFUSED)`);
     expect(res.stderr).not.toContain('events.list failed');
     expect(world.calendarRequests()).toBe(calendarRequests);
+    expect(report.apiCalls).toBe(0);
+    expect(report.quotaUnits).toBe(0);
+    expect(report.unansweredRequests).toBeGreaterThan(0);
     const table = await world.cli.run(['poll'], env);
     expect(table.stdout).toMatch(
       new RegExp(`${ALICE}\\s.*Google unreachable: ${down}: ECONNREFUSED \\(token refresh\\)`),

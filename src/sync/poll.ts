@@ -186,6 +186,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     durationMs,
     apiCalls: run.api.calls,
     quotaUnits: run.api.unitsUsed,
+    unansweredRequests: run.api.unansweredRequests,
     writes: run.writes,
     calendars: reports,
     actions: run.actions,
