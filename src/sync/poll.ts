@@ -193,6 +193,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     durationMs,
     apiCalls: run.api.calls,
     quotaUnits: run.api.unitsUsed,
+    unansweredRequests: run.api.unansweredRequests,
     writes: run.writes,
     calendars: reports,
     actions: run.actions,
@@ -221,6 +222,10 @@ async function moveIfMoving(run: PollRun): Promise<MoveReport | undefined> {
   const { moveStep } = await loadMove();
   return moveStep(run, from, target);
 }
+
+/** Where an answer that is not Google's comes from (google-error.ts), and what to check. */
+const NOT_GOOGLE_HINT =
+  "something other than Google's API answered: check the API root (calsync config get googleApiRoot) and any proxy on the way";
 
 /** The likely causes of a source calendar's 404, each with what fixes it. */
 function notFoundHint(account: string, calendarId: string): string {
@@ -328,7 +333,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
         // A bare 404 sent users hunting: say whose token asked, and the usual reasons.
         report.error += `: the token of ${account} cannot see calendar ${calendarId}`;
         report.hint = notFoundHint(account, calendarId);
-      }
+      } else if (info.reason === 'notGoogle') report.hint = NOT_GOOGLE_HINT;
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {
