@@ -7,6 +7,7 @@ import { EventTable } from '../state/index.js';
 import type { ProcessedEvent, State } from '../state/types.js';
 import { nowSeconds } from '../util/time.js';
 import type { Outcome } from './apply.js';
+import { releaseDeletedCopies } from './released-copies.js';
 import type { Action } from './types.js';
 
 /** The failure reason of an action left for the next poll (write budget, usage limits, outage). */
@@ -136,12 +137,18 @@ export function recordOutcome(
     );
     return;
   }
+  // Every entry pointing at a copy this action deleted lets go of it first (this one's outcome says the rest).
+  if (outcome.deleted?.length) {
+    const acting = { calendarId, eventId: action.source.eventId };
+    releaseDeletedCopies(state, outcome.deleted, acting, { reason: DEFERRED, at: now, attempts: 0 });
+  }
+  const current = entries.get(action.source.eventId);
   const revisit = action.kind === 'delete-copy' && action.revisit === true;
   if (changesSeriesForm(action, prev)) revisitOccurrences(entries, action.target.eventId, now);
   entries.set(
     action.source.eventId,
     withoutUndefined({
-      ...prev,
+      ...current,
       action: action.kind,
       at: now,
       ...outcome.entry,
