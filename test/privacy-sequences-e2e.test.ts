@@ -11,6 +11,7 @@ import { MARKER } from '../src/sync/types.js';
 import { SHARED, at, attendeeCount, startWorld, type World } from './helpers/world.js';
 
 const ALICE = 'alice@example.test';
+const BOB = 'bob@example.test';
 const CAROL = 'carol@corp.test';
 let world: World | undefined;
 afterEach(async () => {
@@ -140,6 +141,76 @@ describe('sequences that must not leak', () => {
     w.emu.clearRequestLog();
     await poll(w);
     expect(w.writes()).toBe(0);
+  });
+
+  it('a private series with a moved occurrence made public: the series is invited, the moved occurrence keeps a block', async () => {
+    world = await startWorld();
+    const w = world;
+    const series = w.emu.seedEvent(ALICE, {
+      ...samples.meeting({
+        summary: 'Weekly sync',
+        start: at(1, 9),
+        end: at(1, 10),
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
+        attendees: [{ email: 'jo@example.test', responseStatus: 'accepted' }],
+      }),
+      visibility: 'private',
+    });
+    const occ = `${series.id ?? ''}_${stamp(weekLater(at(1, 9), 1))}`;
+    const moved = weekLater(at(1, 11), 1);
+    await poll(w);
+    w.emu.updateEvent(ALICE, occ, {
+      start: { dateTime: moved },
+      end: { dateTime: weekLater(at(1, 12), 1) },
+      description: 'C-OCC-SECRET',
+    });
+    await poll(w);
+    // The series turns public; its moved occurrence (an exception of its own) stays private.
+    w.emu.updateEvent(ALICE, series.id ?? '', { visibility: 'default' });
+    await poll(w);
+    await poll(w);
+    expect(attendeeCount(w.emu.getEvent(ALICE, series.id ?? ''), SHARED)).toBe(1);
+    expect(attendeeCount(w.emu.getEvent(ALICE, occ), SHARED)).toBe(0);
+    expect(sharedText(w)).not.toContain('C-OCC-SECRET');
+    const [block] = blocks(w);
+    expect(Date.parse(block?.start?.dateTime ?? '')).toBe(Date.parse(moved));
+    // Not mistaken for a block a person deleted: still there after a full resync.
+    await poll(w, '--full-resync');
+    expect(blocks(w)).toHaveLength(1);
+  });
+
+  it('two source accounts in one meeting, private, public, private: no mirror beside the invitation, a block at the end', async () => {
+    world = await startWorld({ sources: [ALICE, BOB] });
+    const w = world;
+    const e = w.emu.seedEvent(
+      ALICE,
+      samples.meeting({
+        summary: 'Plan',
+        start: at(2, 9),
+        end: at(2, 10),
+        attendees: [{ email: BOB, responseStatus: 'accepted' }],
+      }),
+    );
+    await poll(w);
+    await poll(w);
+    w.emu.updateEvent(ALICE, e.id ?? '', { visibility: 'private', description: 'T-SECRET' });
+    await poll(w);
+    await poll(w);
+    expect(blocks(w)).toHaveLength(1);
+    w.emu.updateEvent(ALICE, e.id ?? '', { visibility: 'default' });
+    await poll(w);
+    await poll(w);
+    expect(attendeeCount(w.emu.getEvent(ALICE, e.id ?? ''), SHARED)).toBe(1);
+    const calsyncMade = w.emu
+      .listEvents(SHARED)
+      .filter((x) => x.extendedProperties?.private?.[MARKER.source]);
+    expect(calsyncMade).toEqual([]);
+    w.emu.updateEvent(ALICE, e.id ?? '', { visibility: 'confidential', description: 'T-SECRET-2' });
+    await poll(w);
+    await poll(w);
+    expect(attendeeCount(w.emu.getEvent(ALICE, e.id ?? ''), SHARED)).toBe(0);
+    expect(sharedText(w)).not.toContain('T-SECRET-2');
+    expect(blocks(w)).toHaveLength(1);
   });
 
   it('a private meeting the account declined is no busy time', async () => {

@@ -144,7 +144,9 @@ export function recordOutcome(
   }
   const current = entries.get(action.source.eventId);
   const revisit = action.kind === 'delete-copy' && action.revisit === true;
-  if (changesSeriesForm(action, prev)) revisitOccurrences(entries, action.target.eventId, now);
+  if (changesSeriesForm(action, prev)) revisitOccurrences(entries, action.target.eventId, now, 'kept');
+  const gone = seriesCopyDeleted(action);
+  if (gone) revisitOccurrences(entries, gone, now, 'gone');
   entries.set(
     action.source.eventId,
     withoutUndefined({
@@ -173,21 +175,41 @@ function changesSeriesForm(
 }
 
 /**
- * The changed occurrences of that series are exceptions kept in its mirror,
- * each with what it showed before (a title, a place): they are fetched again
- * next poll and planned in the series' new form, rather than waiting for
- * their own next change.
+ * A live series' mirror or block that calsync deleted (an invitation took its
+ * place, or the series is no longer shared): its id.
  */
-function revisitOccurrences(entries: EventTable, seriesCopyId: string, now: number): void {
+function seriesCopyDeleted(action: Action): string | undefined {
+  if (!action.source.recurring || action.source.cancelled) return undefined;
+  if (action.kind === 'delete-copy' && action.copyKind === 'mirror') return action.target.eventId;
+  if (action.kind === 'invite' && action.replaces) return action.replaces.target.eventId;
+  return undefined;
+}
+
+/**
+ * The changed occurrences of that series are exceptions kept in its mirror,
+ * each with what it showed before (a title, a place): they are planned again
+ * in this poll (poll.ts) in the series' new form, rather than waiting for
+ * their own next change. When the series' copy is `gone`, so are their
+ * pointers into it: no later plan updates a deleted occurrence, and no
+ * listing of the shared calendar reads its cancellation as a person's.
+ */
+function revisitOccurrences(
+  entries: EventTable,
+  seriesCopyId: string,
+  now: number,
+  copy: 'kept' | 'gone',
+): void {
   const prefix = `${seriesCopyId}_`;
   const due: [string, ProcessedEvent][] = [];
-  for (const [id, entry] of entries.entries())
-    if (entry.rule === 'occurrence' && entry.copyId?.startsWith(prefix)) due.push([id, entry]);
+  for (const [id, entry] of entries.entries()) if (entry.copyId?.startsWith(prefix)) due.push([id, entry]);
   for (const [id, entry] of due)
     entries.set(
       id,
       withoutUndefined({
         ...entry,
+        ...(copy === 'gone'
+          ? { copyId: undefined, copyCalendar: undefined, copyUnconfirmed: undefined }
+          : {}),
         sourceUpdated: undefined,
         failure: { reason: SERIES_CHANGED, at: now, attempts: 0 },
       }),

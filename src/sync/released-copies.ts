@@ -6,15 +6,16 @@
  * it. The shared calendar's listing then shows it cancelled, and the delivery
  * check (delivery.ts) reads a cancelled copy an entry keeps as a person's
  * deletion: "dismissed", never made again, for the whole meeting. So the
- * moment calsync deletes a copy, every entry that points at it lets go of it.
+ * moment calsync deletes a copy, every other entry that points at it holds it
+ * only in doubt (copyUnconfirmed), and is planned again.
  */
 import type { ProcessedEvent, State } from '../state/types.js';
 import type { EventRef } from './types.js';
 
 /**
- * Lets every entry that points at a copy in `deleted` go of it, before the
- * action's own outcome is recorded (`acting`: the entry of the action that
- * deleted it, whose outcome says what it holds now). A dismissal such an entry
+ * Every entry that points at a copy in `deleted` holds it in doubt from now
+ * on, before the action's own outcome is recorded (`acting`: the entry of the
+ * action that deleted it lets go of it; its outcome says what it holds now). A dismissal such an entry
  * carries goes too: the copy was there until calsync deleted it, so no person
  * had deleted it (a listing read while the delete was under way saw calsync's
  * own). The other entries wait (`waits`: record.ts's deferral) to be planned
@@ -36,11 +37,16 @@ export function releaseDeletedCopies(
           holders.push([entryId, entry]);
       for (const [entryId, entry] of holders) {
         const next: ProcessedEvent = { ...entry };
-        delete next.copyId;
-        delete next.copyCalendar;
-        delete next.copyUnconfirmed;
         if (next.delivery === 'dismissed') delete next.delivery;
-        if (calendarId !== acting.calendarId || entryId !== acting.eventId) {
+        if (calendarId === acting.calendarId && entryId === acting.eventId) {
+          delete next.copyId;
+          delete next.copyCalendar;
+          delete next.copyUnconfirmed;
+        } else {
+          // The pointer stays, in doubt: another source calendar may have written the same id again
+          // in this very poll (its update can bring a deleted event back), and the next plan must
+          // still find it to delete it. In doubt, it is nobody's to read as dismissed (delivery.ts).
+          next.copyUnconfirmed = true;
           delete next.sourceUpdated;
           next.failure = waits;
         }
