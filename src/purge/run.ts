@@ -97,7 +97,11 @@ async function stopChannels(opts: PurgeOptions): Promise<PurgeReport['channels']
     }
   }
   try {
-    const report = await runWatch({ settings: opts.settings, stop: true });
+    const report = await runWatch({
+      settings: opts.settings,
+      stop: true,
+      ...(opts.stop ? { signal: opts.stop } : {}),
+    });
     return report.calendars
       .filter((c) => c.action !== 'none')
       .map((c) => ({ calendarId: c.calendarId, action: c.action, ...(c.error ? { error: c.error } : {}) }));
