@@ -234,6 +234,115 @@ describe('private events are shared as busy blocks', () => {
   });
 });
 
+/** The id Google gives one occurrence of a weekly series: `<series>_<start, basic format>`. */
+function occurrenceId(series: GoogleEvent, weeksLater: number): { id: string; start: Date } {
+  const start = new Date(new Date(series.start?.dateTime ?? '').getTime() + weeksLater * 7 * 86_400_000);
+  const suffix = start
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return { id: `${series.id ?? ''}_${suffix}`, start };
+}
+
+function weeklySeries(w: World, visibility: string): GoogleEvent {
+  return w.emu.seedEvent(ALICE, {
+    ...samples.meeting({
+      ...SECRET,
+      start: at(1, 9),
+      end: at(1, 10),
+      attendees: [{ email: 'jo@example.test', responseStatus: 'accepted' }],
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+    }),
+    visibility,
+  });
+}
+
+/** The invite markers calsync keeps on a source event. */
+const inviteMarkers = (event: GoogleEvent | undefined): string[] =>
+  Object.keys(event?.extendedProperties?.private ?? {}).filter((k) => k.startsWith(MARKER.invited));
+
+describe('single occurrences of a series', () => {
+  it('one occurrence of a private series made public stays busy like its series: never invited, never beside the block', async () => {
+    world = await startWorld();
+    const series = weeklySeries(world, 'private');
+    await poll(world);
+    const [block] = calsyncEvents(world);
+    expect(block?.summary).toBe(`Busy (${ALICE})`);
+    const occ = occurrenceId(series, 1);
+    world.emu.updateEvent(ALICE, occ.id, { visibility: 'default', summary: 'Lunch, all welcome' });
+    await poll(world);
+    expect(attendeeCount(world.emu.getEvent(ALICE, occ.id), SHARED)).toBe(0);
+    expect(countBySummary(world.emu, SHARED, 'Lunch, all welcome')).toBe(0);
+    expect(calsyncEvents(world).map((e) => e.summary)).toEqual([`Busy (${ALICE})`]);
+    expect(world.emu.getEvent(SHARED, `${block?.id ?? ''}_${occ.id.split('_')[1] ?? ''}`)?.status).not.toBe(
+      'cancelled',
+    );
+  });
+
+  it('an invited series with a moved occurrence, its calendar set to busy: the invitee leaves both, the block shows the moved time', async () => {
+    world = await startWorld();
+    const series = weeklySeries(world, 'default');
+    await poll(world);
+    expect(attendeeCount(world.emu.getEvent(ALICE, series.id ?? ''), SHARED)).toBe(1);
+    // One occurrence moves an hour: an exception of its own, its guests (the shared calendar too) copied into it.
+    const occ = occurrenceId(series, 1);
+    const moved = new Date(occ.start.getTime() + 3_600_000);
+    world.emu.updateEvent(ALICE, occ.id, {
+      start: { dateTime: moved.toISOString() },
+      end: { dateTime: new Date(moved.getTime() + 3_600_000).toISOString() },
+    });
+    await poll(world);
+    expect(attendeeCount(world.emu.getEvent(ALICE, occ.id), SHARED)).toBe(1);
+    const set = await world.cli.run(['config', 'set', 'calendarDetails', `${ALICE}=busy`]);
+    expect(set.code, set.stderr).toBe(0);
+    world.emu.clearRequestLog();
+    await poll(world, '--full-resync');
+    await poll(world);
+    for (const id of [series.id ?? '', occ.id]) {
+      const now = world.emu.getEvent(ALICE, id);
+      expect(attendeeCount(now, SHARED)).toBe(0);
+      expect(attendeeCount(now, 'jo@example.test')).toBe(1);
+      expect(inviteMarkers(now)).toEqual([]);
+    }
+    expect(countBySummary(world.emu, SHARED, SECRET.summary)).toBe(0);
+    expect(JSON.stringify(requestsReachingShared(world))).not.toContain(SECRET.summary);
+    const [block] = calsyncEvents(world).filter((e) => e.recurrence?.length);
+    expect(block?.summary).toBe(`Busy (${ALICE})`);
+    const blockOccurrence = world.emu.getEvent(SHARED, `${block?.id ?? ''}_${occ.id.split('_')[1] ?? ''}`);
+    expect(blockOccurrence).toMatchObject({ summary: `Busy (${ALICE})`, status: 'confirmed' });
+    expect(Date.parse(blockOccurrence?.start?.dateTime ?? '')).toBe(moved.getTime());
+    // Settled: asking for every event again plans no write.
+    world.emu.clearRequestLog();
+    await poll(world, '--full-resync');
+    expect(world.emu.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('one occurrence of an invited series turns private: the shared calendar leaves it, a busy block of its own shows it; and back', async () => {
+    world = await startWorld();
+    const series = weeklySeries(world, 'default');
+    await poll(world);
+    expect(attendeeCount(world.emu.getEvent(ALICE, series.id ?? ''), SHARED)).toBe(1);
+    const occ = occurrenceId(series, 2);
+    world.emu.updateEvent(ALICE, occ.id, { visibility: 'private', summary: 'Interview at Acme' });
+    world.emu.clearRequestLog();
+    await poll(world);
+    expect(attendeeCount(world.emu.getEvent(ALICE, occ.id), SHARED)).toBe(0);
+    expect(attendeeCount(world.emu.getEvent(ALICE, series.id ?? ''), SHARED)).toBe(1);
+    expect(countBySummary(world.emu, SHARED, 'Interview at Acme')).toBe(0);
+    expect(JSON.stringify(requestsReachingShared(world))).not.toContain('Interview at Acme');
+    const blocks = calsyncEvents(world);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]?.summary).toBe(`Busy (${ALICE})`);
+    expect(Date.parse(blocks[0]?.start?.dateTime ?? '')).toBe(occ.start.getTime());
+    expect(blocks[0]?.recurrence ?? []).toEqual([]);
+    // Public again: invited again, and its block goes.
+    world.emu.updateEvent(ALICE, occ.id, { visibility: 'default' });
+    await poll(world);
+    expect(attendeeCount(world.emu.getEvent(ALICE, occ.id), SHARED)).toBe(1);
+    expect(calsyncEvents(world)).toEqual([]);
+  });
+});
+
 describe("a person's removal holds for the meeting", () => {
   it("alice removes the shared calendar from her meeting: bob's copy of it does not bring it back", async () => {
     world = await startWorld({ sources: [ALICE, BOB] });

@@ -416,6 +416,16 @@ describe('single occurrences of a series', () => {
       },
     ],
     [
+      'made public in a series shared as a busy block: busy like its series, never invited',
+      occurrence({ visibility: 'public', updated: LATER }),
+      { seriesMirrored: true, entry: undefined },
+      {
+        kind: 'update-occurrence',
+        target: { calendarId: SHARED, eventId: `${seriesBlock}_20261201T100000Z` },
+        privacy: { share: 'busy', why: 'its series is shared as a busy block', private: false },
+      },
+    ],
+    [
       'invited through its series, turns private: a block of its own, the invitee goes in the same action',
       invitedOccurrence({ visibility: 'private', updated: LATER }),
       { seriesMirrored: false, entry: undefined },

@@ -246,7 +246,9 @@ export function planEvent(input: PlanInput): Action {
   // A cancellation carries nothing to decide on: its copy goes, whatever it was.
   const special = (event.eventType ?? 'default') === 'birthday' || isGmailEvent(event);
   const privacy: Privacy =
-    event.status === 'cancelled' ? { share: 'full' } : decidePrivacy(calendarId, event, settings, special);
+    event.status === 'cancelled'
+      ? { share: 'full' }
+      : seriesShapesOccurrence(input, special, decidePrivacy(calendarId, event, settings, special));
   const action = withWriter(planUnwritten(input, privacy), settings, input.elsewhere);
   return {
     ...action,
@@ -256,6 +258,21 @@ export function planEvent(input: PlanInput): Action {
       private: isPrivate(event),
     },
   };
+}
+
+/**
+ * An occurrence of the account's own series shared as a busy block is one too,
+ * whatever its own visibility (as a mirrored series' occurrences are, in
+ * mirrorPlan): the shared calendar never shows the full occurrence beside the
+ * block's, and calsync never invites it.
+ */
+function seriesShapesOccurrence(input: PlanInput, special: boolean, privacy: Privacy): Privacy {
+  const { calendarId, event } = input;
+  const ownOccurrence =
+    !special && masterIdOf(event) !== undefined && event.originalStartTime && isOrganizer(event, calendarId);
+  if (privacy.share !== 'full' || !ownOccurrence || !input.seriesBusy || !input.seriesMirrored)
+    return privacy;
+  return { share: 'busy', why: 'its series is shared as a busy block' };
 }
 
 /** The copy's origin: this install's shared calendar and the source calendar. */
