@@ -31,7 +31,7 @@ export interface PurgeOptions {
   /** After a complete purge: drop the state, the webhook token and the health memory. */
   forget?: boolean;
   onProgress?: (message: string) => void;
-  /** SIGINT, SIGTERM (cli/stop-signals.ts): no request after it; what is in flight finishes; --forget is skipped. */
+  /** SIGINT, SIGTERM (cli/stop-signals.ts): no request after it; what is in flight ends (google/request-signals.ts); --forget is skipped. */
   stop?: AbortSignal;
 }
 
