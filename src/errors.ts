@@ -79,8 +79,10 @@ export class GoogleUnreachableError extends OperationError {
   constructor(
     readonly host: string,
     readonly reason: string,
+    /** What was being sent there when it was found down, when not the API call itself ("token refresh"). */
+    readonly request?: string,
   ) {
-    super(`Google unreachable: ${host}: ${reason}`, {
+    super(`Google unreachable: ${host}: ${reason}${request ? ` (${request})` : ''}`, {
       hint: `check this machine's network, DNS and proxy (can it reach ${host}?); the next run tries again`,
     });
   }

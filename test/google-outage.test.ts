@@ -47,14 +47,23 @@ describe('HostOutage', () => {
     expect(classifyGoogleError(down).kind).toBe('permanent');
   });
 
-  it('time-outs count from the sending of the first one', () => {
+  it('time-outs count from the sending of the first one, and two whole time-outs are enough', () => {
     const now = 20_000;
     const outage = new HostOutage(() => now);
+    // One time-out alone may be one forgotten connection: the retry goes on.
     expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
-    expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
+    // Two, side by side (a calendar's listing and the shared calendar's): 20 s of silence twice.
     expect(outage.noteFailure(timedOut(), 0)?.message).toBe(
       'Google unreachable: www.googleapis.com: no answer within 20 s',
     );
+  });
+
+  it('a time-out and a refusal make the host down too; a time-out then an answer does not', () => {
+    const outage = new HostOutage(() => 20_000);
+    expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
+    outage.noteAnswer();
+    expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
+    expect(outage.noteFailure(refused(), 0)).toBeInstanceOf(GoogleUnreachableError);
   });
 
   it('any answer in between starts the count over: the host is up, the ordinary retries deal with it', () => {

@@ -203,6 +203,15 @@ describe('pacing under the per-user quota', () => {
     expect(Array.from({ length: 3 }, () => pacer.reserve())).toEqual([1000, 1100, 1200]);
   });
 
+  it('a request that never reached Google gives its units back: the next one takes its slot', () => {
+    const clock = 0;
+    const pacer = new Pacer(10, 8, () => clock);
+    expect([pacer.reserve(), pacer.reserve(3)]).toEqual([0, 100]);
+    // The 3-unit request was refused before Google saw it: its 300 ms are free again.
+    pacer.refund(3);
+    expect(pacer.reserve()).toBe(100);
+  });
+
   it('a burst never lets a minute hold more than rate x 60 + burst + 1 units', () => {
     let clock = 0;
     const pacer = new Pacer(9.5, 8, () => clock, 5);

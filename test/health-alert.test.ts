@@ -30,6 +30,8 @@ afterAll(async () => {
 function env(): Record<string, string> {
   return {
     CALSYNC_SOURCE_CALENDARS: CAL,
+    // As any real config has: without one, health is CRITICAL at once (test/health-shared-calendar.test.ts).
+    CALSYNC_INVITE_EMAIL: 'family@group.calendar.test',
     CALSYNC_SENDGRID_API_KEY: KEY,
     CALSYNC_SENDGRID_API_ROOT: sendgrid.url,
     CALSYNC_ALERT_FROM: 'calsync@example.com',

@@ -12,7 +12,12 @@ import {
 } from './health-helpers.js';
 
 const CAL = 'alice@example.com';
-const base = { CALSYNC_SOURCE_CALENDARS: CAL, CALSYNC_POLL_INTERVAL_MINUTES: '5' };
+// A shared calendar as any real config has (none is CRITICAL at once: test/health-shared-calendar.test.ts).
+const base = {
+  CALSYNC_SOURCE_CALENDARS: CAL,
+  CALSYNC_INVITE_EMAIL: 'family@group.calendar.test',
+  CALSYNC_POLL_INTERVAL_MINUTES: '5',
+};
 
 beforeAll(() => assertBuilt());
 

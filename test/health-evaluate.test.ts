@@ -21,6 +21,8 @@ const settings: HealthSettings = {
   sourceCalendars: ['a@example.com'],
   pollIntervalMinutes: 5,
   webhookUrl: undefined,
+  // As in any real config: without one, every poll stops (CRITICAL, test/health-shared-calendar.test.ts).
+  inviteEmail: 'family@group.calendar.test',
 };
 
 describe('poll freshness', () => {

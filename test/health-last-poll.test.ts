@@ -5,7 +5,13 @@ import { isoAgo, stateWith } from './health-helpers.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const CAL = 'a@example.com';
-const settings: HealthSettings = { sourceCalendars: [CAL], pollIntervalMinutes: 5, webhookUrl: undefined };
+const settings: HealthSettings = {
+  sourceCalendars: [CAL],
+  pollIntervalMinutes: 5,
+  webhookUrl: undefined,
+  // As in any real config: without one, every poll stops (CRITICAL, test/health-shared-calendar.test.ts).
+  inviteEmail: 'family@group.calendar.test',
+};
 
 describe("the last poll's result", () => {
   it('a failed last poll after a fresh success is a WARNING naming the error and since when', () => {

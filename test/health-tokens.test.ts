@@ -51,6 +51,8 @@ describe('token checks of health-check (built binary, emulator)', () => {
   it('a revoked and a missing token are CRITICAL with the auth command; a good one passes and clears a stale mark', async () => {
     const r = await runCalsync(['health-check', '--json', '--no-alert'], box, {
       CALSYNC_SOURCE_CALENDARS: [ALICE, BOB, CAROL].join(','),
+      // A group calendar, as any real config has one: it has no token file, so no token check of its own.
+      CALSYNC_INVITE_EMAIL: 'family@group.calendar.test',
       CALSYNC_GOOGLE_TOKEN_URL: `${emu.url}/token`,
     });
     expect(r.code).toBe(2);
@@ -93,6 +95,7 @@ describe('token checks of health-check (built binary, emulator)', () => {
       );
       const r = await runCalsync(['health-check', '--no-alert'], own, {
         CALSYNC_SOURCE_CALENDARS: dave,
+        CALSYNC_INVITE_EMAIL: 'family@group.calendar.test',
         CALSYNC_GOOGLE_TOKEN_URL: 'http://127.0.0.1:1/token',
       });
       expect(r.code).toBe(1);

@@ -1,7 +1,6 @@
-import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples } from '../src/emulator/index.js';
+import { blackHole as openBlackHole, refusingPort, type BlackHole } from './helpers/dead-hosts.js';
 import { at, startWorld, type World } from './helpers/world.js';
 
 const SOURCES = ['alice@example.test', 'bob@example.test', 'carol@example.test'];
@@ -13,33 +12,10 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/** A port nothing listens on: bound, then closed. */
-async function refusingPort(): Promise<number> {
-  const server = createHttpServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-/** Accepts connections and never answers; counts them. */
-async function blackHole(): Promise<{ port: number; connections: () => number }> {
-  const sockets = new Set<Socket>();
-  let count = 0;
-  const server = createServer((socket) => {
-    count++;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(
-    () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return { port: (server.address() as AddressInfo).port, connections: () => count };
+async function blackHole(): Promise<BlackHole> {
+  const hole = await openBlackHole();
+  closers.push(hole.close);
+  return hole;
 }
 
 /** Three calendars synced once: each has a sync token and a cached access token. */

@@ -1,7 +1,8 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samples, type GoogleEvent } from '../src/emulator/index.js';
+import type { StatusOverview } from '../src/health/overview.js';
 import { MARKER } from '../src/sync/types.js';
 import { SHARED, at, startWorld, type World } from './helpers/world.js';
 
@@ -274,5 +275,51 @@ describe('purge says what it checked', () => {
     expect(r.stdout.split('\n')[0]).toMatch(
       /^purge: nothing of calsync's found on the calendars that were read \(\d+ calendars? checked; 1 calendar could not be read: bob@example.test\)$/,
     );
+  });
+});
+
+describe('purge without --forget leaves the state true', () => {
+  it('the state no longer claims what it removed (status counts no share), says so, and the next poll shares everything again (what a person did stays: purge-units)', async () => {
+    world = await startWorld();
+    const { own } = seed(world);
+    const first = await world.cli.run(['poll']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(calsyncMade(world).length).toBe(4);
+    const shares = async (w: World) => {
+      const r = await w.cli.run(['status', '--json']);
+      return (JSON.parse(r.stdout) as StatusOverview).calendars[0]?.shared;
+    };
+    // The dinner had the shared calendar as a guest before calsync: shared too, and no purge takes it.
+    expect(await shares(world)).toEqual({ birthday: 1, gmail: 1, invite: 2, mirror: 1 });
+
+    const purge = await world.cli.run(['purge']);
+    expect(purge.code, purge.stderr).toBe(0);
+    expect(purge.stdout).toContain(
+      `state: 4 entries of what was removed dropped; the next poll lists ${ALICE} in full and shares everything again`,
+    );
+    expect(calsyncMade(world)).toEqual([]);
+    expect(await shares(world)).toEqual({ invite: 1 });
+    const state = world.state();
+    expect(state?.calendars[ALICE]?.lastSuccessAt).toBeDefined();
+    // Listed in full next time: the events that did not change since are shared again too.
+    expect(state?.calendars[ALICE]?.syncToken).toBeUndefined();
+    expect(state?.events[ALICE]?.get(own.id ?? '')).toBeUndefined();
+
+    const again = await world.cli.run(['poll', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('respected');
+    expect(calsyncMade(world).length).toBe(4);
+    expect(world.emu.getEvent(ALICE, own.id ?? '')?.attendees?.map((a) => a.email)).toContain(SHARED);
+    expect(await shares(world)).toEqual({ birthday: 1, gmail: 1, invite: 2, mirror: 1 });
+  });
+
+  it('a dry run changes nothing in the state', async () => {
+    world = await startWorld();
+    seed(world);
+    expect((await world.cli.run(['poll'])).code).toBe(0);
+    const before = readFileSync(join(world.cli.dir, 'state.json'), 'utf8');
+    const dry = await world.cli.run(['purge', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(readFileSync(join(world.cli.dir, 'state.json'), 'utf8')).toBe(before);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeId } from '../src/explain/explain.js';
+import { forgetUndone } from '../src/purge/forget-shares.js';
+import { EventTable } from '../src/state/index.js';
+import { stateWith } from './health-helpers.js';
 import { sourceOfMarker } from '../src/explain/locate.js';
 import { itemsOf, queriesFor } from '../src/sync/marked-events.js';
 import type { Settings } from '../src/config/types.js';
@@ -187,5 +190,74 @@ describe('which listings a purge makes on a calendar', () => {
     ['a copy calendar: copies only', 'copies@x', { rules: ['birthday', 'gmail'], invited: false }],
   ])('%s', (_name, calendarId, expected) => {
     expect(queriesFor(settings, calendarId)).toEqual(expected);
+  });
+});
+
+describe('what a purge without --forget leaves in the state', () => {
+  const A = 'alice@example.test';
+  const B = 'bob@example.test';
+  const mirror = 'ct0123456789abcdefghijklmnop';
+  const series = 'ct1123456789abcdefghijklmnop';
+  const birthday = 'ct2123456789abcdefghijklmnop';
+  const dismissed = 'ct3123456789abcdefghijklmnop';
+  const state = () =>
+    stateWith((s) => {
+      s.calendars[A] = { syncToken: 'tokA', lastSuccessAt: '2026-03-01T00:00:00Z' };
+      s.calendars[B] = { syncToken: 'tokB', lastSuccessAt: '2026-03-01T00:00:00Z' };
+      s.events[A] = EventTable.of({
+        board: { action: 'mirror', at: 1, rule: 'mirror', copyCalendar: SHARED, copyId: mirror },
+        weekly: { action: 'mirror', at: 1, rule: 'mirror', copyCalendar: SHARED, copyId: series },
+        weekly_20260305T090000Z: {
+          action: 'occurrence',
+          at: 1,
+          rule: 'occurrence',
+          copyId: `${series}_20260305T090000Z`,
+        },
+        dentist: { action: 'invite', at: 1, rule: 'invite' },
+        bday: { action: 'copy-birthday', at: 1, rule: 'birthday', copyCalendar: A, copyId: birthday },
+        kept: { action: 'invite', at: 1, rule: 'invite' },
+        standup: { action: 'skip', at: 1 },
+        gone: {
+          action: 'mirror',
+          at: 1,
+          rule: 'mirror',
+          copyCalendar: SHARED,
+          copyId: dismissed,
+          delivery: 'dismissed',
+        },
+      });
+      // The same meeting mirrored through Bob's calendar too: one mirror, two entries.
+      s.events[B] = EventTable.of({
+        board: { action: 'mirror', at: 1, rule: 'mirror', copyCalendar: SHARED, copyId: mirror },
+        lunch: { action: 'skip', at: 1 },
+      });
+    });
+
+  it('drops the entries of what it removed (a series with its occurrences), keeps the rest, and relists their calendars', () => {
+    const s = state();
+    const out = forgetUndone(s, [
+      { calendarId: SHARED, eventId: mirror, kind: 'mirror' },
+      { calendarId: SHARED, eventId: series, kind: 'mirror' },
+      { calendarId: A, eventId: birthday, kind: 'copy' },
+      { calendarId: A, eventId: 'dentist', kind: 'invite' },
+    ]);
+    expect(out).toEqual({ entries: 6, relisted: [A, B] });
+    // An invitee a person removed (not found by the purge), a skip, and a mirror a person deleted stay.
+    expect([...(s.events[A]?.ids() ?? [])].sort()).toEqual(['gone', 'kept', 'standup']);
+    expect(s.events[A]?.get('gone')?.delivery).toBe('dismissed');
+    expect([...(s.events[B]?.ids() ?? [])]).toEqual(['lunch']);
+    expect(s.calendars[A]).toEqual({ lastSuccessAt: '2026-03-01T00:00:00Z' });
+    expect(s.calendars[B]?.syncToken).toBeUndefined();
+  });
+
+  it('an invite taken back on one calendar is not an entry of the same id on another; nothing undone changes nothing', () => {
+    const s = state();
+    expect(forgetUndone(s, [{ calendarId: B, eventId: 'dentist', kind: 'invite' }])).toEqual({
+      entries: 0,
+      relisted: [],
+    });
+    expect(forgetUndone(s, [])).toEqual({ entries: 0, relisted: [] });
+    expect(s.events[A]?.get('dentist')?.rule).toBe('invite');
+    expect(s.calendars[A]?.syncToken).toBe('tokA');
   });
 });

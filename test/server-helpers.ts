@@ -33,8 +33,11 @@ export function tempConfigDir(prefix = 'calsync-server-'): TempDir {
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Settings as a real config has them: a shared calendar included (none makes /health fail at once). */
 export function settingsFor(configDir: string, env: Record<string, string> = {}): Settings {
-  return loadSettings({ env: { CALSYNC_CONFIG_DIR: configDir, ...env } }).settings;
+  return loadSettings({
+    env: { CALSYNC_CONFIG_DIR: configDir, CALSYNC_INVITE_EMAIL: 'family@group.calendar.test', ...env },
+  }).settings;
 }
 
 /** Read-modify-write of the state the way every calsync process does it. */

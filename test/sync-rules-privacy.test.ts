@@ -396,7 +396,12 @@ describe('single occurrences of a series', () => {
     [
       string,
       GoogleEvent,
-      { seriesMirrored: boolean; entry?: ProcessedEvent; settings?: Partial<RuleSettings> },
+      {
+        seriesMirrored: boolean;
+        seriesInvited?: boolean;
+        entry?: ProcessedEvent;
+        settings?: Partial<RuleSettings>;
+      },
       Partial<Action> & { kind: Action['kind'] },
     ]
   >([
@@ -456,6 +461,22 @@ describe('single occurrences of a series', () => {
       { kind: 'uninvite', email: SHARED },
     ],
     [
+      'private before the series was invited (Google did not copy the guest into it): a block of its own',
+      occurrence({ visibility: 'private' }),
+      { seriesMirrored: false, seriesInvited: true },
+      { kind: 'mirror', form: 'busy', target: { calendarId: SHARED, eventId: mirrorId(OCC) } },
+    ],
+    [
+      'private, its entry pointing into a series block that went (the series is invited again): a block of its own',
+      occurrence({ visibility: 'private' }),
+      {
+        seriesMirrored: false,
+        seriesInvited: true,
+        entry: entry('occurrence', { copyCalendar: SHARED, copyId: `${seriesBlock}_20261201T100000Z` }),
+      },
+      { kind: 'mirror', form: 'busy', target: { calendarId: SHARED, eventId: mirrorId(OCC) } },
+    ],
+    [
       'private in a series nobody shares: nothing',
       occurrence({ visibility: 'private' }),
       { seriesMirrored: false },
@@ -469,14 +490,98 @@ describe('single occurrences of a series', () => {
       seriesMirrored: given.seriesMirrored,
       seriesMirrorId: given.seriesMirrored ? seriesBlock : undefined,
       seriesBusy: given.seriesMirrored,
+      seriesInvited: given.seriesInvited ?? false,
       settings: { ...base, ...given.settings },
       elsewhere: none,
     });
     expect(action).toMatchObject(expected);
     if (action.kind === 'mirror') {
-      expect(action.uninvite?.email).toBe(SHARED);
+      expect(action.uninvite?.email).toBe(event.attendees ? SHARED : undefined);
       expect(action.body.summary).toBe('Busy (Alice)');
       expect(action.body.recurrence).toBeUndefined();
     }
+  });
+});
+
+describe("calsync's own invitee never stays on an event not shared in full", () => {
+  const privateInvited = invitedEvent({ visibility: 'private', updated: LATER });
+  const block = mirrored('own1', 'busy');
+  it.each<
+    [
+      string,
+      GoogleEvent,
+      ProcessedEvent | undefined,
+      Partial<RuleSettings>,
+      Elsewhere,
+      Partial<Action> & { kind: Action['kind'] },
+    ]
+  >([
+    [
+      'its block was deleted by a person: the invitee goes, the deletion stays remembered',
+      privateInvited,
+      entry('invite', { delivery: 'dismissed' }),
+      {},
+      none,
+      { kind: 'uninvite', email: SHARED, dismissed: true },
+    ],
+    [
+      "the meeting's block was deleted by a person through another account: the invitee goes",
+      privateInvited,
+      entry('invite'),
+      {},
+      { ...none, meetingLetGo: () => 'dismissed' },
+      { kind: 'uninvite', email: SHARED, dismissed: true },
+    ],
+    [
+      'a block still there (its deletion failed after the invitation): the invitee goes first',
+      privateInvited,
+      block,
+      {},
+      none,
+      { kind: 'uninvite', email: SHARED },
+    ],
+    [
+      'a copy left with privateEvents skip: the invitee goes first, the copy next',
+      privateInvited,
+      block,
+      { privateEvents: 'skip' },
+      none,
+      { kind: 'uninvite', email: SHARED },
+    ],
+    [
+      'no copy: the block comes and the invitee goes in one action',
+      privateInvited,
+      entry('invite'),
+      {},
+      none,
+      { kind: 'mirror', form: 'busy', uninvite: { email: SHARED, event: privateInvited } },
+    ],
+    [
+      'a meeting handed to another organizer: not calsync’s to take off (a guest already)',
+      { ...privateInvited, organizer: { email: 'carol@corp.example' } },
+      entry('invite'),
+      {},
+      none,
+      { kind: 'skip', reason: 'private event (privateEvents busy); the shared calendar is a guest already' },
+    ],
+  ])('%s', (_name, event, e, settings, elsewhere, expected) => {
+    expect(plan(event, settings, e, elsewhere)).toMatchObject(expected);
+  });
+});
+
+describe('a declined meeting is no busy time', () => {
+  const declined: GoogleEvent = {
+    ...other,
+    visibility: 'private',
+    attendees: [{ email: 'boss@corp.example' }, { email: CAL, self: true, responseStatus: 'declined' }],
+  };
+  it('declined, private: nothing is made', () => {
+    expect(plan(declined)).toMatchObject({ kind: 'skip', reason: 'declined by the account' });
+  });
+  it('declined after its block was made: the block goes', () => {
+    expect(plan({ ...declined, updated: LATER }, {}, mirrored('other1', 'busy'))).toMatchObject({
+      kind: 'delete-copy',
+      target: { calendarId: SHARED, eventId: mirrorId('other1') },
+    });
   });
 });

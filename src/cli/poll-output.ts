@@ -131,7 +131,10 @@ export function formatPollReport(
     report.exitCode === 0
       ? c.green('ok')
       : c.red('some events or calendars failed; they are retried at the next poll');
-  out += `\n${verb}, ${report.apiCalls} API calls (${report.quotaUnits} quota units), ${(report.durationMs / 1000).toFixed(1)} s: ${status}\n`;
+  const unanswered = report.unansweredRequests
+    ? `, ${report.unansweredRequests} request${report.unansweredRequests === 1 ? '' : 's'} unanswered`
+    : '';
+  out += `\n${verb}, ${report.apiCalls} API calls (${report.quotaUnits} quota units)${unanswered}, ${(report.durationMs / 1000).toFixed(1)} s: ${status}\n`;
   const left = leftLine(report, opts.pollIntervalMinutes);
   if (left) out += `${left}\n`;
   const undelivered = report.delivery?.undelivered ?? 0;

@@ -28,8 +28,14 @@ export function registerPollCommand(program: Command, run: PollCommand = runPoll
 /** What `calsync poll` does once its command line is parsed (by commander, or by the timer's fast path). */
 export async function runPollCommand(flags: PollFlags, g: GlobalOptions): Promise<void> {
   // Loaded here, not at start-up: the Google client is only for commands that call Google.
-  const { loadSettings } = await import('../config/index.js');
-  const { settings } = await loadSettingsOfPoll(loadSettings, flags);
+  const { loadSettings, sharedCalendarError } = await import('../config/index.js');
+  const { settings } = await loadSettingsOfPoll(() => {
+    const loaded = loadSettings();
+    // Here, not only in runPoll, for the message that names the file and key.
+    const error = sharedCalendarError(loaded);
+    if (error) throw error;
+    return loaded;
+  }, flags);
   applyLogLevel(g, settings.logLevel);
   const spinner = await startSpinner(g, 'polling');
   try {

@@ -53,7 +53,9 @@ export function registerPurge(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nStop the timers first (calsync systemd uninstall), or the next poll makes everything again.',
+      '\nWithout --forget the state drops what was removed and keeps the rest (what a person removed stays\n' +
+        'respected): the next poll lists those calendars in full and shares everything again. To keep it\n' +
+        'unshared, stop the timers first (calsync systemd uninstall).',
     )
     .action(async (flags: PurgeFlags, cmd: Command) => {
       const g = globalOptions(cmd);

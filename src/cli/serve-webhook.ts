@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { loadSettings } from '../config/index.js';
+import { loadSettings, sharedCalendarError } from '../config/index.js';
 import { getLogLevel, log } from '../util/log.js';
 import { applyLogLevel, globalOptions } from './globals.js';
 
@@ -52,15 +52,19 @@ export function registerServeWebhook(program: Command): void {
     )
     .action(async (flags: ServeFlags, cmd: Command) => {
       const g = globalOptions(cmd);
-      const { settings } = loadSettings({
+      const loaded = loadSettings({
         flags: flags.pollInterval === undefined ? {} : { pollIntervalMinutes: flags.pollInterval },
         env: process.env,
       });
+      const { settings } = loaded;
       applyLogLevel(g, settings.logLevel);
       // First, so a volume the server cannot write (a container's /config owned by root) is named as such.
       const { assertWritableConfigDir } = await import('../util/private-dir.js');
       assertWritableConfigDir(settings.configDir);
       // A server whose polls could only fail is a configuration error now, not a log line per notification.
+      // A source calendar as the shared one: named by its file and key here, where they are known.
+      const sharedError = sharedCalendarError(loaded);
+      if (sharedError) throw sharedError;
       const { assertPollable } = await import('../sync/poll.js');
       assertPollable(settings);
       // The HTTP server and its dependencies load only for this command.

@@ -10,6 +10,8 @@ import { configFilePath, resolveConfigDir } from './paths.js';
 import { CONFIG_ROOT_SCHEMA, configPropertySchemas, type ConfigDocument } from './schema.js';
 import { CONFIG_FILE_KEYS, SETTING_SPECS, isConfigFileKey, isSettingKey, type SettingKey } from './spec.js';
 import { resolveSettings } from './load.js';
+import { SEPARATE_SHARED_CALENDAR_FIX, sharedCalendarProblem } from './shared-calendar.js';
+import type { LoadedSettings } from './types.js';
 import { parseText } from './values.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
@@ -35,10 +37,40 @@ function settableKey(key: string): SettingKey {
 }
 
 /** Runs the load-time checks (values and cross-checks) on a would-be config.json. */
-function checkWouldBe(dir: string, document: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+function checkWouldBe(
+  dir: string,
+  document: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): LoadedSettings {
   const path = configFilePath(dir);
   const values = checkConfigObject(path, document);
-  resolveSettings({ env, configDir: dir, configDirSource: 'default', file: { path, exists: true, values } });
+  return resolveSettings({
+    env,
+    configDir: dir,
+    configDirSource: 'default',
+    file: { path, exists: true, values },
+  });
+}
+
+/** The shared-calendar problem of settings as they are now; none when they do not load. */
+function currentSharedProblem(dir: string, document: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+  try {
+    return sharedCalendarProblem(checkWouldBe(dir, document, env).settings);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A shared calendar that is also a source calendar stops every poll
+ * (config/shared-calendar.ts): a change that makes it so is refused. One that
+ * leaves a config from an older calsync as it was is not, so that such a
+ * config can be repaired one key at a time.
+ */
+function refuseSourceAsShared(key: string, wouldBe: LoadedSettings, current: () => string | undefined): void {
+  const problem = sharedCalendarProblem(wouldBe.settings);
+  if (problem === undefined || current() !== undefined) return;
+  throw new ConfigError(`cannot set ${key}: ${problem}`, { hint: SEPARATE_SHARED_CALENDAR_FIX });
 }
 
 function passesChecks(dir: string, document: Record<string, unknown>, env: NodeJS.ProcessEnv): boolean {
@@ -99,7 +131,8 @@ export async function setConfigValue(
   // The current file must be valid: conf would refuse it, and we never write over what we cannot read.
   const current = readConfigObject(file) ?? {};
   checkConfigObject(file, current);
-  checkWouldBe(dir, { ...current, [settable]: checked.value }, env);
+  const wouldBe = checkWouldBe(dir, { ...current, [settable]: checked.value }, env);
+  refuseSourceAsShared(settable, wouldBe, () => currentSharedProblem(dir, current, env));
   await withConf(dir, true, (conf) => conf.set(settable, checked.value));
   return { file, key: settable, value: checked.value, changed: true };
 }

@@ -12,7 +12,7 @@ export {
   DEFAULT_PROFILE,
   type ResolvedConfigDir,
 } from './paths.js';
-export { loadSettings } from './load.js';
+export { loadSettings, sharedCalendarError } from './load.js';
 export { mirrorWriterNote, redactedSettings } from './redact.js';
 export { accountCredentials, isDelegatedAccount, type Credential } from './delegation.js';
 export { parseDuration } from './duration.js';

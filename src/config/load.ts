@@ -9,6 +9,7 @@ import { readEnvSetting } from './environment.js';
 import type { FoundValue } from './found.js';
 import { resolveConfigDir } from './paths.js';
 import { checkDelegation, keyFilePath } from './delegation.js';
+import { SEPARATE_SHARED_CALENDAR_FIX, sharedCalendarProblem } from './shared-calendar.js';
 import { readSecretFile, readSecretSetting } from './secrets.js';
 import { SETTING_KEYS, SETTING_SPECS, type SettingKey } from './spec.js';
 import type { LoadedSettings, Settings, SettingSource } from './types.js';
@@ -59,6 +60,21 @@ function checkCalendarKeys(
       ? fileKeyError(origin, key, problem)
       : new ConfigError(`${origin}: ${problem}`);
   }
+}
+
+/**
+ * The shared calendar must not be a source calendar (config/shared-calendar.ts),
+ * named by where inviteEmail came from: config.json's path and key, or the
+ * variable. Not part of every load: `config show`, `status`, health-check and
+ * `purge` must still run on such a config, to show it, report it and undo it;
+ * the poll refuses it (cli/poll.ts, sync/poll.ts) and `config set` never writes it.
+ */
+export function sharedCalendarError(loaded: LoadedSettings): ConfigError | undefined {
+  const problem = sharedCalendarProblem(loaded.settings);
+  if (problem === undefined) return undefined;
+  const origin = loaded.origins.inviteEmail;
+  const where = loaded.sources.inviteEmail === 'config.json' ? `${origin}: key "inviteEmail"` : origin;
+  return new ConfigError(`${where}: ${problem}`, { hint: SEPARATE_SHARED_CALENDAR_FIX });
 }
 
 /** The key named by serviceAccountKeyFile: a secret file like any other (mode 0600, never printed). */

@@ -137,6 +137,7 @@ function decide(
       Boolean(master.copyId) &&
       !master.copyUnconfirmed,
     seriesBusy: master?.rule === 'busy',
+    seriesInvited: master?.rule === 'invite',
     // orphanSince 0: as an incremental listing (a cancellation without an entry is looked for).
     settings: ruleSettingsFor(settings, writer, {
       orphanSince: 0,

@@ -4,7 +4,7 @@
  * https://developers.google.com/workspace/calendar/api/guides/errors
  */
 import { BrokenAnswerError, GoogleUnreachableError } from '../errors.js';
-import { scrubUrls } from '../util/url-text.js';
+import { scrubUrls, urlForMessage } from '../util/url-text.js';
 
 export type ErrorClass =
   /** Retry with backoff: 429, 403 rate limits, 5xx, network errors. */
@@ -17,6 +17,11 @@ export type ErrorClass =
   | 'permanent';
 
 export interface GoogleErrorInfo {
+  /**
+   * Google's HTTP status. Undefined when Google sent none: no answer at all,
+   * or an answer without Google's error shape (a proxy's, a wrong API root's:
+   * reason `notGoogle`), whose 404 must not read as "no such event".
+   */
   status: number | undefined;
   reason: string | undefined;
   message: string;
@@ -109,6 +114,39 @@ function formatSeconds(ms: number): string {
   return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * Whether an error answer's body has Google's shape: the Calendar API's
+ * `{"error": {"errors": [{"reason": …}]}}` or `{"error": {"status": …}}`, or
+ * the OAuth endpoints' `{"error": "invalid_grant"}`. A proxy's or a web
+ * server's page (HTML, text, other JSON) has neither.
+ */
+export function isGoogleErrorBody(data: unknown): boolean {
+  const error = asObject(data)?.error;
+  if (typeof error === 'string') return true;
+  const body = asObject(error);
+  if (!body) return false;
+  if (typeof body.status === 'string') return true;
+  return Array.isArray(body.errors) && body.errors.some((item) => typeof asObject(item)?.reason === 'string');
+}
+
+/**
+ * An answer that is not Google's: what came (status, content type) from
+ * where (the request's URL, without its query). Retried like Google's own
+ * answer of that status would be (a proxy's 502 passes), else permanent.
+ */
+function notGoogle(e: GaxiosLike, status: number): GoogleErrorInfo {
+  const type = headerValue(e.response?.headers, 'content-type')?.split(';')[0]?.trim();
+  const url = e.config?.url;
+  const from = url instanceof URL || typeof url === 'string' ? ` from ${urlForMessage(url)}` : '';
+  return {
+    status: undefined,
+    reason: 'notGoogle',
+    message: `an answer that is not Google's: HTTP ${status}${type ? ` (${type})` : ''}${from}`,
+    retryAfterMs: parseRetryAfter(headerValue(e.response?.headers, 'retry-after')),
+    kind: status === 429 || status >= 500 ? 'retryable' : 'permanent',
+  };
+}
+
 export function classifyGoogleError(err: unknown): GoogleErrorInfo {
   // Not sent at all: its host stopped answering earlier in the run (outage.ts). Retrying would only wait.
   if (err instanceof GoogleUnreachableError)
@@ -131,6 +169,9 @@ export function classifyGoogleError(err: unknown): GoogleErrorInfo {
   const e = (asObject(err) ?? {}) as GaxiosLike;
   const statusRaw = e.response?.status ?? e.status;
   const status = typeof statusRaw === 'number' ? statusRaw : undefined;
+  // Something answered, and not in Google's words: say so, never read its 404 as Google's.
+  if (typeof e.response?.status === 'number' && !isGoogleErrorBody(e.response.data))
+    return notGoogle(e, e.response.status);
   const body = asObject(asObject(e.response?.data)?.error);
   const first = asObject(Array.isArray(body?.errors) ? (body.errors as unknown[])[0] : undefined);
   const reason = typeof first?.reason === 'string' ? first.reason : undefined;

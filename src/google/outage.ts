@@ -6,18 +6,19 @@
  * calendar, while the state lock is held and the next timer waits.
  *
  * A run (one poll, one purge, one `auth --remove`) keeps one HostOutage.
- * After UNREACHABLE_AFTER such failures in a row against a host, with no
- * answer from it in between, spread over at least MIN_STREAK_MS, the host
- * is down for the rest of the run: requests for it fail at once with a
- * GoogleUnreachableError naming the host and the network error. Any answer
- * (a 500 or a 429 too) is an answer: the host is up, and the ordinary
- * retries deal with it. Resets and cut answers are not counted: the host
- * was reached.
+ * After UNREACHABLE_AFTER such failures in a row against a host (a time-out
+ * counts TIMEOUT_WEIGHT), with no answer from it in between, spread over at
+ * least MIN_STREAK_MS, the host is down for the rest of the run: requests
+ * for it fail at once with a GoogleUnreachableError naming the host and the
+ * network error. Any answer (a 500 or a 429 too) is an answer: the host is
+ * up, and the ordinary retries deal with it. Resets and cut answers are not
+ * counted: the host was reached.
  */
 import { GoogleUnreachableError } from '../errors.js';
 import { log } from '../util/log.js';
 import { isAbort, networkCode } from './google-error.js';
 import { requestHost } from './retry-cause.js';
+import { isTokenFailure, TOKEN_REQUEST } from './token-request.js';
 
 /**
  * Failures in a row before a host is down. One is a blip the retry absorbs;
@@ -33,6 +34,19 @@ export const UNREACHABLE_AFTER = 3;
  * from the first failed request's sending to the last failure.
  */
 export const MIN_STREAK_MS = 2_000;
+
+/**
+ * What a request that waited out a whole time-out counts for. It is not an
+ * instant's hiccup but seconds of silence (20 s in production), so two of
+ * them (a poll of one calendar lists it and the shared calendar side by
+ * side) end the host without a third request's time-out more: a poll then
+ * ends in one request time-out, not two. One alone does not: a connection a
+ * router forgot can hang one request while the host answers the next.
+ */
+export const TIMEOUT_WEIGHT = UNREACHABLE_AFTER - 1;
+
+/** Codes that mean a time-out: the host stayed silent (as opposed to refusing at once). */
+const SILENT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Codes that mean the host was not reached at all (as opposed to ECONNRESET: reached, then cut). */
 const UNREACHED = new Set([
@@ -53,8 +67,8 @@ export function unreachedReason(err: unknown): string | undefined {
   if (typeof status === 'number') return undefined;
   const code = networkCode(err);
   if (code !== undefined) return UNREACHED.has(code) ? code : undefined;
-  if (typeof err === 'object' && err !== null && isAbort(err)) {
-    const timeout = (err as { config?: { timeout?: unknown } }).config?.timeout;
+  if (isTimeout(err)) {
+    const timeout = err.config?.timeout;
     return typeof timeout === 'number' && timeout > 0
       ? `no answer within ${Math.round(timeout / 100) / 10} s`
       : 'no answer (request time-out)';
@@ -62,8 +76,22 @@ export function unreachedReason(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The request's time-out ended it, or the connection's did. calsync aborts
+ * requests for one other reason, a stop (request-signals.ts), and withRetry
+ * keeps those from the outage.
+ */
+function isTimeout(err: unknown): err is { config?: { timeout?: unknown } } {
+  const code = networkCode(err);
+  if (code !== undefined) return SILENT.has(code);
+  return typeof err === 'object' && err !== null && isAbort(err);
+}
+
 interface Streak {
-  count: number;
+  /** Failed requests in a row. */
+  requests: number;
+  /** What they count for: a time-out counts TIMEOUT_WEIGHT. */
+  weight: number;
   /** When the streak's first failed request was sent. */
   since: number;
 }
@@ -109,12 +137,13 @@ export class HostOutage {
     }
     const known = this.down.get(host);
     if (known) return known;
-    const streak = this.streaks.get(host) ?? { count: 0, since: sentAt };
-    streak.count++;
+    const streak = this.streaks.get(host) ?? { requests: 0, weight: 0, since: sentAt };
+    streak.requests++;
+    streak.weight += isTimeout(err) ? TIMEOUT_WEIGHT : 1;
     streak.since = Math.min(streak.since, sentAt);
     this.streaks.set(host, streak);
-    if (streak.count < UNREACHABLE_AFTER || this.now() - streak.since < MIN_STREAK_MS) return undefined;
-    return this.declareDown(host, reason, `${streak.count} requests in a row`);
+    if (streak.weight < UNREACHABLE_AFTER || this.now() - streak.since < MIN_STREAK_MS) return undefined;
+    return this.declareDown(host, reason, `${streak.requests} requests in a row`, err);
   }
 
   /**
@@ -128,13 +157,17 @@ export class HostOutage {
     const host = requestHost(err);
     const reason = unreachedReason(err);
     if (host === undefined || reason === undefined) return undefined;
-    return this.down.get(host) ?? this.declareDown(host, reason, 'every retry of a call');
+    return this.down.get(host) ?? this.declareDown(host, reason, 'every retry of a call', err);
   }
 
-  private declareDown(host: string, reason: string, why: string): GoogleUnreachableError {
-    const down = new GoogleUnreachableError(host, reason);
+  private declareDown(host: string, reason: string, why: string, err: unknown): GoogleUnreachableError {
+    // The token endpoint's host is not the API's: say which request found it down.
+    const request = isTokenFailure(err) ? TOKEN_REQUEST : undefined;
+    const down = new GoogleUnreachableError(host, reason, request);
     this.down.set(host, down);
-    log.warn(`${down.message} (${why}); nothing more is sent there in this run`);
+    log.warn(
+      `Google unreachable: ${host}: ${reason} (${request ? `${request}, ` : ''}${why}); nothing more is sent there in this run`,
+    );
     return down;
   }
 }

@@ -53,6 +53,14 @@ export class Pacer {
     if (wait > 0) await abortableSleep(wait, signal);
   }
 
+  /**
+   * Gives back the slots of a request that never reached Google (refused, no
+   * answer, or its token request failed first): Google counted no unit.
+   */
+  refund(units = 1): void {
+    this.nextSlot -= this.intervalMs * units;
+  }
+
   /** Takes the next slot for a request of `units`: how long (ms) it must wait for it. */
   reserve(units = 1): number {
     const now = this.now();

@@ -7,6 +7,7 @@
  * calsync's pacing (and its JWT client does not retry at all).
  */
 import { log } from '../util/log.js';
+import { markTokenFailure } from './token-request.js';
 
 /** What the path needs of a google-auth-library client. */
 export interface RefreshableClient {
@@ -32,7 +33,7 @@ export async function sendRefreshingOnce<T>(
   send: () => Promise<T>,
   forget: () => Promise<void>,
 ): Promise<T> {
-  await client.getAccessToken();
+  await refresh(client);
   const sent = client.credentials.access_token;
   try {
     return await send();
@@ -42,7 +43,16 @@ export async function sendRefreshingOnce<T>(
       log.debug(`${account}: access token refused (401); refreshing it once`);
       await forget();
     }
-    await client.getAccessToken();
+    await refresh(client);
     return send();
+  }
+}
+
+/** The token request, its failure marked as such (token-request.ts): the call itself was never sent. */
+async function refresh(client: RefreshableClient): Promise<void> {
+  try {
+    await client.getAccessToken();
+  } catch (err) {
+    throw markTokenFailure(err);
   }
 }

@@ -4,6 +4,7 @@
  * reason. The first retry's warning line carries it.
  */
 import type { GoogleErrorInfo } from './google-error.js';
+import { isTokenFailure, TOKEN_REQUEST } from './token-request.js';
 
 function asObject(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
@@ -37,5 +38,7 @@ export function retryCause(err: unknown, info: GoogleErrorInfo): string {
     info.status !== undefined
       ? `${info.status}${info.reason ? ` ${info.reason}` : ''}`
       : (codeOf(err) ?? info.message);
-  return host ? `${host}: ${what}` : what;
+  const where = host ? `${host}: ${what}` : what;
+  // The call was never sent: its token request failed, at the token endpoint's host.
+  return isTokenFailure(err) ? `${TOKEN_REQUEST} at ${where}` : where;
 }

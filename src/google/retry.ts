@@ -4,6 +4,7 @@ import { classifyGoogleError } from './google-error.js';
 import type { HostOutage } from './outage.js';
 import { abortableSleep } from './pacer.js';
 import { retryCause } from './retry-cause.js';
+import { isTokenFailure } from './token-request.js';
 
 export interface RetryOptions {
   /** What is being attempted, for log lines. */
@@ -97,7 +98,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
         // An unreachable Google must not look like a silent two minutes: the first retry says why, once.
         if (attemptNumber === 1 && retriesLeft > 0)
           log.warn(
-            `google call ${o.label} failed (${retryCause(error, info)}); retrying for up to ${Math.round(o.maxRetryTimeMs / 1000)} s`,
+            // A failed token request means the call itself was never sent: say which request failed.
+            `google call ${o.label} ${isTokenFailure(error) ? 'not sent' : 'failed'} (${retryCause(error, info)}); retrying for up to ${Math.round(o.maxRetryTimeMs / 1000)} s`,
           );
         else
           log.debug('google call failed, retrying', {

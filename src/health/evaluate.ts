@@ -1,4 +1,9 @@
 import { isDelegatedAccount } from '../config/delegation.js';
+import {
+  SEPARATE_SHARED_CALENDAR_FIX,
+  SET_SHARED_CALENDAR_FIX,
+  sharedCalendarProblem,
+} from '../config/shared-calendar.js';
 import type { PollConfigFailure } from '../state/poll-failure.js';
 import type { CalendarSyncState, State } from '../state/types.js';
 import { parkedEvents } from '../sync/parking.js';
@@ -14,7 +19,8 @@ export interface HealthSettings {
   /** For which accounts are in use (as google/auth.ts resolves them; kept here so this module stays pure and light). */
   calendarAccounts?: Record<string, string>;
   sharedCalendarAccount?: string | undefined;
-  inviteEmail?: string | undefined;
+  /** Required, as in Settings: a fixture without it is a configuration no poll accepts. */
+  inviteEmail: string | undefined;
   /** Which accounts the service account acts as (config/delegation.ts). */
   serviceAccountKey?: string | undefined;
   delegatedDomains?: string[];
@@ -259,9 +265,14 @@ export function checkMirrorAccess(state: State, settings: HealthSettings): Check
   });
 }
 
-/** No source calendar means nothing can be checked: UNKNOWN, the Nagios answer for a check that cannot run. */
+/**
+ * No source calendar means nothing can be checked: UNKNOWN, the Nagios answer
+ * for a check that cannot run. Sources but no usable shared calendar stop
+ * every poll (sync/poll.ts assertPollable): CRITICAL at once, not only once a
+ * poll has failed on it and left its trace.
+ */
 export function checkConfigured(settings: HealthSettings): CheckResult[] {
-  if (settings.sourceCalendars.length > 0) return [];
+  if (settings.sourceCalendars.length > 0) return checkSharedCalendar(settings);
   return [
     {
       kind: 'config',
@@ -270,6 +281,24 @@ export function checkConfigured(settings: HealthSettings): CheckResult[] {
       message: 'no source calendars configured',
       fix: 'run: calsync config set sourceCalendars <calendar id>[,<calendar id>…]',
     },
+  ];
+}
+
+/** The shared calendar: set, and not a source calendar (config/shared-calendar.ts); /health asks it too. */
+export function checkSharedCalendar(settings: HealthSettings): CheckResult[] {
+  const base = { kind: 'config' as const, subject: 'inviteEmail', status: 'CRITICAL' as const };
+  if (!settings.inviteEmail)
+    return [
+      {
+        ...base,
+        message: 'no shared calendar is configured (inviteEmail): every poll stops',
+        fix: SET_SHARED_CALENDAR_FIX,
+      },
+    ];
+  const problem = sharedCalendarProblem(settings);
+  if (problem === undefined) return [];
+  return [
+    { ...base, message: `inviteEmail: ${problem}: every poll stops`, fix: SEPARATE_SHARED_CALENDAR_FIX },
   ];
 }
 

@@ -46,8 +46,15 @@ export function renderPurgeReport(report: PurgeReport): string {
   if (report.forgetSkipped) lines.push(`--forget: kept the state: ${report.forgetSkipped}`);
   else if (report.forgotten.length)
     lines.push(`${report.dryRun ? 'would forget' : 'forgot'}: ${report.forgotten.join(', ')}`);
-  if (!report.dryRun && report.exitCode === 0 && report.forgotten.length === 0 && !report.forgetSkipped)
-    lines.push('the state still remembers what calsync did; calsync purge --forget drops it');
+  const state = report.state;
+  if (state?.error) lines.push(`state: ${state.error}; run calsync purge again`);
+  else if (state && state.entries > 0)
+    // What a purge without --forget means (docs/operations.md): undone, and the state says so.
+    lines.push(
+      `state: ${plural(state.entries, 'entry', 'entries')} of what was removed dropped; ` +
+        `the next poll lists ${state.relisted.join(', ')} in full and shares everything again ` +
+        `(stop the timers first to keep it unshared; calsync purge --forget drops the whole state)`,
+    );
   // Titles and Google's messages are anyone's text: every line is made terminal-safe.
   return lines.map(escapeTerminalText).join('\n') + '\n';
 }

@@ -5,6 +5,7 @@
  * anywhere (even kill -9) is finished by running it again; a run after a
  * complete one finds nothing and writes nothing.
  */
+import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import type { Settings } from '../config/types.js';
 import { webhookTokenPath } from '../config/paths.js';
@@ -12,7 +13,7 @@ import { AuthError, errorMessage } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { runWatch } from '../push/watch.js';
 import { fallbackHealthPath } from '../health/memory.js';
-import { readState, statePath, withStateLock } from '../state/index.js';
+import { openState, readState, statePath, withStateLock } from '../state/index.js';
 import { GoogleAccess } from '../sync/api.js';
 import { MARKER } from '../sync/types.js';
 import { log } from '../util/log.js';
@@ -23,6 +24,7 @@ import {
   type FoundItem,
   type PurgeKind,
 } from '../sync/marked-events.js';
+import { forgetUndone, type Forgotten } from './forget-shares.js';
 
 export interface PurgeOptions {
   settings: Settings;
@@ -69,6 +71,12 @@ export interface PurgeReport {
   forgotten: string[];
   /** Why --forget left the files, when it did. */
   forgetSkipped?: string;
+  /**
+   * Without --forget: the state's entries of what was removed, dropped
+   * (forget-shares.ts), and the calendars the next poll lists in full; null
+   * in a dry run, with --forget, or with no state file.
+   */
+  state: (Forgotten & { error?: string }) | null;
   apiCalls: number;
 }
 
@@ -130,6 +138,30 @@ async function forgettable(configDir: string): Promise<string[]> {
   return paths.sort();
 }
 
+/**
+ * Makes the state say what is left (forget-shares.ts). Called under the
+ * purge's lock. A purge after the state was lost creates none; one that
+ * cannot be updated is a failure of the run (the state would claim shares
+ * that are gone): running purge again finds nothing and retries this.
+ */
+async function forgetInState(
+  configDir: string,
+  items: readonly PurgeItemReport[],
+): Promise<Forgotten & { error?: string }> {
+  if (!existsSync(statePath(configDir))) return { entries: 0, relisted: [] };
+  const undone = items.filter((i) => i.result === 'removed' || i.result === 'gone');
+  try {
+    const store = await openState(configDir);
+    const out = forgetUndone(store.state, undone);
+    if (out.entries > 0) await store.save();
+    return out;
+  } catch (err) {
+    const error = `the state could not be updated: ${errorMessage(err)}`;
+    log.error(error);
+    return { entries: 0, relisted: [], error };
+  }
+}
+
 export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
   const { settings } = opts;
   const calendarIds = purgeCalendars(settings, opts.calendars);
@@ -183,7 +215,9 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
         );
         items.push(...outcomes);
       }
+      const state = dryRun || opts.forget ? null : await forgetInState(settings.configDir, items);
       const failed =
+        state?.error !== undefined ||
         calendars.some((c) => c.error) ||
         items.some((i) => i.result === 'failed') ||
         channels.some((c) => c.action === 'failed');
@@ -194,6 +228,7 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
         items,
         channels,
         forgotten: [],
+        state,
         apiCalls: api.calls,
       };
       if (opts.forget) {

@@ -1,4 +1,4 @@
-import { checkPollConfig, checkPolls } from '../health/evaluate.js';
+import { checkPollConfig, checkPolls, checkSharedCalendar } from '../health/evaluate.js';
 import type { PollConfigFailure } from '../state/poll-failure.js';
 import type { HealthSettings } from '../health/evaluate.js';
 import type { CheckResult } from '../health/types.js';
@@ -12,8 +12,8 @@ export interface HealthAnswer {
 /**
  * `/health`: ok while the last poll of every source calendar succeeded within
  * 3 poll intervals (the health-check's WARNING threshold), and no poll stops
- * on its configuration (a timer's poll beside the server); the same checks as
- * health-check's. The failing ones say which calendar is behind and how to fix it.
+ * on its configuration (a timer's poll beside the server) or would (no shared
+ * calendar, or a source calendar as the shared one); the same checks as health-check's. The failing ones say which calendar is behind and how to fix it.
  */
 export function healthAnswer(
   state: State,
@@ -22,6 +22,8 @@ export function healthAnswer(
   pollConfigFailure?: PollConfigFailure,
 ): HealthAnswer {
   const checks = [...checkPollConfig(pollConfigFailure), ...checkPolls(state, settings, now)];
+  // The shared calendar as health-check and `calsync status` judge it: the three answers agree.
+  if (settings.sourceCalendars.length > 0) checks.push(...checkSharedCalendar(settings));
   if (settings.sourceCalendars.length === 0) {
     checks.push({
       kind: 'config',

@@ -8,7 +8,8 @@ import { requestTimeoutMs } from '../google/request-timeout.js';
 import { requestSignals, type RequestSignals } from '../google/request-signals.js';
 import { GoogleUnreachableError, InterruptedError, OperationError, interruption } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
-import { HostOutage, hostOf } from '../google/outage.js';
+import { HostOutage, hostOf, unreachedReason } from '../google/outage.js';
+import { isTokenFailure } from '../google/token-request.js';
 import { Pacer } from '../google/pacer.js';
 import { withRetry } from '../google/retry.js';
 import { log } from '../util/log.js';
@@ -87,9 +88,10 @@ export class GoogleAccess {
   private readonly noPlain = new Set<string>();
   /** Accounts whose cached token Google answered 401 to: their library client refreshes first. */
   private readonly tokenRefused = new Set<string>();
-  /** Counts calls made (every attempt), for reports and the benchmark. */
+  /** Counts calls Google received (every attempt), for reports and the benchmark. */
   calls = 0;
   private units = 0;
+  private unanswered = 0;
   /** Hosts every call may need: the API's, and the token endpoint's (a refresh comes first). */
   private readonly hosts: (string | undefined)[];
 
@@ -218,9 +220,30 @@ export class GoogleAccess {
     return fn(client);
   }
 
-  /** Quota units spent in this poll (every attempt counts, as Google counts it). */
+  /** Quota units spent in this poll (every attempt Google received counts, as Google counts it). */
   get unitsUsed(): number {
     return this.units;
+  }
+
+  /** Requests that got no answer (refused, not resolved, timed out): no call and no quota unit. */
+  get unansweredRequests(): number {
+    return this.unanswered;
+  }
+
+  /**
+   * An attempt failed before Google received its call: its token request
+   * failed, or the request got no answer. Google counted nothing: neither
+   * does the poll's count of calls and units, nor the account's pacer.
+   */
+  private notReceived(err: unknown, units: number, pacer: Pacer): void {
+    // Ended by the stop (request-signals.ts), not unanswered: Google may well have received it.
+    if (interruption(this.stopSignal) && classifyGoogleError(err).status === undefined) return;
+    const unreached = unreachedReason(err) !== undefined;
+    if (!unreached && !isTokenFailure(err)) return;
+    this.calls--;
+    this.units -= units;
+    pacer.refund(units);
+    if (unreached) this.unanswered++;
   }
 
   private pacer(account: string): Pacer {
@@ -270,9 +293,15 @@ export class GoogleAccess {
             const unreachable = this.outage.refusal(this.hosts);
             if (unreachable) throw unreachable;
             await retick();
-            // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
-            // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (refresh-once.ts).
-            return checkAnswer(label, await this.attempt(account, label, fn, plain, retick));
+            try {
+              // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
+              // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (refresh-once.ts).
+              return checkAnswer(label, await this.attempt(account, label, fn, plain, retick));
+            } catch (err) {
+              // Only the attempt's last request can have failed unanswered: one before it got its 401.
+              this.notReceived(err, units, pacer);
+              throw err;
+            }
           },
           // A rate-limit answer slows every request of the account, not only the one retrying.
           {

@@ -47,6 +47,12 @@ export interface Outcome {
   stopped?: string;
   /** The stop was SIGINT or SIGTERM (with `stopped`), not Google's limits. */
   interrupted?: boolean;
+  /**
+   * Copies this action deleted (each was there until then): calsync's own
+   * doing, which the shared calendar's listing must not read as a person's
+   * (released-copies.ts).
+   */
+  deleted?: EventRef[];
 }
 
 function isGone(err: unknown): boolean {
@@ -271,23 +277,29 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       return {
         writes: taken,
         successes: [],
-        entry: { rule: undefined, delivery: undefined },
+        entry: { rule: undefined, delivery: action.dismissed ? 'dismissed' : undefined },
         note: taken > 0 ? 'invitee calsync added removed' : 'invitee was gone already',
       };
     }
     case 'invite': {
       const r = await invite(api, action.source, action.email, action.event);
+      // Invited, the event has no copy of calsync's: an occurrence's pointer into a series mirror that is
+      // gone (or going) is dropped, so that no later plan updates it.
+      const forgotten = action.replaces ? {} : { copyId: undefined, copyCalendar: undefined };
       const invited: Omit<Outcome, 'ok'> = {
         writes: r.writes,
         successes: r.already ? [] : ['invite_added'],
-        entry: r.already ? { rule: 'invite' } : { rule: 'invite', delivery: 'pending' },
+        entry: r.already
+          ? { rule: 'invite', ...forgotten }
+          : { rule: 'invite', delivery: 'pending', ...forgotten },
         note: r.already ? 'already invited' : undefined,
       };
       if (!action.replaces) return invited;
       // Invited first: the mirror it replaces goes only once the meeting is on its way there.
-      await deleteIfPresent(api, writerOf(api, action.replaces), action.replaces.target);
+      const gone = await deleteIfPresent(api, writerOf(api, action.replaces), action.replaces.target);
       return {
         ...invited,
+        deleted: gone ? [action.replaces.target] : [],
         writes: invited.writes + 1,
         successes: [...invited.successes, 'mirror_deleted'],
         entry: { ...invited.entry, copyId: undefined, copyCalendar: undefined },
@@ -311,9 +323,10 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
       };
     }
     case 'delete-copy': {
-      await deleteIfPresent(api, writerOf(api, action), action.target);
+      const gone = await deleteIfPresent(api, writerOf(api, action), action.target);
       return {
         writes: 1,
+        deleted: gone ? [action.target] : [],
         successes: [action.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted'],
         entry: { copyId: undefined, copyCalendar: undefined, delivery: undefined },
       };
@@ -321,9 +334,10 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     case 'update-occurrence': {
       const { target, body } = action;
       if (body === null) {
-        await deleteIfPresent(api, writerOf(api, action), target);
+        const gone = await deleteIfPresent(api, writerOf(api, action), target);
         return {
           writes: 1,
+          deleted: gone ? [target] : [],
           successes: ['mirror_deleted'],
           entry: { rule: 'occurrence', copyId: undefined, copyCalendar: undefined },
         };
@@ -341,11 +355,15 @@ async function execute(api: GoogleAccess, action: Action): Promise<Omit<Outcome,
     case 'delete-orphans': {
       // Each candidate costs one delete; 404/410 means calsync never made it.
       const found: SuccessType[] = [];
+      const deleted: EventRef[] = [];
       for (const orphan of action.targets)
-        if (await deleteIfPresent(api, writerOf(api, orphan), orphan.target))
+        if (await deleteIfPresent(api, writerOf(api, orphan), orphan.target)) {
           found.push(orphan.copyKind === 'mirror' ? 'mirror_deleted' : 'copy_deleted');
+          deleted.push(orphan.target);
+        }
       return {
         writes: action.targets.length,
+        deleted,
         successes: found,
         entry: {},
         note:

@@ -1,5 +1,7 @@
+import { isGmailEvent } from './event-kinds.js';
 import type { CopyRule } from './ids.js';
 import { copyMarker } from './ownership.js';
+import { isPrivate } from './privacy.js';
 import type { GoogleEvent } from './types.js';
 
 /** The fields a copy or mirror takes from its source (what "follows" means). */
@@ -13,6 +15,21 @@ function followedFields(source: GoogleEvent): GoogleEvent {
   };
   if (source.recurrence?.length) out.recurrence = source.recurrence;
   return out;
+}
+
+/**
+ * A full mirror's visibility: its source's when that is private or
+ * confidential, as Google's own invitation copy keeps it, so the shared
+ * calendar's readers see it as busy (privateEvents full shares it with the
+ * calendar's writers, not its readers). Otherwise null: the mirror is reset to
+ * the shared calendar's default. An update is a PUT of the copy as read with
+ * these fields laid over it, where null takes the field out, and an event
+ * without one is `default`; an unchanged public mirror then costs no write,
+ * whether or not Google echoes `default` back. (Never `public`: how much a
+ * public event shows is the shared calendar owner's to decide.)
+ */
+function mirrorVisibility(source: GoogleEvent): string | null {
+  return isPrivate(source) ? (source.visibility ?? null) : null;
 }
 
 /** Who made it, from what, for which shared calendar (ownership.ts). */
@@ -77,11 +94,14 @@ export function gmailCopy(
 export function mirrorOf(origin: CopyOrigin, source: GoogleEvent, id: string): GoogleEvent {
   const organizer = source.organizer?.displayName ?? source.organizer?.email;
   const note = organizer ? `Organized by ${organizer}.` : '';
+  const visibility = mirrorVisibility(source);
   return {
     id,
     ...followedFields(source),
     description: [source.description, note].filter(Boolean).join('\n\n') || null,
     transparency: source.transparency ?? null,
+    // An insert leaves a public source's out (the calendar's default); followPatch resets it.
+    ...(visibility ? { visibility } : {}),
     extendedProperties: marker(origin, source, 'mirror'),
   };
 }
@@ -167,12 +187,21 @@ export function followPatch(
   // Attendees are left alone on update: a person may have changed them.
   // Patch replaces arrays whole: an empty recurrence turns a series back into one event.
   const { id: _id, attendees: _attendees, ...patch } = full;
-  return asPatch({ ...patch, recurrence: full.recurrence ?? [], status: 'confirmed' });
+  // A mirror follows its source's visibility both ways: a mirror made private is made default again.
+  const visibility = rule === 'mirror' ? { visibility: mirrorVisibility(source) } : {};
+  return asPatch({ ...patch, ...visibility, recurrence: full.recurrence ?? [], status: 'confirmed' });
 }
 
-/** What a changed occurrence of a mirrored series looks like on the mirror. */
+/**
+ * What a changed occurrence of a mirrored series looks like on the mirror, and
+ * of a copied birthday series on its copy (the rules use this for both).
+ */
 export function occurrencePatch(source: GoogleEvent): GoogleEvent {
   const { recurrence: _r, ...fields } = followedFields(source);
+  // An occurrence keeps its own visibility as the mirror's does; a birthday or Gmail copy stays
+  // the clean shareable copy its rule makes (such events are private by Google's default).
+  const clean = source.eventType === 'birthday' || isGmailEvent(source);
+  const visibility = clean ? {} : { visibility: mirrorVisibility(source) };
   // An occurrence cancelled earlier and restored since comes back too.
-  return asPatch({ ...fields, status: 'confirmed' });
+  return asPatch({ ...fields, ...visibility, status: 'confirmed' });
 }

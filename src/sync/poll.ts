@@ -5,6 +5,11 @@
  * cross-process state lock so timer, webhook and clean never interleave.
  */
 import { tokensDirPath } from '../config/paths.js';
+import {
+  SEPARATE_SHARED_CALENDAR_FIX,
+  SET_SHARED_CALENDAR_FIX,
+  sharedCalendarProblem,
+} from '../config/shared-calendar.js';
 import type { Settings } from '../config/types.js';
 import { ConfigError, AuthError, BrokenAnswerError, InterruptedError, errorMessage } from '../errors.js';
 import { openState, readState, withStateLock } from '../state/index.js';
@@ -22,6 +27,7 @@ import { checkDeliveries, deliveryCounts } from './delivery.js';
 import { isContactsBirthdayCalendar } from './event-kinds.js';
 import { listChanges } from './listing.js';
 import { isParked } from './parking.js';
+import { SERIES_CHANGED } from './record.js';
 import { preview, type MalformedItem } from './validate.js';
 import { MirrorWriters } from './mirror-writer.js';
 import type { GoogleEvent } from './types.js';
@@ -52,10 +58,11 @@ export function assertPollable(settings: Settings): { inviteEmail: string } {
     });
   }
   if (!settings.inviteEmail) {
-    throw new ConfigError('no shared calendar is configured', {
-      hint: "run: calsync config set inviteEmail <the shared calendar's address>",
-    });
+    throw new ConfigError('no shared calendar is configured', { hint: SET_SHARED_CALENDAR_FIX });
   }
+  // A config from before `config set` refused it (cli/poll.ts names its file first, where it knows it).
+  const shared = sharedCalendarProblem(settings);
+  if (shared) throw new ConfigError(`inviteEmail: ${shared}`, { hint: SEPARATE_SHARED_CALENDAR_FIX });
   const contacts = settings.sourceCalendars.find(isContactsBirthdayCalendar);
   if (contacts && !settings.calendarAccounts[contacts])
     throw new ConfigError(
@@ -186,6 +193,7 @@ async function pollWithState(opts: PollOptions, calendars: string[]): Promise<Po
     durationMs,
     apiCalls: run.api.calls,
     quotaUnits: run.api.unitsUsed,
+    unansweredRequests: run.api.unansweredRequests,
     writes: run.writes,
     calendars: reports,
     actions: run.actions,
@@ -214,6 +222,10 @@ async function moveIfMoving(run: PollRun): Promise<MoveReport | undefined> {
   const { moveStep } = await loadMove();
   return moveStep(run, from, target);
 }
+
+/** Where an answer that is not Google's comes from (google-error.ts), and what to check. */
+const NOT_GOOGLE_HINT =
+  "something other than Google's API answered: check the API root (calsync config get googleApiRoot) and any proxy on the way";
 
 /** The likely causes of a source calendar's 404, each with what fixes it. */
 function notFoundHint(account: string, calendarId: string): string {
@@ -263,6 +275,10 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
       await run.delivery;
       const { planAndApply } = await loadPlanner();
       await planAndApply(run, calendarId, events, report, listing.full);
+      // A series whose copy changed form left its changed occurrences to plan again (record.ts): in
+      // this poll, so that none shows its details beside a busy block until the next one.
+      const again = await fetchByIds(run, calendarId, seriesChangedIds(run, calendarId));
+      if (again.length > 0) await planAndApply(run, calendarId, again, report, false);
       if (!run.opts.dryRun) report.waiting = waitingCount(run, calendarId);
     }
     if (!run.opts.dryRun) {
@@ -317,7 +333,7 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
         // A bare 404 sent users hunting: say whose token asked, and the usual reasons.
         report.error += `: the token of ${account} cannot see calendar ${calendarId}`;
         report.hint = notFoundHint(account, calendarId);
-      }
+      } else if (info.reason === 'notGoogle') report.hint = NOT_GOOGLE_HINT;
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {
@@ -411,9 +427,22 @@ async function refetchPending(
     .sort((a, b) => a.since - b.since)
     .slice(0, run.opts.settings.maxWritesPerPoll)
     .map((p) => p.id);
+  return fetchByIds(run, calendarId, pending);
+}
+
+/** The occurrences left to plan again because their series changed form in this poll. */
+function seriesChangedIds(run: PollRun, calendarId: string): string[] {
+  if (run.opts.dryRun) return [];
+  const entries = run.state.events[calendarId];
+  if (!entries) return [];
+  return entries.pendingIds().filter((id) => entries.get(id)?.failure?.reason === SERIES_CHANGED);
+}
+
+/** Source events by id (events.get, 1 unit each); one gone for good comes back as cancelled. */
+async function fetchByIds(run: PollRun, calendarId: string, ids: string[]): Promise<GoogleEvent[]> {
   const account = run.api.accountOf(calendarId);
   const out: GoogleEvent[] = [];
-  for (const eventId of pending) {
+  for (const eventId of ids) {
     try {
       const res = await run.api.call(account, 'events.get', (c) => c.events.get({ calendarId, eventId }));
       out.push(res.data);

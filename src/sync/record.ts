@@ -7,10 +7,14 @@ import { EventTable } from '../state/index.js';
 import type { ProcessedEvent, State } from '../state/types.js';
 import { nowSeconds } from '../util/time.js';
 import type { Outcome } from './apply.js';
+import { releaseDeletedCopies } from './released-copies.js';
 import type { Action } from './types.js';
 
 /** The failure reason of an action left for the next poll (write budget, usage limits, outage). */
 export const DEFERRED = 'deferred';
+
+/** The reason an occurrence waits to be planned again: its series' copy changed form (revisitOccurrences). */
+export const SERIES_CHANGED = 'its series changed form';
 
 /** The failure reason of a copy's creation that a run began and did not live to record. */
 export const INTERRUPTED = 'interrupted';
@@ -133,11 +137,18 @@ export function recordOutcome(
     );
     return;
   }
+  // Every entry pointing at a copy this action deleted lets go of it first (this one's outcome says the rest).
+  if (outcome.deleted?.length) {
+    const acting = { calendarId, eventId: action.source.eventId };
+    releaseDeletedCopies(state, outcome.deleted, acting, { reason: DEFERRED, at: now, attempts: 0 });
+  }
+  const current = entries.get(action.source.eventId);
   const revisit = action.kind === 'delete-copy' && action.revisit === true;
+  if (changesSeriesForm(action, prev)) revisitOccurrences(entries, action.target.eventId, now);
   entries.set(
     action.source.eventId,
     withoutUndefined({
-      ...prev,
+      ...current,
       action: action.kind,
       at: now,
       ...outcome.entry,
@@ -150,4 +161,35 @@ export function recordOutcome(
       parked: undefined,
     }),
   );
+}
+
+/** A series' mirror turned into a busy block, or back, in place. */
+function changesSeriesForm(
+  action: Action,
+  prev: ProcessedEvent | undefined,
+): action is Extract<Action, { kind: 'update-copy' }> {
+  if (action.kind !== 'update-copy' || action.form === undefined || !action.source.recurring) return false;
+  return action.form === 'busy' ? prev?.rule !== 'busy' : prev?.rule === 'busy';
+}
+
+/**
+ * The changed occurrences of that series are exceptions kept in its mirror,
+ * each with what it showed before (a title, a place): they are fetched again
+ * next poll and planned in the series' new form, rather than waiting for
+ * their own next change.
+ */
+function revisitOccurrences(entries: EventTable, seriesCopyId: string, now: number): void {
+  const prefix = `${seriesCopyId}_`;
+  const due: [string, ProcessedEvent][] = [];
+  for (const [id, entry] of entries.entries())
+    if (entry.rule === 'occurrence' && entry.copyId?.startsWith(prefix)) due.push([id, entry]);
+  for (const [id, entry] of due)
+    entries.set(
+      id,
+      withoutUndefined({
+        ...entry,
+        sourceUpdated: undefined,
+        failure: { reason: SERIES_CHANGED, at: now, attempts: 0 },
+      }),
+    );
 }

@@ -68,10 +68,12 @@ export interface PollReport {
   dryRun: boolean;
   startedAt: string;
   durationMs: number;
-  /** Google API calls made (reads and writes). */
+  /** Google API calls Google received (reads and writes). */
   apiCalls: number;
   /** Quota units those calls cost (events.patch 3, every other request 1). */
   quotaUnits: number;
+  /** Requests that got no answer (refused, not resolved, timed out): neither calls nor quota units. */
+  unansweredRequests: number;
   writes: number;
   calendars: CalendarReport[];
   actions: ActionReport[];

@@ -51,6 +51,8 @@ export interface PlanInput {
   seriesMirrorId?: string;
   /** That series is shared as a busy block: its occurrences are too. */
   seriesBusy?: boolean;
+  /** That series has the shared calendar as a guest: a private occurrence of it gets a block of its own. */
+  seriesInvited?: boolean;
   /**
    * For an occurrence of a birthday series: the series' copy (the state's, or
    * the one planned in this listing), whose same occurrence follows it.
@@ -184,6 +186,21 @@ function existingCopy(entry: ProcessedEvent | undefined): EventRef | undefined {
 
 function selfAttendee(event: GoogleEvent, calendarId: string) {
   return event.attendees?.find((a) => a.self === true || sameEmail(a.email, calendarId));
+}
+
+function isDeclined(event: GoogleEvent, calendarId: string): boolean {
+  return !isOrganizer(event, calendarId) && selfAttendee(event, calendarId)?.responseStatus === 'declined';
+}
+
+/**
+ * The shared calendar is a guest because calsync invited it, on the
+ * organizer's own event: the only kind calsync may take it off again (a
+ * guest's copy of a meeting handed to someone else carries the marker too,
+ * but only the new organizer decides its guests).
+ */
+function ownInvitee(event: GoogleEvent, calendarId: string, settings: RuleSettings): boolean {
+  const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
+  return invitee && invitedByThisInstall(event, settings.target) && isOrganizer(event, calendarId);
 }
 
 function isOrganizer(event: GoogleEvent, calendarId: string): boolean {
@@ -355,15 +372,42 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   // Listed as a source by mistake: its events are on the shared calendar already (copies made before still go with their source, above).
   if (sameEmail(calendarId, settings.inviteEmail)) return skip('on the shared calendar itself');
 
-  // A person deleted calsync's mirror or copy on the shared calendar (its listing showed it): never made again.
-  if (entry?.delivery === 'dismissed') return skip('deleted from the shared calendar by a person; respected');
   const type = event.eventType ?? 'default';
-  if (PERSONAL_TYPES.has(type)) return nothing(`${type} events are personal`);
-  // The same meeting's mirror or busy block, deleted there by a person through another account's copy: respected.
   const special = type === 'birthday' || isGmailEvent(event);
-  if (!special && input.elsewhere?.meetingLetGo(source.eventId) === 'dismissed')
-    return skip('deleted from the shared calendar by a person; respected');
+  // A person deleted calsync's mirror or copy on the shared calendar (its listing showed it), here or
+  // through another account's copy of the same meeting: never made again.
+  const dismissed =
+    entry?.delivery === 'dismissed' ||
+    (!special && input.elsewhere?.meetingLetGo(source.eventId) === 'dismissed');
+  // The invitee calsync added never stays on an event no longer shared in full, whatever else the
+  // plan would say (a block dismissed, a stale copy, a write that failed halfway). Only a busy
+  // block made now takes it along in the same action (busyPlan); otherwise it goes on its own first.
+  if (privacy.share !== 'full' && ownInvitee(event, calendarId, settings)) {
+    const occurrenceOfMirrored = Boolean(
+      masterIdOf(event) && event.originalStartTime && input.seriesMirrored,
+    );
+    if (privacy.share === 'skip' || copy || dismissed || occurrenceOfMirrored)
+      return {
+        kind: 'uninvite',
+        source,
+        email: settings.inviteEmail,
+        event,
+        ...(dismissed ? { dismissed } : {}),
+      };
+  }
+  if (dismissed) return skip('deleted from the shared calendar by a person; respected');
+  if (PERSONAL_TYPES.has(type)) return nothing(`${type} events are personal`);
   if (privacy.share === 'skip') return withheld(input, source, privacy, copy);
+  // A meeting the account declined is no busy time, private or not.
+  if (privacy.share === 'busy' && isDeclined(event, calendarId)) {
+    if (copy) return letGo(copy);
+    const occurrence =
+      masterIdOf(event) && event.originalStartTime && input.seriesMirrored
+        ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
+        : undefined;
+    if (occurrence) return letGoOccurrence(occurrence);
+    return nothing('declined by the account');
+  }
   if (privacy.share === 'busy') return busyPlan(input, source, privacy, copy, created, letGo);
   // Back to full from a busy block: a copy or an invitation takes its place from the next poll (mirrors change in place).
   const busyToGo =
@@ -471,7 +515,7 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
   if (isOrganizer(event, calendarId)) return mirrorPlan(input, source, entry, copy, created);
   if (sameEmail(event.organizer?.email, settings.inviteEmail))
     return copy ? letGo(copy) : nothing('organized by the shared calendar: it is there already');
-  const declined = selfAttendee(event, calendarId)?.responseStatus === 'declined';
+  const declined = isDeclined(event, calendarId);
   if (declined || invited) {
     if (copy) return letGo(copy);
     // One occurrence declined (or shared directly) of a mirrored series: that occurrence goes from the mirror.
@@ -511,6 +555,7 @@ function withheld(
   copy: EventRef | undefined,
 ): Action {
   const { calendarId, event, settings } = input;
+  // (calsync's own invitee went first, in planUnwritten.)
   if (copy) {
     const copyKind =
       input.entry?.rule === 'birthday' || input.entry?.rule === 'gmail'
@@ -532,10 +577,6 @@ function withheld(
       };
     return drop;
   }
-  // calsync's invitee goes first: an occurrence invited on its own may also be in a mirrored series.
-  const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
-  if (invitee && invitedByThisInstall(event, settings.target))
-    return { kind: 'uninvite', source, email: settings.inviteEmail, event };
   const occurrence =
     masterIdOf(event) && event.originalStartTime && input.seriesMirrored
       ? mirrorOccurrence(calendarId, event, settings, input.seriesMirrorId)
@@ -572,14 +613,15 @@ function busyPlan(
   if (copy && (entry?.rule === 'birthday' || entry?.rule === 'gmail'))
     return { kind: 'delete-copy', source, target: copy, copyKind: 'copy', revisit: true };
   const invitee = event.attendees?.some((a) => sameEmail(a.email, settings.inviteEmail)) ?? false;
-  const ours = invitedByThisInstall(event, settings.target);
+  const ours = ownInvitee(event, calendarId, settings);
   if (invitee && !ours) {
     // The shared calendar is a guest through a person (the organizer's choice): no block beside it.
     if (copy) return letGo(copy);
     return skip(`${privacy.why}; the shared calendar is a guest already`);
   }
   // The invitee calsync added is gone: a person removed it (calsync takes its marker with it).
-  if (!invitee && (ours || (entry?.rule === 'invite' && isOrganizer(event, calendarId))))
+  const marked = invitedByThisInstall(event, settings.target);
+  if (!invitee && (marked || (entry?.rule === 'invite' && isOrganizer(event, calendarId))))
     return skip('invitee was removed by a person; respected');
   if (!copy && input.elsewhere?.meetingLetGo(source.eventId) === 'invite')
     return skip('the shared calendar was removed from this meeting by a person; respected');
@@ -587,9 +629,7 @@ function busyPlan(
     // A block of this occurrence's own: made when its series is invited rather than mirrored (below).
     const ownBlock = copy && entry?.rule === 'busy' ? copy : undefined;
     if (input.seriesMirrored) {
-      // calsync invited this occurrence alone (it was shared in full): the invitee goes first, the
-      // series block's occurrence follows it next poll.
-      if (invitee && ours) return { kind: 'uninvite', source, email: settings.inviteEmail, event };
+      // (An occurrence calsync invited alone lost its invitee first, in planUnwritten.)
       // The series has a block now: the occurrence's own goes, the series block's occurrence stands in.
       if (ownBlock)
         return { kind: 'delete-copy', source, target: ownBlock, copyKind: 'mirror', revisit: true };
@@ -605,8 +645,25 @@ function busyPlan(
     }
     // The series is invited and this occurrence turned private: it gets a block of its own, made
     // below like any event's, and calsync's invitee leaves the occurrence in the same action.
-    if (!(invitee && ours) && !ownBlock) return skip('series is not mirrored');
+    if (!(invitee && ours) && !ownBlock && !input.seriesInvited) return skip('series is not mirrored');
+    // Its entry may still point into a series block that went (the series is invited now): that is no
+    // block of its own, and one is made.
+    if (!ownBlock) return standaloneBlock(input, source, undefined, undefined, title, invitee && ours);
   }
+  return standaloneBlock(input, source, copy, created, title, invitee && ours);
+}
+
+/** A busy block of the event's own (a series' block, a single event's, or a lone occurrence's): made or followed. */
+function standaloneBlock(
+  input: PlanInput,
+  source: SourceFacts,
+  copy: EventRef | undefined,
+  created: EventRef | undefined,
+  title: string,
+  uninvite: boolean,
+): Action {
+  const { calendarId, event, entry, settings } = input;
+  const skip = (reason: string): Skip => ({ kind: 'skip', source, reason });
   if (created) {
     if (entry?.rule === 'busy' && !changedSince(entry, event)) return skip('busy block is up to date');
     return {
@@ -628,7 +685,7 @@ function busyPlan(
     target,
     form: 'busy',
     body: colourOf(input, busyBlock(originOf(input), event, target.eventId, title)),
-    ...(invitee && ours ? { uninvite: { email: settings.inviteEmail, event } } : {}),
+    ...(uninvite ? { uninvite: { email: settings.inviteEmail, event } } : {}),
   };
 }
 
@@ -734,6 +791,9 @@ export function planChanges(
     );
   };
   const isBusy = (masterId: string) => busyNow.get(masterId) ?? entries?.get(masterId)?.rule === 'busy';
+  const invitedNow = new Set<string>();
+  const isInvited = (masterId: string) =>
+    invitedNow.has(masterId) || entries?.get(masterId)?.rule === 'invite';
   // Birthday series copied in this listing; older ones are looked up in the entries.
   const copiedNow = new Map<string, EventRef>();
   const seriesCopyOf = (masterId: string): EventRef | undefined => {
@@ -765,6 +825,7 @@ export function planChanges(
       seriesMirrorId:
         masterId === undefined ? undefined : (mirroredNow.get(masterId) ?? entries?.get(masterId)?.copyId),
       seriesBusy: masterId !== undefined && isBusy(masterId),
+      seriesInvited: masterId !== undefined && isInvited(masterId),
       ...(seriesCopy ? { seriesCopy } : {}),
       ...(listedCopies.has(event.id ?? '') ? { adoptCopy: listedCopies.get(event.id ?? '') } : {}),
       settings,
@@ -775,8 +836,13 @@ export function planChanges(
       mirroredNow.set(action.source.eventId, action.target.eventId);
     if ((action.kind === 'mirror' || action.kind === 'update-copy') && event.recurrence?.length)
       busyNow.set(action.source.eventId, action.form === 'busy');
-    if (action.kind === 'delete-copy' && action.copyKind === 'mirror')
+    // A series mirror or block that goes now (deleted, or replaced by an invitation) has no occurrences to update.
+    if (
+      (action.kind === 'delete-copy' && action.copyKind === 'mirror') ||
+      (action.kind === 'invite' && action.replaces)
+    )
       unmirroredNow.add(action.source.eventId);
+    if (action.kind === 'invite' && event.recurrence?.length) invitedNow.add(action.source.eventId);
     actions.push(action);
   }
   return actions;

@@ -99,8 +99,11 @@ type ActionOf =
       account?: string;
       form?: CopyForm;
     }
-  /** The invitee calsync added to a source event goes (the event is no longer shared in full), every other guest stays. */
-  | { kind: 'uninvite'; source: SourceFacts; email: string; event: GoogleEvent }
+  /**
+   * The invitee calsync added to a source event goes (the event is no longer shared in full), every
+   * other guest stays. `dismissed`: a person deleted its copy; that stays remembered.
+   */
+  | { kind: 'uninvite'; source: SourceFacts; email: string; event: GoogleEvent; dismissed?: boolean }
   /** `revisit`: the event needs another action once the copy is gone (it is fetched again next poll). */
   | {
       kind: 'delete-copy';
