@@ -12,6 +12,7 @@ const suites = [
   ['poll', () => import('./poll.mjs')],
   ['webhook', () => import('./webhook.mjs')],
   ['unreachable', () => import('./unreachable.mjs')],
+  ['stop', () => import('./stop.mjs')],
 ];
 
 console.log(

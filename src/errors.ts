@@ -107,7 +107,8 @@ export type StopSignalName = 'SIGINT' | 'SIGTERM';
 
 /**
  * The command was stopped by SIGINT or SIGTERM: no new request went out after
- * the signal; what was in flight finished and was recorded. Exit 130 or 143
+ * the signal; what was in flight ended (answered, or cut short:
+ * google/request-signals.ts) and was recorded. Exit 130 or 143
  * (128 + the signal's number), as a shell reports a process the signal killed,
  * so systemd and scripts read it the same way.
  */

@@ -96,6 +96,37 @@ describe('scripted faults', () => {
     expect(t.emu.requests.find((r) => r.path.endsWith('calendarList'))?.status).toBe(0);
   });
 
+  it('hangs when asked: no answer and nothing done, until the client gives up', async () => {
+    const cal = t.calendarFor(ALICE);
+    await cal.calendarList.list(); // token fetched before the rule applies
+    t.emu.injectFaults({ method: 'POST', pathIncludes: '/events', hang: true, times: 1 });
+    const controller = new AbortController();
+    const insert = cal.events.insert(
+      {
+        calendarId: ALICE,
+        requestBody: {
+          summary: 'never answered',
+          start: { dateTime: '2026-12-02T10:00:00Z' },
+          end: { dateTime: '2026-12-02T11:00:00Z' },
+        },
+      },
+      { signal: controller.signal },
+    );
+    const outcome = insert.then(
+      () => 'answered',
+      () => 'aborted',
+    );
+    while (!t.emu.requests.some((r) => r.method === 'POST' && r.path.endsWith('/events')))
+      await new Promise((r) => setTimeout(r, 5));
+    // Well past what the emulator takes to answer: still nothing.
+    const early = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('pending'), 300))]);
+    expect(early).toBe('pending');
+    controller.abort();
+    expect(await outcome).toBe('aborted');
+    expect(t.emu.listEvents(ALICE).some((e) => e.summary === 'never answered')).toBe(false);
+    expect(t.emu.requests.find((r) => r.method === 'POST' && r.path.endsWith('/events'))?.status).toBe(0);
+  });
+
   it('delays an answer by latencyMs and then answers normally', async () => {
     const cal = t.calendarFor(ALICE);
     await cal.calendarList.list(); // token fetched outside the measurement

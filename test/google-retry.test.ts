@@ -3,7 +3,10 @@ import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { classifyGoogleError, parseRetryAfter } from '../src/google/google-error.js';
 import { withRetry } from '../src/google/retry.js';
 import { Pacer } from '../src/google/pacer.js';
-import { calendarClientFor } from './helpers/emulator.js';
+import { HostOutage } from '../src/google/outage.js';
+import { InterruptedError } from '../src/errors.js';
+import { calendar } from '@googleapis/calendar';
+import { calendarClientFor, oauthClientFor } from './helpers/emulator.js';
 
 const ALICE = 'alice@example.test';
 let emu: Emulator;
@@ -105,6 +108,57 @@ describe('retries of Google calls (p-retry, client retries off)', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(3000);
     expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('a stop (SIGINT, SIGTERM) during a call', () => {
+  const stopped = () => new InterruptedError('SIGTERM', 'poll stopped by SIGTERM');
+
+  it('ends a wait between attempts at once (a real 60 s wait would outlast the test)', async () => {
+    delete process.env.CALSYNC_RETRY_SCALE;
+    emu.injectFaults({ pathIncludes: '/events', status: 503, reason: 'backendError' });
+    const stop = new AbortController();
+    const call = caught(withRetry(listOnce, { label: 'list', minTimeoutMs: 60_000, signal: stop.signal }));
+    while (listCalls() === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    stop.abort(stopped());
+    expect(await call).toBeInstanceOf(InterruptedError);
+    expect(listCalls()).toBe(1);
+  });
+
+  it('ends a request that never answers through its signal, with the stop as the error, and no outage', async () => {
+    emu.injectFaults({ pathIncludes: '/events', hang: true });
+    const stop = new AbortController();
+    const outage = new HostOutage();
+    const client = calendar({
+      version: 'v3',
+      auth: oauthClientFor(emu, ALICE),
+      rootUrl: `${emu.url}/`,
+      retry: false,
+      signal: stop.signal,
+    });
+    const call = caught(
+      withRetry(() => client.events.list({ calendarId: ALICE }), {
+        label: 'list',
+        signal: stop.signal,
+        outage,
+      }),
+    );
+    while (listCalls() === 0) await new Promise((r) => setTimeout(r, 5));
+    stop.abort(stopped());
+    expect(await call).toBeInstanceOf(InterruptedError);
+    expect(listCalls()).toBe(1);
+    expect(outage.refusal([new URL(emu.url).host])).toBeUndefined();
+  });
+
+  it('keeps the answer of an attempt in flight that comes after the stop (a write Google made is recorded)', async () => {
+    await listOnce(); // the token first
+    emu.injectFaults({ pathIncludes: '/events', latencyMs: 300, times: 1 });
+    const stop = new AbortController();
+    const call = withRetry(listOnce, { label: 'list', signal: stop.signal });
+    while (listCalls() < 2) await new Promise((r) => setTimeout(r, 5));
+    stop.abort(stopped());
+    expect((await call).status).toBe(200);
   });
 });
 

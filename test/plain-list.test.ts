@@ -131,6 +131,20 @@ describe('plain events.list, side by side with the real client', () => {
     expect(slow.message).toBe(`no answer from ${host} within 0.1 s (request time-out)`);
   });
 
+  it('a stop ends a listing that never answers at once, and one asked after the stop is never sent', async () => {
+    t.emu.injectFaults({ method: 'GET', pathIncludes: '/events', hang: true, times: 1 });
+    const stop = new AbortController();
+    const mark = t.emu.requests.length;
+    const listing = failure(() => listEventsPlain(`${t.emu.url}/`, token, params(), 60_000, stop.signal));
+    while (t.emu.requests.length === mark) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    const err = await listing;
+    expect((err as Error).name).toBe('AbortError');
+    const after = t.emu.requests.length;
+    await failure(() => listEventsPlain(`${t.emu.url}/`, token, params(), 60_000, stop.signal));
+    expect(t.emu.requests.length).toBe(after);
+  });
+
   it('a connection cut in the middle of the body is a retryable network error, not a short answer', async () => {
     // Headers and half a body, then the socket closes: a proxy or a link going down.
     const server = createServer((_req, res) => {

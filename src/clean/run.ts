@@ -1,4 +1,5 @@
 import { recordCleaned } from '../metrics/record.js';
+import { log } from '../util/log.js';
 import { entryCount, openState, readState, withStateLock } from '../state/index.js';
 import { dropEntries, selectExpired, trustedNow, type CleanSelection } from './select.js';
 
@@ -54,7 +55,11 @@ export async function runClean(opts: CleanOptions): Promise<CleanReport> {
       }
       return reportOf(opts, now, before, selection, removed);
     },
-    opts.signal ? { signal: opts.signal } : {},
+    {
+      // A clean that waits says for whom, as a poll does: a person at the terminal knows why nothing happens.
+      onWait: (holder) => log.info(`another calsync process holds the state lock (${holder}); waiting`),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
   );
 }
 

@@ -1,15 +1,17 @@
 /**
  * SIGINT and SIGTERM, for the commands that talk to Google under the state
  * lock (poll, clean, purge, watch). The first signal aborts the command's
- * AbortSignal: no new request goes out, the ones in flight finish (the
- * applier waits for them a few seconds at most), their outcomes and the
- * state are saved, the lock is released, and the command ends with an
- * InterruptedError (exit 130 or 143, cli/exit.ts). A second signal exits at
- * once; so does a stop that outruns STOP_BACKSTOP_MS (the lock file goes with
- * the process's exit handler, state/lock.ts).
+ * AbortSignal: no new request goes out, the ones in flight end (reads at
+ * once, writes once they answer or WRITE_GRACE_MS has passed:
+ * google/request-signals.ts), their outcomes and the state are saved, the
+ * lock is released, and the command ends with an InterruptedError (exit 130
+ * or 143, cli/exit.ts). A second signal exits at once; so does a stop that
+ * outruns STOP_BACKSTOP_MS (the lock file goes with the process's exit
+ * handler, state/lock.ts).
  */
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, type StopSignalName } from '../errors.js';
+import { WRITE_GRACE_MS } from '../google/request-signals.js';
 import { log } from '../util/log.js';
 
 /** A stop that takes longer than this (a hung write of the state, say) ends the process anyway. */
@@ -39,7 +41,7 @@ export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal)
     controller.abort(stop);
     const again = name === 'SIGINT' ? 'Ctrl-C again' : `${name} again`;
     log.warn(
-      `${name}: stopping ${what}: no new request; the ones in flight finish, then the state is saved (${again} stops at once)`,
+      `${name}: stopping ${what}: no new request; those in flight get at most ${WRITE_GRACE_MS / 1000} s to answer, then the state is saved (${again} stops at once)`,
     );
     backstop = setTimeout(() => {
       process.stderr.write(

@@ -161,6 +161,11 @@ async function handle(
       req.socket.destroy();
       return;
     }
+    // No answer and no timer: the open request holds nothing but its socket, which close() ends.
+    if (fault.hang) {
+      entry.status = 0;
+      return;
+    }
     if (fault.rawBody !== undefined || fault.json !== undefined || fault.endlessPages) {
       answerScripted(res, fault, (entry.status = fault.status ?? 200), url.searchParams.get('pageToken'));
       return;

@@ -45,6 +45,13 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** Destroy the socket without an answer. */
   drop?: boolean;
+  /**
+   * Never answer, and do nothing: a host that accepts the request and then
+   * hangs. The connection stays open until the client gives up or the
+   * emulator closes. (A write carried out whose answer never comes is
+   * `answerAfterMs` with a long delay.)
+   */
+  hang?: boolean;
   /** Delay before answering (alone: the request then proceeds normally). */
   latencyMs?: number;
   /**

@@ -23,6 +23,13 @@ export { clearNeedsAuth, markNeedsAuth } from './needs-auth.js';
 export { invalidateAccessToken } from './access-token-cache.js';
 export { accountFor, sharedAccount } from './accounts.js';
 
+export interface AccountAuthOptions {
+  /** false: refresh at the first call whatever access token is cached. */
+  cachedToken?: boolean;
+  /** Ends a token request in flight (a stop: request-signals.ts). */
+  signal?: AbortSignal;
+}
+
 /** The OAuth2 client bundled with @googleapis/calendar (google-auth-library 10). */
 export type OAuthClient = InstanceType<typeof auth.OAuth2>;
 
@@ -37,11 +44,18 @@ export type OAuthClient = InstanceType<typeof auth.OAuth2>;
 export function loadAccountAuth(
   settings: Settings,
   account: string,
-  opts: { cachedToken?: boolean } = {},
+  opts: AccountAuthOptions = {},
 ): OAuthClient {
   if (isDelegatedAccount(settings, account)) return delegatedAuth(settings, account, opts);
   const user = readTokenFile(settings.configDir, account);
-  return new UserOAuthClient(settings.configDir, account, user, settings, opts.cachedToken !== false);
+  return new UserOAuthClient(
+    settings.configDir,
+    account,
+    user,
+    settings,
+    opts.cachedToken !== false,
+    opts.signal,
+  );
 }
 
 /** The OAuth error code in a token endpoint answer (`{"error":"invalid_grant",…}`), if any. */

@@ -76,7 +76,11 @@ export function unreachedReason(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The request's time-out ended it (calsync aborts requests for nothing else), or the connection's did. */
+/**
+ * The request's time-out ended it, or the connection's did. calsync aborts
+ * requests for one other reason, a stop (request-signals.ts), and withRetry
+ * keeps those from the outage.
+ */
 function isTimeout(err: unknown): err is { config?: { timeout?: unknown } } {
   const code = networkCode(err);
   if (code !== undefined) return SILENT.has(code);

@@ -74,16 +74,26 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** One events.list request; rejects on a non-2xx answer, a network error or the time-out. */
+/** The error an ended request rejects with: the library's (gaxios) shape for its time-out and its signal. */
+function abortError(config: RequestConfig): Error {
+  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', config });
+}
+
+/**
+ * One events.list request; rejects on a non-2xx answer, a network error, the
+ * time-out or `signal` (a stop: the request ends at once, answered or not).
+ */
 export function listEventsPlain(
   apiRoot: string,
   accessToken: string,
   params: ListParams,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<PlainAnswer> {
   const url = eventsListUrl(apiRoot, params);
   const config: RequestConfig = { url: url.href, timeout: timeoutMs };
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  if (signal?.aborted) return Promise.reject(abortError(config));
   return new Promise((resolve, reject) => {
     const req = send(
       url,
@@ -95,7 +105,7 @@ export function listEventsPlain(
         const chunks: Buffer[] = [];
         let ended = false;
         const fail = (err: Error) => {
-          clearTimeout(timer);
+          settle();
           reject(Object.assign(err, { config }));
         };
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -106,7 +116,7 @@ export function listEventsPlain(
         });
         res.on('end', () => {
           ended = true;
-          clearTimeout(timer);
+          settle();
           const answer: PlainAnswer = {
             status: res.statusCode ?? 0,
             headers: res.headers,
@@ -118,12 +128,15 @@ export function listEventsPlain(
       },
     );
     // The whole request, not each socket read, as the library's time-out.
-    const timer = setTimeout(() => {
-      const aborted = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', config });
-      req.destroy(aborted);
-    }, timeoutMs);
-    req.on('error', (err) => {
+    const end = () => req.destroy(abortError(config));
+    const timer = setTimeout(end, timeoutMs);
+    signal?.addEventListener('abort', end, { once: true });
+    const settle = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', end);
+    };
+    req.on('error', (err) => {
+      settle();
       reject(Object.assign(err, { config }));
     });
     req.end();

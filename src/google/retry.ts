@@ -17,7 +17,10 @@ export interface RetryOptions {
   maxTimeoutMs?: number;
   /** Called before each retry (e.g. so a pacer can slow down). */
   onRetry?: (waitMs: number) => void;
-  /** A stop (SIGINT, SIGTERM): no retry after it; a wait between attempts ends with the signal's reason. */
+  /**
+   * A stop (SIGINT, SIGTERM): no retry after it; a wait between attempts ends with the signal's
+   * reason, and so does an attempt that fails after it (its request ended by the stop: request-signals.ts).
+   */
   signal?: AbortSignal;
   /** The run's record of hosts that stopped answering: a call to one ends at once (outage.ts). */
   outage?: HostOutage;
@@ -46,9 +49,15 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
   const { signal } = o;
   const factor = scale();
   const started = Date.now();
-  // p-retry's own `signal` would also throw away an attempt that succeeded after the stop:
-  // a write Google made must be recorded, so only the waits between attempts are cut short.
+  // p-retry's `signal` also throws away an attempt that succeeded after it was aborted: a write
+  // Google made must be recorded, so p-retry gets one that a stop aborts only between attempts.
+  const waits = new AbortController();
   let attempting = false;
+  const onStop = () => {
+    if (!attempting && signal) waits.abort(stopError(signal));
+  };
+  if (signal?.aborted) onStop();
+  else signal?.addEventListener('abort', onStop, { once: true });
   const attempts = pRetry(
     async () => {
       if (signal?.aborted) throw new AbortError(stopError(signal));
@@ -59,10 +68,13 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
         o.outage?.noteAnswer();
         return result;
       } catch (err) {
+        const info = classifyGoogleError(err);
+        // No answer after a stop: the stop ended the request (request-signals.ts), the host is not to blame.
+        // An answer that came is Google's, and is handled as such (a 404 to a delete is done, say).
+        if (signal?.aborted && info.status === undefined) throw new AbortError(stopError(signal));
         // A host that stopped answering fails this call now, with one line that names it, not after two minutes.
         const down = o.outage?.noteFailure(err, sentAt);
         if (down) throw new AbortError(down);
-        const info = classifyGoogleError(err);
         if (info.kind !== 'retryable')
           throw new AbortError(err instanceof Error ? err : new Error(String(err)));
         throw err instanceof Error ? err : new Error(String(err));
@@ -78,6 +90,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       randomize: true,
       // The time bound is real time even in tests: only the waits shrink.
       maxRetryTime: o.maxRetryTimeMs,
+      signal: waits.signal,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         // Stopped meanwhile: no further attempt, and no wait for one.
         if (signal?.aborted) throw stopError(signal);
@@ -109,20 +122,17 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       },
     },
   );
-  // A call that spent every retry without reaching its host ends the run's calls to that host (outage.ts).
-  const retried = attempts.catch((err: unknown) => {
-    throw o.outage?.giveUp(err) ?? err;
-  });
   // p-retry rejects with the AbortError's original error, so callers classify Google's.
-  if (!signal) return retried;
-  return new Promise<T>((resolve, reject) => {
-    // A stop during p-retry's wait between attempts ends it now; one during an attempt lets it finish.
-    const onAbort = () => {
-      if (!attempting) reject(stopError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    retried.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  try {
+    return await attempts;
+  } catch (err) {
+    // A stop is no outage.
+    if (signal?.aborted) throw err;
+    // A call that spent every retry without reaching its host ends the run's calls to that host (outage.ts).
+    throw o.outage?.giveUp(err) ?? err;
+  } finally {
+    signal?.removeEventListener('abort', onStop);
+  }
 }
 
 /** The error a stopped call ends with: the signal's reason (an InterruptedError for SIGINT/SIGTERM). */

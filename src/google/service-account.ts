@@ -49,6 +49,8 @@ export class ServiceAccountClient extends auth.JWT {
     private readonly account: string,
     key: ServiceAccountKey,
     useCachedToken: boolean,
+    /** Ends a token request in flight (a stop: request-signals.ts); the Calendar calls carry their own. */
+    signal?: AbortSignal,
   ) {
     super({
       email: key.client_email,
@@ -58,7 +60,7 @@ export class ServiceAccountClient extends auth.JWT {
       subject: account,
       eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
       // The token request has no time-out of its own: a host that accepts and never answers would hold the poll.
-      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS },
+      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS, ...(signal ? { signal } : {}) },
     });
     const grant = serviceAccountGrant(key.client_email, key.private_key, account);
     const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;
@@ -99,13 +101,14 @@ export function serviceAccountKey(settings: Settings): ServiceAccountKey {
 export function delegatedAuth(
   settings: Settings,
   account: string,
-  opts: { cachedToken?: boolean } = {},
+  opts: { cachedToken?: boolean; signal?: AbortSignal } = {},
 ): ServiceAccountClient {
   const client = new ServiceAccountClient(
     settings.configDir,
     account,
     serviceAccountKey(settings),
     opts.cachedToken !== false,
+    opts.signal,
   );
   const tokenUrl = settings.googleTokenUrl;
   if (tokenUrl !== GOOGLE_TOKEN_URL) {

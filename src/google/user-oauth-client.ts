@@ -26,6 +26,8 @@ export class UserOAuthClient extends auth.OAuth2 {
     private readonly user: AuthorizedUser,
     settings: Pick<Settings, 'googleTokenUrl' | 'googleAuthUrl'>,
     useCachedToken: boolean,
+    /** Ends a token request in flight (a stop: request-signals.ts); the Calendar calls carry their own. */
+    signal?: AbortSignal,
   ) {
     super({
       clientId: user.client_id,
@@ -34,7 +36,7 @@ export class UserOAuthClient extends auth.OAuth2 {
       // The library refreshes a token that expires within this margin, the same one the cache keeps.
       eagerRefreshThresholdMillis: ACCESS_TOKEN_MARGIN_MS,
       // The token request has no time-out of its own: a host that accepts and never answers would hold the poll.
-      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS },
+      transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS, ...(signal ? { signal } : {}) },
     });
     const grant = userGrant(user);
     const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;

@@ -33,7 +33,7 @@ export interface PurgeOptions {
   /** After a complete purge: drop the state, the webhook token and the health memory. */
   forget?: boolean;
   onProgress?: (message: string) => void;
-  /** SIGINT, SIGTERM (cli/stop-signals.ts): no request after it; what is in flight finishes; --forget is skipped. */
+  /** SIGINT, SIGTERM (cli/stop-signals.ts): no request after it; what is in flight ends (google/request-signals.ts); --forget is skipped. */
   stop?: AbortSignal;
 }
 
@@ -105,7 +105,11 @@ async function stopChannels(opts: PurgeOptions): Promise<PurgeReport['channels']
     }
   }
   try {
-    const report = await runWatch({ settings: opts.settings, stop: true });
+    const report = await runWatch({
+      settings: opts.settings,
+      stop: true,
+      ...(opts.stop ? { signal: opts.stop } : {}),
+    });
     return report.calendars
       .filter((c) => c.action !== 'none')
       .map((c) => ({ calendarId: c.calendarId, action: c.action, ...(c.error ? { error: c.error } : {}) }));

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Settings } from '../config/types.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, InterruptedError, errorMessage } from '../errors.js';
 import { webhookAddress } from './webhook-address.js';
 import { resolveWebhookToken } from './webhook-token.js';
 import { openState, readState, withStateLock } from '../state/index.js';
@@ -10,6 +10,7 @@ import { accountFor } from '../google/auth.js';
 import { calendarFor } from '../google/client.js';
 import type { Calendar } from '../google/client.js';
 import { classifyGoogleError } from '../google/google-error.js';
+import { requestSignals } from '../google/request-signals.js';
 import { withRetry } from '../google/retry.js';
 import { HostOutage } from '../google/outage.js';
 
@@ -55,7 +56,10 @@ export interface WatchOptions {
   now?: () => number;
   /** The Calendar client of a calendar's account; tests and the server pass their own. */
   clientFor?: (calendarId: string) => Calendar;
-  /** SIGINT, SIGTERM (cli/stop-signals.ts): the calendar in hand finishes and is saved; no other is started. */
+  /**
+   * SIGINT, SIGTERM (cli/stop-signals.ts): the calendar in hand finishes and is saved, unless its
+   * request does not answer in time (google/request-signals.ts); no other is started.
+   */
   signal?: AbortSignal;
 }
 
@@ -65,13 +69,19 @@ function parseExpiration(value: string | number | null | undefined, fallback: nu
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
+/** What every Google call of a run shares: the hosts that stopped answering, and the stop. */
+interface CallContext {
+  outage: HostOutage;
+  signal: AbortSignal | undefined;
+}
+
 async function startChannel(
   client: Calendar,
   calendarId: string,
   address: string,
   token: string,
   now: number,
-  outage: HostOutage,
+  calls: CallContext,
 ): Promise<WatchChannel> {
   const id = randomUUID();
   const res = await withRetry(
@@ -80,7 +90,7 @@ async function startChannel(
         calendarId,
         requestBody: { id, type: 'web_hook', address, token, params: { ttl: String(CHANNEL_TTL_SECONDS) } },
       }),
-    { label: `events.watch ${calendarId}`, outage },
+    { label: `events.watch ${calendarId}`, ...retryContext(calls) },
   );
   if (!res.data.resourceId) throw new Error('events.watch answered without a resourceId');
   return {
@@ -98,14 +108,15 @@ export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
-async function stopChannel(client: Calendar, channel: WatchChannel, outage: HostOutage): Promise<void> {
+function retryContext(calls: CallContext): { outage: HostOutage; signal?: AbortSignal } {
+  return { outage: calls.outage, ...(calls.signal ? { signal: calls.signal } : {}) };
+}
+
+async function stopChannel(client: Calendar, channel: WatchChannel, calls: CallContext): Promise<void> {
   try {
     await withRetry(
       () => client.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }),
-      {
-        label: `channels.stop ${channel.id}`,
-        outage,
-      },
+      { label: `channels.stop ${channel.id}`, ...retryContext(calls) },
     );
   } catch (err) {
     // 404: Google no longer knows the channel (it expired): what stopping wanted.
@@ -148,8 +159,8 @@ interface RenewContext {
   force: boolean;
   address: string;
   token: string;
-  /** Hosts that stopped answering in this run: the calendars after them fail at once (outage.ts). */
-  outage: HostOutage;
+  /** Hosts that stopped answering in this run (the calendars after them fail at once: outage.ts), and the stop. */
+  calls: CallContext;
 }
 
 async function renewOne(o: RenewContext, store: StateStore, calendarId: string): Promise<ChannelOutcome> {
@@ -164,7 +175,7 @@ async function renewOne(o: RenewContext, store: StateStore, calendarId: string):
     };
   }
   const client = o.clientFor(calendarId);
-  const channel = await startChannel(client, calendarId, o.address, o.token, now, o.outage);
+  const channel = await startChannel(client, calendarId, o.address, o.token, now, o.calls);
   store.state.channels[calendarId] = channel;
   await store.save();
   const outcome: ChannelOutcome = {
@@ -177,7 +188,7 @@ async function renewOne(o: RenewContext, store: StateStore, calendarId: string):
   if (existing) {
     outcome.stoppedChannelId = existing.id;
     try {
-      await stopChannel(client, existing, o.outage);
+      await stopChannel(client, existing, o.calls);
     } catch (err) {
       outcome.stopWarning = errorMessage(err);
       log.warn('could not stop the replaced channel; it expires on its own', {
@@ -194,11 +205,11 @@ async function stopOne(
   clientFor: (calendarId: string) => Calendar,
   store: StateStore,
   calendarId: string,
-  outage: HostOutage,
+  calls: CallContext,
 ): Promise<ChannelOutcome> {
   const existing = store.state.channels[calendarId];
   if (!existing) return { calendarId, action: 'none' };
-  await stopChannel(clientFor(calendarId), existing, outage);
+  await stopChannel(clientFor(calendarId), existing, calls);
   delete store.state.channels[calendarId];
   await store.save();
   return { calendarId, action: 'stopped', stoppedChannelId: existing.id };
@@ -214,11 +225,13 @@ async function stopDropped(
   clientFor: (calendarId: string) => Calendar,
   store: StateStore,
   calendarId: string,
-  outage: HostOutage,
+  calls: CallContext,
 ): Promise<ChannelOutcome> {
   try {
-    return await stopOne(clientFor, store, calendarId, outage);
+    return await stopOne(clientFor, store, calendarId, calls);
   } catch (err) {
+    // Stopped: the channel stays known, and the next run stops it.
+    if (err instanceof InterruptedError) throw err;
     const existing = store.state.channels[calendarId];
     delete store.state.channels[calendarId];
     await store.save();
@@ -239,8 +252,11 @@ async function stopDropped(
 export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   const { settings } = options;
   const now = options.now ?? Date.now;
+  // At a stop, a request in flight ends (google/request-signals.ts): events.watch and channels.stop are writes.
+  const signals = options.signal ? requestSignals(options.signal) : undefined;
   const clientFor =
-    options.clientFor ?? ((calendarId: string) => calendarFor(settings, accountFor(settings, calendarId)));
+    options.clientFor ??
+    ((calendarId: string) => calendarFor(settings, accountFor(settings, calendarId), signals));
   if (!options.stop && settings.sourceCalendars.length === 0) {
     throw new ConfigError('no source calendars are set', {
       hint: 'run: calsync config set sourceCalendars you@gmail.com,partner@gmail.com',
@@ -250,8 +266,8 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
   const address = options.stop ? '' : webhookAddress(settings.webhookUrl);
   const token = options.stop ? '' : resolveWebhookToken(settings);
 
-  const outage = new HostOutage();
-  const renew: RenewContext = { now, clientFor, force: options.force === true, address, token, outage };
+  const calls: CallContext = { outage: new HostOutage(), signal: options.signal };
+  const renew: RenewContext = { now, clientFor, force: options.force === true, address, token, calls };
   const sources = settings.sourceCalendars;
   // Channels of calendars no longer polled are stopped (with or without
   // --stop): they would deliver notifications nobody polls for until they expire.
@@ -263,13 +279,18 @@ export async function runWatch(options: WatchOptions): Promise<WatchReport> {
     if (options.signal?.aborted) break;
     const act = (store: StateStore): Promise<ChannelOutcome> =>
       !sources.includes(calendarId)
-        ? stopDropped(clientFor, store, calendarId, outage)
+        ? stopDropped(clientFor, store, calendarId, calls)
         : options.stop
-          ? stopOne(clientFor, store, calendarId, outage)
+          ? stopOne(clientFor, store, calendarId, calls)
           : renewOne(renew, store, calendarId);
     try {
       calendars.push(await underLock(settings.configDir, act, options.signal));
     } catch (err) {
+      // Stopped: not this calendar's failure; the stop's own line says what happened.
+      if (options.signal?.aborted) {
+        calendars.push({ calendarId, action: 'failed', error: errorMessage(err) });
+        break;
+      }
       log.error('watch channel failed', { calendar: calendarId, error: errorMessage(err) });
       calendars.push({ calendarId, action: 'failed', error: errorMessage(err) });
     }

@@ -32,8 +32,10 @@ import { isPrivate } from './privacy.js';
 const CHECKPOINT_EVERY = 50;
 
 /**
- * After a stop (SIGINT, SIGTERM), how long the requests in flight may take to
- * answer. One that has not answered by then is left as it is in the state
+ * After a stop (SIGINT, SIGTERM), how long the actions in flight may take to
+ * end. Their requests end sooner (google/request-signals.ts: a write after
+ * WRITE_GRACE_MS, as not done); this bounds whatever else an action waits
+ * for. One that has not ended by then is left as it is in the state
  * (a copy about to be made was announced by recordIntent; anything else was
  * not recorded as done) and waits for the next poll: its write, if Google
  * made it, is found again by id, never made twice.

@@ -5,6 +5,7 @@ import { accountFor, sharedAccount } from '../google/accounts.js';
 import { cachedBearer, forgetCachedBearer } from '../google/cached-bearer.js';
 import { listEventsPlain, PlainHttpError, type ListParams } from '../google/plain-list.js';
 import { requestTimeoutMs } from '../google/request-timeout.js';
+import { requestSignals, type RequestSignals } from '../google/request-signals.js';
 import { GoogleUnreachableError, InterruptedError, OperationError, interruption } from '../errors.js';
 import { classifyGoogleError } from '../google/google-error.js';
 import { HostOutage, hostOf, unreachedReason } from '../google/outage.js';
@@ -48,6 +49,17 @@ export function unitsOf(label: string): number {
   return label === 'events.patch' ? 3 : 1;
 }
 
+/** Whether a call, by its label, only reads: a stop ends it at once (request-signals.ts). */
+export function isRead(label: string): boolean {
+  return label.endsWith('.list') || label.endsWith('.get');
+}
+
+/** An account's two clients, on one auth client: a stop ends their requests in flight differently. */
+interface AccountClients {
+  reads: Calendar;
+  writes: Calendar;
+}
+
 /**
  * Thrown instead of making a call for an account that was stopped in this poll
  * (Google said "Calendar usage limits exceeded", or kept failing): the action
@@ -67,7 +79,7 @@ export class AccountStoppedError extends OperationError {
  * an account makes (reads and writes) shares that account's quota budget.
  */
 export class GoogleAccess {
-  private readonly clients = new Map<string, Calendar>();
+  private readonly clients = new Map<string, AccountClients>();
   private readonly pacers = new Map<string, Pacer>();
   /** Accounts no call may go to for the rest of this poll, and why. */
   private readonly stopped = new Map<string, string>();
@@ -89,12 +101,17 @@ export class GoogleAccess {
     readonly outage: HostOutage = new HostOutage(),
     /**
      * SIGINT, SIGTERM (cli/stop-signals.ts): every call not yet sent ends with
-     * its reason, an InterruptedError; a request already sent finishes.
+     * its reason, an InterruptedError; a request already sent ends as
+     * request-signals.ts says (a read at once, a write after a short grace).
      */
     private readonly stopSignal?: AbortSignal,
   ) {
     this.hosts = [hostOf(settings.googleApiRoot), hostOf(settings.googleTokenUrl)];
+    this.requestSignals = stopSignal ? requestSignals(stopSignal) : undefined;
   }
+
+  /** What ends the requests in flight at a stop. */
+  private readonly requestSignals: RequestSignals | undefined;
 
   /** The account that reads and writes a calendar: a source's own, or the shared calendar's. */
   accountOf(calendarId: string): string {
@@ -109,24 +126,31 @@ export class GoogleAccess {
   }
 
   /**
-   * The account's client-library client. Loaded on first use: an idle poll
+   * The account's client-library client for a call (`label`). Loaded on first use: an idle poll
    * lists with the cached token alone (listEvents) and never loads the library.
    */
-  private async client(account: string): Promise<Calendar> {
+  private async client(account: string, label: string): Promise<Calendar> {
     let c = this.clients.get(account);
     if (!c) {
       const [{ calendarWithAuth }, { loadAccountAuth }] = await loadGoogleClient();
       // Another call may have made it while the library loaded. After a plain listing's 401
       // the cached token is known bad: the client refreshes first instead of sending it again.
-      c =
-        this.clients.get(account) ??
-        calendarWithAuth(
-          this.settings,
-          loadAccountAuth(this.settings, account, { cachedToken: !this.tokenRefused.has(account) }),
-        );
-      this.clients.set(account, c);
+      c = this.clients.get(account);
+      if (!c) {
+        const signals = this.requestSignals;
+        // A token refresh is a read: nothing is recorded of it, so a stop ends it at once.
+        const auth = loadAccountAuth(this.settings, account, {
+          cachedToken: !this.tokenRefused.has(account),
+          ...(signals ? { signal: signals.reads } : {}),
+        });
+        c = {
+          reads: calendarWithAuth(this.settings, auth, signals?.reads),
+          writes: calendarWithAuth(this.settings, auth, signals?.writes),
+        };
+        this.clients.set(account, c);
+      }
     }
-    return c;
+    return isRead(label) ? c.reads : c.writes;
   }
 
   /**
@@ -140,7 +164,14 @@ export class GoogleAccess {
       account,
       'events.list',
       (c) => c.events.list(params),
-      (token) => listEventsPlain(this.settings.googleApiRoot, token, params, requestTimeoutMs()),
+      (token) =>
+        listEventsPlain(
+          this.settings.googleApiRoot,
+          token,
+          params,
+          requestTimeoutMs(),
+          this.requestSignals?.reads,
+        ),
     );
   }
 
@@ -157,6 +188,7 @@ export class GoogleAccess {
   /** One attempt: plain when it can, else through the client library. */
   private async attempt<T>(
     account: string,
+    label: string,
     fn: (client: Calendar) => Promise<T>,
     plain: ((token: string) => Promise<T>) | undefined,
     retick: () => Promise<void>,
@@ -181,7 +213,11 @@ export class GoogleAccess {
         await retick();
       }
     }
-    return fn(await this.client(account));
+    const client = await this.client(account, label);
+    // Stopped while the library loaded: gaxios sends a request whose signal is already aborted anyway.
+    const stopped = interruption(this.stopSignal);
+    if (stopped) throw stopped;
+    return fn(client);
   }
 
   /** Quota units spent in this poll (every attempt Google received counts, as Google counts it). */
@@ -200,6 +236,8 @@ export class GoogleAccess {
    * does the poll's count of calls and units, nor the account's pacer.
    */
   private notReceived(err: unknown, units: number, pacer: Pacer): void {
+    // Ended by the stop (request-signals.ts), not unanswered: Google may well have received it.
+    if (interruption(this.stopSignal) && classifyGoogleError(err).status === undefined) return;
     const unreached = unreachedReason(err) !== undefined;
     if (!unreached && !isTokenFailure(err)) return;
     this.calls--;
@@ -258,7 +296,7 @@ export class GoogleAccess {
             try {
               // A body that is not the answer asked for (not JSON, not an event) fails here, not as an empty answer.
               // A 401 (an access token revoked mid-poll) is refreshed and retried once inside the client (refresh-once.ts).
-              return checkAnswer(label, await this.attempt(account, fn, plain, retick));
+              return checkAnswer(label, await this.attempt(account, label, fn, plain, retick));
             } catch (err) {
               // Only the attempt's last request can have failed unanswered: one before it got its 401.
               this.notReceived(err, units, pacer);

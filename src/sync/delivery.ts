@@ -14,7 +14,7 @@
  * rules never make it again.
  */
 import type { Settings } from '../config/types.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, InterruptedError } from '../errors.js';
 import { accountFor } from '../google/accounts.js';
 import { INVITATION_FIX } from '../health/invitations.js';
 import type { ProcessedEvent, State } from '../state/types.js';
@@ -135,6 +135,8 @@ export async function checkDeliveries(
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
   } catch (err) {
+    // Stopped (its listing ended by the stop): not checked, and nothing wrong with the shared calendar.
+    if (err instanceof InterruptedError) return finish();
     report.error = `cannot list the shared calendar ${shared} as ${account}: ${errorMessage(err)}`;
     log.warn(`invitations not checked: ${report.error}`);
     state.delivery = { ...(previous ?? { calendarId: shared }), lastError: report.error };

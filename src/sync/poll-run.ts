@@ -22,8 +22,9 @@ export interface PollOptions {
   signal?: AbortSignal;
   /**
    * Stops the poll (SIGINT, SIGTERM: cli/stop-signals.ts): no request goes out
-   * after it, the ones in flight finish (at most DRAIN_MS, act.ts), every
-   * outcome is recorded and what is left waits for the next poll.
+   * after it, the ones in flight end (google/request-signals.ts; DRAIN_MS,
+   * act.ts, bounds the rest), every outcome is recorded and what is left
+   * (an unanswered write too) waits for the next poll.
    */
   stop?: AbortSignal;
 }
