@@ -12,26 +12,11 @@ import { copyEventId } from '../src/sync/ids.js';
 import { planEvent } from '../src/sync/rules.js';
 import type { ProcessedEvent } from '../src/state/types.js';
 import type { Action, Elsewhere, GoogleEvent, RuleSettings } from '../src/sync/types.js';
+import { ruleSettings } from './helpers/rule-settings.js';
 
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
-const settings: RuleSettings = {
-  inviteEmail: SHARED,
-  target: SHARED,
-  sourceCalendars: [CAL],
-  mirrorWriter: CAL,
-  birthdayCopyCalendar: undefined,
-  gmailOriginal: 'keep',
-  organizedEvents: 'invite',
-  birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
-  privateEvents: 'full',
-  calendarDetails: {},
-  skipTitles: [],
-  skipAvailable: false,
-  busyTitle: 'Busy ({name})',
-  sourceName: 'Alice',
-  calendarColors: {},
-};
+const settings: RuleSettings = ruleSettings({ privateEvents: 'full', sourceName: 'Alice' });
 const none: Elsewhere = {
   holdsMirror: () => false,
   attendsOccurrence: () => false,

@@ -17,26 +17,11 @@ import {
   type RuleSettings,
 } from '../src/sync/types.js';
 import type { ProcessedEvent } from '../src/state/types.js';
+import { ruleSettings } from './helpers/rule-settings.js';
 
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
-const base: RuleSettings = {
-  inviteEmail: SHARED,
-  target: SHARED,
-  sourceCalendars: [CAL],
-  mirrorWriter: CAL,
-  birthdayCopyCalendar: undefined,
-  gmailOriginal: 'keep',
-  organizedEvents: 'invite',
-  birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
-  privateEvents: 'busy',
-  calendarDetails: {},
-  skipTitles: [],
-  skipAvailable: false,
-  busyTitle: 'Busy ({name})',
-  sourceName: 'Alice',
-  calendarColors: {},
-};
+const base: RuleSettings = ruleSettings({ sourceName: 'Alice' });
 const T = {
   start: { dateTime: '2026-12-01T10:00:00Z' },
   end: { dateTime: '2026-12-01T11:00:00Z' },

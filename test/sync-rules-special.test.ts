@@ -6,25 +6,11 @@ import { CONTACTS_BIRTHDAY_CALENDAR, LEGACY_GMAIL_ORGANIZER } from '../src/sync/
 import { copyEventId } from '../src/sync/ids.js';
 import type { GoogleEvent, RuleSettings } from '../src/sync/types.js';
 import type { ProcessedEvent } from '../src/state/types.js';
+import { ruleSettings } from './helpers/rule-settings.js';
 
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
-const settings: RuleSettings = {
-  inviteEmail: SHARED,
-  target: SHARED,
-  sourceCalendars: [CAL],
-  mirrorWriter: CAL,
-  birthdayCopyCalendar: undefined,
-  gmailOriginal: 'keep',
-  organizedEvents: 'invite',
-  birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
-  privateEvents: 'busy',
-  calendarDetails: {},
-  skipTitles: [],
-  skipAvailable: false,
-  busyTitle: 'Busy ({name})',
-  calendarColors: {},
-};
+const settings: RuleSettings = ruleSettings();
 const plan = (event: GoogleEvent, s: Partial<RuleSettings> = {}, entry?: ProcessedEvent, calendarId = CAL) =>
   planEvent({ calendarId, event, entry, seriesMirrored: false, settings: { ...settings, ...s } });
 

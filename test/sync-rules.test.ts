@@ -5,28 +5,14 @@ import { invitedMarkerKey } from '../src/sync/ownership.js';
 import { MARKER, type Elsewhere, type GoogleEvent, type RuleSettings } from '../src/sync/types.js';
 import { EventTable } from '../src/state/index.js';
 import type { ProcessedEvent } from '../src/state/types.js';
+import { ruleSettings } from './helpers/rule-settings.js';
 
 const CAL = 'alice@example.com';
 const SHARED = 'family@group.calendar.google.com';
 const CAROL = 'carol@example.com';
 /** Another install's shared calendar, fed by the same source account. */
 const OTHER_SHARED = 'family-dad@group.calendar.google.com';
-const settings: RuleSettings = {
-  inviteEmail: SHARED,
-  target: SHARED,
-  sourceCalendars: [CAL],
-  mirrorWriter: CAL,
-  birthdayCopyCalendar: undefined,
-  gmailOriginal: 'keep',
-  organizedEvents: 'invite',
-  birthdayTypes: ['birthday', 'anniversary', 'custom', 'other'],
-  privateEvents: 'busy',
-  calendarDetails: {},
-  skipTitles: [],
-  skipAvailable: false,
-  busyTitle: 'Busy ({name})',
-  calendarColors: {},
-};
+const settings: RuleSettings = ruleSettings();
 const holding = (holdsMirror: boolean, attendsOccurrence = holdsMirror): Elsewhere => ({
   holdsMirror: () => holdsMirror,
   attendsOccurrence: () => attendsOccurrence,
