@@ -117,6 +117,29 @@ describe('moving to another shared calendar', () => {
     expect(world.writes()).toBe(before);
   }, 120_000);
 
+  it("the move's plan never names a private event (privateEvents full shared it in full)", async () => {
+    world = await household();
+    const w = world;
+    expect((await w.cli.run(['config', 'set', 'privateEvents', 'full'])).code).toBe(0);
+    w.emu.seedEvent(ALICE, {
+      ...samples.meeting({
+        summary: 'Therapy',
+        start: at(5, 9),
+        end: at(5, 10),
+        attendees: ['jo@example.test'],
+      }),
+      visibility: 'private',
+    });
+    expect((await w.cli.run(['poll'])).code).toBe(0);
+    expect((await w.cli.run(['config', 'set', 'inviteEmail', NEW])).code).toBe(0);
+    const dry = await w.cli.run(['poll', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { move?: { planned?: { summary?: string }[] } };
+    expect(plan.move?.planned?.length).toBe(5);
+    expect(plan.move?.planned?.map((p) => p.summary)).toContain('Dentist');
+    expect(dry.stdout).not.toContain('Therapy');
+  });
+
   it('after a lost state file too: the old calendar comes from config set, the copies from their markers', async () => {
     world = await household();
     rmSync(join(world.cli.dir, 'state.json'));

@@ -213,6 +213,72 @@ describe('sequences that must not leak', () => {
     expect(blocks(w)).toHaveLength(1);
   });
 
+  it('turns private while the source cannot be written for a whole poll: the invitee goes and the block comes after', async () => {
+    world = await startWorld();
+    const w = world;
+    const e = w.emu.seedEvent(
+      ALICE,
+      samples.meeting({ summary: 'Plans', start: at(1, 9), end: at(1, 10), attendees: ['jo@example.test'] }),
+    );
+    await poll(w);
+    w.emu.updateEvent(ALICE, e.id ?? '', { visibility: 'private', description: 'U-SECRET' });
+    // The block's insert is announced in the state before the write; the invitee's removal then fails.
+    w.emu.injectFaults({
+      method: 'PUT',
+      pathIncludes: `/calendars/${ALICE}/events`,
+      status: 500,
+      reason: 'backendError',
+      times: 50,
+    });
+    expect((await w.cli.run(['poll'])).code).toBe(1);
+    w.emu.clearFaults();
+    await poll(w);
+    await poll(w);
+    expect(attendeeCount(w.emu.getEvent(ALICE, e.id ?? ''), SHARED)).toBe(0);
+    expect(sharedText(w)).not.toContain('U-SECRET');
+    expect(blocks(w)).toHaveLength(1);
+  });
+
+  it("an occurrence public on its own in a private series: its series' title is in no output", async () => {
+    world = await startWorld();
+    const w = world;
+    const series = w.emu.seedEvent(ALICE, {
+      ...samples.meeting({
+        summary: 'Counselling',
+        start: at(1, 9),
+        end: at(1, 10),
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
+      }),
+      visibility: 'private',
+    });
+    await poll(w);
+    const occ = `${series.id ?? ''}_${stamp(weekLater(at(1, 9), 1))}`;
+    w.emu.updateEvent(ALICE, occ, { visibility: 'public', location: 'Room 2' });
+    for (const args of [['--dry-run'], ['--dry-run', '--json'], ['--json'], []]) {
+      const res = await w.cli.run(['poll', ...args]);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout + res.stderr).not.toContain('Counselling');
+    }
+    expect(sharedText(w)).not.toContain('Counselling');
+  });
+
+  it('a series mirror a person deleted: a later change of one occurrence writes nothing and fails nothing', async () => {
+    world = await startWorld();
+    const w = world;
+    const series = weekly(w, CAROL);
+    await poll(w);
+    const [mirror] = w.emu.listEvents(SHARED);
+    w.emu.cancelEvent(SHARED, mirror?.id ?? '');
+    await poll(w);
+    const occ = `${series.id ?? ''}_${stamp(weekLater(at(1, 9), 1))}`;
+    w.emu.updateEvent(ALICE, occ, { start: { dateTime: at(1, 11) }, end: { dateTime: at(1, 12) } });
+    w.emu.clearRequestLog();
+    await poll(w);
+    await poll(w);
+    expect(w.writes()).toBe(0);
+    expect(w.emu.listEvents(SHARED)).toEqual([]);
+  });
+
   it('a private meeting the account declined is no busy time', async () => {
     world = await startWorld();
     const w = world;

@@ -135,7 +135,8 @@ function decide(
     seriesMirrored:
       (master?.rule === 'mirror' || master?.rule === 'busy') &&
       Boolean(master.copyId) &&
-      !master.copyUnconfirmed,
+      !master.copyUnconfirmed &&
+      master.delivery !== 'dismissed',
     seriesBusy: master?.rule === 'busy',
     seriesInvited: master?.rule === 'invite',
     // orphanSince 0: as an incremental listing (a cancellation without an entry is looked for).

@@ -133,9 +133,14 @@ async function applyPlan(
   events: GoogleEvent[],
   report: CalendarReport,
 ): Promise<void> {
-  // A private event's title is in no report, no log and no parked note: only its id.
+  // A private event's title is in no report, no log and no parked note: only its id. Nor is the title
+  // of an event shared as busy: an occurrence that is public on its own carries its private series'.
+  const withheld = new Set(actions.filter((a) => a.privacy?.share === 'busy').map((a) => a.source.eventId));
   const summaries = new Map(
-    events.map((e) => [e.id ?? '', isPrivate(e) ? undefined : (e.summary ?? undefined)]),
+    events.map((e) => [
+      e.id ?? '',
+      isPrivate(e) || withheld.has(e.id ?? '') ? undefined : (e.summary ?? undefined),
+    ]),
   );
   const push = (action: Action, result: ActionReport['result'], reason?: string) => {
     const privacy = action.privacy;

@@ -10,6 +10,7 @@
  */
 import { errorMessage } from '../errors.js';
 import { log } from '../util/log.js';
+import { isPrivate } from './privacy.js';
 import { findOnCalendar, removeMarked, type FoundItem } from './marked-events.js';
 import type { PollRun } from './poll-run.js';
 import type { MoveReport } from './report.js';
@@ -42,7 +43,8 @@ export async function moveStep(run: PollRun, from: string, to: string): Promise<
       calendarId: item.calendarId,
       eventId: item.event.id ?? '',
       kind: item.kind,
-      ...(item.event.summary ? { summary: item.event.summary } : {}),
+      // A private event's title stays out of the plan, as in the poll's own report.
+      ...(item.event.summary && !isPrivate(item.event) ? { summary: item.event.summary } : {}),
     }));
     return report;
   }

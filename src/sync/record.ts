@@ -157,8 +157,8 @@ export function recordOutcome(
       ...sourceFields(action, prev),
       // Fetched again next poll, and seen as changed, so its next action is planned.
       ...(revisit ? { rule: undefined, sourceUpdated: undefined } : {}),
-      // Created, or deleted: either way no longer in doubt.
-      copyUnconfirmed: undefined,
+      // Created, or deleted: either way no longer in doubt (an invitee taken off made no copy).
+      copyUnconfirmed: action.kind === 'uninvite' ? current?.copyUnconfirmed : undefined,
       failure: revisit ? { reason: DEFERRED, at: now, attempts: 0 } : undefined,
       parked: undefined,
     }),

@@ -267,14 +267,25 @@ export function planEvent(input: PlanInput): Action {
       ? { share: 'full' }
       : seriesShapesOccurrence(input, special, decidePrivacy(calendarId, event, settings, special));
   const action = withWriter(planUnwritten(input, privacy), settings, input.elsewhere);
+  const shown = occurrenceOfBusySeries(input, special, privacy) ? SERIES_BUSY : privacy;
   return {
     ...action,
     privacy: {
-      share: privacy.share,
-      ...('why' in privacy ? { why: privacy.why } : {}),
+      share: shown.share,
+      ...('why' in shown ? { why: shown.why } : {}),
       private: isPrivate(event),
     },
   };
+}
+
+const SERIES_BUSY: Privacy = { share: 'busy', why: 'its series is shared as a busy block' };
+
+/** An occurrence, not private itself, of a series shared as a busy block: it shows as busy too. */
+function occurrenceOfBusySeries(input: PlanInput, special: boolean, privacy: Privacy): boolean {
+  const occurrence = masterIdOf(input.event) !== undefined && Boolean(input.event.originalStartTime);
+  return (
+    privacy.share === 'full' && !special && occurrence && input.seriesBusy === true && input.seriesMirrored
+  );
 }
 
 /**
@@ -284,12 +295,8 @@ export function planEvent(input: PlanInput): Action {
  * block's, and calsync never invites it.
  */
 function seriesShapesOccurrence(input: PlanInput, special: boolean, privacy: Privacy): Privacy {
-  const { calendarId, event } = input;
-  const ownOccurrence =
-    !special && masterIdOf(event) !== undefined && event.originalStartTime && isOrganizer(event, calendarId);
-  if (privacy.share !== 'full' || !ownOccurrence || !input.seriesBusy || !input.seriesMirrored)
-    return privacy;
-  return { share: 'busy', why: 'its series is shared as a busy block' };
+  const own = isOrganizer(input.event, input.calendarId);
+  return own && occurrenceOfBusySeries(input, special, privacy) ? SERIES_BUSY : privacy;
 }
 
 /** The copy's origin: this install's shared calendar and the source calendar. */
@@ -386,7 +393,8 @@ function planUnwritten(input: PlanInput, privacy: Privacy): Action {
     const occurrenceOfMirrored = Boolean(
       masterIdOf(event) && event.originalStartTime && input.seriesMirrored,
     );
-    if (privacy.share === 'skip' || copy || dismissed || occurrenceOfMirrored)
+    // (A copy in doubt, whose creation may never have happened, is made with the block, below.)
+    if (privacy.share === 'skip' || created || dismissed || occurrenceOfMirrored)
       return {
         kind: 'uninvite',
         source,
@@ -783,11 +791,13 @@ export function planChanges(
     if (mirroredNow.has(masterId)) return true;
     if (unmirroredNow.has(masterId)) return false;
     const master = entries?.get(masterId);
-    // A series mirror whose creation is in doubt is no mirror to patch occurrences of.
+    // A series mirror whose creation is in doubt is no mirror to patch occurrences of; nor is one a
+    // person deleted from the shared calendar (its occurrences went with it, and stay gone).
     return (
       (master?.rule === 'mirror' || master?.rule === 'busy') &&
       Boolean(master.copyId) &&
-      !master.copyUnconfirmed
+      !master.copyUnconfirmed &&
+      master.delivery !== 'dismissed'
     );
   };
   const isBusy = (masterId: string) => busyNow.get(masterId) ?? entries?.get(masterId)?.rule === 'busy';
