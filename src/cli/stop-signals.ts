@@ -10,7 +10,7 @@
  * handler, state/lock.ts).
  */
 import { setMaxListeners } from 'node:events';
-import { InterruptedError, type StopSignalName } from '../errors.js';
+import { InterruptedError, interruption, type StopSignalName } from '../errors.js';
 import { WRITE_GRACE_MS } from '../google/request-signals.js';
 import { log } from '../util/log.js';
 
@@ -70,4 +70,13 @@ export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal)
     if (!controller.signal.aborted) for (const [name, handler] of handlers) process.off(name, handler);
     if (backstop && !controller.signal.aborted) clearTimeout(backstop);
   }
+}
+
+/**
+ * The exit code a command's report gives: the stop's (130, 143) once a signal
+ * came, which is what the process exits with (withStopSignals throws it),
+ * else the report's own.
+ */
+export function reportedExitCode(stop: AbortSignal, code: number): number {
+  return interruption(stop)?.exitCode ?? code;
 }
