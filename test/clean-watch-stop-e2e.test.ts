@@ -26,7 +26,7 @@ const lockHolder = (w: World): number =>
   (JSON.parse(readFileSync(lockFile(w), 'utf8')) as { pid: number }).pid;
 
 describe('watch stopped by SIGTERM while events.watch hangs', () => {
-  it('exits 143, the channel made before the stop is saved, the lock released; the next watch makes the rest', async () => {
+  it('exits 143 (its --json says so), the channel made before the stop is saved, the lock released; the next watch makes the rest', async () => {
     world = await startWorld({
       sources: [ALICE, BOB],
       // A loopback webhook address nobody answers: the channel is made all the same.
@@ -35,7 +35,7 @@ describe('watch stopped by SIGTERM while events.watch hangs', () => {
     const watchOf = (calendarId: string) => `/calendar/v3/calendars/${calendarId}/events/watch`;
     world.emu.injectFaults({ method: 'POST', pathIncludes: watchOf(BOB), hang: true });
     const mark = world.emu.requests.length;
-    const child = world.cli.spawn(['watch']);
+    const child = world.cli.spawn(['watch', '--json']);
     const run = watchChild(child);
     await until("bob's events.watch", () =>
       world!.emu.requests.slice(mark).some((r) => r.method === 'POST' && r.path === watchOf(BOB)),
@@ -43,6 +43,8 @@ describe('watch stopped by SIGTERM while events.watch hangs', () => {
     child.kill('SIGTERM');
     const exit = await run.exit(STOP_BOUND_MS);
     expect(exit.code, exit.stderr).toBe(143);
+    // Its report gives the code the process ends with.
+    expect((JSON.parse(exit.stdout) as { exitCode?: unknown }).exitCode).toBe(143);
     expect(exit.stderr).toContain('calsync: watch stopped by SIGTERM');
     expect(exit.stderr).not.toContain(BACKSTOP_LINE);
     expect(existsSync(lockFile(world))).toBe(false);

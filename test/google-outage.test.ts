@@ -59,11 +59,47 @@ describe('HostOutage', () => {
   });
 
   it('a time-out and a refusal make the host down too; a time-out then an answer does not', () => {
-    const outage = new HostOutage(() => 20_000);
+    let now = 20_000;
+    const outage = new HostOutage(() => now);
     expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
     outage.noteAnswer();
+    // Sent after the answer: a new streak, which one time-out alone does not make.
+    now = 40_000;
+    expect(outage.noteFailure(timedOut(), 20_001)).toBeUndefined();
+    expect(outage.noteFailure(refused(), 20_001)).toBeInstanceOf(GoogleUnreachableError);
+  });
+
+  it('a failure of a request sent before an answer came is not counted: the host answered meanwhile', () => {
+    let now = 0;
+    const outage = new HostOutage(() => now);
+    // Two listings sent at 0 hang; a third request, sent beside them, is answered at 100 ms.
+    now = 100;
+    outage.noteAnswer();
+    // Their time-outs end after it: two whole time-outs would be enough otherwise.
+    now = 20_000;
     expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
-    expect(outage.noteFailure(refused(), 0)).toBeInstanceOf(GoogleUnreachableError);
+    expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
+    expect(outage.downHosts).toEqual([]);
+    // Requests sent after the answer count again: a host that then goes silent is still found down.
+    now = 40_000;
+    expect(outage.noteFailure(timedOut(), 20_001)).toBeUndefined();
+    expect(outage.noteFailure(timedOut(), 20_001)?.message).toBe(
+      'Google unreachable: www.googleapis.com: no answer within 20 s',
+    );
+  });
+
+  it('an error answer from the host counts as its answer for the requests sent before it', () => {
+    let now = 0;
+    const outage = new HostOutage(() => now);
+    now = 500;
+    expect(outage.noteFailure(answered(503), 400)).toBeUndefined();
+    now = 20_000;
+    for (let i = 0; i < UNREACHABLE_AFTER; i++) expect(outage.noteFailure(timedOut(), 0)).toBeUndefined();
+    expect(outage.downHosts).toEqual([]);
+    // The same failures, sent after the 503 came, make the host down.
+    now = 40_000;
+    expect(outage.noteFailure(timedOut(), 501)).toBeUndefined();
+    expect(outage.noteFailure(timedOut(), 501)).toBeInstanceOf(GoogleUnreachableError);
   });
 
   it('any answer in between starts the count over: the host is up, the ordinary retries deal with it', () => {

@@ -475,32 +475,40 @@ describe('serve-webhook end to end', () => {
     expect(since.some((d) => d.channelId === first?.id)).toBe(false);
   });
 
-  it('on SIGTERM stops accepting, finishes the running poll and exits 0', async () => {
+  it('on SIGTERM stops accepting, stops the running poll (its hung listing ended, its state saved) and exits 0', async () => {
     const f = await fixture(tmp);
     expect((await runCli(['watch'], f.env)).code).toBe(0);
     const url = await serve(f);
     await pollOnce(f);
-    // Slow Google down so the poll is still running when the signal arrives.
-    emu.injectFaults({ pathIncludes: '/events', account: f.calendar, latencyMs: 400 });
+    const syncToken = (await readState(f.dir)).calendars[f.calendar]?.syncToken;
+    // Google never answers the listing the notification's poll sends.
+    emu.injectFaults({ method: 'GET', pathIncludes: `/calendars/${f.calendar}/events`, hang: true });
     try {
-      const event = emu.seedEvent(f.calendar, inOneHour('Drained'));
+      const event = emu.seedEvent(f.calendar, inOneHour('Stopped'));
       const mark = emu.requests.length;
       await eventually(
         () =>
-          emu.requests.slice(mark).some((r) => r.account === f.calendar && r.path.includes('/events')) ||
-          emu.deliveries.some((d) => d.calendarId === f.calendar && d.state === 'exists' && d.status === 200),
+          emu.requests
+            .slice(mark)
+            .some((r) => r.method === 'GET' && r.path.endsWith(`/calendars/${f.calendar}/events`)),
         10_000,
         'the poll to start',
       );
-      const invited = () =>
-        (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED);
-      expect(invited()).toBe(false);
       server?.child.kill('SIGTERM');
+      // Not after the request's time-out: the stop ends the listing (google/request-signals.ts).
       const exit = await server?.done;
-      expect(exit?.code).toBe(0);
-      // The poll that was running finished: the invite is there.
-      expect(invited()).toBe(true);
+      expect(exit?.code, exit?.stderr).toBe(0);
+      expect(exit?.stderr).not.toMatch(/Google unreachable/);
       await expect(httpRequest(`${url}/health`)).rejects.toThrow(/ECONNREFUSED/);
+      // Saved as stopped, its sync token where it was: the next poll takes the change.
+      const state = await readState(f.dir);
+      expect(state.calendars[f.calendar]?.lastError).toMatch(/stopped by SIGTERM/);
+      expect(state.calendars[f.calendar]?.syncToken).toBe(syncToken);
+      emu.clearFaults();
+      await pollOnce(f);
+      expect(
+        (emu.getEvent(f.calendar, event.id ?? '')?.attendees ?? []).some((a) => a.email === SHARED),
+      ).toBe(true);
     } finally {
       emu.clearFaults();
     }

@@ -10,7 +10,7 @@ import type { WriteProgress } from '../sync/poll-run.js';
 import { applyLogLevel, globalOptions, printJson, type GlobalOptions } from './globals.js';
 import { POLL_SWITCHES, type PollFlags } from './poll-switches.js';
 import { startSpinner } from './spinner.js';
-import { withStopSignals } from './stop-signals.js';
+import { reportedExitCode, withStopSignals } from './stop-signals.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -83,7 +83,8 @@ async function pollAndReport(
       : {}),
   });
   spinner?.stop();
-  if (g.json) printJson(report);
+  // A stopped poll's report says the code the process exits with (143, 130), not its own failure's 1.
+  if (g.json) printJson({ ...report, exitCode: reportedExitCode(stop, report.exitCode) });
   // --quiet silences stderr below errors, as for every command; the report on stdout stays.
   else {
     // A timer's poll writes to a journal, not a terminal: no colours, and chalk stays unloaded.

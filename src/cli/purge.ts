@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
-import { withStopSignals } from './stop-signals.js';
+import { reportedExitCode, withStopSignals } from './stop-signals.js';
 import { startSpinner } from './spinner.js';
 
 interface PurgeFlags {
@@ -82,7 +82,8 @@ export function registerPurge(program: Command): void {
           spinner?.stop();
           // After a stop nothing more is asked of anyone: the report says what was done.
           if (!report.dryRun && !stop.aborted) await warnIfTimersInstalled();
-          if (g.json) printJson(report);
+          // Stopped: the code the process exits with (143, 130), not its own failure's 1.
+          if (g.json) printJson({ ...report, exitCode: reportedExitCode(stop, report.exitCode) });
           else if (!g.quiet || report.exitCode !== 0) process.stdout.write(renderPurgeReport(report));
           process.exitCode = report.exitCode;
         });

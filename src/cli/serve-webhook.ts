@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import type { WebhookServer } from '../server/index.js';
 import { loadSettings, sharedCalendarError } from '../config/index.js';
 import { getLogLevel, log } from '../util/log.js';
 import { applyLogLevel, globalOptions } from './globals.js';
+import { listenForStop } from './stop-signals.js';
 
 interface ServeFlags {
   host: string;
@@ -22,19 +24,6 @@ function parseMinutes(value: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new InvalidArgumentError('the interval is a positive number of minutes');
   return n;
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      // Only the first signal drains; a second one gets Node's default (immediate exit).
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
 }
 
 export function registerServeWebhook(program: Command): void {
@@ -71,8 +60,25 @@ export function registerServeWebhook(program: Command): void {
       const { startWebhookServer, startSchedule, ownScheduleTick, preloadPollModules } =
         await import('../server/index.js');
       await preloadPollModules();
-      const stopped = untilSignal();
-      const server = await startWebhookServer({ settings, host: flags.host, port: flags.port });
+      // The first SIGTERM or SIGINT stops the running polls as it stops a `calsync poll`: their requests
+      // end (reads at once, writes after a short grace), their state is saved, the lock released. A
+      // second signal, or a stop that outruns the backstop, exits at once (cli/stop-signals.ts).
+      const stop = listenForStop('serve-webhook');
+      const stopped = new Promise<void>((resolve) =>
+        stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      let server: WebhookServer;
+      try {
+        server = await startWebhookServer({
+          settings,
+          host: flags.host,
+          port: flags.port,
+          stop: stop.signal,
+        });
+      } catch (err) {
+        stop.release();
+        throw err;
+      }
       const line = `listening on ${server.url}`;
       log.info(line);
       // On stderr even when the configured level hides info: with --port 0 it is the only way to learn
@@ -82,10 +88,11 @@ export function registerServeWebhook(program: Command): void {
       const schedule =
         flags.pollInterval === undefined
           ? undefined
-          : startSchedule(flags.pollInterval * 60_000, () => ownScheduleTick(settings));
-      const signal = await stopped;
-      log.info('shutting down: finishing running polls', { signal });
+          : startSchedule(flags.pollInterval * 60_000, () => ownScheduleTick(settings, stop.signal));
+      await stopped;
+      log.info('shutting down: no new poll; running polls stop and save their state');
       await Promise.all([server.close(), schedule?.stop()]);
+      // Exit 0: stopping is what a server is asked to do, and it did (systemd and compose read 143 as a failure).
       log.info('stopped');
     });
 }

@@ -7,10 +7,11 @@
  * lock is released, and the command ends with an InterruptedError (exit 130
  * or 143, cli/exit.ts). A second signal exits at once; so does a stop that
  * outruns STOP_BACKSTOP_MS (the lock file goes with the process's exit
- * handler, state/lock.ts).
+ * handler, state/lock.ts). serve-webhook stops its polls the same way
+ * (listenForStop), then exits 0.
  */
 import { setMaxListeners } from 'node:events';
-import { InterruptedError, type StopSignalName } from '../errors.js';
+import { InterruptedError, interruption, type StopSignalName } from '../errors.js';
 import { WRITE_GRACE_MS } from '../google/request-signals.js';
 import { log } from '../util/log.js';
 
@@ -19,17 +20,23 @@ export const STOP_BACKSTOP_MS = 8_000;
 
 const SIGNALS: readonly StopSignalName[] = ['SIGINT', 'SIGTERM'];
 
+/** A first SIGINT or SIGTERM, listened for. */
+export interface StopListener {
+  /** Aborted by the first signal, its reason the signal's InterruptedError. */
+  readonly signal: AbortSignal;
+  /** Stops listening, unless a signal came: a second one must still exit at once. */
+  release(): void;
+}
+
 /**
- * Runs `fn` with an AbortSignal that the first SIGINT or SIGTERM aborts (its
- * reason an InterruptedError). When `fn` ends after a signal, the signal's
- * InterruptedError is thrown, whatever `fn` returned or threw: what the
- * person or systemd asked for is what happened.
+ * Listens for the first SIGINT or SIGTERM, which aborts `signal`; a second
+ * one, or a stop that outruns STOP_BACKSTOP_MS, exits at once. What
+ * withStopSignals runs a command under, and serve-webhook its polls.
  */
-export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function listenForStop(what: string): StopListener {
   const controller = new AbortController();
   // Every request waiting for its rate slot or its retry listens to it: hundreds at once is no leak.
   setMaxListeners(0, controller.signal);
-  let backstop: NodeJS.Timeout | undefined;
   const onSignal = (name: StopSignalName) => {
     const stop = new InterruptedError(name, `${what} stopped by ${name}`, {
       hint: 'what was done is saved; the next run continues where this one stopped',
@@ -43,7 +50,7 @@ export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal)
     log.warn(
       `${name}: stopping ${what}: no new request; those in flight get at most ${WRITE_GRACE_MS / 1000} s to answer, then the state is saved (${again} stops at once)`,
     );
-    backstop = setTimeout(() => {
+    const backstop = setTimeout(() => {
       process.stderr.write(
         `calsync: ${what} did not stop within ${STOP_BACKSTOP_MS / 1000} s of ${name}: stopped at once\n`,
       );
@@ -54,20 +61,40 @@ export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal)
   };
   const handlers = SIGNALS.map((name) => [name, () => onSignal(name)] as const);
   for (const [name, handler] of handlers) process.on(name, handler);
-  const stopped = (): InterruptedError | undefined =>
-    controller.signal.aborted && controller.signal.reason instanceof InterruptedError
-      ? controller.signal.reason
-      : undefined;
+  return {
+    signal: controller.signal,
+    release() {
+      // After a signal the handlers stay until the process ends: a second one still exits at once.
+      if (!controller.signal.aborted) for (const [name, handler] of handlers) process.off(name, handler);
+    },
+  };
+}
+
+/**
+ * Runs `fn` with an AbortSignal that the first SIGINT or SIGTERM aborts (its
+ * reason an InterruptedError). When `fn` ends after a signal, the signal's
+ * InterruptedError is thrown, whatever `fn` returned or threw: what the
+ * person or systemd asked for is what happened.
+ */
+export async function withStopSignals<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = listenForStop(what);
   try {
-    const result = await fn(controller.signal);
-    const stop = stopped();
-    if (stop) throw stop;
+    const result = await fn(stop.signal);
+    const stopped = interruption(stop.signal);
+    if (stopped) throw stopped;
     return result;
   } catch (err) {
-    throw stopped() ?? err;
+    throw interruption(stop.signal) ?? err;
   } finally {
-    // A second signal while the error is reported still exits at once: the handlers stay until the process ends.
-    if (!controller.signal.aborted) for (const [name, handler] of handlers) process.off(name, handler);
-    if (backstop && !controller.signal.aborted) clearTimeout(backstop);
+    stop.release();
   }
+}
+
+/**
+ * The exit code a command's report gives: the stop's (130, 143) once a signal
+ * came, which is what the process exits with (withStopSignals throws it),
+ * else the report's own.
+ */
+export function reportedExitCode(stop: AbortSignal, code: number): number {
+  return interruption(stop)?.exitCode ?? code;
 }

@@ -3,7 +3,7 @@ import { terminalText } from '../util/terminal-text.js';
 import { loadSettings } from '../config/index.js';
 import type { ChannelOutcome, WatchReport } from '../push/watch.js';
 import { applyLogLevel, globalOptions, printJson } from './globals.js';
-import { withStopSignals } from './stop-signals.js';
+import { reportedExitCode, withStopSignals } from './stop-signals.js';
 
 interface WatchFlags {
   stop?: boolean;
@@ -54,7 +54,8 @@ export function registerWatch(program: Command): void {
           force: flags.force === true,
           signal,
         });
-        if (g.json) printJson(report);
+        // Stopped: the code the process exits with (143, 130), not its own failure's 1.
+        if (g.json) printJson({ ...report, exitCode: reportedExitCode(signal, report.exitCode) });
         else process.stdout.write(renderWatchReport(report));
         process.exitCode = report.exitCode;
       });

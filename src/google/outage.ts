@@ -13,6 +13,11 @@
  * network error. Any answer (a 500 or a 429 too) is an answer: the host is
  * up, and the ordinary retries deal with it. Resets and cut answers are not
  * counted: the host was reached.
+ *
+ * "In between" is by the time a failed request was sent, not the time its
+ * failure came: a request that waited out its time-out while the host
+ * answered others (a connection that hung once, its neighbours fine) says
+ * nothing about the host, however late its time-out ends.
  */
 import { GoogleUnreachableError } from '../errors.js';
 import { log } from '../util/log.js';
@@ -99,6 +104,10 @@ interface Streak {
 export class HostOutage {
   private readonly streaks = new Map<string, Streak>();
   private readonly down = new Map<string, GoogleUnreachableError>();
+  /** When the last call answered; its host is not known, so it counts for every host (as its reset does). */
+  private answeredAt = Number.NEGATIVE_INFINITY;
+  /** When each host last answered a failed request (an error status), or was reached before the connection was cut. */
+  private readonly reachedAt = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -116,9 +125,13 @@ export class HostOutage {
     return [...this.down.keys()];
   }
 
-  /** A request answered (any status): the network works, every streak starts over. */
+  /**
+   * A request answered (any status): the network works, every streak starts
+   * over, and a request sent before now that fails unanswered is not counted.
+   */
   noteAnswer(): void {
     this.streaks.clear();
+    this.answeredAt = this.now();
   }
 
   /**
@@ -133,10 +146,14 @@ export class HostOutage {
     if (reason === undefined) {
       // The host answered (or was reached): whatever comes next, it is not unreachable.
       this.streaks.delete(host);
+      this.reachedAt.set(host, this.now());
       return undefined;
     }
     const known = this.down.get(host);
     if (known) return known;
+    // The host answered while this request waited: only this request (its connection) went unanswered.
+    if (sentAt <= Math.max(this.answeredAt, this.reachedAt.get(host) ?? Number.NEGATIVE_INFINITY))
+      return undefined;
     const streak = this.streaks.get(host) ?? { requests: 0, weight: 0, since: sentAt };
     streak.requests++;
     streak.weight += isTimeout(err) ? TIMEOUT_WEIGHT : 1;

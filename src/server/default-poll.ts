@@ -7,12 +7,20 @@ import type { PollFn } from './poll-queue.js';
 /**
  * The poll a notification triggers: the engine's own `runPoll` for that one
  * calendar (it takes the cross-process state lock itself). The engine is
- * loaded once, when the server starts (preload.ts).
+ * loaded once, when the server starts (preload.ts). `signal` (the queue's
+ * drain) ends a wait for the lock; `stop` (the server's SIGTERM) stops the
+ * poll itself: its requests end, its state is saved (sync/poll-run.ts).
  */
-export function defaultPoll(settings: Settings): PollFn {
+export function defaultPoll(settings: Settings, stop?: AbortSignal): PollFn {
   return async (calendarId: string, signal: AbortSignal) => {
     const { runPoll } = await loadEngine();
-    const report = await runPoll({ settings, calendars: [calendarId], trigger: 'webhook', signal });
+    const report = await runPoll({
+      settings,
+      calendars: [calendarId],
+      trigger: 'webhook',
+      signal,
+      ...(stop ? { stop } : {}),
+    });
     const line = webhookPollLine(calendarId, report);
     if (line) log.info(line);
     return report;

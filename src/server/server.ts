@@ -32,6 +32,12 @@ export interface WebhookServerOptions {
   port: number;
   /** What a notification triggers; default: `runPoll` of that calendar. */
   poll?: PollFn;
+  /**
+   * The process's stop (SIGTERM, SIGINT: cli/serve-webhook.ts), given to the
+   * default poll: a running poll stops its requests and saves its state
+   * instead of running on. Without it (tests), close() lets a poll finish.
+   */
+  stop?: AbortSignal;
 }
 
 export interface WebhookServerStats {
@@ -42,7 +48,7 @@ export interface WebhookServerStats {
 export interface WebhookServer {
   /** e.g. `http://127.0.0.1:5000` */
   url: string;
-  /** Stops accepting, finishes the running polls, saves the counters. */
+  /** Stops accepting, waits for the running polls (stopped first by `stop`, when given), saves the counters. */
   close(): Promise<void>;
   stats: WebhookServerStats;
 }
@@ -125,7 +131,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const reader = new StateReader(settings.configDir);
   const channels = new ChannelDirectory(reader);
   await channels.load();
-  const queue = new PollQueue(options.poll ?? defaultPoll(settings));
+  const queue = new PollQueue(options.poll ?? defaultPoll(settings, options.stop));
   const counter = new WebhookCounter(settings.configDir);
   const webhookPaths = notificationPaths(settings.webhookUrl);
   let notificationsAccepted = 0;

@@ -7,13 +7,15 @@ export const BACKSTOP_LINE = 'did not stop within';
 export interface StoppedRun {
   stderr(): string;
   /** The exit code; fails when the child still runs `ms` after the call (it is then killed). */
-  exit(ms: number): Promise<{ code: number | null; stderr: string }>;
+  exit(ms: number): Promise<{ code: number | null; stderr: string; stdout: string }>;
 }
 
-/** Collects the child's stderr from the start. */
+/** Collects the child's stderr and stdout from the start. */
 export function watchChild(child: ChildProcess): StoppedRun {
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     stderr: () => stderr,
@@ -26,7 +28,7 @@ export function watchChild(child: ChildProcess): StoppedRun {
         }, ms);
       });
       try {
-        return { code: await Promise.race([closed, late]), stderr };
+        return { code: await Promise.race([closed, late]), stderr, stdout };
       } finally {
         clearTimeout(timer);
       }
