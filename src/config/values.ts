@@ -4,6 +4,7 @@
  * are phrased to follow `key "x": ` and never repeat the value (it may be secret).
  */
 import { LOG_LEVELS, isLogLevel } from '../util/log.js';
+import { docPath } from '../util/docs.js';
 import { urlForMessage } from '../util/url-text.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import type { ValueKind } from './spec.js';
@@ -41,13 +42,15 @@ function checkUrl(value: unknown): Checked {
 export const GOOGLE_URL_CREDENTIALS =
   "must not hold a user name or password (Google's client library refuses such a URL); " +
   // No example URL with a password here: every message is scrubbed of userinfo (util/url-text.ts).
-  "for a proxy that needs a password, set HTTPS_PROXY to the proxy's URL (its user name and password included) instead; see docs/configuration.md";
+  "for a proxy that needs a password, set HTTPS_PROXY to the proxy's URL (its user name and password included) instead";
 
 function checkGoogleUrl(value: unknown): Checked {
   const checked = checkUrl(value);
   if (!checked.ok || typeof checked.value !== 'string') return checked;
   const url = new URL(checked.value);
-  return url.username || url.password ? bad(GOOGLE_URL_CREDENTIALS) : checked;
+  return url.username || url.password
+    ? bad(`${GOOGLE_URL_CREDENTIALS} (${docPath('configuration.md')})`)
+    : checked;
 }
 
 /** The interface page: a webhook URL with no path gets `/webhook`. */
