@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeId } from '../src/explain/explain.js';
-import { forgetUndone } from '../src/purge/forget-shares.js';
+import { doubtBeforeRemoval, forgetUndone } from '../src/purge/forget-shares.js';
 import { EventTable } from '../src/state/index.js';
 import { stateWith } from './health-helpers.js';
 import { sourceOfMarker } from '../src/explain/locate.js';
@@ -248,6 +248,26 @@ describe('what a purge without --forget leaves in the state', () => {
     expect([...(s.events[B]?.ids() ?? [])]).toEqual(['lunch']);
     expect(s.calendars[A]).toEqual({ lastSuccessAt: '2026-03-01T00:00:00Z' });
     expect(s.calendars[B]?.syncToken).toBeUndefined();
+  });
+
+  it("before the removals: copies held in doubt, invites no longer claimed, a person's removal untouched, calendars relisted", () => {
+    const s = state();
+    s.events[A]?.set('removed', { action: 'skip', at: 1, rule: 'invite', delivery: 'dismissed' });
+    const out = doubtBeforeRemoval(s, [
+      { calendarId: SHARED, eventId: mirror, kind: 'mirror' },
+      { calendarId: SHARED, eventId: series, kind: 'mirror' },
+      { calendarId: A, eventId: 'dentist', kind: 'invite' },
+      { calendarId: A, eventId: 'removed', kind: 'invite' },
+    ]);
+    expect(out).toEqual({ entries: 5, relisted: [A, B] });
+    expect(s.events[A]?.get('board')).toMatchObject({ copyId: mirror, copyUnconfirmed: true });
+    expect(s.events[B]?.get('board')).toMatchObject({ copyId: mirror, copyUnconfirmed: true });
+    expect(s.events[A]?.get('weekly_20260305T090000Z')?.copyUnconfirmed).toBe(true);
+    expect(s.events[A]?.get('dentist')?.rule).toBeUndefined();
+    expect(s.events[A]?.get('removed')).toMatchObject({ rule: 'invite', delivery: 'dismissed' });
+    // Then, the removals done, the entries go as after any purge.
+    forgetUndone(s, [{ calendarId: A, eventId: 'dentist', kind: 'invite' }]);
+    expect(s.events[A]?.get('dentist')).toBeUndefined();
   });
 
   it('an invite taken back on one calendar is not an entry of the same id on another; nothing undone changes nothing', () => {

@@ -24,7 +24,7 @@ import {
   type FoundItem,
   type PurgeKind,
 } from '../sync/marked-events.js';
-import { forgetUndone, type Forgotten } from './forget-shares.js';
+import { doubtBeforeRemoval, forgetUndone, type Forgotten } from './forget-shares.js';
 
 export interface PurgeOptions {
   settings: Settings;
@@ -162,6 +162,23 @@ async function forgetInState(
   }
 }
 
+/**
+ * Saves, before anything is removed, that what is about to go is in doubt
+ * (forget-shares.ts): a purge stopped or killed halfway leaves a state the
+ * next poll shares everything again from. A state that cannot be written
+ * stops the purge before it removes anything.
+ */
+async function doubtInState(configDir: string, found: readonly FoundItem[]): Promise<void> {
+  if (!existsSync(statePath(configDir))) return;
+  const store = await openState(configDir);
+  const about = found.map((item) => ({
+    calendarId: item.calendarId,
+    eventId: item.event.id ?? '',
+    kind: item.kind,
+  }));
+  if (doubtBeforeRemoval(store.state, about).entries > 0) await store.save();
+}
+
 export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
   const { settings } = opts;
   const calendarIds = purgeCalendars(settings, opts.calendars);
@@ -193,6 +210,7 @@ export async function runPurge(opts: PurgeOptions): Promise<PurgeReport> {
       const items: PurgeItemReport[] = [];
       if (dryRun) items.push(...found.map((item) => reportOf(item, 'planned')));
       else {
+        if (!opts.forget) await doubtInState(settings.configDir, found);
         let done = 0;
         opts.onProgress?.(`removing 0/${found.length}`);
         // Side by side: each account's pacer keeps its own calls under the quota.
