@@ -74,6 +74,11 @@ describe('a token endpoint that answers without a token (built binary)', () => {
     );
     expect(health.stdout).toContain(TOKEN_HINT);
     expect(health.stdout).not.toContain('could not reach');
+
+    const list = await world.cli.run(['auth', '--list'], env);
+    expect(list.stdout).toContain(`the token refresh at ${host} got an answer that is not Google's`);
+    expect(list.stdout).toContain(TOKEN_HINT);
+    expect(list.stdout).not.toContain('did not answer');
   });
 
   it("a captive portal's 200 page: says the token refresh got an answer that is not Google's, never the library's TypeError", async () => {
