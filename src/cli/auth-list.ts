@@ -6,7 +6,8 @@ import { terminalText } from '../util/terminal-text.js';
 import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { CalsyncError, errorMessage } from '../errors.js';
-import { accountFor, checkAccountToken, sharedAccount, type TokenStatus } from '../google/auth.js';
+import { accountFor, checkAccountTokenDetail, sharedAccount, type TokenStatus } from '../google/auth.js';
+import { TOKEN_NOT_GOOGLE_HINT, type TokenProblem } from '../google/failure-text.js';
 import { listTokenAccounts, reauthHint, tokenPath } from '../google/token-store.js';
 
 /** 'refused': Google refused to let the service account act as a delegated account (the hint says why). */
@@ -51,8 +52,8 @@ async function listOne(settings: Settings, account: string, usedFor: string[]): 
   let tokenFile: string | null = null;
   try {
     tokenFile = tokenPath(settings.configDir, account);
-    const status = await checkAccountToken(settings, account);
-    const hint = hintFor(status, account);
+    const { status, problem } = await checkAccountTokenDetail(settings, account);
+    const hint = problem ? endpointHint(problem) : hintFor(status, account);
     return { account, tokenFile, status, usedFor, ...(hint ? { hint } : {}) };
   } catch (err) {
     // A loose or corrupt token file (or an unusable name) is this account's problem, not the listing's.
@@ -73,13 +74,24 @@ async function listDelegated(
     const check = await checkDelegatedAccount(settings, account);
     if (check.status === 'ok') return { ...base, status: 'ok' };
     if (check.status === 'unreachable')
-      return { ...base, status: 'unreachable', hint: 'the token endpoint did not answer; try again later' };
+      return {
+        ...base,
+        status: 'unreachable',
+        hint: check.problem
+          ? endpointHint(check.problem)
+          : 'the token endpoint did not answer; try again later',
+      };
     const why = check.error ? `${check.error.message}; ${check.error.hint ?? ''}` : 'refused';
     return { ...base, status: 'refused', hint: why };
   } catch (err) {
     const hint = err instanceof CalsyncError && err.hint ? `${err.message}; ${err.hint}` : errorMessage(err);
     return { ...base, status: 'unusable', hint };
   }
+}
+
+/** What the token endpoint did instead of a token (it may have answered): with what to check, or to try later. */
+function endpointHint(problem: TokenProblem): string {
+  return `${problem.text}; ${problem.foreign ? TOKEN_NOT_GOOGLE_HINT : 'try again later'}`;
 }
 
 function hintFor(status: TokenStatus, account: string): string | undefined {

@@ -13,6 +13,7 @@ import {
   redactedSettings,
   resolveConfigDir,
   setConfigValue,
+  shownValue,
   stateFilePath,
   tokensDirPath,
   unsetConfigValue,
@@ -192,9 +193,16 @@ async function set(key: string, value: string, cmd: Command): Promise<void> {
     before !== undefined && normalizeEmail(before) !== normalizeEmail(value) ? before.trim() : undefined;
   if (moving) await setConfigValue('previousInviteEmail', moving);
   const note = afterSetNote(change.key);
+  // Echoed as config show prints it: a URL's password or key is in the file, not on the screen.
+  const shown = isSettingKey(change.key) ? shownValue(change.key, change.value) : change.value;
   if (g.json)
-    return printJson({ ...change, ...(note ? { note } : {}), ...(moving ? { movingFrom: moving } : {}) });
-  process.stdout.write(`${change.key} = ${formatValue(change.value)} (${change.file})\n`);
+    return printJson({
+      ...change,
+      value: shown,
+      ...(note ? { note } : {}),
+      ...(moving ? { movingFrom: moving } : {}),
+    });
+  process.stdout.write(`${change.key} = ${formatValue(shown)} (${change.file})\n`);
   if (note) process.stdout.write(`note: ${note}\n`);
   if (moving)
     process.stdout.write(
@@ -232,12 +240,16 @@ export function registerConfigCommand(program: Command): void {
 
   config
     .command('show')
-    .description('every setting with its value and where it came from (secrets redacted)')
+    .description(
+      "every setting with its value and where it came from (secrets, and a URL's user name, password, query and fragment, redacted)",
+    )
     .action((_opts: unknown, cmd: Command) => show(cmd));
 
   config
     .command('get')
-    .description("print one setting's effective value (as config set takes it; secrets redacted)")
+    .description(
+      "print one setting's effective value (as config set takes it; secrets, and a URL's user name, password, query and fragment, redacted)",
+    )
     .argument('<key>', 'a setting, e.g. sourceCalendars')
     .action((key: string, _opts: unknown, cmd: Command) => get(key, cmd));
 

@@ -12,7 +12,7 @@ import { CONFIG_FILE_KEYS, SETTING_SPECS, isConfigFileKey, isSettingKey, type Se
 import { resolveSettings } from './load.js';
 import { SEPARATE_SHARED_CALENDAR_FIX, sharedCalendarProblem } from './shared-calendar.js';
 import type { LoadedSettings } from './types.js';
-import { parseText } from './values.js';
+import { parseText, quotedInput } from './values.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
 export interface ConfigChange {
@@ -124,8 +124,10 @@ export async function setConfigValue(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ConfigChange> {
   const settable = settableKey(key);
-  const checked = parseText(SETTING_SPECS[settable].kind, text);
-  if (!checked.ok) throw new UsageError(`key "${key}": ${checked.problem} (got "${text}")`);
+  const { kind } = SETTING_SPECS[settable];
+  const checked = parseText(kind, text);
+  if (!checked.ok)
+    throw new UsageError(`key "${key}": ${checked.problem} (got "${quotedInput(kind, text)}")`);
   const dir = resolveConfigDir(env).dir;
   const file = configFilePath(dir);
   // The current file must be valid: conf would refuse it, and we never write over what we cannot read.

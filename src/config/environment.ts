@@ -5,7 +5,7 @@
 import { ConfigError } from '../errors.js';
 import type { FoundValue } from './found.js';
 import { SETTING_SPECS, type SettingKey } from './spec.js';
-import { parseText } from './values.js';
+import { parseText, quotedInput } from './values.js';
 
 /** An environment value, trimmed; empty counts as unset (as `VAR=` in an env file means). */
 export function envText(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -27,7 +27,8 @@ export function readEnvSetting(key: SettingKey, env: NodeJS.ProcessEnv): FoundVa
     const text = envText(env, name);
     if (text === undefined) continue;
     const checked = parseText(spec.kind, text);
-    if (!checked.ok) throw new ConfigError(`${name}: ${checked.problem} (got "${text}")`);
+    if (!checked.ok)
+      throw new ConfigError(`${name}: ${checked.problem} (got "${quotedInput(spec.kind, text)}")`);
     return { value: checked.value, source: 'environment', origin: name };
   }
   if (key === 'logLevel') return debugLoggingSwitch(env);

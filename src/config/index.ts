@@ -13,7 +13,7 @@ export {
   type ResolvedConfigDir,
 } from './paths.js';
 export { loadSettings, sharedCalendarError } from './load.js';
-export { mirrorWriterNote, redactedSettings } from './redact.js';
+export { mirrorWriterNote, redactedSettings, shownValue } from './redact.js';
 export { accountCredentials, isDelegatedAccount, type Credential } from './delegation.js';
 export { parseDuration } from './duration.js';
 export { setConfigValue, unsetConfigValue, type ConfigChange } from './configWrite.js';

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { webhookTokenPath } from './paths.js';
-import { SETTING_KEYS, SETTING_SPECS } from './spec.js';
+import { urlForSetting } from '../util/url-text.js';
+import { SETTING_KEYS, SETTING_SPECS, type SettingKey } from './spec.js';
 import type { LoadedSettings, SettingSource } from './types.js';
 
 /**
  * Every setting with its value and source, secrets as "[redacted]" when set,
- * unset values as null (so the JSON document lists every key).
+ * URLs with their userinfo, query and fragment as "[redacted]" (a password or
+ * an API key rides there), unset values as null (so the JSON document lists every key).
  */
 export interface ShownSetting {
   value: unknown;
@@ -24,7 +26,7 @@ export function redactedSettings(loaded: LoadedSettings): Record<string, ShownSe
   };
   for (const key of SETTING_KEYS) {
     const value: unknown = loaded.settings[key];
-    const shown = value === undefined ? null : SETTING_SPECS[key].secret ? '[redacted]' : value;
+    const shown = value === undefined ? null : shownValue(key, value);
     out[key] = { value: shown, source: loaded.sources[key], from: loaded.origins[key] };
   }
   // Effective values that come from elsewhere than a setting: show what is used.
@@ -35,6 +37,15 @@ export function redactedSettings(loaded: LoadedSettings): Record<string, ShownSe
   if (!settings.webhookToken && existsSync(tokenFile))
     out.webhookToken = { value: '[redacted]', source: 'file', from: tokenFile };
   return out;
+}
+
+/** A set value as it may be printed: never a secret, nor the secret parts of a URL. */
+export function shownValue(key: SettingKey, value: unknown): unknown {
+  const { kind, secret } = SETTING_SPECS[key];
+  if (secret) return '[redacted]';
+  if ((kind === 'url' || kind === 'webhookUrl' || kind === 'googleUrl') && typeof value === 'string')
+    return urlForSetting(value);
+  return value;
 }
 
 /**

@@ -11,6 +11,8 @@ export type ValueKind =
   | 'address'
   | 'list'
   | 'url'
+  /** A Google endpoint: an http(s) URL without user name or password (values.ts says why). */
+  | 'googleUrl'
   | 'webhookUrl'
   | 'positiveInteger'
   | 'nonNegativeInteger'
@@ -70,10 +72,14 @@ export const SETTING_SPECS: Record<SettingKey, SettingSpec> = {
   healthchecksUrl: secret('url', ['CALSYNC_HEALTHCHECKS_URL']),
   // DEBUG_LOGGING (the seed's switch) is handled in environment.ts: it is a boolean, not a level.
   logLevel: plain('logLevel', ['CALSYNC_LOG_LEVEL'], 'info'),
-  googleApiRoot: plain('url', ['CALSYNC_GOOGLE_API_ROOT'], 'https://www.googleapis.com/'),
-  googleTokenUrl: plain('url', ['CALSYNC_GOOGLE_TOKEN_URL'], 'https://oauth2.googleapis.com/token'),
-  googleAuthUrl: plain('url', ['CALSYNC_GOOGLE_AUTH_URL'], 'https://accounts.google.com/o/oauth2/v2/auth'),
-  googleRevokeUrl: plain('url', ['CALSYNC_GOOGLE_REVOKE_URL'], 'https://oauth2.googleapis.com/revoke'),
+  googleApiRoot: plain('googleUrl', ['CALSYNC_GOOGLE_API_ROOT'], 'https://www.googleapis.com/'),
+  googleTokenUrl: plain('googleUrl', ['CALSYNC_GOOGLE_TOKEN_URL'], 'https://oauth2.googleapis.com/token'),
+  googleAuthUrl: plain(
+    'googleUrl',
+    ['CALSYNC_GOOGLE_AUTH_URL'],
+    'https://accounts.google.com/o/oauth2/v2/auth',
+  ),
+  googleRevokeUrl: plain('googleUrl', ['CALSYNC_GOOGLE_REVOKE_URL'], 'https://oauth2.googleapis.com/revoke'),
   sendgridApiRoot: plain('url', ['CALSYNC_SENDGRID_API_ROOT'], 'https://api.sendgrid.com'),
   calendarAccounts: plain('accountMap', [], {}),
   sharedCalendarAccount: plain('string', [], undefined),

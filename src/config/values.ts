@@ -4,6 +4,8 @@
  * are phrased to follow `key "x": ` and never repeat the value (it may be secret).
  */
 import { LOG_LEVELS, isLogLevel } from '../util/log.js';
+import { docPath } from '../util/docs.js';
+import { urlForMessage } from '../util/url-text.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import type { ValueKind } from './spec.js';
 
@@ -29,6 +31,26 @@ function checkUrl(value: unknown): Checked {
   const url = new URL(text);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad('must be an http(s) URL');
   return ok(text);
+}
+
+/**
+ * Google's client library (gaxios, node-fetch) and fetch refuse a URL with a
+ * user name or password, and the refusal would hide every real error behind
+ * it: such a Google endpoint is refused here, with the way to a proxy that
+ * needs a password (the library honours HTTPS_PROXY).
+ */
+export const GOOGLE_URL_CREDENTIALS =
+  "must not hold a user name or password (Google's client library refuses such a URL); " +
+  // No example URL with a password here: every message is scrubbed of userinfo (util/url-text.ts).
+  "for a proxy that needs a password, set HTTPS_PROXY to the proxy's URL (its user name and password included) instead";
+
+function checkGoogleUrl(value: unknown): Checked {
+  const checked = checkUrl(value);
+  if (!checked.ok || typeof checked.value !== 'string') return checked;
+  const url = new URL(checked.value);
+  return url.username || url.password
+    ? bad(`${GOOGLE_URL_CREDENTIALS} (${docPath('configuration.md')})`)
+    : checked;
 }
 
 /** The interface page: a webhook URL with no path gets `/webhook`. */
@@ -138,6 +160,8 @@ export function checkValue(kind: ValueKind, value: unknown): Checked {
     }
     case 'url':
       return checkUrl(value);
+    case 'googleUrl':
+      return checkGoogleUrl(value);
     case 'webhookUrl':
       return checkWebhookUrl(value);
     case 'positiveInteger':
@@ -242,6 +266,11 @@ export function splitList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/** A value as an error may quote it: a URL without its secret parts (userinfo, query, fragment). */
+export function quotedInput(kind: ValueKind, text: string): string {
+  return kind === 'url' || kind === 'googleUrl' || kind === 'webhookUrl' ? urlForMessage(text.trim()) : text;
 }
 
 /** Parses text (an environment variable, a `config set` argument) into a checked value. */

@@ -8,6 +8,7 @@ import type { auth } from '@googleapis/calendar';
 import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { AuthError } from '../errors.js';
+import { tokenProblem, type TokenProblem } from './failure-text.js';
 import { checkDelegatedAccount, delegatedAuth, delegationError } from './service-account.js';
 import { readTokenFile, reauthHint } from './token-store.js';
 import { UserOAuthClient } from './user-oauth-client.js';
@@ -118,22 +119,32 @@ export type TokenStatus = 'ok' | 'revoked' | 'missing' | 'unreachable';
  * throws its ConfigError: that needs the user, not a retry.
  */
 export async function checkAccountToken(settings: Settings, account: string): Promise<TokenStatus> {
-  if (isDelegatedAccount(settings, account)) return (await checkDelegatedAccount(settings, account)).status;
+  return (await checkAccountTokenDetail(settings, account)).status;
+}
+
+/** The check with what the endpoint did when it was neither ok nor a refusal (`problem`, with 'unreachable'). */
+export interface TokenCheck {
+  status: TokenStatus;
+  problem?: TokenProblem;
+}
+
+export async function checkAccountTokenDetail(settings: Settings, account: string): Promise<TokenCheck> {
+  if (isDelegatedAccount(settings, account)) return checkDelegatedAccount(settings, account);
   let client: OAuthClient;
   try {
     // A cached access token says nothing about the refresh token: ask the endpoint.
     client = loadAccountAuth(settings, account, { cachedToken: false });
   } catch (err) {
-    if (err instanceof AuthError) return 'missing';
+    if (err instanceof AuthError) return { status: 'missing' };
     throw err;
   }
   try {
     await client.getAccessToken();
-    return 'ok';
+    return { status: 'ok' };
   } catch (err) {
-    if (isInvalidGrant(err)) return 'revoked';
+    if (isInvalidGrant(err)) return { status: 'revoked' };
     const status = (err as { status?: unknown; response?: { status?: unknown } }).response?.status;
-    if (status === 400 || status === 401) return 'revoked';
-    return 'unreachable';
+    if (status === 400 || status === 401) return { status: 'revoked' };
+    return { status: 'unreachable', problem: tokenProblem(err, settings.googleTokenUrl) };
   }
 }

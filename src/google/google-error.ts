@@ -135,16 +135,20 @@ export function isGoogleErrorBody(data: unknown): boolean {
  * answer of that status would be (a proxy's 502 passes), else permanent.
  */
 function notGoogle(e: GaxiosLike, status: number): GoogleErrorInfo {
-  const type = headerValue(e.response?.headers, 'content-type')?.split(';')[0]?.trim();
-  const url = e.config?.url;
-  const from = url instanceof URL || typeof url === 'string' ? ` from ${urlForMessage(url)}` : '';
   return {
     status: undefined,
     reason: 'notGoogle',
-    message: `an answer that is not Google's: HTTP ${status}${type ? ` (${type})` : ''}${from}`,
+    message: notGoogleText(status, e.response?.headers, e.config?.url),
     retryAfterMs: parseRetryAfter(headerValue(e.response?.headers, 'retry-after')),
     kind: status === 429 || status >= 500 ? 'retryable' : 'permanent',
   };
+}
+
+/** "an answer that is not Google's: HTTP 404 (text/html) from https://host/path": what came from where. */
+export function notGoogleText(status: number, headers: unknown, url: unknown): string {
+  const type = headerValue(headers, 'content-type')?.split(';')[0]?.trim();
+  const from = url instanceof URL || typeof url === 'string' ? ` from ${urlForMessage(url)}` : '';
+  return `an answer that is not Google's: HTTP ${status}${type ? ` (${type})` : ''}${from}`;
 }
 
 export function classifyGoogleError(err: unknown): GoogleErrorInfo {

@@ -18,7 +18,9 @@ import {
   readAccessToken,
   serviceAccountGrant,
 } from './access-token-cache.js';
+import { tokenProblem, type TokenProblem } from './failure-text.js';
 import { sendRefreshingOnce } from './refresh-once.js';
+import { refuseForeignTokenAnswers } from './token-answer.js';
 import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
@@ -111,6 +113,7 @@ export function delegatedAuth(
     opts.signal,
   );
   const tokenUrl = settings.googleTokenUrl;
+  refuseForeignTokenAnswers(client.transporter, [tokenUrl, GOOGLE_TOKEN_URL]);
   if (tokenUrl !== GOOGLE_TOKEN_URL) {
     // The JWT hands its own transporter to gtoken, so this sees the token request too.
     client.transporter.interceptors.request.add({
@@ -201,6 +204,8 @@ export function delegationError(settings: Settings, account: string, err: unknow
 export interface DelegationStatus {
   status: 'ok' | 'revoked' | 'unreachable';
   error?: AuthError;
+  /** With 'unreachable': what the endpoint did (failure-text.ts). */
+  problem?: TokenProblem;
 }
 
 /** Asks the token endpoint once for an access token as `account`. */
@@ -212,6 +217,8 @@ export async function checkDelegatedAccount(settings: Settings, account: string)
     return { status: 'ok' };
   } catch (err) {
     const error = delegationError(settings, account, err);
-    return error ? { status: 'revoked', error } : { status: 'unreachable' };
+    return error
+      ? { status: 'revoked', error }
+      : { status: 'unreachable', problem: tokenProblem(err, settings.googleTokenUrl) };
   }
 }

@@ -14,6 +14,7 @@ import {
   userGrant,
 } from './access-token-cache.js';
 import { sendRefreshingOnce } from './refresh-once.js';
+import { refuseForeignTokenAnswers } from './token-answer.js';
 import type { AuthorizedUser } from './token-store.js';
 import { TOKEN_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
@@ -38,6 +39,7 @@ export class UserOAuthClient extends auth.OAuth2 {
       // The token request has no time-out of its own: a host that accepts and never answers would hold the poll.
       transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS, ...(signal ? { signal } : {}) },
     });
+    refuseForeignTokenAnswers(this.transporter, [settings.googleTokenUrl]);
     const grant = userGrant(user);
     const cached = useCachedToken ? readAccessToken(configDir, account, grant) : undefined;
     this.setCredentials({ refresh_token: user.refresh_token, ...cached });

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { isDelegatedAccount } from '../config/delegation.js';
 import type { Settings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
-import { accountFor, checkAccountToken, sharedAccount, tokenPath, type TokenStatus } from '../google/auth.js';
+import {
+  accountFor,
+  checkAccountTokenDetail,
+  sharedAccount,
+  tokenPath,
+  type TokenCheck,
+} from '../google/auth.js';
+import { TOKEN_NOT_GOOGLE_HINT, type TokenProblem } from '../google/failure-text.js';
 import { checkDelegatedAccount, type DelegationStatus } from '../google/service-account.js';
 import { authFix } from './evaluate.js';
 import type { CheckResult } from './types.js';
@@ -42,7 +49,10 @@ export async function checkTokens(settings: Settings): Promise<CheckResult[]> {
             account,
             await withTimeout(checkDelegatedAccount(settings, account), { status: 'unreachable' }),
           );
-        return tokenResult(account, await withTimeout(checkAccountToken(settings, account), 'unreachable'));
+        return tokenResult(
+          account,
+          await withTimeout(checkAccountTokenDetail(settings, account), { status: 'unreachable' }),
+        );
       } catch (err) {
         // A token file with bad permissions or bad JSON: the poll fails the same way.
         return {
@@ -82,17 +92,33 @@ export function delegationResult(account: string, check: DelegationStatus): Chec
         ...(check.error?.hint ? { fix: check.error.hint } : {}),
       };
     case 'unreachable':
-      return {
-        ...base,
-        status: 'WARNING',
-        message: `${account}: could not reach the OAuth token endpoint to check the service account's grant`,
-      };
+      return check.problem
+        ? endpointResult(account, check.problem)
+        : {
+            ...base,
+            status: 'WARNING',
+            message: `${account}: could not reach the OAuth token endpoint to check the service account's grant`,
+          };
   }
 }
 
-export function tokenResult(account: string, status: TokenStatus): CheckResult {
+/**
+ * A token endpoint that failed the check without refusing the credential: what
+ * it answered, or that it did not; with the fix when what answered is not Google.
+ */
+function endpointResult(account: string, problem: TokenProblem): CheckResult {
+  return {
+    kind: 'token',
+    subject: account,
+    status: 'WARNING',
+    message: `${account}: ${problem.text}`,
+    ...(problem.foreign ? { fix: TOKEN_NOT_GOOGLE_HINT } : {}),
+  };
+}
+
+export function tokenResult(account: string, check: TokenCheck): CheckResult {
   const base = { kind: 'token' as const, subject: account };
-  switch (status) {
+  switch (check.status) {
     case 'ok':
       return { ...base, status: 'OK', message: `${account}: token refreshes` };
     case 'revoked':
@@ -105,6 +131,7 @@ export function tokenResult(account: string, status: TokenStatus): CheckResult {
     case 'missing':
       return { ...base, status: 'CRITICAL', message: `${account}: no token file`, fix: authFix(account) };
     case 'unreachable':
+      if (check.problem) return endpointResult(account, check.problem);
       return {
         ...base,
         status: 'WARNING',

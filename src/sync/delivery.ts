@@ -14,7 +14,8 @@
  * rules never make it again.
  */
 import type { Settings } from '../config/types.js';
-import { errorMessage, InterruptedError } from '../errors.js';
+import { BrokenAnswerError, CalsyncError, errorMessage, InterruptedError } from '../errors.js';
+import { googleFailureText } from '../google/failure-text.js';
 import { accountFor } from '../google/accounts.js';
 import { INVITATION_FIX } from '../health/invitations.js';
 import type { ProcessedEvent, State } from '../state/types.js';
@@ -137,7 +138,12 @@ export async function checkDeliveries(
   } catch (err) {
     // Stopped (its listing ended by the stop): not checked, and nothing wrong with the shared calendar.
     if (err instanceof InterruptedError) return finish();
-    report.error = `cannot list the shared calendar ${shared} as ${account}: ${errorMessage(err)}`;
+    // A Google failure in the calendar errors' words (a page's HTML never), a token refresh named as such.
+    const why =
+      err instanceof CalsyncError && !(err instanceof BrokenAnswerError)
+        ? errorMessage(err)
+        : googleFailureText(err, settings.googleTokenUrl);
+    report.error = `cannot list the shared calendar ${shared} as ${account}: ${why}`;
     log.warn(`invitations not checked: ${report.error}`);
     state.delivery = { ...(previous ?? { calendarId: shared }), lastError: report.error };
     return finish();

@@ -11,13 +11,15 @@ import {
   sharedCalendarProblem,
 } from '../config/shared-calendar.js';
 import type { Settings } from '../config/types.js';
-import { ConfigError, AuthError, BrokenAnswerError, InterruptedError, errorMessage } from '../errors.js';
+import { ConfigError, AuthError, InterruptedError, errorMessage } from '../errors.js';
 import { openState, readState, withStateLock } from '../state/index.js';
 import { clearPollConfigFailure, recordPollConfigFailure } from '../state/poll-failure.js';
 import type { CalendarSyncState } from '../state/types.js';
 import { recordFailure, recordPollDuration, recordPollStarted } from '../metrics/record.js';
 import { clearNeedsAuth, markNeedsAuth } from '../google/needs-auth.js';
 import { classifyGoogleError, failureLabel } from '../google/google-error.js';
+import { googleFailureText, notGoogleHint } from '../google/failure-text.js';
+import { isTokenFailure } from '../google/token-request.js';
 import { heartbeatFromSettings } from '../notify/from-settings.js';
 import { log } from '../util/log.js';
 import { assertPrivateDir } from '../util/private-dir.js';
@@ -223,10 +225,6 @@ async function moveIfMoving(run: PollRun): Promise<MoveReport | undefined> {
   return moveStep(run, from, target);
 }
 
-/** Where an answer that is not Google's comes from (google-error.ts), and what to check. */
-const NOT_GOOGLE_HINT =
-  "something other than Google's API answered: check the API root (calsync config get googleApiRoot) and any proxy on the way";
-
 /** The likely causes of a source calendar's 404, each with what fixes it. */
 function notFoundHint(account: string, calendarId: string): string {
   const wrongSignIn =
@@ -325,15 +323,14 @@ async function pollCalendar(run: PollRun, calendarId: string): Promise<CalendarR
     } else if (!(err instanceof ConfigError)) {
       const info = classifyGoogleError(err);
       // A broken answer's message says what came and for which calendar; its status (200) says nothing.
-      report.error =
-        err instanceof BrokenAnswerError
-          ? info.message
-          : `${info.status ? `${info.status} ` : ''}${info.message}`;
-      if (info.status === 404) {
+      // A failed token refresh says so, and where: the Calendar call was never sent.
+      report.error = googleFailureText(err, settings.googleTokenUrl, info);
+      const foreign = notGoogleHint(err, info);
+      if (info.status === 404 && !isTokenFailure(err)) {
         // A bare 404 sent users hunting: say whose token asked, and the usual reasons.
         report.error += `: the token of ${account} cannot see calendar ${calendarId}`;
         report.hint = notFoundHint(account, calendarId);
-      } else if (info.reason === 'notGoogle') report.hint = NOT_GOOGLE_HINT;
+      } else if (foreign) report.hint = foreign;
       if (!run.opts.dryRun) recordFailure(run.state, calendarId, failureLabel(info));
     } else report.hint = err.hint;
     if (!run.opts.dryRun) {

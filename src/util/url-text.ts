@@ -28,6 +28,20 @@ export function urlForMessage(url: string | URL, opts: { path?: boolean } = {}):
   return `${origin}${parsed.pathname}`;
 }
 
+/**
+ * A URL-valued setting as `calsync config show|get` print it: scheme, host
+ * and path as set, and each secret part that is set (userinfo, query,
+ * fragment) as [redacted], so a person sees that it is there without seeing it.
+ */
+export function urlForSetting(url: string): string {
+  if (!URL.canParse(url)) return urlForMessage(url);
+  const parsed = new URL(url);
+  const userinfo = parsed.username || parsed.password ? `${HIDDEN}@` : '';
+  const query = parsed.search ? `?${HIDDEN}` : '';
+  const fragment = parsed.hash ? `#${HIDDEN}` : '';
+  return `${parsed.protocol}//${userinfo}${parsed.host}${parsed.pathname}${query}${fragment}`;
+}
+
 /** A URL the WHATWG parser refuses: cut its userinfo, query and fragment by hand. */
 function roughly(text: string, keepPath: boolean): string {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#@\s]*@)?([^/?#\s]*)([^?#\s]*)/i.exec(text);
