@@ -279,6 +279,29 @@ describe('sequences that must not leak', () => {
     expect(w.emu.listEvents(SHARED)).toEqual([]);
   });
 
+  it('an invited own series with a moved occurrence turns private: the occurrence leaves the shared calendar in the same poll', async () => {
+    world = await startWorld();
+    const w = world;
+    const series = weekly(w);
+    const occ = `${series.id ?? ''}_${stamp(weekLater(at(1, 9), 2))}`;
+    const moved = weekLater(at(1, 14), 2);
+    await poll(w);
+    w.emu.updateEvent(ALICE, occ, { start: { dateTime: moved }, end: { dateTime: weekLater(at(1, 15), 2) } });
+    await poll(w);
+    expect(attendeeCount(w.emu.getEvent(ALICE, occ), SHARED)).toBe(1);
+    // The series turns private; its moved occurrence keeps its own guests (Google need not carry the change).
+    w.emu.updateEvent(ALICE, series.id ?? '', { visibility: 'private' });
+    await poll(w);
+    expect(attendeeCount(w.emu.getEvent(ALICE, occ), SHARED)).toBe(0);
+    expect(w.emu.listEvents(SHARED).filter((e) => e.summary === 'Weekly sync')).toEqual([]);
+    // The next poll shows it busy at its moved time.
+    await poll(w);
+    const [block] = blocks(w);
+    const shown = w.emu.getEvent(SHARED, `${block?.id ?? ''}_${occ.split('_')[1] ?? ''}`);
+    expect(shown?.summary).toMatch(/^Busy/);
+    expect(Date.parse(shown?.start?.dateTime ?? '')).toBe(Date.parse(moved));
+  });
+
   it('a private meeting the account declined is no busy time', async () => {
     world = await startWorld();
     const w = world;

@@ -147,6 +147,9 @@ export function recordOutcome(
   if (changesSeriesForm(action, prev)) revisitOccurrences(entries, action.target.eventId, now, 'kept');
   const gone = seriesCopyDeleted(action);
   if (gone) revisitOccurrences(entries, gone, now, 'gone');
+  // A series calsync took its invitee off: a changed occurrence is an exception with guests of its own,
+  // and may keep the shared calendar (Google need not carry the change into it): planned again too.
+  if (seriesInviteeTaken(action)) revisitOccurrences(entries, action.source.eventId, now, 'source');
   entries.set(
     action.source.eventId,
     withoutUndefined({
@@ -174,6 +177,12 @@ function changesSeriesForm(
   return action.form === 'busy' ? prev?.rule !== 'busy' : prev?.rule === 'busy';
 }
 
+/** calsync took its invitee off a live series (on its own, or with the series' new busy block). */
+function seriesInviteeTaken(action: Action): boolean {
+  if (!action.source.recurring || action.source.cancelled) return false;
+  return action.kind === 'uninvite' || (action.kind === 'mirror' && action.uninvite !== undefined);
+}
+
 /**
  * A live series' mirror or block that calsync deleted (an invitation took its
  * place, or the series is no longer shared): its id.
@@ -195,13 +204,15 @@ function seriesCopyDeleted(action: Action): string | undefined {
  */
 function revisitOccurrences(
   entries: EventTable,
-  seriesCopyId: string,
+  seriesId: string,
   now: number,
-  copy: 'kept' | 'gone',
+  copy: 'kept' | 'gone' | 'source',
 ): void {
-  const prefix = `${seriesCopyId}_`;
+  // By the series copy's id (their pointers into it), or by the source series' id (their own ids).
+  const prefix = `${seriesId}_`;
   const due: [string, ProcessedEvent][] = [];
-  for (const [id, entry] of entries.entries()) if (entry.copyId?.startsWith(prefix)) due.push([id, entry]);
+  for (const [id, entry] of entries.entries())
+    if (copy === 'source' ? id.startsWith(prefix) : entry.copyId?.startsWith(prefix)) due.push([id, entry]);
   for (const [id, entry] of due)
     entries.set(
       id,
