@@ -99,6 +99,32 @@ describe('serve-webhook stopped by SIGTERM while a poll of its own schedule hang
     await expectStoppedAndResumable(world, token, 'Dentist');
   });
 
+  it('while it waits for the state lock a poll holds: the server exits 0, and says no run failed', async () => {
+    world = await polledWorld();
+    world.emu.seedEvent(ALICE, samples.meeting({ summary: 'Dentist', start: at(2, 9), end: at(2, 10) }));
+    world.emu.injectFaults({ method: 'GET', pathIncludes: eventsOf(ALICE), hang: true });
+    const mark = world.emu.requests.length;
+    // A timer's poll takes the lock and hangs on its listing.
+    const poll = world.cli.spawn(['poll']);
+    const polling = watchChild(poll);
+    await until('the hung listing', () =>
+      world!.emu.requests.slice(mark).some((r) => r.method === 'GET' && r.path === eventsOf(ALICE)),
+    );
+    const child = world.cli.spawn(['serve-webhook', '--port', '0', '--poll-interval', '5', '-v']);
+    const run = watchChild(child);
+    await until('the server waiting for the lock', () => /holds the state lock/.test(run.stderr()));
+    child.kill('SIGTERM');
+    const exit = await run.exit(STOP_BOUND_MS);
+    expect(exit.code, exit.stderr).toBe(0);
+    expect(exit.stderr).toContain('scheduled poll stopped');
+    expect(exit.stderr).not.toContain('scheduled run failed');
+    expect(exit.stderr).not.toMatch(/calsync error/);
+    // The poll that held the lock is its own: it stops cleanly too, and releases it.
+    poll.kill('SIGTERM');
+    expect((await polling.exit(STOP_BOUND_MS)).code).toBe(143);
+    expect(existsSync(lockFile(world))).toBe(false);
+  });
+
   it('on a write: the write is cut after its grace, saved as not done, and the next poll makes the mirror once', async () => {
     world = await startWorld();
     world.emu.seedEvent(ALICE, hungMirror());

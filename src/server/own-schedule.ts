@@ -1,5 +1,7 @@
 import { loadEngine, loadWatch } from './preload.js';
 import type { Settings } from '../config/types.js';
+import { errorMessage } from '../errors.js';
+import { log } from '../util/log.js';
 
 /**
  * One tick of `serve-webhook --poll-interval`: a poll of every source
@@ -10,7 +12,14 @@ import type { Settings } from '../config/types.js';
 export async function ownScheduleTick(settings: Settings, stop?: AbortSignal): Promise<void> {
   const { runPoll } = await loadEngine();
   // The server's stop (SIGTERM) stops the poll as it stops a `calsync poll`: its requests end, its state is saved.
-  await runPoll({ settings, trigger: 'serve', ...(stop ? { stop } : {}) });
+  try {
+    await runPoll({ settings, trigger: 'serve', ...(stop ? { stop } : {}) });
+  } catch (err) {
+    // Stopped while it waited for another process's state lock: what was asked for, not a failed run.
+    if (!stop?.aborted) throw err;
+    log.info(`scheduled poll stopped: ${errorMessage(err)}`);
+    return;
+  }
   if (settings.webhookUrl && !stop?.aborted) {
     const { runWatch } = await loadWatch();
     await runWatch({ settings, ...(stop ? { signal: stop } : {}) });
