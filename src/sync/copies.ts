@@ -118,13 +118,7 @@ export function mirrorOf(origin: CopyOrigin, source: GoogleEvent, id: string): G
 export function busyBlock(origin: CopyOrigin, source: GoogleEvent, id: string, title: string): GoogleEvent {
   const out: GoogleEvent = {
     id,
-    summary: title,
-    description: null,
-    location: null,
-    start: source.start ?? undefined,
-    end: source.end ?? undefined,
-    transparency: 'opaque',
-    visibility: 'default',
+    ...busyFields(source, title),
     extendedProperties: marker(origin, source, 'busy'),
   };
   if (source.recurrence?.length) out.recurrence = source.recurrence;
@@ -143,7 +137,12 @@ export function busyFollowPatch(origin: CopyOrigin, source: GoogleEvent, title: 
 
 /** A changed occurrence of a series shared as a busy block: its time, and the block's title. */
 export function busyOccurrencePatch(source: GoogleEvent, title: string): GoogleEvent {
-  return asPatch({
+  return asPatch({ ...busyFields(source, title), status: 'confirmed' });
+}
+
+/** What a busy block shows of its source, and what it takes away (null). */
+function busyFields(source: GoogleEvent, title: string): GoogleEvent {
+  return {
     summary: title,
     description: null,
     location: null,
@@ -151,8 +150,7 @@ export function busyOccurrencePatch(source: GoogleEvent, title: string): GoogleE
     end: source.end ?? undefined,
     transparency: 'opaque',
     visibility: 'default',
-    status: 'confirmed',
-  });
+  };
 }
 
 /**

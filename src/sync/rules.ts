@@ -670,7 +670,7 @@ function standaloneBlock(
   title: string,
   uninvite: boolean,
 ): Action {
-  const { calendarId, event, entry, settings } = input;
+  const { event, entry, settings } = input;
   const skip = (reason: string): Skip => ({ kind: 'skip', source, reason });
   if (created) {
     if (entry?.rule === 'busy' && !changedSince(entry, event)) return skip('busy block is up to date');
@@ -683,10 +683,7 @@ function standaloneBlock(
       body: colourOf(input, busyFollowPatch(originOf(input), event, title)),
     };
   }
-  const target = copy ?? {
-    calendarId: settings.inviteEmail,
-    eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
-  };
+  const target = copy ?? mirrorTarget(input, source);
   return {
     kind: 'mirror',
     source,
@@ -735,15 +732,21 @@ function mirrorPlan(
       };
     return skip('mirror is up to date');
   }
-  const target = copy ?? {
-    calendarId: settings.inviteEmail,
-    eventId: copyEventId(settings.target, calendarId, source.eventId, 'mirror'),
-  };
+  const target = copy ?? mirrorTarget(input, source);
   return {
     kind: 'mirror',
     source,
     target,
     body: colourOf(input, mirrorOf(originOf(input), event, target.eventId)),
+  };
+}
+
+/** Where a new mirror or busy block of an event goes: the shared calendar, at the mirror's id. */
+function mirrorTarget(input: PlanInput, source: SourceFacts): EventRef {
+  const { settings } = input;
+  return {
+    calendarId: settings.inviteEmail,
+    eventId: copyEventId(settings.target, input.calendarId, source.eventId, 'mirror'),
   };
 }
 
